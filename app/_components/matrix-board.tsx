@@ -1,0 +1,124 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
+import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
+import { fetchJson } from './fetch-json';
+
+const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
+
+function CellLink({ cell }: { cell: MatrixCell }) {
+  return (
+    <Link href={cell.href} className={`cell state-${cell.state}`} title={cell.stateReason} data-cell={cell.key} data-state={cell.state}>
+      <span className="cell-state">{cell.stateLabel}</span>
+      <span className="cell-estimate">{cell.estimateText}</span>
+    </Link>
+  );
+}
+
+/** The service × capability matrix. Server-rendered with the initial view; react-query refreshes it. */
+export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
+  const { data: view, error } = useQuery({
+    queryKey: ['matrix'],
+    queryFn: () => fetchJson<MatrixView>('/api/matrix'),
+    initialData: initialView,
+    refetchInterval: 30_000,
+  });
+  const { totals, progress } = view;
+
+  return (
+    <>
+      {error ? (
+        <p role="alert" className="notice notice-error">
+          Could not refresh the matrix: {error.message}. Showing the last data loaded.
+        </p>
+      ) : null}
+
+      <section aria-labelledby="progress-heading" className="summary">
+        <h2 id="progress-heading" className="visually-hidden">
+          Progress
+        </h2>
+        <div className="figure" data-testid="progress-verified">
+          <span className="figure-value">{percent(progress.verifiedFraction)}</span>
+          <span className="figure-label">verified by live data ({formatMinutes(progress.verifiedMinutes)} of {formatMinutes(progress.totalMinutes)})</span>
+        </div>
+        <div className="figure" data-testid="progress-closed">
+          <span className="figure-value">{percent(progress.closedFraction)}</span>
+          <span className="figure-label">issues closed ({formatMinutes(progress.closedMinutes)})</span>
+        </div>
+        <div className="figure" data-testid="estimate-totals">
+          <span className="figure-value">{formatMinutes(totals.planCellsMinutes)}</span>
+          <span className="figure-label">
+            the plan&apos;s issues add up to this; its headline says {totals.headlineText} (
+            <strong data-testid="estimate-difference">{formatMinutesDelta(totals.differenceMinutes)}</strong>)
+          </span>
+        </div>
+      </section>
+
+      {view.gate ? (
+        <section id="gate" aria-labelledby="gate-heading" className="gate">
+          <h2 id="gate-heading">Gate: {view.gate.title}</h2>
+          <p>Go/no-go for every service below: Pyroscope ready, Alloy faro receiver → Loki round trip.</p>
+          <CellLink cell={view.gate} />
+        </section>
+      ) : null}
+
+      <div className="table-scroll">
+        <table className="matrix" data-testid="matrix">
+          <caption>
+            Services × capabilities, with the plan&apos;s effort estimates. n/a: the service has no browser frontend.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              {view.columns.map((column) => (
+                <th scope="col" key={column.slug} data-capability={column.slug}>
+                  {column.name}
+                </th>
+              ))}
+              <th scope="col">Estimate</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.rows.map((row) => (
+              <tr key={row.service.slug} data-service={row.service.slug}>
+                <th scope="row">
+                  <Link href={`/services/${row.service.slug}`}>{row.service.name}</Link>
+                  <span className="runtimes">{row.service.runtimes.join(' · ')}</span>
+                </th>
+                {row.cells.map((cell, index) =>
+                  cell ? (
+                    <td key={cell.key}>
+                      <CellLink cell={cell} />
+                    </td>
+                  ) : (
+                    <td key={view.columns[index].slug} className="na" data-cell={`${row.service.slug}/${view.columns[index].slug}`} data-state="n/a">
+                      <span aria-label="not applicable">n/a</span>
+                    </td>
+                  ),
+                )}
+                <td className="total" data-testid="row-total">
+                  {formatMinutes(row.estimateMinutes)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">Total</th>
+              {view.columns.map((column) => (
+                <td key={column.slug} className="total" data-testid="column-total">
+                  {formatMinutes(column.estimateMinutes)}
+                </td>
+              ))}
+              <td className="total" data-testid="grand-total">
+                {formatMinutes(totals.serviceCellsMinutes)}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </>
+  );
+}

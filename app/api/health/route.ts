@@ -1,0 +1,10 @@
+import { NextResponse } from 'next/server';
+import { checkStoreHealth } from '@/lib/db/health';
+
+export const dynamic = 'force-dynamic';
+
+/** Liveness plus store reachability: 200 when the store answers, 503 with the reason when not. */
+export async function GET() {
+  const health = await checkStoreHealth();
+  return NextResponse.json(health, { status: health.status === 'ok' ? 200 : 503 });
+}

@@ -1,0 +1,12 @@
+import Link from 'next/link';
+
+export default function NotFound() {
+  return (
+    <>
+      <h1>Not found</h1>
+      <p>
+        No such page or service in this plan. <Link href="/">Back to the matrix</Link>.
+      </p>
+    </>
+  );
+}

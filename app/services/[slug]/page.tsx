@@ -1,0 +1,79 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getStore } from '@/lib/db/store';
+import { readServiceDetail } from '@/lib/matrix/read';
+import { formatMinutes } from '@/lib/plan/estimate';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ServicePage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const detail = await readServiceDetail(await getStore(), slug);
+  if (!detail) notFound();
+  const { service } = detail;
+  return (
+    <>
+      <p>
+        <Link href="/">← Matrix</Link>
+      </p>
+      <h1>{service.name}</h1>
+      <dl className="facts">
+        <dt>Runtimes</dt>
+        <dd>{service.runtimes.join(', ')}</dd>
+        <dt>GitHub label</dt>
+        <dd>
+          <code>{service.label}</code>
+        </dd>
+        <dt>Pyroscope service_name</dt>
+        <dd>{service.telemetry.pyroscopeServiceNames.map((n) => <code key={n}>{n} </code>)}</dd>
+        <dt>Faro app</dt>
+        <dd>{service.telemetry.faroApp ? <code>{service.telemetry.faroApp}</code> : 'none (no browser frontend)'}</dd>
+        {service.repository ? (
+          <>
+            <dt>Repository</dt>
+            <dd>{service.repository}</dd>
+          </>
+        ) : null}
+        <dt>Estimated effort</dt>
+        <dd data-testid="service-estimate">{formatMinutes(detail.estimateMinutes)}</dd>
+      </dl>
+      {detail.cells.map((cell) => (
+        <section key={cell.key} id={cell.capabilitySlug} className="cell-detail" data-cell={cell.key} aria-labelledby={`${cell.capabilitySlug}-h`}>
+          <h2 id={`${cell.capabilitySlug}-h`}>
+            {cell.capabilityName}: {cell.title}
+          </h2>
+          <p>
+            <span className={`badge state-${cell.state}`} data-state={cell.state}>
+              {cell.stateLabel}
+            </span>{' '}
+            Estimate {cell.estimateText} · {cell.stateReason}
+          </p>
+          {cell.entryPoint ? (
+            <p>
+              Entry point: <code>{cell.entryPoint}</code>
+            </p>
+          ) : null}
+          {cell.requirements.length > 0 ? (
+            <>
+              <h3>Requirements</h3>
+              <ul>
+                {cell.requirements.map((r) => (
+                  <li key={r}>{r}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <h3>Acceptance criteria</h3>
+          <ul data-testid="criteria">
+            {cell.criteria.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+        </section>
+      ))}
+      {detail.notApplicable.length > 0 ? (
+        <p className="na-note">Not applicable (no browser frontend): {detail.notApplicable.map((c) => c.name).join(', ')}.</p>
+      ) : null}
+    </>
+  );
+}

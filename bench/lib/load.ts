@@ -1,0 +1,36 @@
+import autocannon from 'autocannon';
+
+export interface LoadFigures {
+  target: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+}
+
+export const BENCH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+
+/** Drives one URL with autocannon (10 connections) after a short warm-up. */
+export async function measureUrl(target: string, url: string, options: { connections?: number; seconds?: number } = {}): Promise<LoadFigures> {
+  const connections = options.connections ?? 10;
+  await autocannon({ url, connections, duration: 1 }); // warm-up: JIT and first-request compilation
+  const result = await autocannon({ url, connections, duration: options.seconds ?? BENCH_SECONDS });
+  return {
+    target,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+  };
+}
+
+export function printTable(title: string, rows: Array<Record<string, string | number>>) {
+  console.log(`\n## ${title}`);
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ');
+  console.log(line(columns));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
+}

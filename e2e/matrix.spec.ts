@@ -1,0 +1,69 @@
+import { formatMinutes } from '../lib/plan/estimate';
+import { expect, test } from './fixtures';
+import { loadPlanForE2E } from './plan';
+
+const plan = loadPlanForE2E();
+
+test('the matrix shows every service and cell of the plan with its estimate', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(plan.title);
+  const rows = page.locator('[data-testid="matrix"] tbody tr');
+  await expect(rows).toHaveCount(8);
+
+  for (const service of plan.services) {
+    const row = page.locator(`tr[data-service="${service.slug}"]`);
+    await expect(row.getByRole('rowheader')).toContainText(service.name);
+    for (const capability of plan.capabilities) {
+      const planCell = plan.cells.find((c) => c.serviceSlug === service.slug && c.capabilitySlug === capability.slug);
+      const cell = row.locator(`[data-cell="${service.slug}/${capability.slug}"]`);
+      if (planCell) {
+        await expect(cell).toHaveAttribute('data-state', 'planned');
+        await expect(cell).toContainText(planCell.estimateText);
+      } else {
+        await expect(cell).toHaveText('n/a');
+      }
+    }
+    const rowMinutes = plan.cells.filter((c) => c.serviceSlug === service.slug).reduce((s, c) => s + c.estimateMinutes, 0);
+    await expect(row.getByTestId('row-total')).toHaveText(formatMinutes(rowMinutes));
+  }
+
+  await expect(page.locator('td.na')).toHaveCount(6);
+  const serviceMinutes = plan.cells.filter((c) => c.serviceSlug).reduce((s, c) => s + c.estimateMinutes, 0);
+  await expect(page.getByTestId('grand-total')).toHaveText(formatMinutes(serviceMinutes));
+  await expect(page.getByTestId('estimate-totals')).toContainText('36.5h');
+  await expect(page.getByTestId('estimate-difference')).toHaveText('+9.5h');
+  await expect(page.locator('#gate [data-cell="gate/infrastructure"]')).toContainText('~½ day');
+});
+
+test('a service page lists its cells with their acceptance criteria', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'bc-wallet-demo', exact: true }).click();
+  await expect(page).toHaveURL(/\/services\/bc-wallet-demo$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('bc-wallet-demo');
+  const faroCode = page.locator('[data-cell="bc-wallet-demo/faro-code"]');
+  await expect(faroCode).toContainText('Browser XHR/Fetch traces appear in Tempo linked to backend spans');
+  await expect(faroCode).toContainText('~4h');
+  await expect(page.getByTestId('service-estimate')).toHaveText('6.75h');
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test('the matrix and a service page are readable', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.locator('[data-testid="matrix"] tbody tr')).toHaveCount(8);
+    await page.goto('/services/acapy-agent');
+    await expect(page.getByTestId('criteria').first()).toContainText('CPU flame graphs visible and navigable');
+    await expect(page.getByText('Not applicable (no browser frontend)')).toBeVisible();
+  });
+});
+
+test('the JSON API answers for scripts, with a clear 404 for an unknown service', async ({ request }) => {
+  const matrix = await request.get('/api/matrix');
+  expect(matrix.status()).toBe(200);
+  expect((await matrix.json()).rows).toHaveLength(8);
+  const unknown = await request.get('/api/services/no-such-service');
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error).toContain('Unknown service "no-such-service"');
+  const health = await request.get('/api/health');
+  expect(await health.json()).toMatchObject({ status: 'ok', store: { reachable: true, provider: 'sqlite' } });
+});

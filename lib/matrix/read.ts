@@ -1,0 +1,95 @@
+import type { Store } from '../db/store';
+import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
+import { buildMatrix, buildServiceDetail } from './build';
+import type { CheckFact, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail } from './types';
+
+const json = <T>(text: string): T => JSON.parse(text) as T;
+
+/** Reads everything the matrix derivation needs for the store's plan. */
+export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
+  const planId = plan.id;
+  const [planRow, services, capabilities, cells, issues, checks] = await Promise.all([
+    db.plan.findUniqueOrThrow({ where: { id: planId } }),
+    db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
+    db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
+    db.cell.findMany({ where: { planId } }),
+    db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
+    db.checkResult.findMany({ where: { planId }, orderBy: { checkedAt: 'desc' } }),
+  ]);
+  return {
+    plan: {
+      id: planRow.id,
+      title: planRow.title,
+      source: planRow.source,
+      headlineEstimateText: planRow.headlineEstimateText,
+      headlineEstimateMinutes: planRow.headlineEstimateMinutes,
+      prerequisite: planRow.prerequisite,
+    },
+    services: services.map((s) => ({
+      slug: s.slug,
+      position: s.position,
+      name: s.name,
+      label: s.label,
+      runtimes: json<string[]>(s.runtimes),
+      hasFrontend: s.hasFrontend,
+      repository: s.repository,
+      telemetry: json<ServiceTelemetry>(s.telemetry),
+    })),
+    capabilities: capabilities.map((c) => ({
+      slug: c.slug,
+      position: c.position,
+      name: c.name,
+      signal: c.signal as 'profiling' | 'faro',
+      part: c.part as 'code' | 'helm',
+      match: json<IssueMatch>(c.match),
+    })),
+    cells: cells.map((c) => ({
+      key: c.key,
+      serviceSlug: c.serviceSlug,
+      capabilitySlug: c.capabilitySlug,
+      title: c.title,
+      labels: json<string[]>(c.labels),
+      estimateText: c.estimateText,
+      estimateMinutes: c.estimateMinutes,
+      entryPoint: c.entryPoint,
+      requirements: json<string[]>(c.requirements),
+      criteria: json<string[]>(c.criteria),
+    })),
+    issues: issues.map(
+      (i): IssueFact => ({
+        id: i.id,
+        repo: i.repo,
+        number: i.number,
+        title: i.title,
+        state: i.state === 'closed' ? 'closed' : 'open',
+        assignees: json<string[]>(i.assignees),
+        htmlUrl: i.htmlUrl,
+        estimateText: i.estimateText,
+        estimateMinutes: i.estimateMinutes,
+        linkedPullRequests: json(i.linkedPullRequests),
+        cellKey: i.cellKey,
+        openedAt: i.openedAt.toISOString(),
+        closedAt: i.closedAt?.toISOString() ?? null,
+      }),
+    ),
+    checks: checks.map(
+      (c): CheckFact => ({
+        cellKey: c.cellKey,
+        check: c.check,
+        target: c.target,
+        status: c.status as CheckStatus,
+        message: c.message,
+        durationMs: c.durationMs,
+        checkedAt: c.checkedAt.toISOString(),
+      }),
+    ),
+  };
+}
+
+export async function readMatrix(store: Store): Promise<MatrixView> {
+  return buildMatrix(await readMatrixInput(store));
+}
+
+export async function readServiceDetail(store: Store, slug: string): Promise<ServiceDetail | null> {
+  return buildServiceDetail(await readMatrixInput(store), slug);
+}

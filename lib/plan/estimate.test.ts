@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { formatMinutes, formatMinutesDelta, parseEstimateMinutes } from './estimate';
+
+describe('parseEstimateMinutes', () => {
+  it.each([
+    ['~15min', 15],
+    ['~30min', 30],
+    ['~1h', 60],
+    ['~2h', 120],
+    ['~½ day', 240],
+    ['~27h', 1620],
+    ['2h 30m', 150],
+    ['1.5 hours', 90],
+    ['half a day', 240],
+    ['1d', 480],
+    ['1½h', 90],
+    ['45 minutes', 45],
+  ])('reads %s as %i minutes', (text, minutes) => {
+    expect(parseEstimateMinutes(text)).toBe(minutes);
+  });
+
+  it.each(['', 'soon', '1h and some', '3 weeks', '~'])('rejects %j', (text) => {
+    expect(parseEstimateMinutes(text)).toBeNull();
+  });
+});
+
+describe('formatMinutes', () => {
+  it('shows minutes below an hour and hours above', () => {
+    expect(formatMinutes(15)).toBe('15min');
+    expect(formatMinutes(120)).toBe('2h');
+    expect(formatMinutes(2190)).toBe('36.5h');
+    expect(formatMinutes(75)).toBe('1.25h');
+  });
+  it('signs differences', () => {
+    expect(formatMinutesDelta(570)).toBe('+9.5h');
+    expect(formatMinutesDelta(-30)).toBe('−30min');
+  });
+});

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseEstimateMinutes } from './estimate';
+import { loadPlanFile, parsePlan, PlanFileError } from './load';
+
+const PLAN_FILE = path.resolve(__dirname, 'phase-3.json');
+const PLAN_MARKDOWN = path.resolve(__dirname, '../../../shared/seed/phase-3-plan.md');
+
+describe('the Phase 3 plan file', () => {
+  const { plan } = loadPlanFile(PLAN_FILE);
+
+  it('has the 8 services, profiling for all and Faro for the 5 with frontends', () => {
+    expect(plan.services.map((s) => s.slug)).toEqual([
+      'acapy-agent',
+      'acapy-vc-authn-oidc',
+      'traction',
+      'acapy-endorser-service',
+      'didwebvh-server-py',
+      'credo-ts',
+      'didcomm-mediator-credo',
+      'bc-wallet-demo',
+    ]);
+    const cellsOf = (cap: string) => plan.cells.filter((c) => c.capabilitySlug === cap).map((c) => c.serviceSlug);
+    expect(cellsOf('profiling-code')).toHaveLength(8);
+    expect(cellsOf('profiling-helm')).toHaveLength(8);
+    const faro = ['acapy-vc-authn-oidc', 'traction', 'didwebvh-server-py', 'credo-ts', 'bc-wallet-demo'];
+    expect(cellsOf('faro-code').sort()).toEqual([...faro].sort());
+    expect(cellsOf('faro-helm').sort()).toEqual([...faro].sort());
+    expect(plan.services.filter((s) => s.hasFrontend).map((s) => s.slug).sort()).toEqual([...faro].sort());
+  });
+
+  it('names the telemetry each service sends', () => {
+    const traction = plan.services.find((s) => s.slug === 'traction')!;
+    expect(traction.telemetry.pyroscopeServiceNames).toEqual(['traction-tenant-ui', 'traction-acapy']);
+    expect(traction.telemetry.faroApp).toBe('traction-tenant-ui');
+    expect(plan.services.map((s) => s.label)).toEqual(['acapy', 'vc-authn', 'traction', 'endorser', 'didwebvh', 'credo', 'mediator', 'bc-wallet']);
+  });
+
+  it('adds up to more than its ~27h headline, gate included', () => {
+    const total = plan.cells.reduce((sum, c) => sum + c.estimateMinutes, 0);
+    expect(plan.headlineEstimateMinutes).toBe(27 * 60);
+    expect(total).toBe(36.5 * 60);
+    expect(plan.cells.find((c) => c.key === 'gate/infrastructure')?.estimateMinutes).toBe(240);
+  });
+
+  // The JSON is typed from the wiki page; this keeps the two from drifting apart.
+  it.skipIf(!existsSync(PLAN_MARKDOWN))('matches every issue title and estimate in the plan document', () => {
+    const text = readFileSync(PLAN_MARKDOWN, 'utf8');
+    const documented = [...text.matchAll(/Issue: (.+)\n\nLabels: ([^\n]+?) Estimated Effort: (~[^\n]+)/g)].map((m) => ({
+      title: m[1].trim(),
+      labels: m[2].trim().split(/\s+/),
+      minutes: parseEstimateMinutes(m[3]),
+    }));
+    expect(documented).toHaveLength(26);
+    for (const doc of documented) {
+      const cell = plan.cells.find((c) => c.title === doc.title);
+      expect(cell, doc.title).toBeDefined();
+      expect(cell!.estimateMinutes, doc.title).toBe(doc.minutes);
+      expect([...cell!.labels].sort(), doc.title).toEqual([...doc.labels].sort());
+    }
+  });
+});
+
+describe('parsePlan errors', () => {
+  const valid = readFileSync(PLAN_FILE, 'utf8');
+
+  it('names the field and the expected form of a bad estimate', () => {
+    const broken = valid.replace('"estimate": "~15min"', '"estimate": "a while"');
+    expect(() => parsePlan(broken, 'broken.json')).toThrowError(/broken\.json is invalid:[\s\S]*services\.0\.cells\.profiling-helm\.estimate: could not read/);
+  });
+
+  it('rejects a cell for a capability the plan does not define', () => {
+    const broken = valid.replace('"profiling-helm": {\n          "title": "acapy-agent', '"profiling-hlem": {\n          "title": "acapy-agent');
+    expect(() => parsePlan(broken, 'typo.json')).toThrowError(/unknown capability "profiling-hlem"/);
+  });
+
+  it('says when the file is not JSON', () => {
+    expect(() => parsePlan('{', 'x.json')).toThrowError(PlanFileError);
+  });
+});

@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test';
+
+// Computed once in the runner and inherited by workers through the environment.
+process.env.E2E_PORT ??= '3217';
+process.env.E2E_RUN_ID ??= String(Date.now());
+const port = Number(process.env.E2E_PORT);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  forbidOnly: Boolean(process.env.CI),
+  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+  },
+  webServer: {
+    command: 'npx tsx scripts/serve.ts',
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    env: {
+      PORT: String(port),
+      BIND_HOST: '127.0.0.1',
+      DATABASE_URL: `file:./data/e2e/${process.env.E2E_RUN_ID}.db`,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+});

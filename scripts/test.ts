@@ -1,0 +1,70 @@
+/**
+ * The one test command (README, CI): unit and store tests (SQLite and PostgreSQL) with Vitest,
+ * a production build, then the Playwright e2e suite in Debian Chromium. Ends with one line
+ * "N passed, N failed" summing both runners.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const results = path.join(root, 'test-results');
+const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+const only = process.argv[2]; // "unit" or "e2e" runs one half
+
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+function run(label: string, command: string, args: string[]): number {
+  console.log(`\n▶ ${label}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, env, stdio: 'inherit' });
+  return result.status ?? 1;
+}
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function vitestTally(file: string): Tally | null {
+  if (!existsSync(file)) return null;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests };
+}
+
+function playwrightTally(file: string): Tally | null {
+  if (!existsSync(file)) return null;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped };
+}
+
+const exitCodes: number[] = [];
+const tallies: Tally[] = [];
+
+if (only !== 'e2e') {
+  const unitReport = path.join(results, 'unit.json');
+  exitCodes.push(run('unit and store tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${unitReport}`]));
+  tallies.push(vitestTally(unitReport) ?? { passed: 0, failed: 1, skipped: 0 });
+}
+
+if (only !== 'unit') {
+  const buildCode = run('production build', 'npx', ['next', 'build']);
+  exitCodes.push(buildCode);
+  if (buildCode === 0) {
+    const e2eReport = path.join(results, 'e2e.json');
+    exitCodes.push(run('e2e in Chromium', 'npx', ['playwright', 'test']));
+    tallies.push(playwrightTally(e2eReport) ?? { passed: 0, failed: 1, skipped: 0 });
+  } else {
+    tallies.push({ passed: 0, failed: 1, skipped: 0 });
+  }
+}
+
+const total = tallies.reduce((a, t) => ({ passed: a.passed + t.passed, failed: a.failed + t.failed, skipped: a.skipped + t.skipped }), {
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+});
+const failed = exitCodes.some((code) => code !== 0) ? Math.max(total.failed, 1) : total.failed;
+console.log(`\n${total.passed} passed, ${failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
