@@ -39,6 +39,8 @@ export default defineConfig({
       PORT: String(port),
       BIND_HOST: '127.0.0.1',
       DATABASE_URL: `file:./data/e2e/${process.env.E2E_RUN_ID}.db`,
+      SIMULATORS_FILE: `./data/e2e/${process.env.E2E_RUN_ID}-simulators.json`,
+      DEMO: '1',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

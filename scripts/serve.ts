@@ -1,29 +1,51 @@
 /**
  * Runs the production build of the board. Used by `npm start` (the quick start), the e2e suite and
- * the benchmarks. Builds first when there is no build yet.
+ * the demo. Builds first when there is no build yet. When no real upstream is configured (or
+ * DEMO=1), it starts the local simulators and points the board at them; DEMO=0 never does.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { startSimulators, upstreamEnvVars, writeSimulatorUrls, type SimulatorSet } from '../simulators';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(__dirname, '..');
 const port = process.env.PORT ?? '3000';
 // Not HOSTNAME: shells and containers set that to the machine's name.
 const host = process.env.BIND_HOST;
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
-if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-  console.log('No production build yet: running next build…');
-  const build = spawnSync('npx', ['next', 'build'], { cwd: root, env, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
+async function main() {
+  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+    console.log('No production build yet: running next build…');
+    const build = spawnSync('npx', ['next', 'build'], { cwd: root, env, stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
 
-const server = spawn('npx', ['next', 'start', '-p', port, ...(host ? ['-H', host] : [])], { cwd: root, env, stdio: 'inherit' });
-console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
+  const configured = upstreamEnvVars().filter((name) => process.env[name]);
+  const demo = process.env.DEMO === '1' || (process.env.DEMO !== '0' && configured.length === 0);
+  let simulators: SimulatorSet | undefined;
+  if (demo && upstreamEnvVars().length > 0) {
+    simulators = await startSimulators();
+    Object.assign(env, simulators.env, { DEMO_SIMULATORS: simulators.simulators.map((s) => s.name).join(',') });
+    const file = process.env.SIMULATORS_FILE ?? path.join(root, 'data', 'simulators.json');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeSimulatorUrls(file, simulators);
+    console.log(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
+  }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    server.kill('SIGTERM');
+  const server = spawn('npx', ['next', 'start', '-p', port, ...(host ? ['-H', host] : [])], { cwd: root, env, stdio: 'inherit' });
+  console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => server.kill('SIGTERM'));
+  }
+  server.on('exit', async (code) => {
+    await simulators?.stop();
+    process.exit(code ?? 0);
   });
 }
-server.on('exit', (code) => process.exit(code ?? 0));
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

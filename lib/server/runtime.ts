@@ -1,0 +1,20 @@
+import { getStore, type Store } from '../db/store';
+import { JobRunner } from '../jobs/runner';
+
+export interface Runtime {
+  store: Store;
+  jobs: JobRunner;
+}
+
+const holder = globalThis as unknown as { __rolloutBoardRuntime?: Promise<Runtime> };
+
+/** The server process's store and job runner, created once and shared by pages, routes and schedules. */
+export function getRuntime(): Promise<Runtime> {
+  holder.__rolloutBoardRuntime ??= getStore()
+    .then((store) => ({ store, jobs: new JobRunner(store.db) }))
+    .catch((error) => {
+      holder.__rolloutBoardRuntime = undefined;
+      throw error;
+    });
+  return holder.__rolloutBoardRuntime;
+}

@@ -1,0 +1,55 @@
+import { writeFileSync } from 'node:fs';
+import type { RunningSimulator } from './http';
+
+/**
+ * Local stand-ins for the board's upstreams (GitHub, Pyroscope, Loki, Tempo, Alloy's faro.receiver,
+ * the Kubernetes API), following the real wire contracts. Used by tests, e2e, the demo and the
+ * benchmarks; product code only ever sees their URLs, through the same variables as real upstreams.
+ */
+export interface SimulatorEntry {
+  name: string;
+  /** The board's environment variable that points at this upstream. */
+  envVar: string;
+  /** Builds the URL the board should use from the simulator's base URL (e.g. adds a path). */
+  envValue?: (baseUrl: string) => string;
+  start: () => Promise<RunningSimulator>;
+}
+
+/** Each simulator registers here, once. */
+export const SIMULATORS: SimulatorEntry[] = [];
+
+export interface SimulatorSet {
+  simulators: RunningSimulator[];
+  /** name → base URL */
+  urls: Record<string, string>;
+  /** The environment that points the board at these simulators. */
+  env: Record<string, string>;
+  stop: () => Promise<void>;
+}
+
+/** Starts every registered simulator on a free loopback port. */
+export async function startSimulators(): Promise<SimulatorSet> {
+  const simulators: RunningSimulator[] = [];
+  const env: Record<string, string> = {};
+  for (const entry of SIMULATORS) {
+    const running = await entry.start();
+    simulators.push(running);
+    env[entry.envVar] = entry.envValue ? entry.envValue(running.url) : running.url;
+  }
+  return {
+    simulators,
+    urls: Object.fromEntries(simulators.map((s) => [s.name, s.url])),
+    env,
+    stop: async () => {
+      await Promise.all(simulators.map((s) => s.stop()));
+    },
+  };
+}
+
+/** The upstream variables a simulator would fill; when none is set, the board runs as a demo. */
+export const upstreamEnvVars = () => SIMULATORS.map((s) => s.envVar);
+
+/** Lets e2e tests find the simulators the server was started with. */
+export function writeSimulatorUrls(file: string, set: SimulatorSet) {
+  writeFileSync(file, JSON.stringify({ urls: set.urls, env: set.env }, null, 2));
+}
