@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { startFaroReceiverSimulator } from './faro-receiver';
 import type { RunningSimulator } from './http';
 
 /**
@@ -12,11 +13,19 @@ export interface SimulatorEntry {
   envVar: string;
   /** Builds the URL the board should use from the simulator's base URL (e.g. adds a path). */
   envValue?: (baseUrl: string) => string;
+  /** Further variables the board needs to use this simulator (e.g. which repositories to sync). */
+  extraEnv?: (baseUrl: string) => Record<string, string>;
   start: () => Promise<RunningSimulator>;
 }
 
 /** Each simulator registers here, once. */
-export const SIMULATORS: SimulatorEntry[] = [];
+export const SIMULATORS: SimulatorEntry[] = [
+  {
+    name: 'faro-receiver',
+    envVar: 'FARO_RECEIVER_URL',
+    start: () => startFaroReceiverSimulator(),
+  },
+];
 
 export interface SimulatorSet {
   simulators: RunningSimulator[];
@@ -35,6 +44,7 @@ export async function startSimulators(): Promise<SimulatorSet> {
     const running = await entry.start();
     simulators.push(running);
     env[entry.envVar] = entry.envValue ? entry.envValue(running.url) : running.url;
+    Object.assign(env, entry.extraEnv?.(running.url));
   }
   return {
     simulators,
