@@ -22,6 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main">
             <Link href="/">Matrix</Link>
+            <Link href="/progress">Progress</Link>
           </nav>
         </header>
         <Providers>

@@ -35,6 +35,12 @@ export const envSchema = z.object({
   APP_VERSION: z.string().default(process.env.npm_package_version ?? '0.0.0'),
   APP_ENVIRONMENT: z.string().default('development'),
   GRAFANA_URL: optionalUrl,
+  /** The date the PM wants Phase 3 done by; the forecast is measured against it. */
+  TARGET_DATE: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .pipe(z.iso.date({ message: 'expected a date like 2026-12-31' }).optional()),
   SYNC_INTERVAL: duration('10m'),
   VERIFY_INTERVAL: duration('5m'),
 });
