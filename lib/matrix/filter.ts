@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { CELL_STATES, type MatrixCell, type MatrixView } from './types';
+
+const list = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)));
+
+/** A shareable matrix filter, read from URL search params (?state=closed-unverified&service=traction). */
+export const matrixFilterSchema = z.object({
+  service: list,
+  capability: list,
+  runtime: list,
+  state: list.pipe(z.array(z.enum(CELL_STATES, { message: `expected one of ${CELL_STATES.join(', ')}` }))),
+  assignee: list,
+});
+
+export type MatrixFilter = z.infer<typeof matrixFilterSchema>;
+
+export const EMPTY_FILTER: MatrixFilter = { service: [], capability: [], runtime: [], state: [], assignee: [] };
+
+export function isFilterActive(filter: MatrixFilter): boolean {
+  return Object.values(filter).some((values) => values.length > 0);
+}
+
+/** URLSearchParams as the record Next gives pages (repeated keys become arrays). */
+export function searchParamsRecord(params: URLSearchParams): Record<string, string[]> {
+  return Object.fromEntries([...new Set(params.keys())].map((k) => [k, params.getAll(k)]));
+}
+
+/** Parses search params (Next's record or URLSearchParams) into a filter; invalid values are reported, not ignored. */
+export function parseMatrixFilter(params: URLSearchParams | Record<string, string | string[] | undefined>) {
+  return matrixFilterSchema.safeParse(params instanceof URLSearchParams ? searchParamsRecord(params) : params);
+}
+
+/** Whether one cell passes the filter (service, runtime, capability, state, assignee). */
+export function cellMatches(cell: MatrixCell, runtimes: string[], filter: MatrixFilter): boolean {
+  if (filter.service.length && !filter.service.includes(cell.serviceSlug ?? '(gate)')) return false;
+  if (filter.runtime.length && !runtimes.some((r) => filter.runtime.includes(r))) return false;
+  if (filter.capability.length && !filter.capability.includes(cell.capabilitySlug)) return false;
+  if (filter.state.length && !filter.state.includes(cell.state)) return false;
+  if (filter.assignee.length && !(cell.issue?.assignees ?? []).some((a) => filter.assignee.includes(a))) return false;
+  return true;
+}
+
+/** The keys of the cells (gate included) that pass the filter. */
+export function matchingCellKeys(view: MatrixView, filter: MatrixFilter): Set<string> {
+  const keys = new Set<string>();
+  if (view.gate && cellMatches(view.gate, [], filter)) keys.add(view.gate.key);
+  for (const row of view.rows) {
+    for (const cell of row.cells) if (cell && cellMatches(cell, row.service.runtimes, filter)) keys.add(cell.key);
+  }
+  return keys;
+}
+
+/** Everything a filter form can offer, from the view itself. */
+export function filterOptions(view: MatrixView) {
+  const assignees = new Set<string>();
+  for (const row of view.rows) for (const cell of row.cells) cell?.issue?.assignees.forEach((a) => assignees.add(a));
+  return {
+    services: view.rows.map((r) => ({ value: r.service.slug, label: r.service.name })),
+    capabilities: view.columns.map((c) => ({ value: c.slug, label: c.name })),
+    runtimes: [...new Set(view.rows.flatMap((r) => r.service.runtimes))].sort(),
+    states: [...CELL_STATES],
+    assignees: [...assignees].sort(),
+  };
+}
+
+/** The filter as a query string, for links and exports that keep the current view. */
+export function filterQuery(filter: MatrixFilter): string {
+  const params = new URLSearchParams();
+  for (const [key, values] of Object.entries(filter)) for (const v of values) params.append(key, v);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
