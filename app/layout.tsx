@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { DemoBanner } from './_components/demo-banner';
 import { Providers } from './_components/providers';
 import './globals.css';
 
@@ -25,6 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/progress">Progress</Link>
           </nav>
         </header>
+        <DemoBanner />
         <Providers>
           <main id="main">{children}</main>
         </Providers>

@@ -41,6 +41,11 @@ export const envSchema = z.object({
     .optional()
     .transform((v) => (v?.trim() ? v.trim() : undefined))
     .pipe(z.iso.date({ message: 'expected a date like 2026-12-31' }).optional()),
+  /** Set by `npm start` when it runs the local simulators instead of real upstreams (the demo). */
+  DEMO_SIMULATORS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
   SYNC_INTERVAL: duration('10m'),
   VERIFY_INTERVAL: duration('5m'),
 });
@@ -74,6 +79,8 @@ export interface PublicConfig {
   appVersion: string;
   environment: string;
   grafanaUrl: string | null;
+  /** Names of the simulated upstreams when the board runs as a demo; empty otherwise. */
+  demoSimulators: string[];
 }
 
 export function publicConfig(config: ServerConfig = serverConfig()): PublicConfig {
@@ -81,5 +88,6 @@ export function publicConfig(config: ServerConfig = serverConfig()): PublicConfi
     appVersion: config.APP_VERSION,
     environment: config.APP_ENVIRONMENT,
     grafanaUrl: config.GRAFANA_URL ?? null,
+    demoSimulators: config.DEMO_SIMULATORS,
   };
 }
