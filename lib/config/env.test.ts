@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, publicConfig } from './env';
+
+describe('configuration', () => {
+  it('defaults to the embedded SQLite store and the Phase 3 plan', () => {
+    const config = parseConfig({});
+    expect(config.DATABASE_URL).toBe('file:./data/rollout-board.db');
+    expect(config.planFilePath).toMatch(/lib\/plan\/phase-3\.json$/);
+    expect(config.SYNC_INTERVAL).toBe(600_000);
+  });
+
+  it('names each bad variable and what it expects', () => {
+    let error: unknown;
+    try {
+      parseConfig({ DATABASE_URL: 'mysql://x', VERIFY_INTERVAL: 'often', TARGET_DATE: '31/12/2026' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain('DATABASE_URL: expected file:<path> (SQLite) or postgresql://');
+    expect(message).toContain('VERIFY_INTERVAL: expected a duration like 30s, 10m or 1h, got "often"');
+    expect(message).toContain('TARGET_DATE: expected a date like 2026-12-31');
+  });
+
+  it('gives the browser only its public subset', () => {
+    const config = parseConfig({ DATABASE_URL: 'postgresql://u:secret@db/x', GRAFANA_URL: 'https://grafana.example.org' });
+    const exposed = JSON.stringify(publicConfig(config));
+    expect(exposed).not.toContain('secret');
+    expect(Object.keys(publicConfig(config)).sort()).toEqual(['appVersion', 'demoSimulators', 'environment', 'grafanaUrl']);
+  });
+});
