@@ -41,6 +41,8 @@ export default defineConfig({
       DATABASE_URL: `file:./data/e2e/${process.env.E2E_RUN_ID}.db`,
       SIMULATORS_FILE: `./data/e2e/${process.env.E2E_RUN_ID}-simulators.json`,
       DEMO: '1',
+      // scripts/test.ts has just built the app.
+      SKIP_BUILD: '1',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -1,6 +1,7 @@
 /**
  * Runs the production build of the board. Used by `npm start` (the quick start), the e2e suite and
- * the demo. Builds first when there is no build yet. When no real upstream is configured (or
+ * the demo. Builds first (a stale build after a pull would serve old code), unless SKIP_BUILD=1 says
+ * the caller just built (the e2e suite). When no real upstream is configured (or
  * DEMO=1), it starts the local simulators and points the board at them; DEMO=0 never does.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,8 +16,8 @@ const host = process.env.BIND_HOST;
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 async function main() {
-  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    console.log('No production build yet: running next build…');
+  if (process.env.SKIP_BUILD !== '1' || !existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+    console.log('Building the production bundle (next build)…');
     const build = spawnSync('npx', ['next', 'build'], { cwd: root, env, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
