@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { FaroSetup } from './_components/faro-setup';
 import { Providers } from './_components/providers';
 import './globals.css';
 
@@ -22,8 +23,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Main">
             <Link href="/">Matrix</Link>
+            <Link href="/reference/faro">Faro reference</Link>
           </nav>
         </header>
+        <FaroSetup />
         <Providers>
           <main id="main">{children}</main>
         </Providers>
