@@ -41,6 +41,9 @@ export default defineConfig({
       DATABASE_URL: `file:./data/e2e/${process.env.E2E_RUN_ID}.db`,
       SIMULATORS_FILE: `./data/e2e/${process.env.E2E_RUN_ID}-simulators.json`,
       DEMO: '1',
+      // The board's own Faro, through its /faro proxy to the faro.receiver simulator (e2e/faro.spec.ts).
+      FARO_ENABLED: 'true',
+      FARO_PROXY_ENABLED: 'true',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },
