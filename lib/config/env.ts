@@ -67,7 +67,7 @@ export const envSchema = z.object({
   // Grafana Faro (browser telemetry); each maps 1:1 to a Helm value of chart/ (faro.*).
   FARO_ENABLED: flag(false),
   FARO_PROXY_ENABLED: flag(true),
-  FARO_UPSTREAM_URL: z.url({ message: 'expected an absolute http(s) URL' }).default('http://alloy:12347/collect'),
+  FARO_UPSTREAM_URL: z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL like http://alloy:12347/collect' }).default('http://alloy:12347/collect'),
   FARO_COLLECTOR_URL: collectorUrl,
   FARO_API_KEY: optionalSecret,
   FARO_APP_NAME: z.string().min(1).default('rollout-board'),
