@@ -1,0 +1,93 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../playwright.config';
+import { startFaroReceiverSimulator } from '../simulators/faro-receiver';
+import { recording } from '../simulators/recordings';
+import { measureUrl, printTable } from './lib/load';
+import { ROOT, startBoard } from './lib/server';
+
+const PAGE_LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 15);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const freshDatabase = () => `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-bench-faro-')), 'board.db')}`;
+
+/**
+ * The /faro proxy against posting to the receiver directly, in one run (same receiver, same payload:
+ * a real 2.2 KB SDK batch), and the matrix page with Faro on vs off.
+ */
+export async function benchFaro() {
+  // The receiver's own rate limit is lifted so it measures the forwarding, not Alloy's 50/s default.
+  const receiver = await startFaroReceiverSimulator({ rateLimit: { rate: 1e9, burst: 1e9 } });
+  const body = JSON.stringify(recording('faro/sdk-bc-wallet-demo-1-session-start-ttfb-fcp.json').request.body);
+  const request = { method: 'POST' as const, headers: { 'content-type': 'application/json', 'x-faro-session-id': 'benchSess1' }, body };
+  const faroEnv = {
+    PLAN_FILE: path.join(ROOT, 'lib/plan/phase-3.json'),
+    FARO_ENABLED: 'true',
+    FARO_UPSTREAM_URL: `${receiver.url}/collect`,
+    // One load generator is one client: lift the per-client limit to measure throughput.
+    FARO_RATE_LIMIT_PER_SECOND: '1000000000',
+    FARO_RATE_LIMIT_BURST: '1000000000',
+  };
+  const on = await startBoard({ ...faroEnv, DATABASE_URL: freshDatabase() });
+  try {
+    const direct = await measureUrl('POST receiver /collect directly', `${receiver.url}/collect`, { request });
+    await fetch(`${receiver.url}/__sim/reset`, { method: 'POST' });
+    const proxied = await measureUrl('POST board /faro → receiver', `${on.url}/faro`, { request });
+    await fetch(`${receiver.url}/__sim/reset`, { method: 'POST' });
+    // The same route answering without forwarding (405): what Next costs before the proxy does anything.
+    const floor = await measureUrl('GET board /faro → 405 (route floor)', `${on.url}/faro`);
+    printTable(`Faro proxy vs direct (10 connections, ${Buffer.byteLength(body)} B real SDK payload)`, [direct, proxied, floor].map((r) => ({
+      target: r.target,
+      'req/s': r.requestsPerSecond,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      'non-2xx': r.non2xx,
+    })));
+    console.log(`added by the proxy: p50 +${proxied.p50Ms - direct.p50Ms} ms, p99 +${proxied.p99Ms - direct.p99Ms} ms; throughput ${Math.round((proxied.requestsPerSecond / direct.requestsPerSecond) * 100)}% of direct`);
+  } finally {
+    await on.stop();
+  }
+
+  // Matrix page: server render (autocannon) and a real browser's load (Chromium, load event; JS fetched).
+  const rows: Array<Record<string, string | number>> = [];
+  for (const faro of ['off', 'on'] as const) {
+    const board = await startBoard({ ...faroEnv, FARO_ENABLED: faro === 'on' ? 'true' : 'false', DATABASE_URL: freshDatabase() });
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const ssr = await measureUrl('GET /', `${board.url}/`);
+      const loads: number[] = [];
+      const faroReady: number[] = [];
+      let scriptBytes = 0;
+      for (let i = 0; i < PAGE_LOADS; i++) {
+        const context = await browser.newContext(); // cold cache, like a first visit
+        const page = await context.newPage();
+        await page.goto(`${board.url}/`, { waitUntil: 'load' });
+        loads.push(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd));
+        if (faro === 'on') {
+          await page.waitForFunction(() => (window as unknown as { faro?: { api?: { getSession?: () => unknown } } }).faro?.api?.getSession?.());
+          faroReady.push(await page.evaluate(() => performance.now()));
+        }
+        // Scripts loaded after the load event (Faro's chunk) count too.
+        scriptBytes = await page.evaluate(() =>
+          performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js')).reduce((sum, r) => sum + (r as PerformanceResourceTiming).encodedBodySize, 0),
+        );
+        await context.close();
+      }
+      rows.push({
+        faro,
+        'SSR req/s': ssr.requestsPerSecond,
+        'SSR p50 ms': ssr.p50Ms,
+        'SSR p99 ms': ssr.p99Ms,
+        'load event p50 ms': Math.round(median(loads)),
+        'Faro started p50 ms': faroReady.length ? Math.round(median(faroReady)) : '-',
+        'JS KiB (compressed)': Math.round(scriptBytes / 1024),
+      });
+    } finally {
+      await browser.close();
+      await board.stop();
+    }
+  }
+  printTable(`Matrix page with Faro off vs on (${PAGE_LOADS} cold loads in Chromium each)`, rows);
+  await receiver.stop();
+}
