@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { simulatorUrls } from './simulators';
@@ -8,7 +9,7 @@ import { simulatorUrls } from './simulators';
 type Accepted = {
   headers: Record<string, string | undefined>;
   payload: {
-    meta?: { app?: { name?: string; version?: string }; session?: { id?: string }; page?: { url?: string } };
+    meta?: { app?: { name?: string; version?: string }; session?: { id?: string }; page?: { url?: string }; view?: { name?: string } };
     measurements?: Array<{ type?: string; values?: Record<string, number> }>;
     exceptions?: Array<{ type?: string; value?: string }>;
     events?: Array<{ name?: string }>;
@@ -104,12 +105,47 @@ test("a fetch to the board's API arrives as a span whose trace id is the tracepa
   await expect(page.getByTestId('faro-last-upstream')).toContainText('202');
 });
 
-test('the reference page gives the recipe for each kind of service', async ({ page }) => {
+test('an App Router navigation is reported as a view change; the reference page gives each recipe', async ({ page }) => {
   await page.goto('/');
+  await faroStarted(page);
   await page.getByRole('link', { name: 'Faro reference' }).click();
   await expect(page).toHaveURL(/\/reference\/faro$/);
+  await expect
+    .poll(async () => (await fromBoard()).some((a) => a.payload.meta?.view?.name === '/reference/faro' && (a.payload.events ?? []).some((e) => e.name === 'view_changed')), { timeout: 15_000 })
+    .toBe(true);
   for (const title of ['Express route', 'FastAPI route', 'Next.js route handler', 'Browser SDK start-up', 'Helm values']) {
     await expect(page.getByRole('heading', { name: title })).toBeVisible();
   }
   await expect(page.locator('#helm pre')).toContainText('faro:\n  enabled: false');
+});
+
+test('the real /faro route enforces its limits: 405, 415, 413 on a chunked body with nothing forwarded', async ({ request, baseURL }) => {
+  const other = await request.get('/faro');
+  expect(other.status()).toBe(405);
+  expect(other.headers()['allow']).toBe('POST');
+  expect((await request.post('/faro', { headers: { 'content-type': 'text/plain' }, data: '{}' })).status()).toBe(415);
+
+  // Up to 64 MiB streamed in 16 KiB chunks with no Content-Length: the route must stop at its 1 MiB limit.
+  const { status, written } = await new Promise<{ status: number; written: number }>((resolve, reject) => {
+    const url = new URL('/faro', baseURL);
+    const chunk = Buffer.alloc(16 * 1024, 'x');
+    let written = 0;
+    const post = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
+      response.resume();
+      resolve({ status: response.statusCode ?? 0, written });
+      post.destroy();
+    });
+    post.on('error', (error) => (written > 0 ? undefined : reject(error)));
+    const pump = () => {
+      while (written < 64 * 1024 * 1024) {
+        written += chunk.length;
+        if (!post.write(chunk)) return void post.once('drain', pump);
+      }
+      post.end();
+    };
+    pump();
+  });
+  expect(status).toBe(413);
+  expect(written).toBeLessThan(64 * 1024 * 1024); // it stopped reading; the client could not push it all
+  expect((await fromBoard()).length + (await accepted()).length).toBe(0);
 });
