@@ -5,7 +5,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { startFaroReceiverSimulator } from '../simulators/faro-receiver';
 import { recording } from '../simulators/recordings';
-import { measureUrl, printTable } from './lib/load';
+import { BENCH_SECONDS, measureUrl, printTable, type LoadFigures } from './lib/load';
 import { ROOT, startBoard } from './lib/server';
 
 const PAGE_LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 15);
@@ -49,45 +49,55 @@ export async function benchFaro() {
     await on.stop();
   }
 
-  // Matrix page: server render (autocannon) and a real browser's load (Chromium, load event; JS fetched).
-  const rows: Array<Record<string, string | number>> = [];
-  for (const faro of ['off', 'on'] as const) {
-    const board = await startBoard({ ...faroEnv, FARO_ENABLED: faro === 'on' ? 'true' : 'false', DATABASE_URL: freshDatabase() });
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    try {
-      const ssr = await measureUrl('GET /', `${board.url}/`);
-      const loads: number[] = [];
-      const faroReady: number[] = [];
-      let scriptBytes = 0;
-      for (let i = 0; i < PAGE_LOADS; i++) {
-        const context = await browser.newContext(); // cold cache, like a first visit
-        const page = await context.newPage();
-        await page.goto(`${board.url}/`, { waitUntil: 'load' });
-        loads.push(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd));
-        if (faro === 'on') {
-          await page.waitForFunction(() => (window as unknown as { faro?: { api?: { getSession?: () => unknown } } }).faro?.api?.getSession?.());
-          faroReady.push(await page.evaluate(() => performance.now()));
+  // Matrix page: server render (autocannon) and a real browser's load (Chromium, load event; JS
+  // fetched). Both boards run side by side and are measured in alternation, so background load on a
+  // shared machine hits both alike.
+  const modes = ['off', 'on'] as const;
+  const boards = {
+    off: await startBoard({ ...faroEnv, FARO_ENABLED: 'false', DATABASE_URL: freshDatabase() }),
+    on: await startBoard({ ...faroEnv, FARO_ENABLED: 'true', DATABASE_URL: freshDatabase() }),
+  };
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const figures = Object.fromEntries(modes.map((m) => [m, { ssr: [] as LoadFigures[], loads: [] as number[], faroReady: [] as number[], scriptBytes: 0 }]));
+  try {
+    for (let round = 0; round < 3; round++) {
+      for (const faro of modes) {
+        const board = boards[faro];
+        const into = figures[faro];
+        into.ssr.push(await measureUrl('GET /', `${board.url}/`, { seconds: Math.max(2, Math.round(BENCH_SECONDS / 2)) }));
+        for (let i = 0; i < Math.ceil(PAGE_LOADS / 3); i++) {
+          const context = await browser.newContext(); // cold cache, like a first visit
+          const page = await context.newPage();
+          await page.goto(`${board.url}/`, { waitUntil: 'load' });
+          into.loads.push(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd));
+          if (faro === 'on') {
+            await page.waitForFunction(() => (window as unknown as { faro?: { api?: { getSession?: () => unknown } } }).faro?.api?.getSession?.());
+            into.faroReady.push(await page.evaluate(() => performance.now()));
+          }
+          // Scripts loaded after the load event (Faro's chunk) count too.
+          into.scriptBytes = await page.evaluate(() =>
+            performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js')).reduce((sum, r) => sum + (r as PerformanceResourceTiming).encodedBodySize, 0),
+          );
+          await context.close();
         }
-        // Scripts loaded after the load event (Faro's chunk) count too.
-        scriptBytes = await page.evaluate(() =>
-          performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js')).reduce((sum, r) => sum + (r as PerformanceResourceTiming).encodedBodySize, 0),
-        );
-        await context.close();
       }
-      rows.push({
-        faro,
-        'SSR req/s': ssr.requestsPerSecond,
-        'SSR p50 ms': ssr.p50Ms,
-        'SSR p99 ms': ssr.p99Ms,
-        'load event p50 ms': Math.round(median(loads)),
-        'Faro started p50 ms': faroReady.length ? Math.round(median(faroReady)) : '-',
-        'JS KiB (compressed)': Math.round(scriptBytes / 1024),
-      });
-    } finally {
-      await browser.close();
-      await board.stop();
     }
+  } finally {
+    await browser.close();
+    await Promise.all(modes.map((m) => boards[m].stop()));
   }
-  printTable(`Matrix page with Faro off vs on (${PAGE_LOADS} cold loads in Chromium each)`, rows);
+  const rows = modes.map((faro) => {
+    const f = figures[faro];
+    return {
+      faro,
+      'SSR req/s': median(f.ssr.map((r) => r.requestsPerSecond)),
+      'SSR p50 ms': median(f.ssr.map((r) => r.p50Ms)),
+      'SSR p99 ms': median(f.ssr.map((r) => r.p99Ms)),
+      'load event p50 ms': Math.round(median(f.loads)),
+      'Faro started p50 ms': f.faroReady.length ? Math.round(median(f.faroReady)) : '-',
+      'JS KiB (compressed)': Math.round(f.scriptBytes / 1024),
+    };
+  });
+  printTable(`Matrix page with Faro off vs on (medians of 3 alternating rounds; ${3 * Math.ceil(PAGE_LOADS / 3)} cold loads in Chromium each)`, rows);
   await receiver.stop();
 }
