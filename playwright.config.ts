@@ -43,6 +43,9 @@ export default defineConfig({
       DEMO: '1',
       // scripts/test.ts has just built the app.
       SKIP_BUILD: '1',
+      // The board's own Faro, through its /faro proxy to the faro.receiver simulator (e2e/faro.spec.ts).
+      FARO_ENABLED: 'true',
+      FARO_PROXY_ENABLED: 'true',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { DemoBanner } from './_components/demo-banner';
+import { FaroSetup } from './_components/faro-setup';
 import { Providers } from './_components/providers';
 import './globals.css';
 
@@ -24,9 +25,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav aria-label="Main">
             <Link href="/">Matrix</Link>
             <Link href="/progress">Progress</Link>
+            <Link href="/reference/faro">Faro reference</Link>
           </nav>
         </header>
         <DemoBanner />
+        <FaroSetup />
         <Providers>
           <main id="main">{children}</main>
         </Providers>

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
 
-const PAGES = ['/', '/services/traction', '/progress'];
+const PAGES = ['/', '/services/traction', '/progress', '/reference/faro'];
 
 for (const path of PAGES) {
   test(`${path} has no serious or critical accessibility violation`, async ({ page }) => {

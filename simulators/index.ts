@@ -23,6 +23,8 @@ export const SIMULATORS: SimulatorEntry[] = [
   {
     name: 'faro-receiver',
     envVar: 'FARO_RECEIVER_URL',
+    // The board's own /faro proxy forwards to it.
+    extraEnv: (url) => ({ FARO_UPSTREAM_URL: `${url}/collect` }),
     start: () => startFaroReceiverSimulator(),
   },
 ];

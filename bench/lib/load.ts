@@ -10,11 +10,15 @@ export interface LoadFigures {
 
 export const BENCH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-/** Drives one URL with autocannon (10 connections) after a short warm-up. */
-export async function measureUrl(target: string, url: string, options: { connections?: number; seconds?: number } = {}): Promise<LoadFigures> {
+/** Drives one URL with autocannon (10 connections) after a short warm-up; GET unless a request is given. */
+export async function measureUrl(
+  target: string,
+  url: string,
+  options: { connections?: number; seconds?: number; request?: { method: 'POST'; headers: Record<string, string>; body: string } } = {},
+): Promise<LoadFigures> {
   const connections = options.connections ?? 10;
-  await autocannon({ url, connections, duration: 1 }); // warm-up: JIT and first-request compilation
-  const result = await autocannon({ url, connections, duration: options.seconds ?? BENCH_SECONDS });
+  await autocannon({ url, connections, duration: 1, ...options.request }); // warm-up: JIT and first-request compilation
+  const result = await autocannon({ url, connections, duration: options.seconds ?? BENCH_SECONDS, ...options.request });
   return {
     target,
     requestsPerSecond: Math.round(result.requests.average),

@@ -21,6 +21,33 @@ const optionalUrl = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
   .pipe(z.url({ message: 'expected an absolute http(s) URL' }).optional());
 
+/** "true"/"false" (also 1/0, yes/no), as Helm renders booleans into the environment. */
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return fallback;
+      const value = text.trim().toLowerCase();
+      if (['true', '1', 'yes'].includes(value)) return true;
+      if (['false', '0', 'no'].includes(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${text}"` });
+      return z.NEVER;
+    });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** Where the browser SDK sends: the board's own path ("/faro") or an absolute URL of a collector. */
+const collectorUrl = z
+  .string()
+  .default('/faro')
+  .refine((v) => v.startsWith('/') || /^https?:\/\//.test(v), { message: 'expected a path like /faro or an absolute http(s) URL' });
+
 const databaseUrl = z
   .string()
   .default('file:./data/rollout-board.db')
@@ -48,6 +75,21 @@ export const envSchema = z.object({
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
   SYNC_INTERVAL: duration('10m'),
   VERIFY_INTERVAL: duration('5m'),
+  // Grafana Faro (browser telemetry); each maps 1:1 to a Helm value of chart/ (faro.*).
+  FARO_ENABLED: flag(false),
+  FARO_PROXY_ENABLED: flag(true),
+  FARO_UPSTREAM_URL: z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL like http://alloy:12347/collect' }).default('http://alloy:12347/collect'),
+  FARO_COLLECTOR_URL: collectorUrl,
+  FARO_API_KEY: optionalSecret,
+  FARO_APP_NAME: z.string().min(1).default('rollout-board'),
+  FARO_MAX_BODY_BYTES: positiveInt(1024 * 1024),
+  FARO_UPSTREAM_TIMEOUT: duration('5s'),
+  FARO_RATE_LIMIT_PER_SECOND: positiveInt(20),
+  FARO_RATE_LIMIT_BURST: positiveInt(100),
+  // Continuous profiling of the board itself (@pyroscope/nodejs); off when no address is set.
+  PYROSCOPE_SERVER_ADDRESS: optionalUrl,
+  PYROSCOPE_BASIC_AUTH_USER: optionalSecret,
+  PYROSCOPE_BASIC_AUTH_PASSWORD: optionalSecret,
 });
 
 export type ServerConfig = z.infer<typeof envSchema> & { planFilePath: string };
@@ -81,6 +123,8 @@ export interface PublicConfig {
   grafanaUrl: string | null;
   /** Names of the simulated upstreams when the board runs as a demo; empty otherwise. */
   demoSimulators: string[];
+  /** Browser telemetry settings, null when Faro is off (then the browser loads none of it). */
+  faro: { appName: string; collectorUrl: string } | null;
 }
 
 export function publicConfig(config: ServerConfig = serverConfig()): PublicConfig {
@@ -89,5 +133,6 @@ export function publicConfig(config: ServerConfig = serverConfig()): PublicConfi
     environment: config.APP_ENVIRONMENT,
     grafanaUrl: config.GRAFANA_URL ?? null,
     demoSimulators: config.DEMO_SIMULATORS,
+    faro: config.FARO_ENABLED ? { appName: config.FARO_APP_NAME, collectorUrl: config.FARO_COLLECTOR_URL } : null,
   };
 }

@@ -1,6 +1,7 @@
 import { ConfigError, serverConfig } from '../config/env';
 import { redactDatabaseUrl } from '../db/database-url';
 import { getStore } from '../db/store';
+import { startSelfProfiling } from '../profiling/self';
 
 /** Start-up work of the server process; later concerns (sync, verify schedules) hook in here. */
 export async function startServer(): Promise<void> {
@@ -24,4 +25,6 @@ export async function startServer(): Promise<void> {
   console.log(
     `rollout-board: store ${store.location.provider} (${redactDatabaseUrl(config.DATABASE_URL)}), plan "${store.plan.id}" with ${store.plan.services.length} services`,
   );
+  const profiling = await startSelfProfiling(config);
+  if (profiling) console.log(`rollout-board: profiling itself to ${new URL(profiling.serverAddress).origin} as "rollout-board"`);
 }

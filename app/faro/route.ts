@@ -1,0 +1,18 @@
+import { faroProxySettings, processFaroRateLimiter } from '@/lib/faro/config';
+import { handleFaroRequest } from '@/lib/faro/proxy';
+import { processFaroStats } from '@/lib/faro/stats';
+
+export const dynamic = 'force-dynamic';
+
+/** The browser's Faro collector: same-origin, forwarded to Alloy's faro.receiver (lib/faro/proxy.ts). */
+function handle(request: Request): Promise<Response> {
+  return handleFaroRequest(request, { settings: faroProxySettings(), limiter: processFaroRateLimiter(), stats: processFaroStats() });
+}
+
+export const POST = handle;
+// Every other method gets the proxy's own 405 (or 404 when Faro is off), not the framework's.
+export const GET = handle;
+export const PUT = handle;
+export const PATCH = handle;
+export const DELETE = handle;
+export const OPTIONS = handle;

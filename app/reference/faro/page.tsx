@@ -1,0 +1,46 @@
+import type { Metadata } from 'next';
+import { FaroLive } from '@/app/_components/faro-live';
+import { FARO_RECIPES } from '@/lib/faro/recipes';
+import { faroStatus } from '@/lib/faro/status';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Faro reference · rollout-board' };
+
+/** The board as the live Faro reference: what it sends itself, and the recipe for each service kind. */
+export default function FaroReferencePage() {
+  return (
+    <>
+      <h1>Faro reference</h1>
+      <p className="lede">
+        The plan&apos;s Faro pattern, running on this board: the Web SDK in the browser sends to the app&apos;s own <code>POST /faro</code>,
+        which forwards an allow-list of headers to Alloy&apos;s <code>faro.receiver</code> (adding the API key server-side), with its own size
+        limit, per-client rate limit and a bounded upstream timeout. Settings are read at run time from the <code>faro.*</code> Helm values.
+      </p>
+      <FaroLive initialStatus={faroStatus(null)} />
+      <h2>Recipes</h2>
+      <p>
+        Each recipe is this board&apos;s implementation carried over: same statuses (404 off, 405, 415, 413 on the bytes streamed, 429 with
+        Retry-After, 502 unreachable, 504 slow), same forwarded headers (<code>content-type</code>, <code>content-encoding</code>,{' '}
+        <code>x-faro-session-id</code>, <code>traceparent</code>; never cookies or <code>authorization</code>).
+      </p>
+      <nav aria-label="Recipes">
+        <ul>
+          {FARO_RECIPES.map((recipe) => (
+            <li key={recipe.id}>
+              <a href={`#${recipe.id}`}>{recipe.title}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {FARO_RECIPES.map((recipe) => (
+        <section key={recipe.id} id={recipe.id} aria-labelledby={`${recipe.id}-heading`} className="cell-detail">
+          <h3 id={`${recipe.id}-heading`}>{recipe.title}</h3>
+          <p className="na-note">For: {recipe.appliesTo}</p>
+          <pre className="recipe" tabIndex={0}>
+            <code className={`language-${recipe.language}`}>{recipe.code}</code>
+          </pre>
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,121 @@
+import { gunzipSync } from 'node:zlib';
+
+/**
+ * What the board's own /faro proxy has seen, for the reference page. In memory and per process:
+ * it starts empty at each restart and each replica counts only what it forwarded.
+ */
+export interface FaroItemCounts {
+  logs: number;
+  exceptions: number;
+  measurements: number;
+  events: number;
+  spans: number;
+}
+
+export interface FaroUpstreamOutcome {
+  /** The receiver's status, or null when it could not be reached in time. */
+  status: number | null;
+  error: string | null;
+  at: string;
+  durationMs: number;
+}
+
+export interface FaroProxyStatsView {
+  since: string;
+  /** Requests that reached the proxy, and how the proxy answered them (by status). */
+  requests: number;
+  answered: Record<string, number>;
+  /** Items inside the payloads the receiver accepted (2xx). */
+  accepted: FaroItemCounts;
+  lastUpstream: FaroUpstreamOutcome | null;
+  /** Newest first, at most RECENT_LIMIT each. */
+  recentTraceIds: string[];
+  recentSessionIds: string[];
+}
+
+const RECENT_LIMIT = 10;
+
+type Payload = {
+  meta?: { session?: { id?: unknown } };
+  logs?: unknown[];
+  exceptions?: Array<{ trace?: { trace_id?: unknown } }>;
+  measurements?: unknown[];
+  events?: unknown[];
+  traces?: { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ traceId?: unknown }> }> }> };
+};
+
+const pushRecent = (list: string[], value: unknown) => {
+  if (typeof value !== 'string' || value === '') return;
+  const at = list.indexOf(value);
+  if (at !== -1) list.splice(at, 1);
+  list.unshift(value);
+  if (list.length > RECENT_LIMIT) list.length = RECENT_LIMIT;
+};
+
+export class FaroProxyStats {
+  private readonly since = new Date().toISOString();
+  private requests = 0;
+  private readonly answered: Record<string, number> = {};
+  private readonly accepted: FaroItemCounts = { logs: 0, exceptions: 0, measurements: 0, events: 0, spans: 0 };
+  private lastUpstream: FaroUpstreamOutcome | null = null;
+  private readonly recentTraceIds: string[] = [];
+  private readonly recentSessionIds: string[] = [];
+
+  recordAnswer(status: number) {
+    this.requests += 1;
+    this.answered[status] = (this.answered[status] ?? 0) + 1;
+  }
+
+  recordUpstream(outcome: FaroUpstreamOutcome) {
+    this.lastUpstream = outcome;
+  }
+
+  /** Counts what an accepted payload carried. A body it cannot read is simply not counted. */
+  recordAcceptedPayload(body: Buffer, contentEncoding: string | null, maxDecodedBytes: number) {
+    let payload: Payload;
+    try {
+      const raw = contentEncoding?.toLowerCase() === 'gzip' ? gunzipSync(body, { maxOutputLength: maxDecodedBytes }) : body;
+      payload = JSON.parse(raw.toString('utf8')) as Payload;
+    } catch {
+      return;
+    }
+    if (typeof payload !== 'object' || payload === null) return;
+    const count = (items: unknown) => (Array.isArray(items) ? items.length : 0);
+    this.accepted.logs += count(payload.logs);
+    this.accepted.exceptions += count(payload.exceptions);
+    this.accepted.measurements += count(payload.measurements);
+    this.accepted.events += count(payload.events);
+    pushRecent(this.recentSessionIds, payload.meta?.session?.id);
+    for (const exception of Array.isArray(payload.exceptions) ? payload.exceptions : []) pushRecent(this.recentTraceIds, exception?.trace?.trace_id);
+    for (const resource of payload.traces?.resourceSpans ?? []) {
+      for (const scope of resource?.scopeSpans ?? []) {
+        for (const span of scope?.spans ?? []) {
+          this.accepted.spans += 1;
+          pushRecent(this.recentTraceIds, span?.traceId);
+        }
+      }
+    }
+  }
+
+  view(): FaroProxyStatsView {
+    return {
+      since: this.since,
+      requests: this.requests,
+      answered: { ...this.answered },
+      accepted: { ...this.accepted },
+      lastUpstream: this.lastUpstream,
+      recentTraceIds: [...this.recentTraceIds],
+      recentSessionIds: [...this.recentSessionIds],
+    };
+  }
+}
+
+// Next bundles each route separately; one instance per process lives on globalThis.
+const KEY = Symbol.for('rollout-board.faro.proxy-stats');
+type WithStats = typeof globalThis & { [KEY]?: FaroProxyStats };
+
+export function processFaroStats(): FaroProxyStats {
+  const holder = globalThis as WithStats;
+  holder[KEY] ??= new FaroProxyStats();
+  return holder[KEY];
+}

@@ -1,0 +1,38 @@
+import type { ServerConfig } from '../config/env';
+
+/**
+ * Continuous profiling of the board's own server with @pyroscope/nodejs, so rollout-board shows up
+ * in Pyroscope like the services it tracks (service_name "rollout-board", tagged with its version).
+ * Off unless PYROSCOPE_SERVER_ADDRESS is set. An unreachable server never stops the board: the SDK
+ * catches failed uploads, and a failure to start is logged and ignored.
+ */
+export const SELF_PROFILE_APP_NAME = 'rollout-board';
+
+export interface SelfProfiling {
+  serverAddress: string;
+  stop: () => Promise<void>;
+}
+
+export async function startSelfProfiling(
+  config: Pick<ServerConfig, 'PYROSCOPE_SERVER_ADDRESS' | 'PYROSCOPE_BASIC_AUTH_USER' | 'PYROSCOPE_BASIC_AUTH_PASSWORD' | 'APP_VERSION' | 'APP_ENVIRONMENT'>,
+  options: { flushIntervalMs?: number } = {},
+): Promise<SelfProfiling | null> {
+  const serverAddress = config.PYROSCOPE_SERVER_ADDRESS;
+  if (!serverAddress) return null;
+  try {
+    const { default: Pyroscope } = await import('@pyroscope/nodejs');
+    Pyroscope.init({
+      serverAddress,
+      appName: SELF_PROFILE_APP_NAME,
+      tags: { version: config.APP_VERSION, environment: config.APP_ENVIRONMENT },
+      basicAuthUser: config.PYROSCOPE_BASIC_AUTH_USER,
+      basicAuthPassword: config.PYROSCOPE_BASIC_AUTH_PASSWORD,
+      flushIntervalMs: options.flushIntervalMs,
+    });
+    Pyroscope.start();
+    return { serverAddress, stop: () => Pyroscope.stop() };
+  } catch (error) {
+    console.error(`rollout-board: self-profiling not started (${error instanceof Error ? error.message : String(error)}); the board runs without it.`);
+    return null;
+  }
+}
