@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { DEFAULT_REPO, startGitHubSimulator } from './github';
 import type { RunningSimulator } from './http';
 
 /**
@@ -12,11 +13,15 @@ export interface SimulatorEntry {
   envVar: string;
   /** Builds the URL the board should use from the simulator's base URL (e.g. adds a path). */
   envValue?: (baseUrl: string) => string;
+  /** Other variables the demo needs to use this simulator (e.g. which repositories), set only when unset. */
+  extraEnv?: Record<string, string>;
   start: () => Promise<RunningSimulator>;
 }
 
 /** Each simulator registers here, once. */
-export const SIMULATORS: SimulatorEntry[] = [];
+export const SIMULATORS: SimulatorEntry[] = [
+  { name: 'github', envVar: 'GITHUB_API_URL', extraEnv: { GITHUB_REPOS: DEFAULT_REPO }, start: () => startGitHubSimulator() },
+];
 
 export interface SimulatorSet {
   simulators: RunningSimulator[];
@@ -35,6 +40,7 @@ export async function startSimulators(): Promise<SimulatorSet> {
     const running = await entry.start();
     simulators.push(running);
     env[entry.envVar] = entry.envValue ? entry.envValue(running.url) : running.url;
+    for (const [name, value] of Object.entries(entry.extraEnv ?? {})) if (!process.env[name]) env[name] = value;
   }
   return {
     simulators,
