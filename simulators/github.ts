@@ -241,6 +241,11 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
   const authenticated = Boolean(request.headers.authorization);
   const fullName = `${owner}/${repo}`;
   const page = Math.max(1, Number(request.query.get('page') ?? 1) || 1);
+  if (Date.now() >= world.quota.resetAt) {
+    // A new rate-limit window, as GitHub opens one every hour.
+    world.quota.used = 0;
+    world.quota.resetAt = Date.now() + 3_600_000;
+  }
   const fault = world.takeFault(fullName, page);
   if (fault) return faultResponse(world, fault, authenticated);
   const found = world.repos.get(key(fullName));
