@@ -41,6 +41,7 @@ export default defineConfig({
       DATABASE_URL: `file:./data/e2e/${process.env.E2E_RUN_ID}.db`,
       SIMULATORS_FILE: `./data/e2e/${process.env.E2E_RUN_ID}-simulators.json`,
       DEMO: '1',
+      GITHUB_WEBHOOK_SECRET: process.env.E2E_WEBHOOK_SECRET ?? 'e2e-webhook-secret',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -1,6 +1,9 @@
 import { ConfigError, serverConfig } from '../config/env';
 import { redactDatabaseUrl } from '../db/database-url';
 import { getStore } from '../db/store';
+import { runGitHubSync } from '../github/sync-job';
+import { schedule } from '../jobs/runner';
+import { getRuntime } from './runtime';
 
 /** Start-up work of the server process; later concerns (sync, verify schedules) hook in here. */
 export async function startServer(): Promise<void> {
@@ -24,4 +27,20 @@ export async function startServer(): Promise<void> {
   console.log(
     `rollout-board: store ${store.location.provider} (${redactDatabaseUrl(config.DATABASE_URL)}), plan "${store.plan.id}" with ${store.plan.services.length} services`,
   );
+
+  if (config.GITHUB_REPOS.length > 0) {
+    const runtime = await getRuntime();
+    const sync = async (trigger: 'start' | 'schedule') => {
+      const outcome = await runGitHubSync(runtime, { trigger });
+      if (outcome.status === 'failed') console.error(`[github-sync] ${outcome.error}`);
+      else if (outcome.status === 'ran' && !outcome.joined && outcome.result.status !== 'succeeded') {
+        console.error(`[github-sync] ${outcome.result.status}: ${outcome.result.repos.filter((r) => r.error).map((r) => r.error).join(' ')}`);
+      }
+    };
+    void sync('start');
+    schedule(config.SYNC_INTERVAL, () => sync('schedule'));
+    console.log(`rollout-board: GitHub sync of ${config.GITHUB_REPOS.join(', ')} on start and every ${Math.round(config.SYNC_INTERVAL / 1000)} s`);
+  } else {
+    console.log('rollout-board: GitHub sync is off (set GITHUB_REPOS to turn it on)');
+  }
 }
