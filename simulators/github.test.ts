@@ -20,7 +20,7 @@ describe('the GitHub simulator', () => {
     const all: Array<{ number: number; pull_request?: unknown; labels: Array<{ name: string }> }> = [];
     let url: string | null = `${sim.url}/repos/${DEFAULT_REPO}/issues?labels=phase-3&state=all&per_page=10`;
     while (url) {
-      const response = await fetch(url);
+      const response: Response = await fetch(url);
       all.push(...((await response.json()) as typeof all));
       url = /<([^>]+)>; rel="next"/.exec(response.headers.get('link') ?? '')?.[1] ?? null;
     }

@@ -47,6 +47,18 @@ describe.each(STORE_PROVIDERS)('the sync job on %s', (provider) => {
     expect(after.quota).toMatchObject({ limit: 60 });
   });
 
+  it('runs one follow-up sync for a webhook that arrived while a sync was running', async () => {
+    sim.world.latencyMs = 150;
+    const runtime = { store, jobs: new JobRunner(store.db) };
+    const running = runGitHubSync(runtime, { trigger: 'schedule', config: config() });
+    await new Promise((r) => setTimeout(r, 30));
+    const joined = await runGitHubSync(runtime, { trigger: 'webhook', repos: [DEFAULT_REPO], config: config() });
+    expect(joined).toMatchObject({ joined: true });
+    await running;
+    await expect.poll(() => store.db.syncRun.count({ where: { trigger: 'webhook', status: 'succeeded' } }), { timeout: 5000 }).toBe(1);
+    expect(await store.db.syncRun.count()).toBe(2);
+  });
+
   it('says what to set when no repository is configured, and runs nothing', async () => {
     const runtime = { store, jobs: new JobRunner(store.db) };
     const unconfigured = { ...config(), GITHUB_REPOS: [] };

@@ -64,6 +64,10 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     ]);
     expect(others[0].mappingNote).toContain('No service label');
     expect(others[1].mappingNote).toContain('acapy-agent/profiling-code');
+    // …and the matrix lists them on its "Unmapped / conflicts" panel.
+    const { unmapped } = await readMatrix(store);
+    expect(unmapped.total).toBe(2);
+    expect(unmapped.issues.map((i) => [i.number, i.mapping]).sort()).toEqual([[28, 'unmapped'], [29, 'conflict']]);
     // Every cell changed: all of them got their issue.
     expect(result.changedCellKeys).toHaveLength(27);
   });
@@ -74,6 +78,10 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     const traction = matrix.rows.find((r) => r.service.slug === 'traction')!.cells.find((c) => c?.capabilitySlug === 'faro-code')!;
     expect(traction.issue?.estimateMinutes).toBe(300);
     expect(traction.estimateMinutes).toBe(180);
+    expect(traction.issueEstimate).toEqual({ text: '~5h', minutes: 300 });
+    const agreeing = matrix.rows[0].cells[0]!;
+    expect(agreeing.issue?.estimateMinutes).toBe(agreeing.estimateMinutes);
+    expect(agreeing.issueEstimate).toBeNull();
     const acapy = await store.db.issue.findFirstOrThrow({ where: { cellKey: 'acapy-agent/profiling-code' } });
     expect(JSON.parse(acapy.linkedPullRequests)).toEqual([expect.objectContaining({ merged: true, state: 'closed', repo: DEFAULT_REPO })]);
     expect(matrix.progress.countsByState['in-progress']).toBeGreaterThan(0);
