@@ -59,6 +59,20 @@ describe.each(STORE_PROVIDERS)('the sync job on %s', (provider) => {
     expect(await store.db.syncRun.count()).toBe(2);
   });
 
+  it('sends the token to GitHub only: not into runs, repository state or the status', async () => {
+    const token = 'ghp_thisIsTheSecretToken123';
+    const runtime = { store, jobs: new JobRunner(store.db) };
+    const withToken = { ...config(), GITHUB_TOKEN: token };
+    sim.requests.length = 0;
+    sim.world.injectFault({ status: 401, times: 1 });
+    await runGitHubSync(runtime, { trigger: 'manual', config: withToken });
+    await runGitHubSync(runtime, { trigger: 'manual', config: withToken });
+    expect(sim.requests.some((r) => r.headers.authorization?.includes(token))).toBe(true);
+    const stored = JSON.stringify([await store.db.syncRun.findMany(), await store.db.repoSyncState.findMany(), await readSyncStatus(runtime, withToken)]);
+    expect(stored).toContain('GITHUB_TOKEN');
+    expect(stored).not.toContain(token);
+  });
+
   it('says what to set when no repository is configured, and runs nothing', async () => {
     const runtime = { store, jobs: new JobRunner(store.db) };
     const unconfigured = { ...config(), GITHUB_REPOS: [] };

@@ -122,6 +122,13 @@ export interface SyncPanelStatus {
   quota: RateLimitQuota | null;
 }
 
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/$/, '');
+}
+
 export async function readSyncStatus(runtime: Runtime, config: GitHubSyncConfig = serverConfig(), runs = 5): Promise<SyncPanelStatus> {
   const { db } = runtime.store;
   const [rows, states, leaseHolder] = await Promise.all([
@@ -149,7 +156,7 @@ export async function readSyncStatus(runtime: Runtime, config: GitHubSyncConfig 
   return {
     configured,
     hint: configured ? null : NOT_CONFIGURED_HINT,
-    apiUrl: config.GITHUB_API_URL,
+    apiUrl: withoutCredentials(config.GITHUB_API_URL),
     repos: config.GITHUB_REPOS,
     authenticated: Boolean(config.GITHUB_TOKEN),
     intervalMs: config.SYNC_INTERVAL,

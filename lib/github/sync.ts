@@ -65,9 +65,10 @@ const newestUpdate = (items: IssueListItem[]) =>
 function fromGitHub(planId: string, repo: string, item: IssueListItem, previous: IssueRow | undefined): IssueData {
   const estimate = parseBodyEstimate(item.body);
   return {
-    id: `${repo}#${item.number}`,
+    // A stored issue keeps its id even if GITHUB_REPOS spells the repository in other letter case.
+    id: previous?.id ?? `${repo}#${item.number}`,
     planId,
-    repo,
+    repo: previous?.repo ?? repo,
     number: item.number,
     title: item.title,
     state: item.state === 'closed' ? 'closed' : 'open',
