@@ -36,7 +36,8 @@ test('clicking "Sync now" brings a change from GitHub onto the matrix, showing p
   await expect(page.locator(`td:has([data-cell="${cell.key}"]) [data-testid="cell-issue"]`)).toContainText(`#${cell.issue!.number}`);
 
   await control('update-issue', { number: cell.issue!.number, state: 'closed', stateReason: 'completed' });
-  await control('latency', { ms: 400 });
+  // Slow GitHub down so the run lasts long enough to watch (the panel polls every second while it runs).
+  await control('latency', { ms: 1000 });
   const button = panel.getByRole('button', { name: /Sync now|Syncing/ });
   await button.click();
   await expect(button).toBeDisabled();

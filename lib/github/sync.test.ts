@@ -1,7 +1,11 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '@/lib/db/store';
 import { DEFAULT_REPO, defaultFixture, startGitHubSimulator, type RunningGitHubSimulator, type SimIssue } from '@/simulators/github';
 import { readMatrix } from '@/lib/matrix/read';
-import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { openTestStore, PHASE_3_PLAN, STORE_PROVIDERS, type TestStore } from '@/test/stores';
 import { createGitHubClient } from './client';
 import { syncGitHub } from './sync';
 
@@ -158,6 +162,24 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     const recovered = await sync();
     expect(recovered.status).toBe('succeeded');
     expect((await store.db.issue.findUniqueOrThrow({ where: { id: `${OTHER_REPO}#1` } })).title).toBe('Changed upstream');
+  });
+
+  it('re-decides cells from the plan file even when GitHub has nothing new (304s)', async () => {
+    await sync([DEFAULT_REPO]);
+    // The plan now calls the acapy-agent label "aca-py": its issues no longer match a service.
+    const plan = JSON.parse(readFileSync(PHASE_3_PLAN, 'utf8')) as { services: Array<{ slug: string; label: string }> };
+    plan.services.find((s) => s.slug === 'acapy-agent')!.label = 'aca-py';
+    const planFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'plan-')), 'phase-3.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    const relabelled = await openStore({ databaseUrl: store.databaseUrl, planFilePath: planFile });
+    try {
+      const result = await syncGitHub({ store: relabelled, client: client(), repos: [DEFAULT_REPO], trigger: 'manual' });
+      expect(result.notModified).toBe(result.requests);
+      expect(result.changedCellKeys).toEqual(['acapy-agent/profiling-code', 'acapy-agent/profiling-helm']);
+      expect(await relabelled.db.issue.count({ where: { mapping: 'mapped', cellKey: { startsWith: 'acapy-agent/' } } })).toBe(0);
+    } finally {
+      await relabelled.db.$disconnect();
+    }
   });
 
   it('lists an unknown repository as failed (404) while the others sync', async () => {

@@ -123,8 +123,20 @@ interface ApplyResult {
   changedCellKeys: Set<string>;
 }
 
-/** Merges one repository's fetched issues into the store and re-decides every issue's cell, in one transaction. */
-async function applyRepo(db: Db, plan: Plan, repo: string, items: IssueListItem[], syncState: { etag: string | null; since: Date | null }, quota: RateLimitQuota | null): Promise<ApplyResult> {
+interface RepoListing {
+  repo: string;
+  items: IssueListItem[];
+  etag: string | null;
+  since: Date | null;
+  quota: RateLimitQuota | null;
+}
+
+/**
+ * Merges one repository's fetched issues into the store and re-decides every issue's cell, in one
+ * transaction. Without a listing it only re-decides cells (after the plan file changed); rows that
+ * come out the same are not written.
+ */
+async function mergeIssues(db: Db, plan: Plan, listing: RepoListing | null): Promise<ApplyResult> {
   return db.$transaction(
     async (tx) => {
       const existing = await tx.issue.findMany({ where: { planId: plan.id } });
@@ -132,7 +144,7 @@ async function applyRepo(db: Db, plan: Plan, repo: string, items: IssueListItem[
       const rows = new Map<string, IssueData>(existing.map((row) => [lowerId(row.id), row]));
       // The listing is newest-update first and may repeat an item across passes: keep the newest.
       const latest = new Map<number, IssueListItem>();
-      for (const item of items) {
+      for (const item of listing?.items ?? []) {
         const seen = latest.get(item.number);
         if (!seen || Date.parse(item.updated_at) >= Date.parse(seen.updated_at)) latest.set(item.number, item);
       }
@@ -142,10 +154,10 @@ async function applyRepo(db: Db, plan: Plan, repo: string, items: IssueListItem[
           pullRequests.push(item); // the issues endpoint returns pull requests too: they are not issues
           continue;
         }
-        const id = lowerId(`${repo}#${item.number}`);
-        rows.set(id, fromGitHub(plan.id, repo, item, before.get(id)));
+        const id = lowerId(`${listing!.repo}#${item.number}`);
+        rows.set(id, fromGitHub(plan.id, listing!.repo, item, before.get(id)));
       }
-      linkPullRequests(rows, repo, pullRequests);
+      if (listing) linkPullRequests(rows, listing.repo, pullRequests);
 
       const decisions = assignCells(
         plan,
@@ -170,17 +182,20 @@ async function applyRepo(db: Db, plan: Plan, repo: string, items: IssueListItem[
         const { id, ...data } = row;
         await tx.issue.update({ where: { id }, data });
       }
-      const state = {
-        etag: syncState.etag,
-        since: syncState.since,
-        lastSyncedAt: now,
-        lastStatus: 'ok',
-        lastError: null,
-        rateLimitRemaining: quota?.remaining ?? null,
-        rateLimitLimit: quota?.limit ?? null,
-        rateLimitReset: quota ? new Date(quota.resetAt) : null,
-      };
-      await tx.repoSyncState.upsert({ where: { repo }, create: { repo, ...state }, update: state });
+      if (listing) {
+        const { repo, quota } = listing;
+        const state = {
+          etag: listing.etag,
+          since: listing.since,
+          lastSyncedAt: now,
+          lastStatus: 'ok',
+          lastError: null,
+          rateLimitRemaining: quota?.remaining ?? null,
+          rateLimitLimit: quota?.limit ?? null,
+          rateLimitReset: quota ? new Date(quota.resetAt) : null,
+        };
+        await tx.repoSyncState.upsert({ where: { repo }, create: { repo, ...state }, update: state });
+      }
       return { issuesChanged: created.length + updated.length, changedCellKeys };
     },
     { maxWait: 30_000, timeout: 120_000 },
@@ -247,7 +262,7 @@ async function syncRepo(options: SyncOptions, repo: string, repoIndex: number, c
     }
     return outcome('unchanged', {});
   }
-  const applied = await applyRepo(store.db, store.plan, repo, items, stored, client.traffic.quota);
+  const applied = await mergeIssues(store.db, store.plan, { repo, items, ...stored, quota: client.traffic.quota });
   for (const key of applied.changedCellKeys) changedCellKeys.add(key);
   return outcome(applied.issuesChanged > 0 ? 'updated' : 'unchanged', { pages, issuesChanged: applied.issuesChanged });
 }
@@ -272,10 +287,17 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   const startNotModified = options.client.traffic.notModified;
   const changedCellKeys = new Set<string>();
   const outcomes: RepoSyncOutcome[] = [];
+  let remappedIssues = 0;
   try {
     for (const [index, repo] of options.repos.entries()) {
       options.onProgress?.({ repo, repoIndex: index, repoCount: options.repos.length, pages: 0 });
       outcomes.push(await syncRepo(options, repo, index, changedCellKeys));
+    }
+    if (!outcomes.some((o) => o.pages > 0)) {
+      // Nothing fetched, so nothing re-decided cells yet: do it now, as the plan file may have changed.
+      const remapped = await mergeIssues(db, options.store.plan, null);
+      for (const key of remapped.changedCellKeys) changedCellKeys.add(key);
+      remappedIssues = remapped.issuesChanged;
     }
   } catch (error) {
     // A store failure: record it on the run, then let the job runner report it.
@@ -292,7 +314,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
     status,
     repos: outcomes,
     changedCellKeys: [...changedCellKeys].sort(),
-    issuesChanged: outcomes.reduce((s, o) => s + o.issuesChanged, 0),
+    issuesChanged: outcomes.reduce((s, o) => s + o.issuesChanged, remappedIssues),
     requests: options.client.traffic.requests - startRequests,
     notModified: options.client.traffic.notModified - startNotModified,
     pages: outcomes.reduce((s, o) => s + o.pages, 0),
