@@ -190,12 +190,14 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(await store.db.issue.count({ where: { mapping: 'mapped' } })).toBe(27);
   });
 
-  it('waits out a short secondary rate limit (retry-after) and a transient 5xx, then succeeds', async () => {
+  it('waits out a short secondary rate limit (retry-after), a quota reset due soon (x-ratelimit-reset) and a transient 5xx, then succeeds', async () => {
     sim.world.injectFault({ status: 429, retryAfterSeconds: 1, times: 1, repo: DEFAULT_REPO });
+    sim.world.injectFault({ status: 403, resetInSeconds: 1, times: 1, repo: OTHER_REPO, page: 1 });
     sim.world.injectFault({ status: 503, times: 2, repo: OTHER_REPO, page: 2 });
     const result = await sync();
     expect(result.status).toBe('succeeded');
-    expect(result.repos.map((r) => r.requests)).toEqual([3, 6]); // 429 + retry + priming; 3 pages + 2 retries + priming
+    // 429 + retry + priming; 403 + retry + 2 more pages + 2 retries + priming
+    expect(result.repos.map((r) => r.requests)).toEqual([3, 7]);
     expect(result.quota?.limit).toBe(5000);
   });
 });
