@@ -102,7 +102,8 @@ test('webhooks: a forged delivery is refused, a signed one syncs the change', as
   expect(signed.status()).toBe(202);
   // The webhook answers at once; the sync it started lands a moment later.
   await expect(async () => {
-    await page.goto(cell.href);
+    // Without the #fragment: a goto that differs only by hash would not reload the page.
+    await page.goto(cell.href.split('#')[0]);
     await expect(page.locator(`[data-cell="${cell.key}"] [data-testid="cell-issue-detail"]`)).toContainText('@from-webhook', { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
   await control('update-issue', { number: cell.issue!.number, assignees: [] });
