@@ -109,3 +109,11 @@ test('webhooks: a forged delivery is refused, a signed one syncs the change', as
   await control('update-issue', { number: cell.issue!.number, assignees: [] });
   await request.post('/api/sync?wait=1');
 });
+
+test('the sync and "Unmapped / conflicts" panels have no accessibility violations (axe)', async ({ page }) => {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  await page.goto('/');
+  await expect(page.getByTestId('unmapped-panel')).toBeVisible();
+  const results = await new AxeBuilder({ page }).include('[data-testid="sync-panel"]').include('[data-testid="unmapped-panel"]').include('[data-testid="cell-issue"]').analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});
