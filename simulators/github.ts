@@ -300,6 +300,17 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
   };
 }
 
+function getIssue(request: SimRequest, [owner, repo, number]: string[], world: GitHubWorld): SimResponse {
+  const authenticated = Boolean(request.headers.authorization);
+  const fullName = `${owner}/${repo}`;
+  const fault = world.takeFault(fullName, 1);
+  if (fault) return faultResponse(world, fault, authenticated);
+  const issue = world.repos.get(key(fullName))?.issues.find((i) => i.number === Number(number));
+  if (!issue) return faultResponse(world, { status: 404 }, authenticated);
+  world.quota.used += 1;
+  return json(200, toWire(world.repos.get(key(fullName))!.name, `http://${request.headers.host ?? '127.0.0.1'}`, issue), rateHeaders(world, authenticated));
+}
+
 async function control(request: SimRequest, [action]: string[], world: GitHubWorld): Promise<SimResponse> {
   const input = request.body.length ? (JSON.parse(request.body.toString('utf8')) as Record<string, unknown>) : {};
   switch (action) {
@@ -327,6 +338,7 @@ async function control(request: SimRequest, [action]: string[], world: GitHubWor
 /** Every endpoint the simulator answers, in order; the first match wins. */
 export const GITHUB_ROUTES: GitHubRoute[] = [
   { method: 'GET', pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues$/, handle: listIssues },
+  { method: 'GET', pattern: /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/, handle: getIssue },
   { method: 'POST', pattern: /^\/__sim\/github\/([a-z-]+)$/, handle: control },
 ];
 

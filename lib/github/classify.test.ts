@@ -18,7 +18,13 @@ describe('classifying issues by the plan’s labels', () => {
 
   it('treats labels case-insensitively and helm as the chart part', () => {
     expect(classifyIssue(plan, { labels: ['Phase-3', 'PROFILING', 'Traction'], title: 'x' })).toEqual({ kind: 'cell', cellKey: 'traction/profiling-code' });
-    expect(classifyIssue(plan, { labels: ['faro', 'helm', 'bc-wallet'], title: 'x' })).toEqual({ kind: 'cell', cellKey: 'bc-wallet-demo/faro-helm' });
+    expect(classifyIssue(plan, { labels: ['phase-3', 'faro', 'helm', 'bc-wallet'], title: 'x' })).toEqual({ kind: 'cell', cellKey: 'bc-wallet-demo/faro-helm' });
+  });
+
+  it('places no issue that has lost the plan’s label (or carries another configured one)', () => {
+    const labels = ['profiling', 'traction'];
+    expect(classifyIssue(plan, { labels, title: 'x' })).toMatchObject({ kind: 'unmapped', note: expect.stringContaining('No longer labelled phase-3') });
+    expect(classifyIssue(plan, { labels: [...labels, 'rollout'], title: 'x' }, 'rollout')).toEqual({ kind: 'cell', cellKey: 'traction/profiling-code' });
   });
 
   it.each([

@@ -35,8 +35,11 @@ export function matchesIssue(match: IssueMatch, labels: Set<string>, title: stri
 }
 
 /** The cell an issue belongs to, or why it belongs to none. Pure; the mapping is the plan's data. */
-export function classifyIssue(plan: Plan, issue: Pick<ClassifiableIssue, 'labels' | 'title'>): Classification {
+export function classifyIssue(plan: Plan, issue: Pick<ClassifiableIssue, 'labels' | 'title'>, issueLabel = plan.issueLabel): Classification {
   const labels = lower(issue.labels);
+  if (!labels.has(issueLabel.toLowerCase())) {
+    return { kind: 'unmapped', note: `No longer labelled ${issueLabel}: not part of the plan unless the label is put back.` };
+  }
   const services = plan.services.filter((s) => labels.has(s.label.toLowerCase()));
   const capabilities = plan.capabilities.filter((c) => matchesIssue(c.match, labels, issue.title));
   const gate = matchesIssue(plan.gateMatch, labels, issue.title);
@@ -75,11 +78,11 @@ function rank(a: ClassifiableIssue, b: ClassifiableIssue): number {
  * not planned/duplicate); a second one for the same cell is a conflict, an issue matching no cell
  * is unmapped. Both are listed to people, never dropped. Deterministic, whatever the sync order.
  */
-export function assignCells(plan: Plan, issues: ClassifiableIssue[]): Map<string, MappingDecision> {
+export function assignCells(plan: Plan, issues: ClassifiableIssue[], issueLabel = plan.issueLabel): Map<string, MappingDecision> {
   const decisions = new Map<string, MappingDecision>();
   const byCell = new Map<string, ClassifiableIssue[]>();
   for (const issue of issues) {
-    const classification = classifyIssue(plan, issue);
+    const classification = classifyIssue(plan, issue, issueLabel);
     if (classification.kind === 'unmapped') {
       decisions.set(issue.id, { cellKey: null, mapping: 'unmapped', note: classification.note });
     } else {

@@ -132,3 +132,15 @@ export async function listLabelledIssues(client: GitHubClient, request: ListRequ
   }
   return { notModified: false, items, etag, pages: page };
 }
+
+/** One issue as GitHub has it now (labels included, even when it no longer carries the plan's label); null when gone. */
+export async function getIssue(client: GitHubClient, repo: string, number: number): Promise<IssueListItem | null> {
+  const [owner, name] = repo.split('/');
+  try {
+    const response = await client.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { owner, repo: name, issue_number: number });
+    return response.data as IssueListItem;
+  } catch (error) {
+    if (isRequestError(error) && (error.status === 404 || error.status === 410)) return null;
+    throw describeFailure(error, `${repo}#${number}`, 1);
+  }
+}

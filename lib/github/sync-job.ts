@@ -26,8 +26,12 @@ interface SyncActivity {
 }
 
 // In-process state of this replica's sync (progress for the panel, follow-ups asked for by webhooks).
-const holder = globalThis as unknown as { __rolloutBoardSync?: { activity: SyncActivity | null; followUp: Set<string> } };
-const local = () => (holder.__rolloutBoardSync ??= { activity: null, followUp: new Set() });
+interface FollowUp {
+  repos: Set<string>;
+  issues: Array<{ repo: string; number: number }>;
+}
+const holder = globalThis as unknown as { __rolloutBoardSync?: { activity: SyncActivity | null; followUp: FollowUp } };
+const local = () => (holder.__rolloutBoardSync ??= { activity: null, followUp: { repos: new Set(), issues: [] } });
 
 export interface RunSyncOptions {
   trigger: JobTrigger;
@@ -35,6 +39,8 @@ export interface RunSyncOptions {
   repos?: string[];
   onBusy?: 'skip' | 'wait';
   config?: GitHubSyncConfig;
+  /** Issues to re-read one by one (a webhook's issue). */
+  refreshIssues?: Array<{ repo: string; number: number }>;
 }
 
 /**
@@ -47,7 +53,10 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
   if (config.GITHUB_REPOS.length === 0) return Promise.resolve({ status: 'failed', error: NOT_CONFIGURED_HINT, joined: false });
   const repos = options.repos ?? config.GITHUB_REPOS;
   const state = local();
-  if (runtime.jobs.isRunning(GITHUB_SYNC_JOB) && options.trigger === 'webhook') for (const repo of repos) state.followUp.add(repo);
+  if (runtime.jobs.isRunning(GITHUB_SYNC_JOB) && options.trigger === 'webhook') {
+    for (const repo of repos) state.followUp.repos.add(repo);
+    state.followUp.issues.push(...(options.refreshIssues ?? []));
+  }
 
   const outcome = runtime.jobs.run(
     GITHUB_SYNC_JOB,
@@ -64,6 +73,7 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
           }),
           repos,
           label: config.GITHUB_ISSUE_LABEL,
+          refreshIssues: options.refreshIssues,
           trigger,
           onProgress: (progress) => {
             if (state.activity) state.activity.progress = progress;
@@ -76,10 +86,10 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
     { trigger: options.trigger, onBusy: options.onBusy ?? 'skip' },
   );
   void outcome.then(() => {
-    if (state.followUp.size === 0 || runtime.jobs.isRunning(GITHUB_SYNC_JOB)) return;
-    const followUp = [...state.followUp];
-    state.followUp.clear();
-    void runGitHubSync(runtime, { trigger: 'webhook', repos: followUp, config });
+    if (state.followUp.repos.size === 0 || runtime.jobs.isRunning(GITHUB_SYNC_JOB)) return;
+    const { repos: followRepos, issues } = state.followUp;
+    state.followUp = { repos: new Set(), issues: [] };
+    void runGitHubSync(runtime, { trigger: 'webhook', repos: [...followRepos], refreshIssues: issues, config });
   });
   return outcome;
 }

@@ -182,6 +182,25 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     }
   });
 
+  it('re-reads an issue a webhook named: one that lost the label leaves its cell, an unrelated one is not stored', async () => {
+    await sync([DEFAULT_REPO]);
+    const issue = await store.db.issue.findFirstOrThrow({ where: { cellKey: 'traction/profiling-helm' } });
+    const simIssue = sim.world.issues(DEFAULT_REPO).find((i) => i.number === issue.number)!;
+    sim.world.updateIssue(DEFAULT_REPO, issue.number, { labels: simIssue.labels.filter((l) => l !== 'phase-3') });
+    const unrelated = sim.world.addIssue(DEFAULT_REPO, { title: 'Fix the README', body: '', state: 'open', labels: ['docs'], assignees: [] });
+    // The labelled listing cannot show it: a plain sync keeps the cell as it was.
+    await sync([DEFAULT_REPO]);
+    expect((await store.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).mapping).toBe('mapped');
+    const refreshIssues = [{ repo: DEFAULT_REPO, number: issue.number }, { repo: DEFAULT_REPO, number: unrelated.number }, { repo: DEFAULT_REPO, number: 999 }];
+    const result = await syncGitHub({ store, client: client(), repos: [DEFAULT_REPO], trigger: 'webhook', refreshIssues });
+    expect(result.status).toBe('succeeded');
+    expect(result.changedCellKeys).toEqual(['traction/profiling-helm']);
+    const after = await store.db.issue.findUniqueOrThrow({ where: { id: issue.id } });
+    expect(after).toMatchObject({ mapping: 'unmapped', cellKey: null });
+    expect(after.mappingNote).toContain('No longer labelled phase-3');
+    expect(await store.db.issue.count({ where: { number: unrelated.number } })).toBe(0);
+  });
+
   it('lists an unknown repository as failed (404) while the others sync', async () => {
     const result = await sync([DEFAULT_REPO, 'bcgov/no-such-repo']);
     expect(result.status).toBe('partial');

@@ -5,7 +5,7 @@ import { parseBodyEstimate } from './body-estimate';
 import { assignCells } from './classify';
 import type { GitHubClient, RateLimitQuota } from './client';
 import { closingReferences, type LinkedPullRequest } from './linked-prs';
-import { GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
+import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 
 export interface RepoSyncOutcome {
   repo: string;
@@ -50,6 +50,11 @@ export interface SyncOptions {
   label?: string;
   trigger: string;
   onProgress?: (progress: SyncProgress) => void;
+  /**
+   * Issues to re-read one by one (from webhooks): the labelled listing cannot show an issue that
+   * lost the label, a single GET can. Only issues already stored or carrying the label are kept.
+   */
+  refreshIssues?: Array<{ repo: string; number: number }>;
 }
 
 type IssueRow = Awaited<ReturnType<Db['issue']['findMany']>>[number];
@@ -136,7 +141,7 @@ interface RepoListing {
  * transaction. Without a listing it only re-decides cells (after the plan file changed); rows that
  * come out the same are not written.
  */
-async function mergeIssues(db: Db, plan: Plan, listing: RepoListing | null): Promise<ApplyResult> {
+async function mergeIssues(db: Db, plan: Plan, label: string, listing: RepoListing | null): Promise<ApplyResult> {
   return db.$transaction(
     async (tx) => {
       const existing = await tx.issue.findMany({ where: { planId: plan.id } });
@@ -162,6 +167,7 @@ async function mergeIssues(db: Db, plan: Plan, listing: RepoListing | null): Pro
       const decisions = assignCells(
         plan,
         [...rows.values()].map((r) => ({ id: r.id, title: r.title, labels: JSON.parse(r.labels) as string[], state: r.state, stateReason: r.stateReason, openedAt: r.openedAt })),
+        label,
       );
       const now = new Date();
       const created: IssueRow[] = [];
@@ -227,6 +233,7 @@ async function syncRepo(options: SyncOptions, repo: string, repoIndex: number, c
   let stored = { since, etag };
   let pages = 0;
   const items: IssueListItem[] = [];
+  const refreshed: IssueListItem[] = [];
   try {
     // Pass 1 asks "anything since last time?" (304 = no). When it brings changes, `since` moves to
     // the newest update seen and pass 2 fetches that small window once, so the ETag we keep
@@ -244,6 +251,19 @@ async function syncRepo(options: SyncOptions, repo: string, repoIndex: number, c
       since = newest;
       etag = null;
     }
+    const refresh = (options.refreshIssues ?? []).filter((r) => r.repo.toLowerCase() === repo.toLowerCase()).map((r) => r.number);
+    if (refresh.length > 0) {
+      const stored = new Set(
+        (await store.db.issue.findMany({ where: { planId: store.plan.id, number: { in: refresh } }, select: { repo: true, number: true } }))
+          .filter((i) => i.repo.toLowerCase() === repo.toLowerCase())
+          .map((i) => i.number),
+      );
+      for (const number of new Set(refresh)) {
+        const item = await getIssue(client, repo, number);
+        const labelled = item?.labels.some((l) => (typeof l === 'string' ? l : l.name)?.toLowerCase() === label.toLowerCase());
+        if (item && (stored.has(number) || labelled)) refreshed.push(item);
+      }
+    }
   } catch (error) {
     const failure = error instanceof GitHubSyncError ? error : new GitHubSyncError(`${repo}: ${(error as Error).message}`, null);
     // Only the repository's sync bookkeeping is written: its issues stay exactly as they were.
@@ -255,14 +275,14 @@ async function syncRepo(options: SyncOptions, repo: string, repoIndex: number, c
     return outcome('failed', { pages, error: failure.message, httpStatus: failure.status });
   }
 
-  if (pages === 0) {
+  if (pages === 0 && refreshed.length === 0) {
     // 304: nothing changed. Write nothing, unless a failure recorded earlier must be cleared.
     if (previous?.lastStatus === 'failed') {
       await store.db.repoSyncState.update({ where: { repo }, data: { lastStatus: 'ok', lastError: null, lastSyncedAt: new Date() } });
     }
     return outcome('unchanged', {});
   }
-  const applied = await mergeIssues(store.db, store.plan, { repo, items, ...stored, quota: client.traffic.quota });
+  const applied = await mergeIssues(store.db, store.plan, label, { repo, items: [...items, ...refreshed], ...stored, quota: client.traffic.quota });
   for (const key of applied.changedCellKeys) changedCellKeys.add(key);
   return outcome(applied.issuesChanged > 0 ? 'updated' : 'unchanged', { pages, issuesChanged: applied.issuesChanged });
 }
@@ -293,9 +313,9 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
       options.onProgress?.({ repo, repoIndex: index, repoCount: options.repos.length, pages: 0 });
       outcomes.push(await syncRepo(options, repo, index, changedCellKeys));
     }
-    if (!outcomes.some((o) => o.pages > 0)) {
+    if (!outcomes.some((o) => o.pages > 0 || o.issuesChanged > 0)) {
       // Nothing fetched, so nothing re-decided cells yet: do it now, as the plan file may have changed.
-      const remapped = await mergeIssues(db, options.store.plan, null);
+      const remapped = await mergeIssues(db, options.store.plan, options.label ?? options.store.plan.issueLabel, null);
       for (const key of remapped.changedCellKeys) changedCellKeys.add(key);
       remappedIssues = remapped.issuesChanged;
     }

@@ -11,7 +11,7 @@ const delivery = (overrides: Partial<Parameters<typeof handleWebhook>[0]> = {}) 
 describe('GitHub webhook deliveries', () => {
   it('accept a correctly signed issues event from a configured repository and ask for its sync', () => {
     const answer = handleWebhook(delivery(), config);
-    expect(answer).toMatchObject({ status: 202, syncRepo: 'bcgov/phase-3-observability' });
+    expect(answer).toMatchObject({ status: 202, syncRepo: 'bcgov/phase-3-observability', issueNumber: 3 });
     expect(handleWebhook(delivery({ event: 'pull_request' }), config).syncRepo).toBe('bcgov/phase-3-observability');
   });
 

@@ -30,6 +30,8 @@ export interface WebhookAnswer {
   body: Record<string, unknown>;
   /** Set when the delivery should start (or queue) a sync of this repository. */
   syncRepo?: string;
+  /** The issue an `issues` event is about: re-read on its own, as it may have lost the label. */
+  issueNumber?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export function handleWebhook(request: WebhookRequest, config: { secret: string 
   if (!request.event || !SYNC_EVENTS.has(request.event)) {
     return { status: 202, body: { ignored: `event ${request.event ?? '(none)'} does not affect the board` } };
   }
-  let payload: { repository?: { full_name?: string } };
+  let payload: { repository?: { full_name?: string }; issue?: { number?: unknown } };
   try {
     payload = JSON.parse(request.rawBody) as typeof payload;
   } catch {
@@ -57,5 +59,6 @@ export function handleWebhook(request: WebhookRequest, config: { secret: string 
   const fullName = payload.repository?.full_name ?? '';
   const repo = config.repos.find((r) => r.toLowerCase() === fullName.toLowerCase());
   if (!repo) return { status: 202, body: { ignored: `repository ${fullName || '(none)'} is not in GITHUB_REPOS` } };
-  return { status: 202, body: { accepted: true, event: request.event, repo }, syncRepo: repo };
+  const issueNumber = request.event === 'issues' && typeof payload.issue?.number === 'number' ? payload.issue.number : undefined;
+  return { status: 202, body: { accepted: true, event: request.event, repo }, syncRepo: repo, ...(issueNumber ? { issueNumber } : {}) };
 }
