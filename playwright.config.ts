@@ -46,6 +46,7 @@ export default defineConfig({
       // The board's own Faro, through its /faro proxy to the faro.receiver simulator (e2e/faro.spec.ts).
       FARO_ENABLED: 'true',
       FARO_PROXY_ENABLED: 'true',
+      GITHUB_WEBHOOK_SECRET: process.env.E2E_WEBHOOK_SECRET ?? 'e2e-webhook-secret',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -7,11 +7,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { benchFaro } from './faro';
 import { benchMatrix } from './matrix';
+import { benchSync } from './sync';
 import { ROOT } from './lib/server';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['matrix', benchMatrix],
   ['faro', benchFaro],
+  ['sync', benchSync],
 ];
 
 if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || process.env.BENCH_BUILD === '1') {

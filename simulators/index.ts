@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { startFaroReceiverSimulator } from './faro-receiver';
+import { DEFAULT_REPO, startGitHubSimulator } from './github';
 import type { RunningSimulator } from './http';
 
 /**
@@ -13,7 +14,7 @@ export interface SimulatorEntry {
   envVar: string;
   /** Builds the URL the board should use from the simulator's base URL (e.g. adds a path). */
   envValue?: (baseUrl: string) => string;
-  /** Further variables the board needs to use this simulator (e.g. which repositories to sync). */
+  /** Other variables the board needs to use this simulator (e.g. which repositories), set only when unset. */
   extraEnv?: (baseUrl: string) => Record<string, string>;
   start: () => Promise<RunningSimulator>;
 }
@@ -27,6 +28,7 @@ export const SIMULATORS: SimulatorEntry[] = [
     extraEnv: (url) => ({ FARO_UPSTREAM_URL: `${url}/collect` }),
     start: () => startFaroReceiverSimulator(),
   },
+  { name: 'github', envVar: 'GITHUB_API_URL', extraEnv: () => ({ GITHUB_REPOS: DEFAULT_REPO }), start: () => startGitHubSimulator() },
 ];
 
 export interface SimulatorSet {
@@ -46,7 +48,7 @@ export async function startSimulators(): Promise<SimulatorSet> {
     const running = await entry.start();
     simulators.push(running);
     env[entry.envVar] = entry.envValue ? entry.envValue(running.url) : running.url;
-    Object.assign(env, entry.extraEnv?.(running.url));
+    for (const [name, value] of Object.entries(entry.extraEnv?.(running.url) ?? {})) if (!process.env[name]) env[name] = value;
   }
   return {
     simulators,

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
 import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
+import { CellIssueSummary } from './cell-issue';
 import { fetchJson } from './fetch-json';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
@@ -61,6 +62,7 @@ export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
           <h2 id="gate-heading">Gate: {view.gate.title}</h2>
           <p>Go/no-go for every service below: Pyroscope ready, Alloy faro receiver → Loki round trip.</p>
           <CellLink cell={view.gate} />
+          <CellIssueSummary cell={view.gate} />
         </section>
       ) : null}
 
@@ -91,6 +93,7 @@ export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
                   cell ? (
                     <td key={cell.key}>
                       <CellLink cell={cell} />
+                      <CellIssueSummary cell={cell} />
                     </td>
                   ) : (
                     <td key={view.columns[index].slug} className="na" data-cell={`${row.service.slug}/${view.columns[index].slug}`} data-state="n/a">

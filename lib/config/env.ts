@@ -55,6 +55,20 @@ const databaseUrl = z
     message: 'expected file:<path> (SQLite) or postgresql://… (PostgreSQL)',
   });
 
+const repoList = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const repos = text.split(',').map((r) => r.trim()).filter(Boolean);
+    for (const repo of repos) {
+      if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) {
+        ctx.addIssue({ code: 'custom', message: `expected comma-separated owner/name repositories, got "${repo}"` });
+        return z.NEVER;
+      }
+    }
+    return [...new Set(repos)];
+  });
+
 /** Every variable the board reads. Parsed once; a bad value stops start-up naming the variable. */
 export const envSchema = z.object({
   DATABASE_URL: databaseUrl,
@@ -74,6 +88,22 @@ export const envSchema = z.object({
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
   SYNC_INTERVAL: duration('10m'),
+  /** Repositories holding the plan's issues (owner/name, comma-separated); empty = sync off. */
+  GITHUB_REPOS: repoList,
+  /** GitHub's REST API, or GitHub Enterprise's (https://ghe.example.org/api/v3). */
+  GITHUB_API_URL: z
+    .string()
+    .default('https://api.github.com')
+    .transform((v) => (v.trim() === '' ? 'https://api.github.com' : v.trim().replace(/\/+$/, '')))
+    .pipe(z.url({ message: 'expected an absolute http(s) URL' })),
+  /** Optional: public repositories sync without it, at GitHub's lower rate limit. */
+  GITHUB_TOKEN: optionalSecret,
+  /** Verifies X-Hub-Signature-256 on POST /api/github/webhook; unset = webhooks refused. */
+  GITHUB_WEBHOOK_SECRET: optionalSecret,
+  /** The label that marks the plan's issues; defaults to the plan file's issueLabel. */
+  GITHUB_ISSUE_LABEL: optionalSecret,
+  /** Longest wait for a rate-limit reset within one sync before giving up on the repo. */
+  GITHUB_RATE_LIMIT_MAX_WAIT: duration('60s'),
   VERIFY_INTERVAL: duration('5m'),
   // Grafana Faro (browser telemetry); each maps 1:1 to a Helm value of chart/ (faro.*).
   FARO_ENABLED: flag(false),

@@ -41,6 +41,10 @@ function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact
     stateReason: derived.reason,
     href: cellHref(cell),
     issue,
+    issueEstimate:
+      issue?.estimateMinutes != null && issue.estimateText && issue.estimateMinutes !== cell.estimateMinutes
+        ? { text: issue.estimateText, minutes: issue.estimateMinutes }
+        : null,
     latestChecks: latestPerCheck(checks),
     lastVerifiedAt: derived.lastVerifiedAt,
   };
@@ -118,6 +122,7 @@ export function buildMatrix(input: MatrixInput): MatrixView {
       totalMinutes: planCellsMinutes,
       countsByState,
     },
+    unmapped: { total: input.unmappedTotal ?? input.unmappedIssues?.length ?? 0, issues: input.unmappedIssues ?? [] },
   };
 }
 

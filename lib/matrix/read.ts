@@ -1,20 +1,25 @@
 import type { Store } from '../db/store';
 import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
 import { buildMatrix, buildServiceDetail } from './build';
-import type { CheckFact, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail } from './types';
+import type { CheckFact, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail, UnmappedIssueFact } from './types';
+
+/** How many unmapped/conflicting issues the matrix lists; the panel says how many more there are. */
+export const UNMAPPED_SHOWN = 100;
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
 
 /** Reads everything the matrix derivation needs for the store's plan. */
 export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
   const planId = plan.id;
-  const [planRow, services, capabilities, cells, issues, checks] = await Promise.all([
+  const [planRow, services, capabilities, cells, issues, checks, unmapped, unmappedTotal] = await Promise.all([
     db.plan.findUniqueOrThrow({ where: { id: planId } }),
     db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
     db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
     db.cell.findMany({ where: { planId } }),
     db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
     db.checkResult.findMany({ where: { planId }, orderBy: { checkedAt: 'desc' } }),
+    db.issue.findMany({ where: { planId, mapping: { not: 'mapped' } }, orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }], take: UNMAPPED_SHOWN }),
+    db.issue.count({ where: { planId, mapping: { not: 'mapped' } } }),
   ]);
   return {
     plan: {
@@ -83,6 +88,20 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
         checkedAt: c.checkedAt.toISOString(),
       }),
     ),
+    unmappedIssues: unmapped.map(
+      (i): UnmappedIssueFact => ({
+        id: i.id,
+        repo: i.repo,
+        number: i.number,
+        title: i.title,
+        state: i.state === 'closed' ? 'closed' : 'open',
+        labels: json<string[]>(i.labels),
+        htmlUrl: i.htmlUrl,
+        mapping: i.mapping === 'conflict' ? 'conflict' : 'unmapped',
+        note: i.mappingNote,
+      }),
+    ),
+    unmappedTotal,
   };
 }
 

@@ -24,7 +24,7 @@ export interface IssueFact {
   htmlUrl: string;
   estimateText: string | null;
   estimateMinutes: number | null;
-  linkedPullRequests: Array<{ number: number; url: string; merged?: boolean; state?: string }>;
+  linkedPullRequests: Array<{ number: number; url: string; repo?: string; merged?: boolean; state?: string }>;
   cellKey: string | null;
   openedAt: string;
   closedAt: string | null;
@@ -39,6 +39,20 @@ export interface CheckFact {
   message: string | null;
   durationMs: number;
   checkedAt: string;
+}
+
+/** A synced issue that belongs to no cell (no matching labels) or to a cell that already has one. */
+export interface UnmappedIssueFact {
+  id: string;
+  repo: string;
+  number: number;
+  title: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  htmlUrl: string;
+  mapping: 'unmapped' | 'conflict';
+  /** Why, in words: which label is missing, or which issue holds the cell. */
+  note: string | null;
 }
 
 export interface MatrixInput {
@@ -56,6 +70,9 @@ export interface MatrixInput {
   issues: IssueFact[];
   /** Check results, any order; the derivation sorts them. */
   checks: CheckFact[];
+  /** Synced issues without a cell (newest first), and how many there are in all. */
+  unmappedIssues?: UnmappedIssueFact[];
+  unmappedTotal?: number;
 }
 
 export interface MatrixCell {
@@ -71,6 +88,8 @@ export interface MatrixCell {
   stateReason: string;
   href: string;
   issue: IssueFact | null;
+  /** The estimate written in the issue, when it disagrees with the plan's; null when they agree or the issue has none. */
+  issueEstimate: { text: string; minutes: number } | null;
   /** The newest result per check, newest first. */
   latestChecks: CheckFact[];
   lastVerifiedAt: string | null;
@@ -120,6 +139,8 @@ export interface MatrixView {
   gate: MatrixCell | null;
   totals: EstimateTotals;
   progress: MatrixProgress;
+  /** The "Unmapped / conflicts" panel: issues synced but not on the matrix (at most UNMAPPED_SHOWN listed). */
+  unmapped: { total: number; issues: UnmappedIssueFact[] };
 }
 
 export interface ServiceDetail {

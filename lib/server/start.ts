@@ -2,6 +2,9 @@ import { ConfigError, serverConfig } from '../config/env';
 import { redactDatabaseUrl } from '../db/database-url';
 import { getStore } from '../db/store';
 import { startSelfProfiling } from '../profiling/self';
+import { runGitHubSync } from '../github/sync-job';
+import { schedule } from '../jobs/runner';
+import { getRuntime } from './runtime';
 
 /** Start-up work of the server process; later concerns (sync, verify schedules) hook in here. */
 export async function startServer(): Promise<void> {
@@ -27,4 +30,20 @@ export async function startServer(): Promise<void> {
   );
   const profiling = await startSelfProfiling(config);
   if (profiling) console.log(`rollout-board: profiling itself to ${new URL(profiling.serverAddress).origin} as "rollout-board"`);
+
+  if (config.GITHUB_REPOS.length > 0) {
+    const runtime = await getRuntime();
+    const sync = async (trigger: 'start' | 'schedule') => {
+      const outcome = await runGitHubSync(runtime, { trigger });
+      if (outcome.status === 'failed') console.error(`[github-sync] ${outcome.error}`);
+      else if (outcome.status === 'ran' && !outcome.joined && outcome.result.status !== 'succeeded') {
+        console.error(`[github-sync] ${outcome.result.status}: ${outcome.result.repos.filter((r) => r.error).map((r) => r.error).join(' ')}`);
+      }
+    };
+    void sync('start');
+    schedule(config.SYNC_INTERVAL, () => sync('schedule'));
+    console.log(`rollout-board: GitHub sync of ${config.GITHUB_REPOS.join(', ')} on start and every ${Math.round(config.SYNC_INTERVAL / 1000)} s`);
+  } else {
+    console.log('rollout-board: GitHub sync is off (set GITHUB_REPOS to turn it on)');
+  }
 }

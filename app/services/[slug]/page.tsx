@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { getStore } from '@/lib/db/store';
 import { readServiceDetail } from '@/lib/matrix/read';
 import { formatMinutes } from '@/lib/plan/estimate';
+import { CellIssueDetail } from '@/app/_components/cell-issue';
 
 export const dynamic = 'force-dynamic';
 
@@ -48,6 +49,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
             </span>{' '}
             Estimate {cell.estimateText} · {cell.stateReason}
           </p>
+          <CellIssueDetail cell={cell} />
           {cell.entryPoint ? (
             <p>
               Entry point: <code>{cell.entryPoint}</code>

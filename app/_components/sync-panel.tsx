@@ -1,0 +1,107 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import type { SyncPanelStatus } from '@/lib/github/sync-job';
+import { fetchJson } from './fetch-json';
+import { formatUtc } from './format-time';
+import styles from './github.module.css';
+
+async function startSync(): Promise<SyncPanelStatus> {
+  const response = await fetch('/api/sync', { method: 'POST', headers: { accept: 'application/json' } });
+  const body = (await response.json().catch(() => null)) as (SyncPanelStatus & { error?: string }) | null;
+  if (!response.ok || !body) throw new Error(body?.error ?? `POST /api/sync answered ${response.status}`);
+  return body;
+}
+
+/** GitHub sync: "Sync now" (disabled while a sync runs, anywhere), progress, the last run, failures by repository, quota. */
+export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus }) {
+  const queryClient = useQueryClient();
+  const { data: status, error } = useQuery({
+    queryKey: ['sync'],
+    queryFn: () => fetchJson<SyncPanelStatus>('/api/sync'),
+    initialData: initialStatus,
+    refetchInterval: (query) => (query.state.data?.running || query.state.data?.runningElsewhere ? 1000 : 30_000),
+  });
+  const syncNow = useMutation({
+    mutationFn: startSync,
+    onSuccess: (next) => queryClient.setQueryData(['sync'], next),
+  });
+
+  // When a run finishes, the matrix and its panels show what it brought.
+  const lastRunId = status.lastRuns[0]?.id;
+  const seenRun = useRef(lastRunId);
+  const busy = status.running || status.runningElsewhere;
+  useEffect(() => {
+    if (!busy && lastRunId !== seenRun.current) {
+      seenRun.current = lastRunId;
+      void queryClient.invalidateQueries({ queryKey: ['matrix'] });
+    }
+  }, [busy, lastRunId, queryClient]);
+
+  if (!status.configured) {
+    return (
+      <section className={styles.panel} aria-labelledby="sync-heading" data-testid="sync-panel">
+        <h2 id="sync-heading">GitHub sync</h2>
+        <p className={styles.muted} data-testid="sync-not-configured">
+          {status.hint}
+        </p>
+      </section>
+    );
+  }
+
+  const last = status.lastRuns.find((r) => r.status !== 'running');
+  const failures = last?.repos.filter((r) => r.status === 'failed') ?? [];
+  const progress = status.activity?.progress;
+  return (
+    <section className={styles.panel} aria-labelledby="sync-heading" data-testid="sync-panel" aria-busy={busy}>
+      <h2 id="sync-heading">GitHub sync</h2>
+      <div className={styles.row}>
+        <button type="button" className={styles.button} onClick={() => syncNow.mutate()} disabled={busy || syncNow.isPending}>
+          {busy ? 'Syncing…' : 'Sync now'}
+        </button>
+        <span role="status" data-testid="sync-progress">
+          {status.running
+            ? progress
+              ? `Syncing ${progress.repo} (repository ${progress.repoIndex + 1} of ${progress.repoCount}): ${progress.pages} page${progress.pages === 1 ? '' : 's'} read…`
+              : 'Sync starting…'
+            : status.runningElsewhere
+              ? 'Another replica is syncing…'
+              : ''}
+        </span>
+        {last ? (
+          <span data-testid="sync-last-run" data-status={last.status}>
+            Last sync {formatUtc(last.finishedAt ?? last.startedAt)} ({last.trigger}):{' '}
+            <span className={last.status === 'succeeded' ? styles.ok : styles.bad}>{last.status}</span>, {last.issuesChanged} issue
+            {last.issuesChanged === 1 ? '' : 's'} changed, {last.requests} request{last.requests === 1 ? '' : 's'} ({last.notModified} unchanged · 304)
+          </span>
+        ) : (
+          <span className={styles.muted}>Not synced yet.</span>
+        )}
+        {status.quota ? (
+          <span className={styles.muted} data-testid="sync-quota">
+            GitHub quota: {status.quota.remaining} of {status.quota.limit} left, resets {formatUtc(status.quota.resetAt)}
+            {status.authenticated ? '' : ' (no token: GitHub’s unauthenticated limit)'}
+          </span>
+        ) : null}
+      </div>
+      <p className={styles.muted}>
+        {status.repos.join(', ')} · every {Math.round(status.intervalMs / 60_000) || 1} min, on GitHub webhooks and on demand.
+      </p>
+      {failures.length > 0 ? (
+        <ul className={styles.failures} role="alert" aria-label="Repositories that failed to sync">
+          {failures.map((f) => (
+            <li key={f.repo} data-testid="sync-repo-failure" data-repo={f.repo}>
+              {f.error} Earlier data for this repository is kept.
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {syncNow.error || error ? (
+        <p role="alert" className="notice notice-error">
+          {(syncNow.error ?? error)?.message}
+        </p>
+      ) : null}
+    </section>
+  );
+}

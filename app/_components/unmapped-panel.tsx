@@ -1,0 +1,36 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { MatrixView } from '@/lib/matrix/types';
+import { fetchJson } from './fetch-json';
+import styles from './github.module.css';
+
+/** Issues the sync found but could not place on the matrix: no matching labels, or a second issue for a cell. */
+export function UnmappedPanel({ initialView }: { initialView: MatrixView }) {
+  const { data: view } = useQuery({
+    queryKey: ['matrix'],
+    queryFn: () => fetchJson<MatrixView>('/api/matrix'),
+    initialData: initialView,
+    refetchInterval: 30_000,
+  });
+  const { total, issues } = view.unmapped;
+  if (total === 0) return null;
+  return (
+    <section className={styles.panel} aria-labelledby="unmapped-heading" data-testid="unmapped-panel">
+      <h2 id="unmapped-heading">Unmapped / conflicts ({total})</h2>
+      <p className={styles.muted}>Phase 3 issues that are on no cell. Fix their labels on GitHub (or close the duplicate) and they move onto the matrix at the next sync.</p>
+      <ul className={styles.list}>
+        {issues.map((issue) => (
+          <li key={issue.id} data-issue={issue.id} data-mapping={issue.mapping}>
+            <a href={issue.htmlUrl}>
+              {issue.repo}#{issue.number}
+            </a>{' '}
+            {issue.title} <span className={styles.tag}>{issue.mapping === 'conflict' ? 'conflict' : 'unmapped'}</span>
+            <span className={styles.tag}>{issue.state}</span> <span className={styles.muted}>{issue.note}</span>
+          </li>
+        ))}
+      </ul>
+      {total > issues.length ? <p className={styles.muted}>…and {total - issues.length} more.</p> : null}
+    </section>
+  );
+}

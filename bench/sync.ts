@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openStore, type Store } from '../lib/db/store';
+import { createGitHubClient } from '../lib/github/client';
+import { listLabelledIssues } from '../lib/github/list-issues';
+import { syncGitHub } from '../lib/github/sync';
+import { loadPlanFile } from '../lib/plan/load';
+import { GitHubWorld, startGitHubSimulator, type SimIssue } from '../simulators/github';
+import { startTestPostgres } from '../test/postgres-server';
+import { printTable } from './lib/load';
+import { ROOT } from './lib/server';
+
+const PLAN_FILE = path.join(ROOT, 'lib/plan/phase-3.json');
+const REPOS = 8;
+const ISSUES_PER_REPO = 250;
+const RUNS = 3;
+
+/** 8 repositories × 250 issues carrying the plan's labels (so classification and conflicts are real work). */
+function world(): GitHubWorld {
+  const { plan } = loadPlanFile(PLAN_FILE);
+  const cells = plan.cells.filter((c) => c.serviceSlug);
+  const repos: Record<string, SimIssue[]> = {};
+  for (let r = 0; r < REPOS; r += 1) {
+    repos[`bench-org/service-${r}`] = Array.from({ length: ISSUES_PER_REPO }, (_, n) => {
+      const cell = cells[(r * ISSUES_PER_REPO + n) % cells.length];
+      const at = new Date(Date.UTC(2026, 5, 1, 0, r * ISSUES_PER_REPO + n)).toISOString().replace('.000', '');
+      return {
+        number: n + 1,
+        title: `${cell.title} #${n + 1}`,
+        body: `Estimated Effort: ${cell.estimateText}\n\n${cell.criteria.join('\n')}`,
+        state: n % 3 === 0 ? 'closed' : 'open',
+        stateReason: n % 3 === 0 ? 'completed' : null,
+        labels: cell.labels,
+        assignees: n % 2 ? ['dev'] : [],
+        createdAt: at,
+        updatedAt: at,
+        closedAt: n % 3 === 0 ? at : null,
+      };
+    });
+  }
+  return new GitHubWorld(repos);
+}
+
+const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+interface StoreTarget {
+  name: string;
+  open: () => Promise<{ store: Store; drop: () => Promise<void> }>;
+}
+
+/**
+ * Initial sync of 2,000 issues over 8 repositories (time, and its ratio to fetching the same pages
+ * without storing them) and a no-change re-sync (requests made, time), on SQLite and PostgreSQL,
+ * against the GitHub simulator on loopback. Medians of 3 runs.
+ */
+export async function benchSync() {
+  const sim = await startGitHubSimulator(world());
+  const repos = [...sim.world.repos.values()].map((r) => r.name);
+  const postgres = await startTestPostgres();
+  const targets: StoreTarget[] = [
+    {
+      name: 'SQLite',
+      open: async () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-bench-sync-'));
+        const store = await openStore({ databaseUrl: `file:${path.join(dir, 'sync.db')}`, planFilePath: PLAN_FILE });
+        return { store, drop: async () => { await store.db.$disconnect(); rmSync(dir, { recursive: true, force: true }); } };
+      },
+    },
+    {
+      name: `PostgreSQL (${postgres.source})`,
+      open: async () => {
+        const schema = `bench_${randomBytes(4).toString('hex')}`;
+        const store = await openStore({ databaseUrl: `${postgres.url}?schema=${schema}`, planFilePath: PLAN_FILE });
+        return {
+          store,
+          drop: async () => {
+            await store.db.$disconnect();
+            const client = new pg.Client({ connectionString: postgres.url });
+            await client.connect();
+            await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+            await client.end();
+          },
+        };
+      },
+    },
+  ];
+  const client = () => createGitHubClient({ apiUrl: sim.url, token: 'bench-token' });
+  const label = 'phase-3';
+
+  try {
+    // The floor: the same listings, fetched and parsed, stored nowhere.
+    const fetchTimes: number[] = [];
+    let fetchRequests = 0;
+    for (let run = 0; run < RUNS; run += 1) {
+      const c = client();
+      const start = process.hrtime.bigint();
+      for (const repo of repos) await listLabelledIssues(c, { repo, label, since: null, etag: null });
+      fetchTimes.push(ms(start));
+      fetchRequests = c.traffic.requests;
+    }
+    const fetchMs = median(fetchTimes);
+
+    const rows: Array<Record<string, string | number>> = [
+      { store: '(none)', what: 'fetch all pages, store nothing', issues: REPOS * ISSUES_PER_REPO, requests: fetchRequests, '304s': 0, 'ms (median)': Math.round(fetchMs), 'vs fetch only': '1.00×' },
+    ];
+    for (const target of targets) {
+      const initial: number[] = [];
+      const again: number[] = [];
+      let initialRequests = 0;
+      let againRequests = 0;
+      let againNotModified = 0;
+      let written = 0;
+      for (let run = 0; run < RUNS; run += 1) {
+        const { store, drop } = await target.open();
+        try {
+          let start = process.hrtime.bigint();
+          const first = await syncGitHub({ store, client: client(), repos, label, trigger: 'bench' });
+          initial.push(ms(start));
+          if (first.status !== 'succeeded') throw new Error(`bench sync ${first.status}: ${first.repos.map((r) => r.error).join(' ')}`);
+          initialRequests = first.requests;
+          written = first.issuesChanged;
+          start = process.hrtime.bigint();
+          const second = await syncGitHub({ store, client: client(), repos, label, trigger: 'bench' });
+          again.push(ms(start));
+          againRequests = second.requests;
+          againNotModified = second.notModified;
+          if (second.issuesChanged !== 0) throw new Error('a no-change re-sync wrote issues');
+        } finally {
+          await drop();
+        }
+      }
+      rows.push({
+        store: target.name, what: 'initial sync', issues: written, requests: initialRequests, '304s': 0,
+        'ms (median)': Math.round(median(initial)), 'vs fetch only': `${(median(initial) / fetchMs).toFixed(2)}×`,
+      });
+      rows.push({
+        store: target.name, what: 'no-change re-sync', issues: 0, requests: againRequests, '304s': againNotModified,
+        'ms (median)': Math.round(median(again)), 'vs fetch only': `${(median(again) / fetchMs).toFixed(2)}×`,
+      });
+    }
+    printTable(`GitHub sync: ${REPOS * ISSUES_PER_REPO} issues over ${REPOS} repositories (simulator on loopback, median of ${RUNS})`, rows);
+    console.log('Initial sync requests = 3 pages per repository + 1 request per repository that primes the ETag for the next sync.');
+  } finally {
+    await sim.stop();
+    await postgres.stop();
+  }
+}

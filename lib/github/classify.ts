@@ -1,0 +1,102 @@
+import type { Plan } from '../plan/load';
+import type { IssueMatch } from '../plan/schema';
+
+/** Where one issue belongs, from its labels (and, for the gate, its title), as the plan file says. */
+export type Classification = { kind: 'cell'; cellKey: string } | { kind: 'unmapped'; note: string };
+
+export type IssueMapping = 'mapped' | 'unmapped' | 'conflict';
+
+export interface MappingDecision {
+  cellKey: string | null;
+  mapping: IssueMapping;
+  note: string | null;
+}
+
+/** What classification reads from an issue. */
+export interface ClassifiableIssue {
+  id: string;
+  title: string;
+  labels: string[];
+  state: string;
+  stateReason: string | null;
+  openedAt: Date;
+}
+
+const lower = (values: string[]) => new Set(values.map((v) => v.toLowerCase()));
+
+/** Labels match when all `allLabels` are present and no `noneLabels`; the title when it contains `titleContains`. */
+export function matchesIssue(match: IssueMatch, labels: Set<string>, title: string): boolean {
+  const byLabels =
+    match.allLabels.length > 0 &&
+    match.allLabels.every((l) => labels.has(l.toLowerCase())) &&
+    !match.noneLabels.some((l) => labels.has(l.toLowerCase()));
+  const byTitle = match.titleContains !== undefined && title.toLowerCase().includes(match.titleContains.toLowerCase());
+  return byLabels || byTitle;
+}
+
+/** The cell an issue belongs to, or why it belongs to none. Pure; the mapping is the plan's data. */
+export function classifyIssue(plan: Plan, issue: Pick<ClassifiableIssue, 'labels' | 'title'>, issueLabel = plan.issueLabel): Classification {
+  const labels = lower(issue.labels);
+  if (!labels.has(issueLabel.toLowerCase())) {
+    return { kind: 'unmapped', note: `No longer labelled ${issueLabel}: not part of the plan unless the label is put back.` };
+  }
+  const services = plan.services.filter((s) => labels.has(s.label.toLowerCase()));
+  const capabilities = plan.capabilities.filter((c) => matchesIssue(c.match, labels, issue.title));
+  const gate = matchesIssue(plan.gateMatch, labels, issue.title);
+
+  if (gate && services.length === 0) return { kind: 'cell', cellKey: `gate/${plan.gateSlug}` };
+  if (services.length === 0) {
+    return { kind: 'unmapped', note: `No service label: expected one of ${plan.services.map((s) => s.label).join(', ')}.` };
+  }
+  if (services.length > 1) {
+    return { kind: 'unmapped', note: `Several service labels (${services.map((s) => s.label).join(', ')}): the plan has one issue per service and capability.` };
+  }
+  const service = services[0];
+  if (capabilities.length === 0) {
+    const capabilityLabels = [...new Set(plan.capabilities.flatMap((c) => c.match.allLabels))];
+    return { kind: 'unmapped', note: `Service ${service.name}, but no capability labels: expected ${capabilityLabels.join(' / ')}.` };
+  }
+  if (capabilities.length > 1) {
+    return { kind: 'unmapped', note: `Matches several capabilities (${capabilities.map((c) => c.name).join(', ')}): one issue per cell.` };
+  }
+  const cellKey = `${service.slug}/${capabilities[0].slug}`;
+  if (!plan.cells.some((c) => c.key === cellKey)) {
+    return { kind: 'unmapped', note: `The plan has no ${capabilities[0].name} cell for ${service.name} (not applicable).` };
+  }
+  return { kind: 'cell', cellKey };
+}
+
+// Closed as "not planned" or "duplicate": the issue people actually work on wins the cell.
+const setAside = (issue: ClassifiableIssue) => issue.state === 'closed' && (issue.stateReason === 'not_planned' || issue.stateReason === 'duplicate');
+
+function rank(a: ClassifiableIssue, b: ClassifiableIssue): number {
+  return Number(setAside(a)) - Number(setAside(b)) || a.openedAt.getTime() - b.openedAt.getTime() || a.id.localeCompare(b.id);
+}
+
+/**
+ * Decides every issue's mapping at once: one issue per cell (the earliest opened, unless closed as
+ * not planned/duplicate); a second one for the same cell is a conflict, an issue matching no cell
+ * is unmapped. Both are listed to people, never dropped. Deterministic, whatever the sync order.
+ */
+export function assignCells(plan: Plan, issues: ClassifiableIssue[], issueLabel = plan.issueLabel): Map<string, MappingDecision> {
+  const decisions = new Map<string, MappingDecision>();
+  const byCell = new Map<string, ClassifiableIssue[]>();
+  for (const issue of issues) {
+    const classification = classifyIssue(plan, issue, issueLabel);
+    if (classification.kind === 'unmapped') {
+      decisions.set(issue.id, { cellKey: null, mapping: 'unmapped', note: classification.note });
+    } else {
+      const list = byCell.get(classification.cellKey) ?? [];
+      list.push(issue);
+      byCell.set(classification.cellKey, list);
+    }
+  }
+  for (const [cellKey, candidates] of byCell) {
+    const [winner, ...others] = candidates.sort(rank);
+    decisions.set(winner.id, { cellKey, mapping: 'mapped', note: null });
+    for (const other of others) {
+      decisions.set(other.id, { cellKey: null, mapping: 'conflict', note: `Second issue for ${cellKey}: ${winner.id} is that cell's issue.` });
+    }
+  }
+  return decisions;
+}

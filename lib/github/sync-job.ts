@@ -1,0 +1,182 @@
+import { serverConfig, type ServerConfig } from '../config/env';
+import { currentLeaseHolder } from '../jobs/lease';
+import type { JobOutcome, JobTrigger } from '../jobs/runner';
+import type { Runtime } from '../server/runtime';
+import { createGitHubClient, type RateLimitQuota } from './client';
+import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
+
+/** The job name shared by every replica: the lease row of this name keeps syncs apart. */
+export const GITHUB_SYNC_JOB = 'github-sync';
+
+export type GitHubSyncConfig = Pick<
+  ServerConfig,
+  'GITHUB_REPOS' | 'GITHUB_API_URL' | 'GITHUB_TOKEN' | 'GITHUB_ISSUE_LABEL' | 'GITHUB_RATE_LIMIT_MAX_WAIT' | 'SYNC_INTERVAL'
+> & {
+  /** Tests shrink GitHub back-off waits; production keeps Octokit's 1 s unit. */
+  backoffUnitMs?: number;
+};
+
+export const NOT_CONFIGURED_HINT =
+  'GitHub sync is not configured: set GITHUB_REPOS to the repositories holding the plan’s issues (owner/name, comma-separated), and GITHUB_TOKEN for private repositories or a higher rate limit.';
+
+interface SyncActivity {
+  trigger: string;
+  startedAt: string;
+  progress: SyncProgress | null;
+}
+
+// In-process state of this replica's sync (progress for the panel, follow-ups asked for by webhooks).
+interface FollowUp {
+  repos: Set<string>;
+  issues: Array<{ repo: string; number: number }>;
+}
+const holder = globalThis as unknown as { __rolloutBoardSync?: { activity: SyncActivity | null; followUp: FollowUp } };
+const local = () => (holder.__rolloutBoardSync ??= { activity: null, followUp: { repos: new Set(), issues: [] } });
+
+export interface RunSyncOptions {
+  trigger: JobTrigger;
+  /** Only these repositories (a webhook's); all configured ones by default. */
+  repos?: string[];
+  onBusy?: 'skip' | 'wait';
+  config?: GitHubSyncConfig;
+  /** Issues to re-read one by one (a webhook's issue). */
+  refreshIssues?: Array<{ repo: string; number: number }>;
+}
+
+/**
+ * Runs a GitHub sync through the job runner: a sync already running in this process is joined
+ * (two clicks never run two syncs), one running on another replica is not duplicated (lease).
+ * A webhook arriving mid-run queues one follow-up sync of its repository, so no change is missed.
+ */
+export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promise<JobOutcome<SyncResult>> {
+  const config: GitHubSyncConfig = options.config ?? serverConfig();
+  if (config.GITHUB_REPOS.length === 0) return Promise.resolve({ status: 'failed', error: NOT_CONFIGURED_HINT, joined: false });
+  const repos = options.repos ?? config.GITHUB_REPOS;
+  const state = local();
+  if (runtime.jobs.isRunning(GITHUB_SYNC_JOB) && options.trigger === 'webhook') {
+    for (const repo of repos) state.followUp.repos.add(repo);
+    state.followUp.issues.push(...(options.refreshIssues ?? []));
+  }
+
+  const outcome = runtime.jobs.run(
+    GITHUB_SYNC_JOB,
+    async ({ trigger }) => {
+      state.activity = { trigger, startedAt: new Date().toISOString(), progress: null };
+      try {
+        return await syncGitHub({
+          store: runtime.store,
+          client: createGitHubClient({
+            apiUrl: config.GITHUB_API_URL,
+            token: config.GITHUB_TOKEN,
+            maxRateLimitWaitMs: config.GITHUB_RATE_LIMIT_MAX_WAIT,
+            backoffUnitMs: config.backoffUnitMs,
+          }),
+          repos,
+          label: config.GITHUB_ISSUE_LABEL,
+          refreshIssues: options.refreshIssues,
+          trigger,
+          onProgress: (progress) => {
+            if (state.activity) state.activity.progress = progress;
+          },
+        });
+      } finally {
+        state.activity = null;
+      }
+    },
+    { trigger: options.trigger, onBusy: options.onBusy ?? 'skip' },
+  );
+  void outcome.then(() => {
+    if (state.followUp.repos.size === 0 || runtime.jobs.isRunning(GITHUB_SYNC_JOB)) return;
+    const { repos: followRepos, issues } = state.followUp;
+    state.followUp = { repos: new Set(), issues: [] };
+    void runGitHubSync(runtime, { trigger: 'webhook', repos: [...followRepos], refreshIssues: issues, config });
+  });
+  return outcome;
+}
+
+export interface SyncRunView {
+  id: number;
+  trigger: string;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  requests: number;
+  notModified: number;
+  pages: number;
+  issuesChanged: number;
+  error: string | null;
+  repos: RepoSyncOutcome[];
+}
+
+export interface RepoStateView {
+  repo: string;
+  lastStatus: string | null;
+  lastError: string | null;
+  lastSyncedAt: string | null;
+}
+
+/** What the sync panel and GET /api/sync show. Never includes the token. */
+export interface SyncPanelStatus {
+  configured: boolean;
+  hint: string | null;
+  apiUrl: string;
+  repos: string[];
+  authenticated: boolean;
+  intervalMs: number;
+  running: boolean;
+  /** Another replica holds the sync lease. */
+  runningElsewhere: boolean;
+  activity: SyncActivity | null;
+  lastRuns: SyncRunView[];
+  repoStates: RepoStateView[];
+  quota: RateLimitQuota | null;
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/$/, '');
+}
+
+export async function readSyncStatus(runtime: Runtime, config: GitHubSyncConfig = serverConfig(), runs = 5): Promise<SyncPanelStatus> {
+  const { db } = runtime.store;
+  const [rows, states, leaseHolder] = await Promise.all([
+    db.syncRun.findMany({ orderBy: { id: 'desc' }, take: runs }),
+    db.repoSyncState.findMany({ orderBy: { repo: 'asc' } }),
+    currentLeaseHolder(db, GITHUB_SYNC_JOB),
+  ]);
+  const running = runtime.jobs.isRunning(GITHUB_SYNC_JOB);
+  const lastRuns = rows.map((r) => ({
+    id: r.id,
+    trigger: r.trigger,
+    status: r.status,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    requests: r.requests,
+    notModified: r.notModified,
+    pages: r.pages,
+    issuesChanged: r.issuesChanged,
+    error: r.error,
+    repos: JSON.parse(r.repos) as RepoSyncOutcome[],
+  }));
+  // The freshest rate-limit headers: the newest run's last repository that got an answer.
+  const quota = lastRuns.find((r) => r.repos.some((o) => o.quota))?.repos.filter((o) => o.quota).at(-1)?.quota ?? null;
+  const configured = config.GITHUB_REPOS.length > 0;
+  return {
+    configured,
+    hint: configured ? null : NOT_CONFIGURED_HINT,
+    apiUrl: withoutCredentials(config.GITHUB_API_URL),
+    repos: config.GITHUB_REPOS,
+    authenticated: Boolean(config.GITHUB_TOKEN),
+    intervalMs: config.SYNC_INTERVAL,
+    running,
+    runningElsewhere: !running && leaseHolder !== null,
+    activity: local().activity,
+    lastRuns,
+    repoStates: states
+      .filter((s) => config.GITHUB_REPOS.some((r) => r.toLowerCase() === s.repo.toLowerCase()))
+      .map((s) => ({ repo: s.repo, lastStatus: s.lastStatus, lastError: s.lastError, lastSyncedAt: s.lastSyncedAt?.toISOString() ?? null })),
+    quota,
+  };
+}

@@ -1,0 +1,357 @@
+import type { Db } from '../db/client';
+import type { Store } from '../db/store';
+import type { Plan } from '../plan/load';
+import { parseBodyEstimate } from './body-estimate';
+import { assignCells } from './classify';
+import type { GitHubClient, RateLimitQuota } from './client';
+import { closingReferences, type LinkedPullRequest } from './linked-prs';
+import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
+
+export interface RepoSyncOutcome {
+  repo: string;
+  status: 'unchanged' | 'updated' | 'failed';
+  requests: number;
+  notModified: number;
+  pages: number;
+  issuesChanged: number;
+  /** What went wrong and what to do, for people. */
+  error: string | null;
+  httpStatus: number | null;
+  quota: RateLimitQuota | null;
+}
+
+export interface SyncProgress {
+  repo: string;
+  repoIndex: number;
+  repoCount: number;
+  pages: number;
+}
+
+export type SyncStatus = 'succeeded' | 'partial' | 'failed';
+
+export interface SyncResult {
+  runId: number;
+  status: SyncStatus;
+  repos: RepoSyncOutcome[];
+  /** Cells whose issue changed (state, assignees, estimate, pull requests, or which issue it is). */
+  changedCellKeys: string[];
+  issuesChanged: number;
+  requests: number;
+  notModified: number;
+  pages: number;
+  quota: RateLimitQuota | null;
+}
+
+export interface SyncOptions {
+  store: Pick<Store, 'db' | 'plan'>;
+  client: GitHubClient;
+  repos: string[];
+  /** The label of the plan's issues; the plan file's issueLabel by default. */
+  label?: string;
+  trigger: string;
+  onProgress?: (progress: SyncProgress) => void;
+  /**
+   * Issues to re-read one by one (from webhooks): the labelled listing cannot show an issue that
+   * lost the label, a single GET can. Only issues already stored or carrying the label are kept.
+   */
+  refreshIssues?: Array<{ repo: string; number: number }>;
+}
+
+type IssueRow = Awaited<ReturnType<Db['issue']['findMany']>>[number];
+type IssueData = Omit<IssueRow, 'syncedAt'>;
+
+const lowerId = (id: string) => id.toLowerCase();
+const newestUpdate = (items: IssueListItem[]) =>
+  items.reduce<Date | null>((newest, i) => {
+    const at = new Date(i.updated_at);
+    return newest === null || at > newest ? at : newest;
+  }, null);
+
+function fromGitHub(planId: string, repo: string, item: IssueListItem, previous: IssueRow | undefined): IssueData {
+  const estimate = parseBodyEstimate(item.body);
+  return {
+    // A stored issue keeps its id even if GITHUB_REPOS spells the repository in other letter case.
+    id: previous?.id ?? `${repo}#${item.number}`,
+    planId,
+    repo: previous?.repo ?? repo,
+    number: item.number,
+    title: item.title,
+    state: item.state === 'closed' ? 'closed' : 'open',
+    stateReason: item.state_reason ?? null,
+    labels: JSON.stringify(item.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean)),
+    assignees: JSON.stringify((item.assignees ?? []).map((a) => a.login)),
+    htmlUrl: item.html_url,
+    estimateText: estimate?.text ?? null,
+    estimateMinutes: estimate?.minutes ?? null,
+    linkedPullRequests: previous?.linkedPullRequests ?? '[]',
+    cellKey: previous?.cellKey ?? null,
+    mapping: previous?.mapping ?? 'unmapped',
+    mappingNote: previous?.mappingNote ?? null,
+    openedAt: new Date(item.created_at),
+    updatedAt: new Date(item.updated_at),
+    closedAt: item.closed_at ? new Date(item.closed_at) : null,
+  };
+}
+
+const FIELDS: Array<keyof IssueData> = [
+  'title', 'state', 'stateReason', 'labels', 'assignees', 'htmlUrl', 'estimateText', 'estimateMinutes',
+  'linkedPullRequests', 'cellKey', 'mapping', 'mappingNote', 'openedAt', 'updatedAt', 'closedAt',
+];
+// What makes a cell's state or figures change (and so its verification worth re-running).
+const CELL_FIELDS: Array<keyof IssueData> = ['state', 'assignees', 'estimateMinutes', 'linkedPullRequests'];
+
+const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+const differs = (a: IssueData, b: IssueData, fields: Array<keyof IssueData>) => fields.some((f) => !same(a[f], b[f]));
+
+/** Applies pull requests' closing references to the issues they close (any configured repository). */
+function linkPullRequests(rows: Map<string, IssueData>, repo: string, pullRequests: IssueListItem[]) {
+  for (const pr of pullRequests) {
+    const closes = new Set(closingReferences(pr.body, repo));
+    const link: LinkedPullRequest = {
+      number: pr.number,
+      url: pr.pull_request?.html_url ?? pr.html_url,
+      repo,
+      state: pr.state === 'closed' ? 'closed' : 'open',
+      merged: Boolean(pr.pull_request?.merged_at),
+    };
+    for (const [id, row] of rows) {
+      const links = JSON.parse(row.linkedPullRequests) as LinkedPullRequest[];
+      const others = links.filter((l) => !(l.number === pr.number && l.repo.toLowerCase() === repo.toLowerCase()));
+      const next = closes.has(id) ? [...others, link].sort((a, b) => a.repo.localeCompare(b.repo) || a.number - b.number) : others;
+      if (next.length !== links.length || closes.has(id)) rows.set(id, { ...row, linkedPullRequests: JSON.stringify(next) });
+    }
+  }
+}
+
+interface ApplyResult {
+  issuesChanged: number;
+  changedCellKeys: Set<string>;
+}
+
+interface RepoListing {
+  repo: string;
+  items: IssueListItem[];
+  etag: string | null;
+  since: Date | null;
+  quota: RateLimitQuota | null;
+}
+
+/**
+ * Merges one repository's fetched issues into the store and re-decides every issue's cell, in one
+ * transaction. Without a listing it only re-decides cells (after the plan file changed); rows that
+ * come out the same are not written.
+ */
+async function mergeIssues(db: Db, plan: Plan, label: string, listing: RepoListing | null): Promise<ApplyResult> {
+  return db.$transaction(
+    async (tx) => {
+      const existing = await tx.issue.findMany({ where: { planId: plan.id } });
+      const before = new Map(existing.map((row) => [lowerId(row.id), row]));
+      const rows = new Map<string, IssueData>(existing.map((row) => [lowerId(row.id), row]));
+      // The listing is newest-update first and may repeat an item across passes: keep the newest.
+      const latest = new Map<number, IssueListItem>();
+      for (const item of listing?.items ?? []) {
+        const seen = latest.get(item.number);
+        if (!seen || Date.parse(item.updated_at) >= Date.parse(seen.updated_at)) latest.set(item.number, item);
+      }
+      const pullRequests: IssueListItem[] = [];
+      for (const item of latest.values()) {
+        if (item.pull_request) {
+          pullRequests.push(item); // the issues endpoint returns pull requests too: they are not issues
+          continue;
+        }
+        const id = lowerId(`${listing!.repo}#${item.number}`);
+        rows.set(id, fromGitHub(plan.id, listing!.repo, item, before.get(id)));
+      }
+      if (listing) linkPullRequests(rows, listing.repo, pullRequests);
+
+      const decisions = assignCells(
+        plan,
+        [...rows.values()].map((r) => ({ id: r.id, title: r.title, labels: JSON.parse(r.labels) as string[], state: r.state, stateReason: r.stateReason, openedAt: r.openedAt })),
+        label,
+      );
+      const now = new Date();
+      const created: IssueRow[] = [];
+      const updated: IssueRow[] = [];
+      const changedCellKeys = new Set<string>();
+      for (const [id, row] of rows) {
+        const decision = decisions.get(row.id)!;
+        const next: IssueData = { ...row, cellKey: decision.cellKey, mapping: decision.mapping, mappingNote: decision.note };
+        const previous = before.get(id);
+        if (previous && !differs(previous, next, FIELDS)) continue;
+        (previous ? updated : created).push({ ...next, syncedAt: now });
+        const cellMoved = previous?.cellKey !== next.cellKey || previous?.mapping !== next.mapping;
+        if (previous?.mapping === 'mapped' && previous.cellKey && (cellMoved || differs(previous, next, CELL_FIELDS))) changedCellKeys.add(previous.cellKey);
+        if (next.mapping === 'mapped' && next.cellKey && (!previous || cellMoved || differs(previous, next, CELL_FIELDS))) changedCellKeys.add(next.cellKey);
+      }
+      if (created.length > 0) await tx.issue.createMany({ data: created });
+      for (const row of updated) {
+        const { id, ...data } = row;
+        await tx.issue.update({ where: { id }, data });
+      }
+      if (listing) {
+        const { repo, quota } = listing;
+        const state = {
+          etag: listing.etag,
+          since: listing.since,
+          lastSyncedAt: now,
+          lastStatus: 'ok',
+          lastError: null,
+          rateLimitRemaining: quota?.remaining ?? null,
+          rateLimitLimit: quota?.limit ?? null,
+          rateLimitReset: quota ? new Date(quota.resetAt) : null,
+        };
+        await tx.repoSyncState.upsert({ where: { repo }, create: { repo, ...state }, update: state });
+      }
+      return { issuesChanged: created.length + updated.length, changedCellKeys };
+    },
+    { maxWait: 30_000, timeout: 120_000 },
+  );
+}
+
+/** One repository: fetch (conditional, paginated), then merge in one transaction, or record why not. */
+async function syncRepo(options: SyncOptions, repo: string, repoIndex: number, changedCellKeys: Set<string>): Promise<RepoSyncOutcome> {
+  const { store, client } = options;
+  const label = options.label ?? store.plan.issueLabel;
+  const startRequests = client.traffic.requests;
+  const startNotModified = client.traffic.notModified;
+  const outcome = (status: RepoSyncOutcome['status'], extra: Partial<RepoSyncOutcome>): RepoSyncOutcome => ({
+    repo,
+    status,
+    requests: client.traffic.requests - startRequests,
+    notModified: client.traffic.notModified - startNotModified,
+    pages: 0,
+    issuesChanged: 0,
+    error: null,
+    httpStatus: null,
+    quota: client.traffic.quota,
+    ...extra,
+  });
+
+  const previous = await store.db.repoSyncState.findUnique({ where: { repo } });
+  let since = previous?.since ?? null;
+  let etag = previous?.etag ?? null;
+  let stored = { since, etag };
+  let pages = 0;
+  const items: IssueListItem[] = [];
+  const refreshed: IssueListItem[] = [];
+  try {
+    // Pass 1 asks "anything since last time?" (304 = no). When it brings changes, `since` moves to
+    // the newest update seen and pass 2 fetches that small window once, so the ETag we keep
+    // belongs to exactly the request the next sync will repeat.
+    for (let pass = 0; pass < 2; pass += 1) {
+      const result = await listLabelledIssues(client, { repo, label, since, etag }, (page) =>
+        options.onProgress?.({ repo, repoIndex, repoCount: options.repos.length, pages: pages + page }),
+      );
+      if (result.notModified) break;
+      pages += result.pages;
+      items.push(...result.items);
+      stored = { since, etag: result.etag };
+      const newest = newestUpdate(result.items);
+      if (newest === null || (since !== null && newest <= since)) break;
+      since = newest;
+      etag = null;
+    }
+    const refresh = (options.refreshIssues ?? []).filter((r) => r.repo.toLowerCase() === repo.toLowerCase()).map((r) => r.number);
+    if (refresh.length > 0) {
+      const stored = new Set(
+        (await store.db.issue.findMany({ where: { planId: store.plan.id, number: { in: refresh } }, select: { repo: true, number: true } }))
+          .filter((i) => i.repo.toLowerCase() === repo.toLowerCase())
+          .map((i) => i.number),
+      );
+      for (const number of new Set(refresh)) {
+        const item = await getIssue(client, repo, number);
+        const labelled = item?.labels.some((l) => (typeof l === 'string' ? l : l.name)?.toLowerCase() === label.toLowerCase());
+        if (item && (stored.has(number) || labelled)) refreshed.push(item);
+      }
+    }
+  } catch (error) {
+    const failure = error instanceof GitHubSyncError ? error : new GitHubSyncError(`${repo}: ${(error as Error).message}`, null);
+    // Only the repository's sync bookkeeping is written: its issues stay exactly as they were.
+    await store.db.repoSyncState.upsert({
+      where: { repo },
+      create: { repo, lastStatus: 'failed', lastError: failure.message },
+      update: { lastStatus: 'failed', lastError: failure.message },
+    });
+    return outcome('failed', { pages, error: failure.message, httpStatus: failure.status });
+  }
+
+  if (pages === 0 && refreshed.length === 0) {
+    // 304: nothing changed. Write nothing, unless a failure recorded earlier must be cleared.
+    if (previous?.lastStatus === 'failed') {
+      await store.db.repoSyncState.update({ where: { repo }, data: { lastStatus: 'ok', lastError: null, lastSyncedAt: new Date() } });
+    }
+    return outcome('unchanged', {});
+  }
+  const applied = await mergeIssues(store.db, store.plan, label, { repo, items: [...items, ...refreshed], ...stored, quota: client.traffic.quota });
+  for (const key of applied.changedCellKeys) changedCellKeys.add(key);
+  return outcome(applied.issuesChanged > 0 ? 'updated' : 'unchanged', { pages, issuesChanged: applied.issuesChanged });
+}
+
+/**
+ * Syncs the plan's issues from every configured repository into the store and records the run.
+ * Each repository is merged in its own transaction; a repository that fails (5xx mid-pagination,
+ * rate limit, 401, 404) keeps its previous data and its reason is recorded on the run. Issues
+ * missing from an incremental listing are kept, never deleted. Run it through the JobRunner so
+ * two replicas never sync at once.
+ */
+export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
+  const { db } = options.store;
+  const startedAt = new Date();
+  // Under the job lease no other sync runs: a run still marked running was cut off.
+  await db.syncRun.updateMany({
+    where: { status: 'running' },
+    data: { status: 'failed', finishedAt: startedAt, error: 'Interrupted: the server stopped during this run.' },
+  });
+  const run = await db.syncRun.create({ data: { trigger: options.trigger, status: 'running', startedAt } });
+  const startRequests = options.client.traffic.requests;
+  const startNotModified = options.client.traffic.notModified;
+  const changedCellKeys = new Set<string>();
+  const outcomes: RepoSyncOutcome[] = [];
+  let remappedIssues = 0;
+  try {
+    for (const [index, repo] of options.repos.entries()) {
+      options.onProgress?.({ repo, repoIndex: index, repoCount: options.repos.length, pages: 0 });
+      outcomes.push(await syncRepo(options, repo, index, changedCellKeys));
+    }
+    if (!outcomes.some((o) => o.pages > 0 || o.issuesChanged > 0)) {
+      // Nothing fetched, so nothing re-decided cells yet: do it now, as the plan file may have changed.
+      const remapped = await mergeIssues(db, options.store.plan, options.label ?? options.store.plan.issueLabel, null);
+      for (const key of remapped.changedCellKeys) changedCellKeys.add(key);
+      remappedIssues = remapped.issuesChanged;
+    }
+  } catch (error) {
+    // A store failure: record it on the run, then let the job runner report it.
+    await db.syncRun.update({
+      where: { id: run.id },
+      data: { status: 'failed', finishedAt: new Date(), repos: JSON.stringify(outcomes), error: `Store error: ${(error as Error).message}` },
+    });
+    throw error;
+  }
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  const status: SyncStatus = failed.length === 0 ? 'succeeded' : failed.length === outcomes.length ? 'failed' : 'partial';
+  const result: SyncResult = {
+    runId: run.id,
+    status,
+    repos: outcomes,
+    changedCellKeys: [...changedCellKeys].sort(),
+    issuesChanged: outcomes.reduce((s, o) => s + o.issuesChanged, remappedIssues),
+    requests: options.client.traffic.requests - startRequests,
+    notModified: options.client.traffic.notModified - startNotModified,
+    pages: outcomes.reduce((s, o) => s + o.pages, 0),
+    quota: options.client.traffic.quota,
+  };
+  await db.syncRun.update({
+    where: { id: run.id },
+    data: {
+      status,
+      finishedAt: new Date(),
+      requests: result.requests,
+      notModified: result.notModified,
+      pages: result.pages,
+      issuesChanged: result.issuesChanged,
+      repos: JSON.stringify(outcomes),
+      error: failed.length > 0 ? failed.map((o) => o.error).join(' ') : null,
+    },
+  });
+  return result;
+}

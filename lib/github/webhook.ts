@@ -1,0 +1,64 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Checks GitHub's X-Hub-Signature-256 ("sha256=<hex HMAC of the raw body>") in constant time.
+ * A missing secret, header or malformed value is a refusal, never an exception.
+ */
+export function verifyWebhookSignature(secret: string | undefined, rawBody: string | Buffer, header: string | null | undefined): boolean {
+  if (!secret || !header) return false;
+  const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
+  if (!match) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  const given = Buffer.from(match[1], 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export const signWebhookBody = (secret: string, rawBody: string | Buffer) => `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+
+/** Events that can change what the board shows; the others are acknowledged and ignored. */
+export const SYNC_EVENTS = new Set(['issues', 'pull_request']);
+
+export interface WebhookRequest {
+  event: string | null;
+  signature: string | null;
+  deliveryId: string | null;
+  rawBody: string;
+}
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  /** Set when the delivery should start (or queue) a sync of this repository. */
+  syncRepo?: string;
+  /** The issue an `issues` event is about: re-read on its own, as it may have lost the label. */
+  issueNumber?: number;
+}
+
+/**
+ * Decides what a GitHub webhook delivery means: refuse it (401) unless its signature verifies
+ * against GITHUB_WEBHOOK_SECRET; start a sync for issues/pull_request events from a configured
+ * repository; acknowledge anything else without doing work. Pure, so it is tested without a server.
+ */
+export function handleWebhook(request: WebhookRequest, config: { secret: string | undefined; repos: string[] }): WebhookAnswer {
+  if (!config.secret) {
+    return { status: 401, body: { error: 'Webhooks are not accepted: set GITHUB_WEBHOOK_SECRET on the board and the same secret on the GitHub webhook.' } };
+  }
+  if (!verifyWebhookSignature(config.secret, request.rawBody, request.signature)) {
+    return { status: 401, body: { error: 'Invalid or missing X-Hub-Signature-256: the delivery was not signed with GITHUB_WEBHOOK_SECRET.' } };
+  }
+  if (request.event === 'ping') return { status: 200, body: { ok: true, event: 'ping' } };
+  if (!request.event || !SYNC_EVENTS.has(request.event)) {
+    return { status: 202, body: { ignored: `event ${request.event ?? '(none)'} does not affect the board` } };
+  }
+  let payload: { repository?: { full_name?: string }; issue?: { number?: unknown } };
+  try {
+    payload = JSON.parse(request.rawBody) as typeof payload;
+  } catch {
+    return { status: 400, body: { error: 'The delivery body is not JSON (set the webhook content type to application/json).' } };
+  }
+  const fullName = payload.repository?.full_name ?? '';
+  const repo = config.repos.find((r) => r.toLowerCase() === fullName.toLowerCase());
+  if (!repo) return { status: 202, body: { ignored: `repository ${fullName || '(none)'} is not in GITHUB_REPOS` } };
+  const issueNumber = request.event === 'issues' && typeof payload.issue?.number === 'number' ? payload.issue.number : undefined;
+  return { status: 202, body: { accepted: true, event: request.event, repo }, syncRepo: repo, ...(issueNumber ? { issueNumber } : {}) };
+}
