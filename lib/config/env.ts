@@ -21,6 +21,11 @@ const optionalUrl = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
   .pipe(z.url({ message: 'expected an absolute http(s) URL' }).optional());
 
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
 const databaseUrl = z
   .string()
   .default('file:./data/rollout-board.db')
@@ -37,6 +42,15 @@ export const envSchema = z.object({
   GRAFANA_URL: optionalUrl,
   SYNC_INTERVAL: duration('10m'),
   VERIFY_INTERVAL: duration('5m'),
+  // GitHub REST API (issue sync and the merged check). The token is a secret: server only.
+  GITHUB_API_URL: optionalUrl,
+  GITHUB_TOKEN: optionalText,
+  // The deployed check reads Deployments, StatefulSets and Pods in this namespace (read-only).
+  KUBE_NAMESPACE: optionalText,
+  // The API server; unset: the in-cluster service account, or the kubeconfig (KUBECONFIG, ~/.kube/config).
+  KUBE_API_URL: optionalUrl,
+  // Bearer token for KUBE_API_URL. A secret: server only.
+  KUBE_TOKEN: optionalText,
 });
 
 export type ServerConfig = z.infer<typeof envSchema> & { planFilePath: string };

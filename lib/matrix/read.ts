@@ -4,6 +4,14 @@ import { buildMatrix, buildServiceDetail } from './build';
 import type { CheckFact, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail } from './types';
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
+/** Evidence is stored as text; a row that does not parse keeps its raw text rather than failing the page. */
+const evidenceOf = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
 
 /** Reads everything the matrix derivation needs for the store's plan. */
 export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
@@ -16,6 +24,9 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
     db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
     db.checkResult.findMany({ where: { planId }, orderBy: { checkedAt: 'desc' } }),
   ]);
+  const seen = new Set<string>();
+  // Rows come newest first, so the first row of each cell and check is its newest.
+  const newestRow = (cellKey: string, check: string) => !seen.has(`${cellKey} ${check}`) && Boolean(seen.add(`${cellKey} ${check}`));
   return {
     plan: {
       id: planRow.id,
@@ -34,6 +45,8 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
       hasFrontend: s.hasFrontend,
       repository: s.repository,
       telemetry: json<ServiceTelemetry>(s.telemetry),
+      // Evidence specs are read from the plan file the store was opened with, not stored twice.
+      evidence: plan.services.find((p) => p.slug === s.slug)?.evidence ?? { workloads: [], merged: {} },
     })),
     capabilities: capabilities.map((c) => ({
       slug: c.slug,
@@ -42,6 +55,7 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
       signal: c.signal as 'profiling' | 'faro',
       part: c.part as 'code' | 'helm',
       match: json<IssueMatch>(c.match),
+      deployed: plan.capabilities.find((p) => p.slug === c.slug)?.deployed ?? null,
     })),
     cells: cells.map((c) => ({
       key: c.key,
@@ -81,6 +95,8 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
         message: c.message,
         durationMs: c.durationMs,
         checkedAt: c.checkedAt.toISOString(),
+        // Only the newest row per check carries its evidence into the chain: history needs no parsing.
+        evidence: newestRow(c.cellKey, c.check) ? evidenceOf(c.evidence) : undefined,
       }),
     ),
   };
