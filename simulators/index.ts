@@ -1,5 +1,8 @@
 import { writeFileSync } from 'node:fs';
+import { demoGitHubContents, demoKubernetes, DEMO_NAMESPACE, loadDemoPlan } from './evidence-demo';
+import { serveGitHubContentsSimulator } from './github-contents';
 import type { RunningSimulator } from './http';
+import { serveKubernetesSimulator } from './kubernetes';
 
 /**
  * Local stand-ins for the board's upstreams (GitHub, Pyroscope, Loki, Tempo, Alloy's faro.receiver,
@@ -12,11 +15,23 @@ export interface SimulatorEntry {
   envVar: string;
   /** Builds the URL the board should use from the simulator's base URL (e.g. adds a path). */
   envValue?: (baseUrl: string) => string;
+  /** Further variables the board needs to use this upstream (never secrets). */
+  extraEnv?: Record<string, string>;
   start: () => Promise<RunningSimulator>;
 }
 
 /** Each simulator registers here, once. */
-export const SIMULATORS: SimulatorEntry[] = [];
+export const SIMULATORS: SimulatorEntry[] = [
+  // Repository contents for the merged check. To be mounted into the GitHub simulator (same variable).
+  { name: 'github-contents', envVar: 'GITHUB_API_URL', start: () => serveGitHubContentsSimulator(demoGitHubContents(loadDemoPlan())) },
+  // The Kubernetes API for the deployed check.
+  {
+    name: 'kubernetes',
+    envVar: 'KUBE_API_URL',
+    extraEnv: { KUBE_NAMESPACE: DEMO_NAMESPACE },
+    start: () => serveKubernetesSimulator(demoKubernetes(loadDemoPlan())),
+  },
+];
 
 export interface SimulatorSet {
   simulators: RunningSimulator[];
@@ -35,6 +50,7 @@ export async function startSimulators(): Promise<SimulatorSet> {
     const running = await entry.start();
     simulators.push(running);
     env[entry.envVar] = entry.envValue ? entry.envValue(running.url) : running.url;
+    Object.assign(env, entry.extraEnv);
   }
   return {
     simulators,

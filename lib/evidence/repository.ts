@@ -81,7 +81,9 @@ export class RepositoryChecker {
       if (etag) this.remembered.set(key, { etag, sha: data.sha, checkedAt: new Date().toISOString(), text });
       return { text, sha: data.sha, notModified: false };
     } catch (error) {
-      const status = (error as { status?: number }).status;
+      // Octokit reports a transport failure as status 500 without a response.
+      const reached = (error as { response?: unknown }).response !== undefined;
+      const status = reached || (error as { status?: number }).status === 304 ? (error as { status?: number }).status : undefined;
       if (status === 304 && known) {
         this.counts.notModified += 1;
         return { text: known.text, sha: known.sha, notModified: true };
@@ -94,8 +96,8 @@ export class RepositoryChecker {
       if (status === 401) return { status: 'error', error: 'GitHub rejected GITHUB_TOKEN (401): check the token' };
       if (status === 403 || status === 429) return { status: 'error', error: `GitHub refused (${status}: rate limit or permissions): set GITHUB_TOKEN or wait for the limit to reset` };
       if (typeof status === 'number') return { status: 'error', error: `GitHub answered ${status} for ${spec.repository}/${spec.path}` };
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      return { status: 'error', error: `cannot reach GitHub at ${this.settings.GITHUB_API_URL ?? DEFAULT_API}: ${cause ?? (error as Error).message}` };
+      const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause;
+      return { status: 'error', error: `cannot reach GitHub at ${this.settings.GITHUB_API_URL ?? DEFAULT_API}: ${cause?.code ?? cause?.cause?.code ?? (error as Error).message}` };
     }
   }
 
