@@ -97,6 +97,8 @@ function mergedCheck(checkers: EvidenceCheckers, service: PlanService, capabilit
 
 function deployedCheck(checkers: EvidenceCheckers, service: PlanService, capability: PlanCapability): Promise<EvidenceOutcome> | null {
   if (!capability.deployed) return null; // code capabilities are proven running by their data
+  // The plan names no workload for this cell (credo-ts): nothing to store, the chain says "not checked".
+  if (!service.evidence.workloads.some((w) => !w.capabilities || w.capabilities.includes(capability.slug))) return null;
   if (!checkers.kubernetes) {
     return Promise.resolve({
       status: checkers.kubernetesError ? 'error' : 'not-configured',
