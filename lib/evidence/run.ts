@@ -2,8 +2,8 @@ import type { ServerConfig } from '../config/env';
 import type { Store } from '../db/store';
 import type { JobTrigger } from '../jobs/runner';
 import type { PlanCapability, PlanCell, PlanService } from '../plan/load';
-import { checkDeployed, createKubernetesClient, type KubernetesClient } from './kubernetes';
-import { createRepositoryChecker, type RepositoryChecker } from './repository';
+import { checkDeployed, createKubernetesClient, type KubernetesClient, type KubernetesSettings } from './kubernetes';
+import { createRepositoryChecker, type RepositoryChecker, type RepositorySettings } from './repository';
 import { DEPLOYED_CHECK, MERGED_CHECK, type EvidenceOutcome } from './types';
 
 /**
@@ -29,7 +29,7 @@ export interface EvidenceRunSummary {
   results: Array<{ cellKey: string; check: string; status: EvidenceOutcome['status']; message: string }>;
 }
 
-export function createEvidenceCheckers(config: Pick<ServerConfig, 'GITHUB_API_URL' | 'GITHUB_TOKEN' | 'KUBE_NAMESPACE' | 'KUBE_API_URL' | 'KUBE_TOKEN'>): EvidenceCheckers {
+export function createEvidenceCheckers(config: KubernetesSettings & RepositorySettings): EvidenceCheckers {
   let kubernetes: KubernetesClient | null = null;
   let kubernetesError: string | undefined;
   try {
