@@ -5,10 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { benchEvidence } from './evidence';
 import { benchMatrix } from './matrix';
 import { ROOT } from './lib/server';
 
-const sections: Array<[string, () => Promise<void>]> = [['matrix', benchMatrix]];
+const sections: Array<[string, () => Promise<void>]> = [
+  ['matrix', benchMatrix],
+  ['evidence', benchEvidence],
+];
 
 if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || process.env.BENCH_BUILD === '1') {
   const build = spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });

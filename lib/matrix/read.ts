@@ -22,11 +22,18 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
     db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
     db.cell.findMany({ where: { planId } }),
     db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
-    db.checkResult.findMany({ where: { planId }, orderBy: { checkedAt: 'desc' } }),
+    // History without its evidence text: only the newest row of each cell and check needs it.
+    db.checkResult.findMany({
+      where: { planId },
+      orderBy: { checkedAt: 'desc' },
+      select: { id: true, cellKey: true, check: true, target: true, status: true, message: true, durationMs: true, checkedAt: true },
+    }),
   ]);
-  const seen = new Set<string>();
+  const newestIds = new Map<string, number>();
   // Rows come newest first, so the first row of each cell and check is its newest.
-  const newestRow = (cellKey: string, check: string) => !seen.has(`${cellKey} ${check}`) && Boolean(seen.add(`${cellKey} ${check}`));
+  for (const c of checks) if (!newestIds.has(`${c.cellKey} ${c.check}`)) newestIds.set(`${c.cellKey} ${c.check}`, c.id);
+  const evidenceRows = await db.checkResult.findMany({ where: { id: { in: [...newestIds.values()] } }, select: { id: true, evidence: true } });
+  const evidenceById = new Map(evidenceRows.map((r) => [r.id, r.evidence]));
   return {
     plan: {
       id: planRow.id,
@@ -95,8 +102,8 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
         message: c.message,
         durationMs: c.durationMs,
         checkedAt: c.checkedAt.toISOString(),
-        // Only the newest row per check carries its evidence into the chain: history needs no parsing.
-        evidence: newestRow(c.cellKey, c.check) ? evidenceOf(c.evidence) : undefined,
+        // Only the newest row per check carries its evidence into the chain.
+        evidence: evidenceById.has(c.id) ? evidenceOf(evidenceById.get(c.id)!) : undefined,
       }),
     ),
   };
