@@ -1,4 +1,6 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './fixtures';
+import { simulatorUrls } from './simulators';
 
 // The e2e board runs in demo mode against the GitHub contents and Kubernetes simulators
 // (simulators/evidence-demo.ts): acapy-agent is merged and deployed, bc-wallet-demo's code is merged.
@@ -69,4 +71,32 @@ test('POST /api/evidence validates its scope', async ({ request }) => {
   const cell = await request.post('/api/evidence', { data: { scope: 'cell', cell: 'traction/faro-helm' } });
   expect(cell.status()).toBe(200);
   expect((await cell.json()).results.map((r: { check: string; status: string }) => `${r.check}:${r.status}`).sort()).toEqual(['deployed:pass', 'merged:pass']);
+});
+
+test('the evidence chain and the chain dots pass an accessibility check', async ({ page }) => {
+  for (const url of ['/services/traction', '/']) {
+    await page.goto(url);
+    const results = await new AxeBuilder({ page }).include(url === '/' ? '[data-testid="matrix"]' : 'main').analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), url).toEqual([]);
+  }
+});
+
+test('a link that breaks after passing shows as regressed, with what the board needs (RBAC 403)', async ({ page, request }) => {
+  const kubernetes = simulatorUrls().kubernetes;
+  const forbid = (resources: string[]) => request.post(`${kubernetes}/__sim/forbidden`, { data: { resources } });
+  const check = () => request.post('/api/evidence', { data: { scope: 'cell', cell: 'acapy-agent/profiling-helm' } });
+  try {
+    await forbid(['pods']);
+    expect((await check()).status()).toBe(200);
+    await page.goto('/services/acapy-agent');
+    const deployed = page.locator('[data-cell="acapy-agent/profiling-helm"] [data-link="deployed"]');
+    await expect(deployed).toHaveAttribute('data-status', 'failed');
+    await expect(deployed).toContainText('regressed (passed before)');
+    await expect(deployed).toContainText('error: forbidden (needs get/list on pods in namespace ca7f8f-dev)');
+  } finally {
+    await forbid([]);
+    await check();
+  }
+  await page.reload();
+  await expect(page.locator('[data-cell="acapy-agent/profiling-helm"] [data-link="deployed"]')).toHaveAttribute('data-status', 'passed');
 });
