@@ -82,6 +82,16 @@ describe('the merged check against the GitHub contents API', () => {
     expect(checker.counts).toEqual({ fetched: 2, notModified: 1 });
   });
 
+  it('reads an unchanged file again in full when the plan asks something new of it', async () => {
+    setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
+    await checker.checkMerged([chartValues]);
+    const stricter = { ...chartValues, values: [...FARO_VALUES, { key: 'faro.appName' }] };
+    const outcome = await checker.checkMerged([stricter]);
+    expect(simulator.requests.at(-1)?.headers['if-none-match']).toBeUndefined();
+    expect(checker.counts).toEqual({ fetched: 2, notModified: 0 });
+    expect(outcome.message).toContain('faro.appName is not defined');
+  });
+
   it('needs every file of a cell (traction: tenant-ui and the ACA-Py plugin)', async () => {
     const tenantUi: RepositoryFileSpec = { repository: 'bcgov/traction', branch: 'main', path: 'services/tenant-ui/package.json', dependencies: [['@pyroscope/nodejs', '@grafana/pyroscope-nodejs']] };
     const plugin: RepositoryFileSpec = { repository: 'bcgov/traction', branch: 'main', path: 'plugins/traction_innkeeper/pyproject.toml', dependencies: ['pyroscope-io'] };

@@ -71,6 +71,24 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
     await expect(runEvidenceChecks(store, checkers, { scope: 'service', service: 'nope' }, 'manual')).rejects.toThrow(EvidenceScopeError);
   });
 
+  it('re-checks unchanged files with 304s after a restart, from the ETags in the stored evidence', async () => {
+    store = await openTestStore(provider);
+    const scope = { scope: 'service', service: 'bc-wallet-demo' } as const;
+    const fresh = () => createEvidenceCheckers({ GITHUB_API_URL: github.url, KUBE_API_URL: kubernetes.url, KUBE_NAMESPACE: DEMO_NAMESPACE });
+    const first = fresh();
+    await runEvidenceChecks(store, first, scope, 'manual');
+    expect(first.repository!.counts).toEqual({ fetched: 4, notModified: 0 });
+
+    const restarted = fresh();
+    const again = await runEvidenceChecks(store, restarted, scope, 'schedule');
+    expect(restarted.repository!.counts).toEqual({ fetched: 0, notModified: 4 });
+    const merged = (summary: typeof again) => summary.results.filter((r) => r.check === 'merged').map((r) => `${r.cellKey} ${r.status} ${r.message}`).sort();
+    const newest = await store.db.checkResult.findFirstOrThrow({ where: { cellKey: 'bc-wallet-demo/faro-helm', check: 'merged' }, orderBy: { id: 'desc' } });
+    expect(JSON.parse(newest.evidence).files[0]).toMatchObject({ notModified: true, status: 'fail' });
+    const firstRows = await store.db.checkResult.findMany({ where: { check: 'merged', trigger: 'manual' } });
+    expect(merged(again)).toEqual(firstRows.map((r) => `${r.cellKey} ${r.status} ${r.message}`).sort());
+  });
+
   it('stores not-configured results that say which variable to set', async () => {
     store = await openTestStore(provider);
     const none = createEvidenceCheckers({});

@@ -3,7 +3,7 @@ import type { Store } from '../db/store';
 import type { JobTrigger } from '../jobs/runner';
 import type { PlanCapability, PlanCell, PlanService } from '../plan/load';
 import { checkDeployed, createKubernetesClient, type KubernetesClient, type KubernetesSettings } from './kubernetes';
-import { createRepositoryChecker, type RepositoryChecker, type RepositorySettings } from './repository';
+import { createRepositoryChecker, type FileEvidence, type RepositoryChecker, type RepositorySettings } from './repository';
 import { DEPLOYED_CHECK, MERGED_CHECK, type EvidenceOutcome } from './types';
 
 /**
@@ -110,9 +110,30 @@ function deployedCheck(checkers: EvidenceCheckers, service: PlanService, capabil
   return checkDeployed(checkers.kubernetes, service, capability);
 }
 
+/** Once per process: the ETags and findings of the newest stored merged results, so the first checks after a restart can be 304s. */
+async function rememberStoredEvidence(store: Store, checker: RepositoryChecker) {
+  if (checker.rememberedFromStore) return;
+  checker.rememberedFromStore = true;
+  const rows = await store.db.checkResult.findMany({
+    where: { planId: store.plan.id, check: MERGED_CHECK },
+    orderBy: { checkedAt: 'desc' },
+    distinct: ['cellKey'],
+    select: { evidence: true },
+  });
+  for (const row of rows) {
+    try {
+      const evidence = JSON.parse(row.evidence) as { files?: FileEvidence[] };
+      if (Array.isArray(evidence.files)) checker.remember(evidence.files);
+    } catch {
+      // An unreadable row only costs a full request.
+    }
+  }
+}
+
 /** Runs the checks of a scope and stores their results. */
 export async function runEvidenceChecks(store: Store, checkers: EvidenceCheckers, scope: EvidenceScope, trigger: JobTrigger): Promise<EvidenceRunSummary> {
   const cells = cellsInScope(store, scope);
+  if (checkers.repository) await rememberStoredEvidence(store, checkers.repository);
   const pending: Array<Promise<{ cellKey: string; check: string; outcome: Awaited<ReturnType<typeof timed>> }>> = [];
   for (const cell of cells) {
     const service = store.plan.services.find((s) => s.slug === cell.serviceSlug)!;
