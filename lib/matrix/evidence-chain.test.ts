@@ -66,6 +66,13 @@ describe('buildEvidenceChain', () => {
     expect(buildEvidenceChain(closed, [check('deployed', 'pass', T1), notConfigured], 'helm').links[2].status).toBe('passed');
   });
 
+  it('takes a merged pull request linked to the issue as merged when no repository check exists', () => {
+    const withPull = { ...closed, linkedPullRequests: [{ number: 31, url: 'https://github.com/bcgov/traction/pull/31', merged: true }, { number: 32, url: 'u', merged: false }] };
+    expect(buildEvidenceChain(withPull, []).links[1]).toMatchObject({ status: 'passed', message: 'Linked pull request #31 merged (no repository file check for this cell).' });
+    // The repository check, when there is one, decides.
+    expect(buildEvidenceChain(withPull, [check('merged', 'fail', T1)]).links[1].status).toBe('failed');
+  });
+
   it('shows an open issue as a failed first link', () => {
     expect(statuses([], { ...closed, state: 'open', closedAt: null })[0]).toBe('issue-closed:failed');
   });

@@ -56,6 +56,20 @@ function issueLink(issue: IssueFact | null): ChainLink {
     : { ...base, status: 'failed', message: `Issue #${issue.number} is open.`, evidence, checkedAt: issue.openedAt };
 }
 
+/** The repository check decides; without one, a merged pull request linked to the issue is the evidence. */
+function mergedLink(issue: IssueFact | null, checks: CheckFact[]): ChainLink {
+  const link = linkFromChecks('merged', checks, 'Not checked yet: the plan names no file for this cell, or no check has run.');
+  const mergedPulls = issue?.linkedPullRequests.filter((p) => p.merged) ?? [];
+  if (link.status !== 'not-checked' || mergedPulls.length === 0) return link;
+  return {
+    ...link,
+    status: 'passed',
+    message: `Linked pull request${mergedPulls.length > 1 ? 's' : ''} ${mergedPulls.map((p) => `#${p.number}`).join(', ')} merged (no repository file check for this cell).`,
+    evidence: { pullRequests: mergedPulls },
+    checkedAt: issue?.closedAt ?? null,
+  };
+}
+
 /**
  * The one derivation of a cell's evidence chain (pure): issue closed → merged in the service's
  * repository → deployed in the cluster → data flowing. Each link is passed / failed / not checked
@@ -65,7 +79,7 @@ function issueLink(issue: IssueFact | null): ChainLink {
 export function buildEvidenceChain(issue: IssueFact | null, checks: CheckFact[], part: 'code' | 'helm' = 'code'): EvidenceChain {
   const links: ChainLink[] = [
     issueLink(issue),
-    linkFromChecks('merged', checks.filter((c) => c.check === MERGED_CHECK_NAME), 'Not checked yet: the plan names no file for this cell, or no check has run.'),
+    mergedLink(issue, checks.filter((c) => c.check === MERGED_CHECK_NAME)),
     linkFromChecks(
       'deployed',
       checks.filter((c) => c.check === DEPLOYED_CHECK_NAME),
