@@ -99,5 +99,3 @@ export function buildEvidenceChain(issue: IssueFact | null, checks: CheckFact[],
   return { links, furthest, summary, regressed };
 }
 
-/** The passed link furthest along, for ordering and filters: 0 none … 4 data flowing. */
-export const chainProgress = (chain: EvidenceChain) => (chain.furthest ? chain.links.findIndex((l) => l.link === chain.furthest) + 1 : 0);
