@@ -62,8 +62,8 @@ export async function startSimulators(): Promise<SimulatorSet> {
   };
 }
 
-/** The upstream variables a simulator would fill; when none is set, the board runs as a demo. */
-export const upstreamEnvVars = () => SIMULATORS.map((s) => s.envVar);
+/** The upstream variables a simulator would fill (KUBE_NAMESPACE alone means a real cluster); when none is set, the board runs as a demo. */
+export const upstreamEnvVars = () => [...new Set(SIMULATORS.flatMap((s) => [s.envVar, ...Object.keys(s.extraEnv ?? {})]))];
 
 /** Lets e2e tests find the simulators the server was started with. */
 export function writeSimulatorUrls(file: string, set: SimulatorSet) {
