@@ -89,3 +89,18 @@ describe('the GitHub contents simulator', () => {
     expect(Buffer.from(body.content, 'base64').toString()).toBe('{"dependencies":{}}');
   });
 });
+
+describe('the simulator registry', () => {
+  it('points the board at the evidence simulators, namespace included, and treats KUBE_NAMESPACE alone as a real cluster', async () => {
+    const { startSimulators, upstreamEnvVars } = await import('./index');
+    expect(upstreamEnvVars()).toEqual(expect.arrayContaining(['GITHUB_API_URL', 'KUBE_API_URL', 'KUBE_NAMESPACE']));
+    const set = await startSimulators();
+    try {
+      expect(set.env).toMatchObject({ GITHUB_API_URL: set.urls['github-contents'], KUBE_API_URL: set.urls.kubernetes, KUBE_NAMESPACE: 'ca7f8f-dev' });
+      const pods = await (await fetch(`${set.urls.kubernetes}/api/v1/namespaces/ca7f8f-dev/pods?labelSelector=app.kubernetes.io/name=acapy`)).json();
+      expect(pods.items[0].spec.containers[0].env).toContainEqual({ name: 'PYROSCOPE_SERVER_ADDRESS', value: 'http://pyroscope.observability.svc.cluster.local:4040' });
+    } finally {
+      await set.stop();
+    }
+  });
+});
