@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { benchFaro } from './faro';
+import { benchEvidence } from './evidence';
 import { benchMatrix } from './matrix';
 import { benchSync } from './sync';
 import { ROOT } from './lib/server';
@@ -14,6 +15,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['matrix', benchMatrix],
   ['faro', benchFaro],
   ['sync', benchSync],
+  ['evidence', benchEvidence],
 ];
 
 if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || process.env.BENCH_BUILD === '1') {

@@ -359,8 +359,8 @@ export interface RunningGitHubSimulator extends RunningSimulator {
   world: GitHubWorld;
 }
 
-export async function startGitHubSimulator(world = new GitHubWorld()): Promise<RunningGitHubSimulator> {
-  const running = await serveSimulator('github', githubHandler(world));
+export async function startGitHubSimulator(world = new GitHubWorld(), routes: GitHubRoute[] = GITHUB_ROUTES): Promise<RunningGitHubSimulator> {
+  const running = await serveSimulator('github', githubHandler(world, routes));
   return { ...running, world };
 }
 

@@ -1,7 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { startFaroReceiverSimulator } from './faro-receiver';
-import { DEFAULT_REPO, startGitHubSimulator } from './github';
+import { DEFAULT_REPO, GITHUB_ROUTES, GitHubWorld, startGitHubSimulator } from './github';
+import { demoGitHubContents, demoKubernetes, DEMO_NAMESPACE, loadDemoPlan } from './evidence-demo';
+import { gitHubContentsRoutes } from './github-contents';
 import type { RunningSimulator } from './http';
+import { serveKubernetesSimulator } from './kubernetes';
 
 /**
  * Local stand-ins for the board's upstreams (GitHub, Pyroscope, Loki, Tempo, Alloy's faro.receiver,
@@ -28,7 +31,20 @@ export const SIMULATORS: SimulatorEntry[] = [
     extraEnv: (url) => ({ FARO_UPSTREAM_URL: `${url}/collect` }),
     start: () => startFaroReceiverSimulator(),
   },
-  { name: 'github', envVar: 'GITHUB_API_URL', extraEnv: () => ({ GITHUB_REPOS: DEFAULT_REPO }), start: () => startGitHubSimulator() },
+  // Issues for the sync, and repository contents for the merged check.
+  {
+    name: 'github',
+    envVar: 'GITHUB_API_URL',
+    extraEnv: () => ({ GITHUB_REPOS: DEFAULT_REPO }),
+    start: () => startGitHubSimulator(new GitHubWorld(), [...GITHUB_ROUTES, ...gitHubContentsRoutes(demoGitHubContents(loadDemoPlan()))]),
+  },
+  // The Kubernetes API for the deployed check.
+  {
+    name: 'kubernetes',
+    envVar: 'KUBE_API_URL',
+    extraEnv: () => ({ KUBE_NAMESPACE: DEMO_NAMESPACE }),
+    start: () => serveKubernetesSimulator(demoKubernetes(loadDemoPlan())),
+  },
 ];
 
 export interface SimulatorSet {
@@ -60,8 +76,8 @@ export async function startSimulators(): Promise<SimulatorSet> {
   };
 }
 
-/** The upstream variables a simulator would fill; when none is set, the board runs as a demo. */
-export const upstreamEnvVars = () => SIMULATORS.map((s) => s.envVar);
+/** The upstream variables a simulator would fill (KUBE_NAMESPACE alone means a real cluster); when none is set, the board runs as a demo. */
+export const upstreamEnvVars = () => [...new Set(SIMULATORS.flatMap((s) => [s.envVar, ...Object.keys(s.extraEnv?.('') ?? {})]))];
 
 /** Lets e2e tests find the simulators the server was started with. */
 export function writeSimulatorUrls(file: string, set: SimulatorSet) {

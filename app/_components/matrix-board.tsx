@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
 import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
 import { CellIssueSummary } from './cell-issue';
+import { ChainDots } from './evidence-chain';
 import { fetchJson } from './fetch-json';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
@@ -14,6 +15,7 @@ function CellLink({ cell }: { cell: MatrixCell }) {
     <Link href={cell.href} className={`cell state-${cell.state}`} title={cell.stateReason} data-cell={cell.key} data-state={cell.state}>
       <span className="cell-state">{cell.stateLabel}</span>
       <span className="cell-estimate">{cell.estimateText}</span>
+      <ChainDots chain={cell.chain} />
     </Link>
   );
 }

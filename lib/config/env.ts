@@ -120,6 +120,12 @@ export const envSchema = z.object({
   PYROSCOPE_SERVER_ADDRESS: optionalUrl,
   PYROSCOPE_BASIC_AUTH_USER: optionalSecret,
   PYROSCOPE_BASIC_AUTH_PASSWORD: optionalSecret,
+  // The deployed check reads Deployments, StatefulSets and Pods in this namespace (read-only).
+  KUBE_NAMESPACE: optionalSecret,
+  // The API server; unset: the in-cluster service account, or the kubeconfig (KUBECONFIG, ~/.kube/config).
+  KUBE_API_URL: optionalUrl,
+  // Bearer token for KUBE_API_URL. A secret: server only.
+  KUBE_TOKEN: optionalSecret,
 });
 
 export type ServerConfig = z.infer<typeof envSchema> & { planFilePath: string };

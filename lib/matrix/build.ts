@@ -27,8 +27,8 @@ function groupBy<T>(items: T[], key: (item: T) => string | null): Map<string, T[
 export const cellHref = (cell: Pick<PlanCell, 'serviceSlug' | 'capabilitySlug'>) =>
   cell.serviceSlug ? `/services/${cell.serviceSlug}#${cell.capabilitySlug}` : `/#gate`;
 
-function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact[]): MatrixCell {
-  const derived = deriveCellState(issue, checks);
+function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact[], part: 'code' | 'helm'): MatrixCell {
+  const derived = deriveCellState(issue, checks, part);
   return {
     key: cell.key,
     serviceSlug: cell.serviceSlug,
@@ -45,19 +45,23 @@ function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact
       issue?.estimateMinutes != null && issue.estimateText && issue.estimateMinutes !== cell.estimateMinutes
         ? { text: issue.estimateText, minutes: issue.estimateMinutes }
         : null,
-    latestChecks: latestPerCheck(checks),
+    // The evidence JSON travels once, in the chain.
+    latestChecks: latestPerCheck(checks).map(({ evidence: _evidence, ...fact }) => fact),
     lastVerifiedAt: derived.lastVerifiedAt,
+    chain: derived.chain,
   };
 }
 
 function buildCells(input: MatrixInput): Map<string, MatrixCell> {
   const issuesByCell = groupBy(input.issues, (i) => i.cellKey);
   const checksByCell = groupBy(input.checks, (c) => c.cellKey);
+  const partOf = new Map(input.capabilities.map((c) => [c.slug, c.part]));
   return new Map(
     input.cells.map((cell) => [
       cell.key,
       // A cell has at most one issue: sync lists a second one as a conflict, not here.
-      toMatrixCell(cell, issuesByCell.get(cell.key)?.[0] ?? null, checksByCell.get(cell.key) ?? []),
+      // The gate is proven by data like code is.
+      toMatrixCell(cell, issuesByCell.get(cell.key)?.[0] ?? null, checksByCell.get(cell.key) ?? [], partOf.get(cell.capabilitySlug) ?? 'code'),
     ]),
   );
 }

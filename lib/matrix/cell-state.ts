@@ -1,4 +1,5 @@
-import { CELL_STATE_LABELS, type CellState, type CheckFact, type IssueFact } from './types';
+import { buildEvidenceChain, MERGED_CHECK_NAME } from './evidence-chain';
+import { CELL_STATE_LABELS, type CellState, type CheckFact, type EvidenceChain, type IssueFact } from './types';
 
 /** The newest result of each check (not-configured ones do not count as evidence), newest first. */
 export function latestPerCheck(checks: CheckFact[]): CheckFact[] {
@@ -14,39 +15,44 @@ export interface DerivedCellState {
   state: CellState;
   reason: string;
   lastVerifiedAt: string | null;
+  chain: EvidenceChain;
 }
 
 /**
  * The one derivation of a cell's state from its issue and its check history. Done means the issue
- * is closed AND the newest evidence passes; a closed cell whose evidence passed before and fails
- * now has regressed.
+ * is closed, the newest evidence passes, and it reaches past "merged": code counts once its data
+ * flows, Helm work once its pods run with the change. A closed cell whose evidence chain breaks
+ * at a link that passed before has regressed.
  */
-export function deriveCellState(issue: IssueFact | null, checks: CheckFact[]): DerivedCellState {
+export function deriveCellState(issue: IssueFact | null, checks: CheckFact[], part: 'code' | 'helm' = 'code'): DerivedCellState {
+  const chain = buildEvidenceChain(issue, checks, part);
   const evidence = checks.filter((c) => c.status !== 'not-configured');
   const latest = latestPerCheck(evidence);
-  const passedAt = evidence.filter((c) => c.status === 'pass').map((c) => c.checkedAt).sort();
+  // Merged proves the code is in the repository, not that it runs: it never verifies a cell alone.
+  const passedAt = evidence.filter((c) => c.status === 'pass' && c.check !== MERGED_CHECK_NAME).map((c) => c.checkedAt).sort();
   const lastVerifiedAt = passedAt.at(-1) ?? null;
   const allLatestPass = latest.length > 0 && latest.every((c) => c.status === 'pass');
   const failing = latest.filter((c) => c.status !== 'pass');
+  const runsProven = chain.links.some((l) => (l.link === 'deployed' || l.link === 'data-flowing') && l.status === 'passed');
 
   if (!issue) {
-    return { state: 'planned', reason: 'No GitHub issue synced for this cell yet.', lastVerifiedAt };
+    return { state: 'planned', reason: 'No GitHub issue synced for this cell yet.', lastVerifiedAt, chain };
   }
   if (issue.state === 'open') {
     const started = issue.assignees.length > 0 || issue.linkedPullRequests.length > 0 || lastVerifiedAt !== null;
     return started
-      ? { state: 'in-progress', reason: `Issue #${issue.number} is open and being worked on.`, lastVerifiedAt }
-      : { state: 'planned', reason: `Issue #${issue.number} is open, nobody assigned yet.`, lastVerifiedAt };
+      ? { state: 'in-progress', reason: `Issue #${issue.number} is open and being worked on.`, lastVerifiedAt, chain }
+      : { state: 'planned', reason: `Issue #${issue.number} is open, nobody assigned yet.`, lastVerifiedAt, chain };
   }
-  if (allLatestPass) {
-    return { state: 'verified', reason: `Issue #${issue.number} is closed and live data confirms it.`, lastVerifiedAt };
+  if (allLatestPass && runsProven) {
+    return { state: 'verified', reason: `Issue #${issue.number} is closed and live evidence confirms it (${chain.summary}).`, lastVerifiedAt, chain };
   }
-  if (failing.length > 0 && lastVerifiedAt !== null) {
+  if (chain.regressed) {
     const what = failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ');
-    return { state: 'regressed', reason: `Verified before, failing now (${what}).`, lastVerifiedAt };
+    return { state: 'regressed', reason: `Passed before, failing now (${what}).`, lastVerifiedAt, chain };
   }
-  const why = failing.length > 0 ? failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ') : 'not verified yet';
-  return { state: 'closed-unverified', reason: `Issue #${issue.number} is closed, but ${why}.`, lastVerifiedAt };
+  const why = failing.length > 0 ? failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ') : chain.furthest ? chain.summary : 'not verified yet';
+  return { state: 'closed-unverified', reason: `Issue #${issue.number} is closed, but ${why}.`, lastVerifiedAt, chain };
 }
 
 export const stateLabel = (state: CellState) => CELL_STATE_LABELS[state];

@@ -7,6 +7,14 @@ import type { CheckFact, CheckStatus, IssueFact, MatrixInput, MatrixView, Servic
 export const UNMAPPED_SHOWN = 100;
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
+/** Evidence is stored as text; a row that does not parse keeps its raw text rather than failing the page. */
+const evidenceOf = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
 
 /** Reads everything the matrix derivation needs for the store's plan. */
 export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
@@ -17,10 +25,20 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
     db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
     db.cell.findMany({ where: { planId } }),
     db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
-    db.checkResult.findMany({ where: { planId }, orderBy: { checkedAt: 'desc' } }),
+    // History without its evidence text: only the newest row of each cell and check needs it.
+    db.checkResult.findMany({
+      where: { planId },
+      orderBy: { checkedAt: 'desc' },
+      select: { id: true, cellKey: true, check: true, target: true, status: true, message: true, durationMs: true, checkedAt: true },
+    }),
     db.issue.findMany({ where: { planId, mapping: { not: 'mapped' } }, orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }], take: UNMAPPED_SHOWN }),
     db.issue.count({ where: { planId, mapping: { not: 'mapped' } } }),
   ]);
+  const newestIds = new Map<string, number>();
+  // Rows come newest first, so the first row of each cell and check is its newest.
+  for (const c of checks) if (!newestIds.has(`${c.cellKey} ${c.check}`)) newestIds.set(`${c.cellKey} ${c.check}`, c.id);
+  const evidenceRows = await db.checkResult.findMany({ where: { id: { in: [...newestIds.values()] } }, select: { id: true, evidence: true } });
+  const evidenceById = new Map(evidenceRows.map((r) => [r.id, r.evidence]));
   return {
     plan: {
       id: planRow.id,
@@ -39,6 +57,8 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
       hasFrontend: s.hasFrontend,
       repository: s.repository,
       telemetry: json<ServiceTelemetry>(s.telemetry),
+      // Evidence specs are read from the plan file the store was opened with, not stored twice.
+      evidence: plan.services.find((p) => p.slug === s.slug)?.evidence ?? { workloads: [], merged: {} },
     })),
     capabilities: capabilities.map((c) => ({
       slug: c.slug,
@@ -47,6 +67,7 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
       signal: c.signal as 'profiling' | 'faro',
       part: c.part as 'code' | 'helm',
       match: json<IssueMatch>(c.match),
+      deployed: plan.capabilities.find((p) => p.slug === c.slug)?.deployed ?? null,
     })),
     cells: cells.map((c) => ({
       key: c.key,
@@ -86,6 +107,8 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
         message: c.message,
         durationMs: c.durationMs,
         checkedAt: c.checkedAt.toISOString(),
+        // Only the newest row per check carries its evidence into the chain.
+        evidence: evidenceById.has(c.id) ? evidenceOf(evidenceById.get(c.id)!) : undefined,
       }),
     ),
     unmappedIssues: unmapped.map(

@@ -39,6 +39,37 @@ export interface CheckFact {
   message: string | null;
   durationMs: number;
   checkedAt: string;
+  /** The check's evidence JSON (parsed); absent where a caller does not need it. */
+  evidence?: unknown;
+}
+
+/** The evidence chain of a cell, in order: issue closed → merged → deployed → data flowing. */
+export const CHAIN_LINKS = ['issue-closed', 'merged', 'deployed', 'data-flowing'] as const;
+export type ChainLinkName = (typeof CHAIN_LINKS)[number];
+export type ChainLinkStatus = 'passed' | 'failed' | 'not-checked';
+
+export interface ChainLink {
+  link: ChainLinkName;
+  label: string;
+  status: ChainLinkStatus;
+  /** Passed before, failing now. */
+  regressed: boolean;
+  message: string;
+  /** The newest check's evidence (or the issue), for the detail view. */
+  evidence: unknown;
+  /** When this link was last checked (or the issue closed). */
+  checkedAt: string | null;
+  /** The checks behind this link (e.g. ["pyroscope", "tempo"]). */
+  checks: string[];
+}
+
+export interface EvidenceChain {
+  links: ChainLink[];
+  /** The furthest link that passed, or null when none has. */
+  furthest: ChainLinkName | null;
+  /** In a PM's words, e.g. "merged, not flowing" or "deployed". */
+  summary: string;
+  regressed: boolean;
 }
 
 /** A synced issue that belongs to no cell (no matching labels) or to a cell that already has one. */
@@ -93,6 +124,8 @@ export interface MatrixCell {
   /** The newest result per check, newest first. */
   latestChecks: CheckFact[];
   lastVerifiedAt: string | null;
+  /** issue closed → merged → deployed → data flowing, each passed / failed / not checked. */
+  chain: EvidenceChain;
 }
 
 export interface MatrixRow {

@@ -37,6 +37,29 @@ describe('the Phase 3 plan file', () => {
     expect(plan.services.map((s) => s.label)).toEqual(['acapy', 'vc-authn', 'traction', 'endorser', 'didwebvh', 'credo', 'mediator', 'bc-wallet']);
   });
 
+  it('says what proves each cell merged (repository files) and deployed (workloads and env)', () => {
+    const helm = plan.capabilities.filter((c) => c.part === 'helm');
+    expect(helm.map((c) => [c.slug, c.deployed?.env])).toEqual([
+      ['profiling-helm', ['PYROSCOPE_SERVER_ADDRESS']],
+      ['faro-helm', ['FARO_COLLECTOR_URL']],
+    ]);
+    expect(plan.capabilities.filter((c) => c.part === 'code').every((c) => c.deployed === null)).toBe(true);
+    const didwebvh = plan.services.find((s) => s.slug === 'didwebvh-server-py')!;
+    expect(didwebvh.evidence.merged['profiling-code']).toEqual([
+      { repository: 'decentralized-identity/didwebvh-server-py', branch: 'main', path: 'server/pyproject.toml', dependencies: ['pyroscope-io'] },
+    ]);
+    expect(didwebvh.evidence.merged['faro-helm']?.[0].values).toContainEqual({ key: 'faro.enabled', equals: false });
+    expect(didwebvh.evidence.workloads).toEqual([{ name: 'server', selector: 'app.kubernetes.io/name=didwebvh-server' }]);
+    // Every service with a chart names its workloads, except credo-ts (a library: its consuming service is not in the plan).
+    expect(plan.services.filter((s) => s.evidence.workloads.length === 0).map((s) => s.slug)).toEqual(['credo-ts']);
+    // Each merged spec belongs to one of the service's own cells.
+    for (const service of plan.services) {
+      for (const capability of Object.keys(service.evidence.merged)) {
+        expect(plan.cells.some((c) => c.key === `${service.slug}/${capability}`), `${service.slug}/${capability}`).toBe(true);
+      }
+    }
+  });
+
   it('adds up to more than its ~27h headline, gate included', () => {
     const total = plan.cells.reduce((sum, c) => sum + c.estimateMinutes, 0);
     expect(plan.headlineEstimateMinutes).toBe(27 * 60);
@@ -73,6 +96,17 @@ describe('parsePlan errors', () => {
   it('rejects a cell for a capability the plan does not define', () => {
     const broken = valid.replace('"profiling-helm": {\n          "title": "acapy-agent', '"profiling-hlem": {\n          "title": "acapy-agent');
     expect(() => parsePlan(broken, 'typo.json')).toThrowError(/unknown capability "profiling-hlem"/);
+  });
+
+  it('rejects evidence for a cell the service does not have', () => {
+    const broken = valid.replace('"merged": {\n          "profiling-code": [\n            {"repository": "openwallet-foundation/acapy"', '"merged": {\n          "faro-code": [\n            {"repository": "openwallet-foundation/acapy"');
+    expect(broken).not.toBe(valid);
+    expect(() => parsePlan(broken, 'evidence.json')).toThrowError(/services\.0\.evidence\.merged\.faro-code: evidence for "faro-code", but service "acapy-agent" has no such cell/);
+  });
+
+  it('rejects a file check that checks nothing', () => {
+    const broken = valid.replace('"path": "pyproject.toml", "dependencies": ["pyroscope-io"]}', '"path": "pyproject.toml"}');
+    expect(() => parsePlan(broken, 'empty.json')).toThrowError(/a file check needs dependencies, contains or values/);
   });
 
   it('says when the file is not JSON', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEstimateMinutes } from './estimate';
-import { planFileSchema, type IssueMatch, type PlanFile, type ServiceTelemetry } from './schema';
+import { planFileSchema, type DeployedSpec, type IssueMatch, type PlanFile, type ServiceEvidence, type ServiceTelemetry } from './schema';
 
 /** The key of the infrastructure gate's cell; service cells are "<service>/<capability>". */
 export const gateCellKey = (gateSlug: string) => `gate/${gateSlug}`;
@@ -29,6 +29,8 @@ export interface PlanService {
   hasFrontend: boolean;
   repository: string | null;
   telemetry: ServiceTelemetry;
+  /** What proves each cell merged (repository files) and deployed (workload selectors). */
+  evidence: ServiceEvidence;
 }
 
 export interface PlanCapability {
@@ -38,6 +40,8 @@ export interface PlanCapability {
   signal: 'profiling' | 'faro';
   part: 'code' | 'helm';
   match: IssueMatch;
+  /** What a running pod must show for this capability; null when the cluster cannot prove it. */
+  deployed: DeployedSpec | null;
 }
 
 /** A plan in the shape the store keeps it: flat services, capabilities and cells. */
@@ -115,8 +119,9 @@ export function flattenPlan(file: PlanFile): Plan {
       hasFrontend: s.hasFrontend,
       repository: s.repository ?? null,
       telemetry: s.telemetry,
+      evidence: s.evidence,
     })),
-    capabilities: file.capabilities.map((c, position) => ({ ...c, position })),
+    capabilities: file.capabilities.map((c, position) => ({ ...c, deployed: c.deployed ?? null, position })),
     cells,
   };
 }

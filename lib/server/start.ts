@@ -3,6 +3,7 @@ import { redactDatabaseUrl } from '../db/database-url';
 import { getStore } from '../db/store';
 import { startSelfProfiling } from '../profiling/self';
 import { runGitHubSync } from '../github/sync-job';
+import { evidenceConfigured, runEvidenceChecks, serverEvidenceCheckers } from '../evidence/run';
 import { schedule } from '../jobs/runner';
 import { getRuntime } from './runtime';
 
@@ -45,5 +46,16 @@ export async function startServer(): Promise<void> {
     console.log(`rollout-board: GitHub sync of ${config.GITHUB_REPOS.join(', ')} on start and every ${Math.round(config.SYNC_INTERVAL / 1000)} s`);
   } else {
     console.log('rollout-board: GitHub sync is off (set GITHUB_REPOS to turn it on)');
+  }
+
+  // Evidence (merged in the repositories, deployed in the cluster) on the verify interval, first soon after start.
+  const checkers = serverEvidenceCheckers(config);
+  if (evidenceConfigured(checkers)) {
+    const { jobs } = await getRuntime();
+    schedule(
+      config.VERIFY_INTERVAL,
+      () => jobs.run('evidence:all', ({ trigger }) => runEvidenceChecks(store, checkers, { scope: 'all' }, trigger), { trigger: 'schedule' }),
+      3_000,
+    );
   }
 }

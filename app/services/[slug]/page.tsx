@@ -4,6 +4,8 @@ import { getStore } from '@/lib/db/store';
 import { readServiceDetail } from '@/lib/matrix/read';
 import { formatMinutes } from '@/lib/plan/estimate';
 import { CellIssueDetail } from '@/app/_components/cell-issue';
+import { CheckEvidenceButton } from '@/app/_components/check-evidence-button';
+import { EvidenceChainView } from '@/app/_components/evidence-chain';
 
 export const dynamic = 'force-dynamic';
 
@@ -38,6 +40,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         <dt>Estimated effort</dt>
         <dd data-testid="service-estimate">{formatMinutes(detail.estimateMinutes)}</dd>
       </dl>
+      <CheckEvidenceButton service={service.slug} />
       {detail.cells.map((cell) => (
         <section key={cell.key} id={cell.capabilitySlug} className="cell-detail" data-cell={cell.key} aria-labelledby={`${cell.capabilitySlug}-h`}>
           <h2 id={`${cell.capabilitySlug}-h`}>
@@ -71,6 +74,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
               <li key={c}>{c}</li>
             ))}
           </ul>
+          <EvidenceChainView chain={cell.chain} />
         </section>
       ))}
       {detail.notApplicable.length > 0 ? (

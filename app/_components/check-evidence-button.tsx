@@ -1,0 +1,40 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+
+/** Runs the merged and deployed checks for one service now, then re-renders the page with the results. */
+export function CheckEvidenceButton({ service }: { service: string }) {
+  const router = useRouter();
+  const [status, setStatus] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const [running, setRunning] = useState(false);
+
+  async function run() {
+    setRunning(true);
+    setStatus(null);
+    try {
+      const response = await fetch('/api/evidence', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ scope: 'service', service }),
+      });
+      const body = (await response.json()) as { error?: string; results?: unknown[] };
+      setStatus(response.ok ? `Checked: ${body.results?.length ?? 0} results.` : `Could not check evidence: ${body.error ?? response.statusText}`);
+      startTransition(() => router.refresh());
+    } catch (error) {
+      setStatus(`Could not check evidence: ${(error as Error).message}`);
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  return (
+    <p className="evidence-actions">
+      <button type="button" onClick={run} disabled={running || pending}>
+        {running ? 'Checking…' : 'Check evidence now'}
+      </button>{' '}
+      <span role="status">{status}</span>
+    </p>
+  );
+}

@@ -1,0 +1,102 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './fixtures';
+import { simulatorUrls } from './simulators';
+
+// The e2e board runs in demo mode against the GitHub contents and Kubernetes simulators
+// (simulators/evidence-demo.ts): acapy-agent is merged and deployed, bc-wallet-demo's code is merged.
+test.beforeAll(async ({ request }) => {
+  const response = await request.post('/api/evidence', { data: { scope: 'all' } });
+  expect(response.status()).toBe(200);
+});
+
+test('a Helm cell shows its chain with the deployed link passed, its evidence and time', async ({ page }) => {
+  await page.goto('/services/acapy-agent');
+  const chain = page.locator('[data-cell="acapy-agent/profiling-helm"]').getByTestId('evidence-chain');
+  await expect(chain.getByTestId('chain-summary')).toHaveText('deployed');
+  const deployed = chain.locator('[data-link="deployed"]');
+  await expect(deployed).toHaveAttribute('data-status', 'passed');
+  await expect(deployed).toContainText('PYROSCOPE_SERVER_ADDRESS set to host pyroscope.observability.svc.cluster.local:4040');
+  await expect(deployed.locator('time')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  await expect(chain.locator('[data-link="merged"]')).toHaveAttribute('data-status', 'passed');
+  await expect(chain.locator('[data-link="merged"]')).toContainText('charts/acapy/templates/deployment.yaml contains PYROSCOPE_SERVER_ADDRESS');
+  // No issue synced in this run: the first link says so rather than guessing.
+  await expect(chain.locator('[data-link="issue-closed"]')).toHaveAttribute('data-status', 'not-checked');
+  await deployed.getByText('Evidence').click();
+  await expect(deployed.locator('pre')).toContainText('"namespace": "ca7f8f-dev"');
+});
+
+test('a code cell shows merged passed and no data as "merged, not flowing"', async ({ page }) => {
+  await page.goto('/services/bc-wallet-demo');
+  const chain = page.locator('[data-cell="bc-wallet-demo/profiling-code"]').getByTestId('evidence-chain');
+  await expect(chain.getByTestId('chain-summary')).toHaveText('merged, not flowing');
+  await expect(chain.locator('[data-link="merged"]')).toHaveAttribute('data-status', 'passed');
+  await expect(chain.locator('[data-link="merged"]')).toContainText('server/package.json depends on @pyroscope/nodejs');
+  await expect(chain.locator('[data-link="data-flowing"]')).not.toHaveAttribute('data-status', 'passed');
+});
+
+test('failing links say why: a ConfigMap reference, faro.enabled true by default, a package missing', async ({ page }) => {
+  await page.goto('/services/acapy-vc-authn-oidc');
+  await expect(page.locator('[data-cell="acapy-vc-authn-oidc/profiling-helm"] [data-link="deployed"]')).toContainText(
+    'set via ConfigMap acapy-vc-authn-oidc-observability (key pyroscope-server-address)',
+  );
+  const faroMerged = page.locator('[data-cell="acapy-vc-authn-oidc/faro-helm"] [data-link="merged"]');
+  await expect(faroMerged).toHaveAttribute('data-status', 'failed');
+  await expect(faroMerged).toContainText('faro.enabled defaults to true, the plan wants false');
+  await page.goto('/services/traction');
+  await expect(page.locator('[data-cell="traction/profiling-code"] [data-link="merged"]')).toContainText('no dependency on pyroscope-io');
+});
+
+test('each matrix cell carries a compact chain with a spoken summary', async ({ page }) => {
+  await page.goto('/');
+  const helm = page.locator('[data-cell="acapy-agent/profiling-helm"]');
+  await expect(helm.getByRole('img')).toHaveAttribute('aria-label', 'Evidence: issue closed not checked, merged passed, deployed passed, data flowing not checked (deployed)');
+  await expect(helm.locator('.dot-passed')).toHaveCount(2);
+  await expect(page.locator('[data-cell="credo-ts/profiling-helm"] .dot-passed')).toHaveCount(0);
+});
+
+test('"Check evidence now" runs the checks for the service and shows the result', async ({ page }) => {
+  await page.goto('/services/didwebvh-server-py');
+  await page.getByRole('button', { name: 'Check evidence now' }).click();
+  await expect(page.getByRole('status')).toHaveText(/^Checked: \d+ results\.$/);
+  await expect(page.locator('[data-cell="didwebvh-server-py/faro-helm"] [data-link="deployed"]')).toContainText('FARO_ENABLED is not true');
+});
+
+test('POST /api/evidence validates its scope', async ({ request }) => {
+  const bad = await request.post('/api/evidence', { data: { scope: 'planet' } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error).toContain('Invalid request');
+  const unknown = await request.post('/api/evidence', { data: { scope: 'service', service: 'no-such-service' } });
+  expect(unknown.status()).toBe(404);
+  expect((await unknown.json()).error).toBe('Unknown service "no-such-service"');
+  const cell = await request.post('/api/evidence', { data: { scope: 'cell', cell: 'traction/faro-helm' } });
+  expect(cell.status()).toBe(200);
+  expect((await cell.json()).results.map((r: { check: string; status: string }) => `${r.check}:${r.status}`).sort()).toEqual(['deployed:pass', 'merged:pass']);
+});
+
+test('the evidence chain and the chain dots pass an accessibility check', async ({ page }) => {
+  for (const url of ['/services/traction', '/']) {
+    await page.goto(url);
+    const results = await new AxeBuilder({ page }).include(url === '/' ? '[data-testid="matrix"]' : 'main').analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), url).toEqual([]);
+  }
+});
+
+test('a link that breaks after passing shows as regressed, with what the board needs (RBAC 403)', async ({ page, request }) => {
+  const kubernetes = simulatorUrls().kubernetes;
+  const forbid = (resources: string[]) => request.post(`${kubernetes}/__sim/forbidden`, { data: { resources } });
+  const check = () => request.post('/api/evidence', { data: { scope: 'cell', cell: 'acapy-agent/profiling-helm' } });
+  try {
+    await forbid(['pods']);
+    expect((await check()).status()).toBe(200);
+    await page.goto('/services/acapy-agent');
+    const deployed = page.locator('[data-cell="acapy-agent/profiling-helm"] [data-link="deployed"]');
+    await expect(deployed).toHaveAttribute('data-status', 'failed');
+    await expect(deployed).toContainText('regressed (passed before)');
+    await expect(deployed).toContainText('error: forbidden (needs get/list on pods in namespace ca7f8f-dev)');
+  } finally {
+    await forbid([]);
+    await check();
+  }
+  await page.reload();
+  await expect(page.locator('[data-cell="acapy-agent/profiling-helm"] [data-link="deployed"]')).toHaveAttribute('data-status', 'passed');
+});

@@ -1,0 +1,253 @@
+import { AppsV1Api, CoreV1Api, KubeConfig, type V1Container } from '@kubernetes/client-node';
+import type { PlanCapability, PlanService } from '../plan/load';
+import { withTimeout, type EvidenceOutcome } from './types';
+
+/**
+ * The "deployed" link: reads a service's Deployments, StatefulSets and running Pods (label selectors
+ * from the plan) and reports whether each required env var is set, and how: to which host (never
+ * the value itself), or through a ConfigMap/Secret reference, which the board cannot read and
+ * reports as such. Read-only: needs get/list on deployments, statefulsets and pods.
+ */
+
+export interface KubernetesClient {
+  namespace: string;
+  /** The API server, for messages. */
+  server: string;
+  apps: AppsV1Api;
+  core: CoreV1Api;
+}
+
+export interface KubernetesSettings {
+  KUBE_NAMESPACE?: string;
+  KUBE_API_URL?: string;
+  KUBE_TOKEN?: string;
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** null when KUBE_NAMESPACE is unset (the deployed check is not configured). */
+export function createKubernetesClient(settings: KubernetesSettings): KubernetesClient | null {
+  const namespace = settings.KUBE_NAMESPACE;
+  if (!namespace) return null;
+  const kubeConfig = new KubeConfig();
+  if (settings.KUBE_API_URL) {
+    const server = settings.KUBE_API_URL.replace(/\/$/, '');
+    kubeConfig.loadFromOptions({
+      // The client refuses plain http unless TLS checks are "skipped"; there is no TLS to check on
+      // http (kubectl proxy, the simulator). https keeps full verification.
+      clusters: [{ name: 'board', server, skipTLSVerify: server.startsWith('http://') }],
+      users: [{ name: 'board', ...(settings.KUBE_TOKEN ? { token: settings.KUBE_TOKEN } : {}) }],
+      contexts: [{ name: 'board', cluster: 'board', user: 'board', namespace }],
+      currentContext: 'board',
+    });
+  } else {
+    // KUBECONFIG or ~/.kube/config, else the in-cluster service account.
+    kubeConfig.loadFromDefault();
+  }
+  return {
+    namespace,
+    server: kubeConfig.getCurrentCluster()?.server ?? 'the Kubernetes API',
+    apps: kubeConfig.makeApiClient(AppsV1Api),
+    core: kubeConfig.makeApiClient(CoreV1Api),
+  };
+}
+
+/** How a container gets an env var. Values are never kept: only the host they point at. */
+export type EnvSource =
+  | { source: 'value'; host: string | null; path?: string }
+  | { source: 'configMap' | 'secret'; name: string; key?: string; via: 'valueFrom' | 'envFrom' }
+  | { source: 'field'; fieldPath: string };
+
+/** Where a URL-ish value points, without credentials, path parameters or the rest of the value. */
+export function describeValue(value: string): { host: string | null; path?: string } {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('/')) return { host: null, path: trimmed.split(/[?#]/)[0] };
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
+    return { host: url.host || null };
+  } catch {
+    return { host: null };
+  }
+}
+
+/** The first way any container of a pod spec sets `name`; null when none does. */
+export function findEnv(containers: V1Container[], name: string): EnvSource | null {
+  for (const container of containers) {
+    const env = container.env?.find((e) => e.name === name);
+    if (!env) continue;
+    if (env.value !== undefined) return { source: 'value', ...describeValue(env.value) };
+    const from = env.valueFrom;
+    if (from?.configMapKeyRef) return { source: 'configMap', name: from.configMapKeyRef.name ?? '', key: from.configMapKeyRef.key, via: 'valueFrom' };
+    if (from?.secretKeyRef) return { source: 'secret', name: from.secretKeyRef.name ?? '', key: from.secretKeyRef.key, via: 'valueFrom' };
+    if (from?.fieldRef) return { source: 'field', fieldPath: from.fieldRef.fieldPath };
+    return { source: 'value', host: null };
+  }
+  for (const container of containers) {
+    for (const from of container.envFrom ?? []) {
+      if (from.prefix && !name.startsWith(from.prefix)) continue;
+      if (from.configMapRef) return { source: 'configMap', name: from.configMapRef.name ?? '', via: 'envFrom' };
+      if (from.secretRef) return { source: 'secret', name: from.secretRef.name ?? '', via: 'envFrom' };
+    }
+  }
+  return null;
+}
+
+/** "set to host x", "set via ConfigMap x (key y)": honest about what the board can and cannot see. */
+export function describeEnvSource(name: string, source: EnvSource): string {
+  if (source.source === 'value') {
+    if (source.host) return `${name} set to host ${source.host}`;
+    if (source.path) return `${name} set to path ${source.path}`;
+    return `${name} set`;
+  }
+  if (source.source === 'field') return `${name} set from the pod field ${source.fieldPath}`;
+  const kind = source.source === 'configMap' ? 'ConfigMap' : 'Secret';
+  if (source.via === 'valueFrom') return `${name} set via ${kind} ${source.name}${source.key ? ` (key ${source.key})` : ''}`;
+  return `${name} set via ${kind} ${source.name} (envFrom: the board cannot read ${kind}s, so the key itself is not confirmed)`;
+}
+
+/** Whether an "enabled" variable switches the feature on; null when its value is not visible. */
+function enabledState(containers: V1Container[], name: string): boolean | null {
+  for (const container of containers) {
+    const env = container.env?.find((e) => e.name === name);
+    if (!env) continue;
+    if (env.value === undefined) return null;
+    return /^(true|1|yes|on)$/i.test(env.value.trim());
+  }
+  const viaEnvFrom = containers.some((c) => (c.envFrom ?? []).some((f) => !f.prefix || name.startsWith(f.prefix)));
+  return viaEnvFrom ? null : false;
+}
+
+class KubernetesRequestError extends Error {
+  constructor(
+    message: string,
+    readonly resource: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One list call, with its failure turned into a message that says what to do. */
+async function listOrExplain<T>(client: KubernetesClient, resource: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await withTimeout(call(), REQUEST_TIMEOUT_MS, `The Kubernetes API at ${client.server}`);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 403) {
+      throw new KubernetesRequestError(`forbidden (needs get/list on ${resource} in namespace ${client.namespace}). Grant it in the board's Role: see README, Evidence chain`, resource);
+    }
+    if (code === 401) {
+      throw new KubernetesRequestError(`unauthorized: the Kubernetes API at ${client.server} rejected the board's credentials (check KUBE_TOKEN, the kubeconfig or the service account)`, resource);
+    }
+    if (typeof code === 'number') {
+      throw new KubernetesRequestError(`the Kubernetes API answered ${code} listing ${resource} in namespace ${client.namespace}`, resource);
+    }
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new KubernetesRequestError(
+      `cannot reach the Kubernetes API at ${client.server}: ${cause ?? (error instanceof Error ? error.message : String(error))}`,
+      resource,
+    );
+  }
+}
+
+interface WorkloadReport {
+  workload: string;
+  selector: string;
+  controllers: Array<{ kind: string; name: string; readyReplicas: number; env: Record<string, EnvSource | null>; enabled?: boolean | null }>;
+  pods: Array<{ name: string; phase: string; env: Record<string, EnvSource | null> }>;
+  problems: string[];
+}
+
+async function inspectWorkload(
+  client: KubernetesClient,
+  workload: { name: string; selector: string },
+  envNames: string[],
+  enabledBy: string | undefined,
+): Promise<WorkloadReport> {
+  const { namespace } = client;
+  const labelSelector = workload.selector;
+  const [deployments, statefulSets, pods] = await Promise.all([
+    listOrExplain(client, 'deployments', () => client.apps.listNamespacedDeployment({ namespace, labelSelector })),
+    listOrExplain(client, 'statefulsets', () => client.apps.listNamespacedStatefulSet({ namespace, labelSelector })),
+    listOrExplain(client, 'pods', () => client.core.listNamespacedPod({ namespace, labelSelector })),
+  ]);
+  const envOf = (containers: V1Container[]) => Object.fromEntries(envNames.map((name) => [name, findEnv(containers, name)]));
+  const controllers = [
+    ...deployments.items.map((d) => ({ kind: 'Deployment', name: d.metadata?.name ?? '?', readyReplicas: d.status?.readyReplicas ?? 0, containers: d.spec?.template.spec?.containers ?? [] })),
+    ...statefulSets.items.map((s) => ({ kind: 'StatefulSet', name: s.metadata?.name ?? '?', readyReplicas: s.status?.readyReplicas ?? 0, containers: s.spec?.template.spec?.containers ?? [] })),
+  ];
+  const running = pods.items.filter((p) => p.status?.phase === 'Running');
+  const report: WorkloadReport = {
+    workload: workload.name,
+    selector: labelSelector,
+    controllers: controllers.map((c) => ({
+      kind: c.kind,
+      name: c.name,
+      readyReplicas: c.readyReplicas,
+      env: envOf(c.containers),
+      ...(enabledBy ? { enabled: enabledState(c.containers, enabledBy) } : {}),
+    })),
+    pods: running.map((p) => ({ name: p.metadata?.name ?? '?', phase: p.status?.phase ?? 'Unknown', env: envOf(p.spec?.containers ?? []) })),
+    problems: [],
+  };
+  if (controllers.length === 0) {
+    report.problems.push(`no Deployment or StatefulSet matches ${labelSelector} in namespace ${namespace}`);
+    return report;
+  }
+  for (const controller of report.controllers) {
+    if (enabledBy && controller.enabled === false) {
+      report.problems.push(`${enabledBy} is not true in ${controller.kind} ${controller.name}: the feature is switched off here, so its settings cannot be checked (enable it in this environment's values)`);
+      continue;
+    }
+    for (const [name, source] of Object.entries(controller.env)) {
+      if (!source) report.problems.push(`${controller.kind} ${controller.name}: ${name} is not set`);
+    }
+  }
+  if (running.length === 0) {
+    report.problems.push(`no running pod matches ${labelSelector}`);
+  }
+  for (const pod of report.pods) {
+    const missing = Object.entries(pod.env).filter(([, source]) => !source).map(([name]) => name);
+    const templateHasIt = missing.length > 0 && report.controllers.some((c) => missing.every((name) => c.env[name]));
+    // Pods of a template that lacks the variable are already reported through their controller.
+    if (templateHasIt) report.problems.push(`pod ${pod.name} runs without ${missing.join(', ')} (it started before the change: restart the rollout)`);
+  }
+  return report;
+}
+
+/** The deployed check for one Helm cell. Never throws: failures are results. */
+export async function checkDeployed(client: KubernetesClient, service: PlanService, capability: PlanCapability): Promise<EvidenceOutcome> {
+  const spec = capability.deployed;
+  const workloads = service.evidence.workloads.filter((w) => !w.capabilities || w.capabilities.includes(capability.slug));
+  const target = `${client.namespace}/${workloads.map((w) => w.selector).join(' + ') || '(no workloads)'}`;
+  if (!spec) {
+    return { status: 'not-configured', target, message: `${capability.name} has no deployed check in the plan`, evidence: {} };
+  }
+  if (workloads.length === 0) {
+    return {
+      status: 'not-configured',
+      target,
+      message: `the plan names no workload for ${service.name} (add evidence.workloads with a label selector)`,
+      evidence: {},
+    };
+  }
+  try {
+    const reports = await Promise.all(workloads.map((w) => inspectWorkload(client, w, spec.env, spec.enabledBy)));
+    const evidence = { namespace: client.namespace, env: spec.env, enabledBy: spec.enabledBy ?? null, workloads: reports };
+    const problems = reports.flatMap((r) => r.problems.map((p) => `${r.workload}: ${p}`));
+    if (problems.length > 0) return { status: 'fail', target, message: problems.join('; '), evidence };
+    const found = reports.map((r) => {
+      const first = r.controllers[0];
+      const how = spec.env.map((name) => describeEnvSource(name, first.env[name]!)).join(', ');
+      return `${r.workload} (${r.controllers.map((c) => `${c.kind} ${c.name}`).join(', ')}, ${r.pods.length} running pod${r.pods.length === 1 ? '' : 's'}): ${how}`;
+    });
+    return { status: 'pass', target, message: found.join('; '), evidence };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      status: 'error',
+      target,
+      message: `error: ${message}`,
+      evidence: { namespace: client.namespace, ...(error instanceof KubernetesRequestError ? { resource: error.resource } : {}) },
+    };
+  }
+}

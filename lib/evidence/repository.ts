@@ -1,0 +1,164 @@
+import { Octokit } from '@octokit/rest';
+import type { RepositoryFileSpec } from '../plan/schema';
+import { evaluateFile, type FileFindings } from './file-rules';
+import { withTimeout, type EvidenceOutcome } from './types';
+
+/**
+ * The "merged" link: reads the files the plan names on each repository's default branch (GitHub's
+ * contents API) and checks that they declare the package, set the env var or define the chart
+ * values. Requests are conditional: each file's ETag and findings are kept in the stored evidence
+ * (and in memory), so a re-check of an unchanged file is a 304 that costs no rate limit and reuses
+ * the stored findings, also after a restart or on another replica.
+ */
+
+export interface RepositorySettings {
+  GITHUB_API_URL?: string;
+  GITHUB_TOKEN?: string;
+}
+
+/** What the last full read of a file found, kept with its ETag: a 304 reuses it as is. */
+interface RememberedFile {
+  etag: string;
+  sha: string;
+  /** The plan rules the findings answer; other rules on the same file need a full read. */
+  rules: string;
+  status: 'pass' | 'fail';
+  found: string[];
+  missing: string[];
+  error?: string;
+}
+
+export interface FileEvidence {
+  repository: string;
+  branch: string;
+  path: string;
+  status: 'pass' | 'fail' | 'error';
+  sha: string | null;
+  htmlUrl: string;
+  /** True when GitHub answered 304: the file is unchanged since the stored check. */
+  notModified: boolean;
+  found: string[];
+  missing: string[];
+  error?: string;
+  /** Kept in the stored evidence so the next check (in any process) can be conditional. */
+  etag?: string;
+  rules?: string;
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_API = 'https://api.github.com';
+const fileKey = (f: { repository: string; branch: string; path: string }) => `${f.repository.toLowerCase()}@${f.branch}:${f.path}`;
+const rulesOf = (spec: RepositoryFileSpec) => JSON.stringify([spec.dependencies ?? [], spec.contains ?? [], spec.values ?? []]);
+
+export class RepositoryChecker {
+  private readonly octokit: Octokit;
+  private readonly remembered = new Map<string, RememberedFile>();
+  /** Whether the stored evidence has been read into memory (once per process). */
+  rememberedFromStore = false;
+  /** Requests that GitHub answered 200 / 304, for the run summary and tests. */
+  readonly counts = { fetched: 0, notModified: 0 };
+
+  constructor(readonly settings: RepositorySettings) {
+    this.octokit = new Octokit({
+      baseUrl: (settings.GITHUB_API_URL ?? DEFAULT_API).replace(/\/$/, ''),
+      ...(settings.GITHUB_TOKEN ? { auth: settings.GITHUB_TOKEN } : {}),
+      userAgent: 'rollout-board',
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+  }
+
+  /** Takes ETags and findings from stored evidence (e.g. after a restart), so the next checks can be 304s. */
+  remember(files: FileEvidence[]) {
+    for (const file of files) {
+      if (!file.etag || !file.rules || !file.sha || file.status === 'error') continue;
+      const key = fileKey(file);
+      if (this.remembered.has(key)) continue; // what this process saw itself is newer
+      this.remembered.set(key, { etag: file.etag, sha: file.sha, rules: file.rules, status: file.status, found: file.found, missing: file.missing, error: file.error });
+    }
+  }
+
+  async checkFile(spec: RepositoryFileSpec): Promise<FileEvidence> {
+    const base = {
+      repository: spec.repository,
+      branch: spec.branch,
+      path: spec.path,
+      htmlUrl: `https://github.com/${spec.repository}/blob/${spec.branch}/${spec.path}`,
+    };
+    const failed = (status: 'fail' | 'error', error: string): FileEvidence => ({ ...base, status, sha: null, notModified: false, found: [], missing: [], error });
+    const [owner, repo] = spec.repository.split('/');
+    const key = fileKey(spec);
+    const rules = rulesOf(spec);
+    const known = this.remembered.get(key);
+    const conditional = known && known.rules === rules ? known : undefined;
+    try {
+      const response = await withTimeout(
+        this.octokit.rest.repos.getContent({
+          owner,
+          repo,
+          path: spec.path,
+          ref: spec.branch,
+          headers: conditional ? { 'if-none-match': conditional.etag } : {},
+        }),
+        REQUEST_TIMEOUT_MS,
+        `GitHub (${this.settings.GITHUB_API_URL ?? DEFAULT_API})`,
+      );
+      const data = response.data;
+      if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
+        return failed('fail', `${spec.path} is a ${Array.isArray(data) ? 'directory' : data.type}, not a file`);
+      }
+      this.counts.fetched += 1;
+      const findings: FileFindings | { error: string } = evaluateFile(spec, Buffer.from(data.content, 'base64').toString('utf8'));
+      const result: RememberedFile =
+        'error' in findings
+          ? { etag: response.headers.etag ?? '', sha: data.sha, rules, status: 'fail', found: [], missing: [], error: findings.error }
+          : { etag: response.headers.etag ?? '', sha: data.sha, rules, status: findings.missing.length === 0 ? 'pass' : 'fail', ...findings };
+      if (result.etag) this.remembered.set(key, result);
+      return { ...base, ...result, notModified: false };
+    } catch (error) {
+      // Octokit reports a transport failure as status 500 without a response.
+      const reached = (error as { response?: unknown }).response !== undefined;
+      const status = reached || (error as { status?: number }).status === 304 ? (error as { status?: number }).status : undefined;
+      if (status === 304 && conditional) {
+        this.counts.notModified += 1;
+        return { ...base, ...conditional, notModified: true };
+      }
+      if (status === 404) {
+        this.remembered.delete(key);
+        const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message;
+        const why = message && message !== 'Not Found' ? message : `${spec.path} not found`;
+        return failed('fail', `${why} on ${spec.repository}@${spec.branch} (or the repository is private: set GITHUB_TOKEN)`);
+      }
+      if (status === 401) return failed('error', 'GitHub rejected GITHUB_TOKEN (401): check the token');
+      if (status === 403 || status === 429) return failed('error', `GitHub refused (${status}: rate limit or permissions): set GITHUB_TOKEN or wait for the limit to reset`);
+      if (typeof status === 'number') return failed('error', `GitHub answered ${status} for ${spec.repository}/${spec.path}`);
+      const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause;
+      return failed('error', `cannot reach GitHub at ${this.settings.GITHUB_API_URL ?? DEFAULT_API}: ${cause?.code ?? cause?.cause?.code ?? (error as Error).message}`);
+    }
+  }
+
+  /** The merged check for one cell: every file must pass. Never throws. */
+  async checkMerged(files: RepositoryFileSpec[]): Promise<EvidenceOutcome> {
+    const target = files.map((f) => `${f.repository}@${f.branch}:${f.path}`).join(' + ');
+    const results = await Promise.all(files.map((f) => this.checkFile(f)));
+    const evidence = { files: results };
+    const describe = (r: FileEvidence) => `${r.repository}:${r.path}`;
+    const errors = results.filter((r) => r.status === 'error');
+    if (errors.length > 0) return { status: 'error', target, message: `error: ${errors.map((r) => r.error).join('; ')}`, evidence };
+    const failing = results.filter((r) => r.status === 'fail');
+    if (failing.length > 0) {
+      return { status: 'fail', target, message: failing.map((r) => `${describe(r)}: ${r.error ?? r.missing.join(', ')}`).join('; '), evidence };
+    }
+    return {
+      status: 'pass',
+      target,
+      message: `merged on ${[...new Set(results.map((r) => r.branch))].join(', ')}: ${results.map((r) => `${describe(r)} ${r.found.join(', ')}`).join('; ')}`,
+      evidence,
+    };
+  }
+}
+
+/** null when neither GITHUB_API_URL nor GITHUB_TOKEN is set (the merged check is not configured). */
+export function createRepositoryChecker(settings: RepositorySettings): RepositoryChecker | null {
+  if (!settings.GITHUB_API_URL && !settings.GITHUB_TOKEN) return null;
+  return new RepositoryChecker(settings);
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { deriveCellState } from './cell-state';
+import { buildEvidenceChain } from './evidence-chain';
+import type { CheckFact, IssueFact } from './types';
+
+const closed: IssueFact = {
+  id: 'bcgov/traction#12', repo: 'bcgov/traction', number: 12, title: 't', state: 'closed', assignees: [],
+  htmlUrl: 'https://github.com/bcgov/traction/issues/12', estimateText: '~1h', estimateMinutes: 60,
+  linkedPullRequests: [], cellKey: 'traction/profiling-helm', openedAt: '2026-11-01T00:00:00.000Z', closedAt: '2026-11-10T00:00:00.000Z',
+};
+const check = (name: string, status: CheckFact['status'], checkedAt: string, evidence: unknown = { n: name }): CheckFact => ({
+  cellKey: 'traction/profiling-helm', check: name, target: 't', status, message: `${name} ${status}`, durationMs: 5, checkedAt, evidence,
+});
+const T1 = '2026-11-11T00:00:00.000Z';
+const T2 = '2026-11-12T00:00:00.000Z';
+const statuses = (checks: CheckFact[], issue: IssueFact | null = closed, part: 'code' | 'helm' = 'code') =>
+  buildEvidenceChain(issue, checks, part).links.map((l) => `${l.link}:${l.status}`);
+
+describe('buildEvidenceChain', () => {
+  it('shows every link as not checked when nothing is known', () => {
+    const chain = buildEvidenceChain(null, [], 'helm');
+    expect(chain.links.map((l) => l.status)).toEqual(['not-checked', 'not-checked', 'not-checked', 'not-checked']);
+    expect(chain.furthest).toBeNull();
+    expect(chain.summary).toBe('nothing proven yet');
+  });
+
+  it('a code cell merged but without data is "merged, not flowing", with the evidence and time of each link', () => {
+    const chain = buildEvidenceChain(closed, [check('merged', 'pass', T1, { files: ['server/package.json'] }), check('pyroscope', 'fail', T2)], 'code');
+    expect(chain.links.map((l) => `${l.link}:${l.status}`)).toEqual([
+      'issue-closed:passed', 'merged:passed', 'deployed:not-checked', 'data-flowing:failed',
+    ]);
+    expect(chain.furthest).toBe('merged');
+    expect(chain.summary).toBe('merged, not flowing');
+    expect(chain.links[0]).toMatchObject({ checkedAt: closed.closedAt, message: 'Issue #12 closed.' });
+    expect(chain.links[1]).toMatchObject({ evidence: { files: ['server/package.json'] }, checkedAt: T1 });
+    expect(chain.links[2].message).toBe('Not checked: code is proven running by its data.');
+    expect(chain.links[3]).toMatchObject({ message: 'pyroscope fail', checks: ['pyroscope'] });
+    // Without any data check yet it still says what is missing.
+    expect(buildEvidenceChain(closed, [check('merged', 'pass', T1)], 'code').summary).toBe('merged, not flowing');
+  });
+
+  it('a Helm cell is proven by its pods: "deployed", or "merged, not deployed"', () => {
+    expect(buildEvidenceChain(closed, [check('merged', 'pass', T1), check('deployed', 'pass', T1)], 'helm').summary).toBe('deployed');
+    expect(buildEvidenceChain(closed, [check('merged', 'pass', T1), check('deployed', 'fail', T1)], 'helm').summary).toBe('merged, not deployed');
+  });
+
+  it('data flowing needs the newest result of every data check to pass, and uses the furthest link proven', () => {
+    const chain = buildEvidenceChain(null, [check('loki', 'pass', T1), check('tempo', 'pass', T2)], 'code');
+    expect(chain.links[3]).toMatchObject({ status: 'passed', checks: ['loki', 'tempo'], checkedAt: T2 });
+    expect(chain.furthest).toBe('data-flowing');
+    expect(chain.summary).toBe('data flowing');
+    expect(buildEvidenceChain(null, [check('loki', 'pass', T1), check('tempo', 'error', T2)]).links[3]).toMatchObject({ status: 'failed', message: 'tempo: tempo error' });
+  });
+
+  it('marks a link that passed before and fails now as regressed', () => {
+    const chain = buildEvidenceChain(closed, [check('deployed', 'pass', T1), check('deployed', 'fail', T2)], 'helm');
+    expect(chain.links[2]).toMatchObject({ status: 'failed', regressed: true });
+    expect(chain.regressed).toBe(true);
+    // Failing without ever passing is not a regression.
+    expect(buildEvidenceChain(closed, [check('deployed', 'fail', T1), check('deployed', 'fail', T2)], 'helm').regressed).toBe(false);
+  });
+
+  it('keeps a not-configured result as the reason a link is not checked, without counting it', () => {
+    const notConfigured = { ...check('deployed', 'not-configured', T2), message: 'set KUBE_NAMESPACE' };
+    expect(buildEvidenceChain(closed, [notConfigured], 'helm').links[2]).toMatchObject({ status: 'not-checked', message: 'set KUBE_NAMESPACE' });
+    expect(buildEvidenceChain(closed, [check('deployed', 'pass', T1), notConfigured], 'helm').links[2].status).toBe('passed');
+  });
+
+  it('takes a merged pull request linked to the issue as merged when no repository check exists', () => {
+    const withPull = { ...closed, linkedPullRequests: [{ number: 31, url: 'https://github.com/bcgov/traction/pull/31', merged: true }, { number: 32, url: 'u', merged: false }] };
+    expect(buildEvidenceChain(withPull, []).links[1]).toMatchObject({ status: 'passed', message: 'Linked pull request #31 merged (no repository file check for this cell).' });
+    // The repository check, when there is one, decides.
+    expect(buildEvidenceChain(withPull, [check('merged', 'fail', T1)]).links[1].status).toBe('failed');
+  });
+
+  it('shows an open issue as a failed first link', () => {
+    expect(statuses([], { ...closed, state: 'open', closedAt: null })[0]).toBe('issue-closed:failed');
+  });
+});
+
+describe('deriveCellState with the evidence chain', () => {
+  it('merged alone never verifies a cell: a closed code cell stays closed-unverified, "merged, not flowing"', () => {
+    const state = deriveCellState(closed, [check('merged', 'pass', T1)], 'code');
+    expect(state.state).toBe('closed-unverified');
+    expect(state.reason).toBe('Issue #12 is closed, but merged, not flowing.');
+    expect(state.lastVerifiedAt).toBeNull();
+  });
+
+  it('a closed Helm cell is verified once its pods run with the change', () => {
+    const state = deriveCellState(closed, [check('merged', 'pass', T1), check('deployed', 'pass', T2)], 'helm');
+    expect(state.state).toBe('verified');
+    expect(state.lastVerifiedAt).toBe(T2);
+    expect(state.chain.summary).toBe('deployed');
+  });
+
+  it('regresses when a link breaks after passing, and not when a later link never passed', () => {
+    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('merged', 'fail', T2)], 'code').state).toBe('regressed');
+    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('pyroscope', 'fail', T2)], 'code').state).toBe('closed-unverified');
+  });
+});
