@@ -9,7 +9,16 @@ test.beforeAll(async ({ request }) => {
   expect(response.status()).toBe(200);
 });
 
-test('a Helm cell shows its chain with the deployed link passed, its evidence and time', async ({ page }) => {
+/** What the first link must say for a cell, from the issue the demo's GitHub sync stored (if any). */
+async function expectedIssueLink(request: import('@playwright/test').APIRequestContext, cellKey: string) {
+  const [service] = cellKey.split('/');
+  const detail = await (await request.get(`/api/services/${service}`)).json();
+  const issue = detail.cells.find((c: { key: string }) => c.key === cellKey)?.issue as { state: string } | null;
+  return { status: issue ? (issue.state === 'closed' ? 'passed' : 'failed') : 'not-checked', words: issue ? (issue.state === 'closed' ? 'passed' : 'failed') : 'not checked' };
+}
+
+test('a Helm cell shows its chain with the deployed link passed, its evidence and time', async ({ page, request }) => {
+  const issueLink = await expectedIssueLink(request, 'acapy-agent/profiling-helm');
   await page.goto('/services/acapy-agent');
   const chain = page.locator('[data-cell="acapy-agent/profiling-helm"]').getByTestId('evidence-chain');
   await expect(chain.getByTestId('chain-summary')).toHaveText('deployed');
@@ -19,8 +28,8 @@ test('a Helm cell shows its chain with the deployed link passed, its evidence an
   await expect(deployed.locator('time')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   await expect(chain.locator('[data-link="merged"]')).toHaveAttribute('data-status', 'passed');
   await expect(chain.locator('[data-link="merged"]')).toContainText('charts/acapy/templates/deployment.yaml contains PYROSCOPE_SERVER_ADDRESS');
-  // No issue synced in this run: the first link says so rather than guessing.
-  await expect(chain.locator('[data-link="issue-closed"]')).toHaveAttribute('data-status', 'not-checked');
+  // The first link follows the synced issue: closed → passed, open → failed, none → not checked.
+  await expect(chain.locator('[data-link="issue-closed"]')).toHaveAttribute('data-status', issueLink.status);
   await deployed.getByText('Evidence').click();
   await expect(deployed.locator('pre')).toContainText('"namespace": "ca7f8f-dev"');
 });
@@ -46,11 +55,15 @@ test('failing links say why: a ConfigMap reference, faro.enabled true by default
   await expect(page.locator('[data-cell="traction/profiling-code"] [data-link="merged"]')).toContainText('no dependency on pyroscope-io');
 });
 
-test('each matrix cell carries a compact chain with a spoken summary', async ({ page }) => {
+test('each matrix cell carries a compact chain with a spoken summary', async ({ page, request }) => {
+  const issueLink = await expectedIssueLink(request, 'acapy-agent/profiling-helm');
   await page.goto('/');
   const helm = page.locator('[data-cell="acapy-agent/profiling-helm"]');
-  await expect(helm.getByRole('img')).toHaveAttribute('aria-label', 'Evidence: issue closed not checked, merged passed, deployed passed, data flowing not checked (deployed)');
-  await expect(helm.locator('.dot-passed')).toHaveCount(2);
+  await expect(helm.getByRole('img')).toHaveAttribute(
+    'aria-label',
+    new RegExp(`^Evidence: issue closed ${issueLink.words}, merged passed, deployed passed, data flowing (passed|failed|not checked) \\((deployed|data flowing)\\)$`),
+  );
+  await expect(helm.locator('.dot-passed')).not.toHaveCount(0);
   await expect(page.locator('[data-cell="credo-ts/profiling-helm"] .dot-passed')).toHaveCount(0);
 });
 

@@ -96,7 +96,7 @@ describe('the simulator registry', () => {
     expect(upstreamEnvVars()).toEqual(expect.arrayContaining(['GITHUB_API_URL', 'KUBE_API_URL', 'KUBE_NAMESPACE']));
     const set = await startSimulators();
     try {
-      expect(set.env).toMatchObject({ GITHUB_API_URL: set.urls['github-contents'], KUBE_API_URL: set.urls.kubernetes, KUBE_NAMESPACE: 'ca7f8f-dev' });
+      expect(set.env).toMatchObject({ GITHUB_API_URL: set.urls.github, KUBE_API_URL: set.urls.kubernetes, KUBE_NAMESPACE: 'ca7f8f-dev' });
       const pods = await (await fetch(`${set.urls.kubernetes}/api/v1/namespaces/ca7f8f-dev/pods?labelSelector=app.kubernetes.io/name=acapy`)).json();
       expect(pods.items[0].spec.containers[0].env).toContainEqual({ name: 'PYROSCOPE_SERVER_ADDRESS', value: 'http://pyroscope.observability.svc.cluster.local:4040' });
     } finally {
