@@ -21,6 +21,11 @@ const optionalUrl = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
   .pipe(z.url({ message: 'expected an absolute http(s) URL' }).optional());
 
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
 const databaseUrl = z
   .string()
   .default('file:./data/rollout-board.db')
@@ -37,6 +42,32 @@ export const envSchema = z.object({
   GRAFANA_URL: optionalUrl,
   SYNC_INTERVAL: duration('10m'),
   VERIFY_INTERVAL: duration('5m'),
+  // Upstreams the probes ask. An unset URL makes its checks "not configured", never a failure.
+  PYROSCOPE_URL: optionalUrl,
+  PYROSCOPE_USERNAME: optionalText,
+  PYROSCOPE_PASSWORD: optionalText,
+  PYROSCOPE_TOKEN: optionalText,
+  PYROSCOPE_TENANT: optionalText,
+  LOKI_URL: optionalUrl,
+  LOKI_USERNAME: optionalText,
+  LOKI_PASSWORD: optionalText,
+  LOKI_TOKEN: optionalText,
+  LOKI_TENANT: optionalText,
+  TEMPO_URL: optionalUrl,
+  TEMPO_USERNAME: optionalText,
+  TEMPO_PASSWORD: optionalText,
+  TEMPO_TOKEN: optionalText,
+  TEMPO_TENANT: optionalText,
+  FARO_RECEIVER_URL: optionalUrl,
+  FARO_RECEIVER_API_KEY: optionalText,
+  /** Longest wait for any one upstream request. */
+  PROBE_TIMEOUT: duration('10s'),
+  /** How far back a probe looks for data. */
+  VERIFY_WINDOW: duration('15m'),
+  /** How many probes run at once. */
+  VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long the gate waits for its Faro marker to show up in Loki. */
+  GATE_DEADLINE: duration('30s'),
 });
 
 export type ServerConfig = z.infer<typeof envSchema> & { planFilePath: string };
