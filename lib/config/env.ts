@@ -77,7 +77,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses an environment; throws a ConfigError listing each bad variable and why. */
-export function parseConfig(env: NodeJS.ProcessEnv): ServerConfig {
+export function parseConfig(env: Record<string, string | undefined>): ServerConfig {
   const result = envSchema.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);

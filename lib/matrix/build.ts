@@ -4,6 +4,7 @@ import {
   CELL_STATES,
   type CellState,
   type CheckFact,
+  type CheckPoint,
   type IssueFact,
   type MatrixCell,
   type MatrixInput,
@@ -27,7 +28,7 @@ function groupBy<T>(items: T[], key: (item: T) => string | null): Map<string, T[
 export const cellHref = (cell: Pick<PlanCell, 'serviceSlug' | 'capabilitySlug'>) =>
   cell.serviceSlug ? `/services/${cell.serviceSlug}#${cell.capabilitySlug}` : `/#gate`;
 
-function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact[]): MatrixCell {
+function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact[], history: CheckPoint[]): MatrixCell {
   const derived = deriveCellState(issue, checks);
   return {
     key: cell.key,
@@ -43,6 +44,7 @@ function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact
     issue,
     latestChecks: latestPerCheck(checks),
     lastVerifiedAt: derived.lastVerifiedAt,
+    history,
   };
 }
 
@@ -53,7 +55,7 @@ function buildCells(input: MatrixInput): Map<string, MatrixCell> {
     input.cells.map((cell) => [
       cell.key,
       // A cell has at most one issue: sync lists a second one as a conflict, not here.
-      toMatrixCell(cell, issuesByCell.get(cell.key)?.[0] ?? null, checksByCell.get(cell.key) ?? []),
+      toMatrixCell(cell, issuesByCell.get(cell.key)?.[0] ?? null, checksByCell.get(cell.key) ?? [], input.history?.[cell.key] ?? []),
     ]),
   );
 }

@@ -1,20 +1,65 @@
 import type { Store } from '../db/store';
 import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
 import { buildMatrix, buildServiceDetail } from './build';
-import type { CheckFact, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail } from './types';
+import type { CheckFact, CheckPoint, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail } from './types';
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
+
+/** How many recent results a cell's sparkline shows, and the cap on history rows read per request. */
+export const HISTORY_PER_CELL = 24;
+const HISTORY_ROWS_CAP = 3000;
+
+/**
+ * The check results the derivation needs, bounded however long the history grows: the newest
+ * result and the newest pass of each (cell, check), plus recent results for the sparklines.
+ */
+async function readChecks(db: Store['db'], planId: string, cellCount: number): Promise<{ checks: CheckFact[]; history: Record<string, CheckPoint[]> }> {
+  const [latest, latestPass, recent] = await Promise.all([
+    db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId }, _max: { checkedAt: true } }),
+    db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId, status: 'pass' }, _max: { checkedAt: true } }),
+    db.checkResult.findMany({
+      where: { planId },
+      orderBy: { checkedAt: 'desc' },
+      take: Math.min(HISTORY_ROWS_CAP, Math.max(1, cellCount) * HISTORY_PER_CELL * 2),
+      select: { cellKey: true, check: true, status: true, checkedAt: true },
+    }),
+  ]);
+  const wanted = [...latest, ...latestPass].flatMap((g) => (g._max.checkedAt ? [{ cellKey: g.cellKey, check: g.check, checkedAt: g._max.checkedAt }] : []));
+  const rows = wanted.length > 0 ? await db.checkResult.findMany({ where: { planId, OR: wanted } }) : [];
+  const seen = new Set<number>();
+  const checks = rows
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .map(
+      (c): CheckFact => ({
+        cellKey: c.cellKey,
+        check: c.check,
+        target: c.target,
+        status: c.status as CheckStatus,
+        message: c.message,
+        durationMs: c.durationMs,
+        checkedAt: c.checkedAt.toISOString(),
+        evidence: json<Record<string, unknown>>(c.evidence),
+      }),
+    );
+  const history: Record<string, CheckPoint[]> = {};
+  for (const r of recent) {
+    const list = (history[r.cellKey] ??= []);
+    if (list.length < HISTORY_PER_CELL) list.push({ check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() });
+  }
+  for (const list of Object.values(history)) list.reverse();
+  return { checks, history };
+}
 
 /** Reads everything the matrix derivation needs for the store's plan. */
 export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
   const planId = plan.id;
-  const [planRow, services, capabilities, cells, issues, checks] = await Promise.all([
+  const [planRow, services, capabilities, cells, issues, { checks, history }] = await Promise.all([
     db.plan.findUniqueOrThrow({ where: { id: planId } }),
     db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
     db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
     db.cell.findMany({ where: { planId } }),
     db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
-    db.checkResult.findMany({ where: { planId }, orderBy: { checkedAt: 'desc' } }),
+    readChecks(db, planId, plan.cells.length),
   ]);
   return {
     plan: {
@@ -72,17 +117,8 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
         closedAt: i.closedAt?.toISOString() ?? null,
       }),
     ),
-    checks: checks.map(
-      (c): CheckFact => ({
-        cellKey: c.cellKey,
-        check: c.check,
-        target: c.target,
-        status: c.status as CheckStatus,
-        message: c.message,
-        durationMs: c.durationMs,
-        checkedAt: c.checkedAt.toISOString(),
-      }),
-    ),
+    checks,
+    history,
   };
 }
 

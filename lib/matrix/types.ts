@@ -39,6 +39,15 @@ export interface CheckFact {
   message: string | null;
   durationMs: number;
   checkedAt: string;
+  /** What the probe saw (profile types, counts per kind, traces…); shape depends on the check. */
+  evidence?: Record<string, unknown>;
+}
+
+/** One past result, for a cell's history sparkline. */
+export interface CheckPoint {
+  check: string;
+  status: CheckStatus;
+  checkedAt: string;
 }
 
 export interface MatrixInput {
@@ -54,8 +63,13 @@ export interface MatrixInput {
   capabilities: PlanCapability[];
   cells: PlanCell[];
   issues: IssueFact[];
-  /** Check results, any order; the derivation sorts them. */
+  /**
+   * Check results, any order; the derivation sorts them. The store reads a bounded set: the newest
+   * result and the newest pass of each (cell, check), which is all the derivation needs.
+   */
   checks: CheckFact[];
+  /** Recent results per cell, oldest first, for the history sparkline. */
+  history?: Record<string, CheckPoint[]>;
 }
 
 export interface MatrixCell {
@@ -74,6 +88,8 @@ export interface MatrixCell {
   /** The newest result per check, newest first. */
   latestChecks: CheckFact[];
   lastVerifiedAt: string | null;
+  /** Recent results, oldest first (bounded). */
+  history: CheckPoint[];
 }
 
 export interface MatrixRow {
