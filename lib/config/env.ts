@@ -40,6 +40,10 @@ export const envSchema = z.object({
   APP_VERSION: z.string().default(process.env.npm_package_version ?? '0.0.0'),
   APP_ENVIRONMENT: z.string().default('development'),
   GRAFANA_URL: optionalUrl,
+  // Data source UIDs (or names) in that Grafana, for the deep links.
+  GRAFANA_PYROSCOPE_DATASOURCE: z.string().default('pyroscope'),
+  GRAFANA_LOKI_DATASOURCE: z.string().default('loki'),
+  GRAFANA_TEMPO_DATASOURCE: z.string().default('tempo'),
   SYNC_INTERVAL: duration('10m'),
   VERIFY_INTERVAL: duration('5m'),
   // Upstreams the probes ask. An unset URL makes its checks "not configured", never a failure.
@@ -99,6 +103,8 @@ export interface PublicConfig {
   appVersion: string;
   environment: string;
   grafanaUrl: string | null;
+  /** Data source UIDs for deep links into Grafana (not secrets). */
+  grafanaDatasources: { pyroscope: string; loki: string; tempo: string };
 }
 
 export function publicConfig(config: ServerConfig = serverConfig()): PublicConfig {
@@ -106,5 +112,6 @@ export function publicConfig(config: ServerConfig = serverConfig()): PublicConfi
     appVersion: config.APP_VERSION,
     environment: config.APP_ENVIRONMENT,
     grafanaUrl: config.GRAFANA_URL ?? null,
+    grafanaDatasources: { pyroscope: config.GRAFANA_PYROSCOPE_DATASOURCE, loki: config.GRAFANA_LOKI_DATASOURCE, tempo: config.GRAFANA_TEMPO_DATASOURCE },
   };
 }
