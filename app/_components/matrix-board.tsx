@@ -3,8 +3,12 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
-import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
+import type { CellState, MatrixCell, MatrixView } from '@/lib/matrix/types';
 import { fetchJson } from './fetch-json';
+import { Sparkline } from './sparkline';
+import { StateFilter } from './state-filter';
+import { VerifyButton } from './verify-button';
+import { RefreshWhileVerifying } from './verify-status';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
@@ -17,8 +21,18 @@ function CellLink({ cell }: { cell: MatrixCell }) {
   );
 }
 
+/** A matrix cell's history and its own Verify now (outside the link: a button may not sit inside one). */
+function CellTools({ cell }: { cell: MatrixCell }) {
+  return (
+    <span className="matrix-cell-tools">
+      <Sparkline history={cell.history} />
+      <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} compact />
+    </span>
+  );
+}
+
 /** The service × capability matrix. Server-rendered with the initial view; react-query refreshes it. */
-export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
+export function MatrixBoard({ initialView, stateFilter = null }: { initialView: MatrixView; stateFilter?: CellState | null }) {
   const { data: view, error } = useQuery({
     queryKey: ['matrix'],
     queryFn: () => fetchJson<MatrixView>('/api/matrix'),
@@ -26,6 +40,7 @@ export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
     refetchInterval: 30_000,
   });
   const { totals, progress } = view;
+  const dimmed = (cell: MatrixCell) => (stateFilter !== null && cell.state !== stateFilter ? 'true' : undefined);
 
   return (
     <>
@@ -61,8 +76,12 @@ export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
           <h2 id="gate-heading">Gate: {view.gate.title}</h2>
           <p>Go/no-go for every service below: Pyroscope ready, Alloy faro receiver → Loki round trip.</p>
           <CellLink cell={view.gate} />
+          <CellTools cell={view.gate} />
         </section>
       ) : null}
+
+      <RefreshWhileVerifying />
+      <StateFilter counts={progress.countsByState} current={stateFilter} />
 
       <div className="table-scroll">
         <table className="matrix" data-testid="matrix">
@@ -89,8 +108,9 @@ export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
                 </th>
                 {row.cells.map((cell, index) =>
                   cell ? (
-                    <td key={cell.key}>
+                    <td key={cell.key} data-dimmed={dimmed(cell)}>
                       <CellLink cell={cell} />
+                      <CellTools cell={cell} />
                     </td>
                   ) : (
                     <td key={view.columns[index].slug} className="na" data-cell={`${row.service.slug}/${view.columns[index].slug}`} data-state="n/a">

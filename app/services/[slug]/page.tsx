@@ -1,8 +1,12 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { publicConfig } from '@/lib/config/env';
 import { getStore } from '@/lib/db/store';
 import { readServiceDetail } from '@/lib/matrix/read';
 import { formatMinutes } from '@/lib/plan/estimate';
+import { ServiceCellVerification } from '@/app/_components/service-cell-verification';
+import { VerifyButton } from '@/app/_components/verify-button';
+import { RefreshWhileVerifying } from '@/app/_components/verify-status';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,12 +15,15 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
   const detail = await readServiceDetail(await getStore(), slug);
   if (!detail) notFound();
   const { service } = detail;
+  const { grafanaUrl, grafanaDatasources } = publicConfig();
   return (
     <>
       <p>
         <Link href="/">← Matrix</Link>
       </p>
       <h1>{service.name}</h1>
+      <VerifyButton scope={{ kind: 'service', slug: service.slug }} label={`Verify every cell of ${service.name} now`} />
+      <RefreshWhileVerifying />
       <dl className="facts">
         <dt>Runtimes</dt>
         <dd>{service.runtimes.join(', ')}</dd>
@@ -48,6 +55,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
             </span>{' '}
             Estimate {cell.estimateText} · {cell.stateReason}
           </p>
+          <ServiceCellVerification initialDetail={detail} cellKey={cell.key} grafana={{ grafanaUrl, grafanaDatasources }} />
           {cell.entryPoint ? (
             <p>
               Entry point: <code>{cell.entryPoint}</code>
