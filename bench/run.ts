@@ -7,8 +7,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { benchMatrix } from './matrix';
 import { ROOT } from './lib/server';
+import { benchVerify } from './verify';
 
-const sections: Array<[string, () => Promise<void>]> = [['matrix', benchMatrix]];
+const sections: Array<[string, () => Promise<void>]> = [
+  ['matrix', benchMatrix],
+  ['verify', benchVerify],
+];
 
 if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || process.env.BENCH_BUILD === '1') {
   const build = spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
