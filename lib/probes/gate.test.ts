@@ -11,9 +11,9 @@ afterEach(async () => {
 });
 
 const targets = (s: SimulatorSet, overrides: Partial<GateTargets> = {}): GateTargets => ({
-  pyroscope: { name: 'Pyroscope', envPrefix: 'PYROSCOPE', url: s.urls.pyroscope, timeoutMs: 1000 },
-  loki: { name: 'Loki', envPrefix: 'LOKI', url: s.urls.loki, timeoutMs: 1000 },
-  receiver: { url: s.urls['faro-receiver'], timeoutMs: 1000 },
+  pyroscope: { name: 'Pyroscope', envPrefix: 'PYROSCOPE', url: s.urls.pyroscope, timeoutMs: 5000 },
+  loki: { name: 'Loki', envPrefix: 'LOKI', url: s.urls.loki, timeoutMs: 5000 },
+  receiver: { url: s.urls['faro-receiver'], timeoutMs: 5000 },
   deadlineMs: 1500,
   pollMs: 100,
   ...overrides,
@@ -36,11 +36,11 @@ describe('probeGate', () => {
     const dropping = await startFaroReceiverSimulator();
     try {
       const started = Date.now();
-      const result = await probeGate(targets(set, { receiver: { url: `${dropping.url}/collect`, timeoutMs: 1000 } }));
+      const result = await probeGate(targets(set, { receiver: { url: `${dropping.url}/collect`, timeoutMs: 5000 } }));
       expect(result.status).toBe('fail');
       expect(result.evidence.receiverStatus).toBe(202);
       expect(result.message).toContain('did not appear in Loki within 2s');
-      expect(Date.now() - started).toBeLessThan(3000);
+      expect(Date.now() - started).toBeLessThan(5000);
       expect(dropping.accepted).toHaveLength(1);
     } finally {
       await dropping.stop();

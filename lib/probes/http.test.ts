@@ -8,7 +8,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-const upstream = (url: string, extra: Partial<Upstream> = {}): Upstream => ({ name: 'Loki', envPrefix: 'LOKI', url, timeoutMs: 2000, ...extra });
+const upstream = (url: string, extra: Partial<Upstream> = {}): Upstream => ({ name: 'Loki', envPrefix: 'LOKI', url, timeoutMs: 5000, ...extra });
 
 describe('upstreamRequest', () => {
   it('sends basic auth and the tenant as X-Scope-OrgID, or a bearer token instead', async () => {

@@ -29,7 +29,7 @@ describe('probeLoki against the simulator', () => {
     sim = undefined;
   });
   const window = () => ({ start: Date.now() - 15 * 60_000, end: Date.now() });
-  const upstream = (timeoutMs = 2000): Upstream => ({ name: 'Loki', envPrefix: 'LOKI', url: sim!.url, timeoutMs });
+  const upstream = (timeoutMs = 5000): Upstream => ({ name: 'Loki', envPrefix: 'LOKI', url: sim!.url, timeoutMs });
 
   it('passes with counts per kind and the newest line for an app that sent Faro data', async () => {
     sim = await startLokiSimulator({ faroApps: ['bc-wallet-demo'] });

@@ -41,7 +41,7 @@ describe('probePyroscope against the simulator', () => {
     sim = undefined;
   });
   const window = () => ({ start: Date.now() - 15 * 60_000, end: Date.now() });
-  const upstream = (timeoutMs = 2000): Upstream => ({ name: 'Pyroscope', envPrefix: 'PYROSCOPE', url: sim!.url, timeoutMs, tenant: 'ops' });
+  const upstream = (timeoutMs = 5000): Upstream => ({ name: 'Pyroscope', envPrefix: 'PYROSCOPE', url: sim!.url, timeoutMs, tenant: 'ops' });
 
   it('passes with the discovered types and a recent last-seen time', async () => {
     sim = await startPyroscopeSimulator({ services: { 'acapy-agent': PYTHON_PROFILE } });

@@ -27,7 +27,7 @@ describe('probeTempo against the simulator', () => {
     sim = undefined;
   });
   const window = () => ({ start: Date.now() - 15 * 60_000, end: Date.now() });
-  const upstream = (timeoutMs = 2000): Upstream => ({ name: 'Tempo', envPrefix: 'TEMPO', url: sim!.url, timeoutMs });
+  const upstream = (timeoutMs = 5000): Upstream => ({ name: 'Tempo', envPrefix: 'TEMPO', url: sim!.url, timeoutMs });
 
   it('passes when a browser trace reaches a backend span', async () => {
     sim = await startTempoSimulator({ apps: { 'bc-wallet-demo': 'linked' } });
