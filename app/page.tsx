@@ -15,7 +15,7 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
     <>
       <h1>{view.plan.title}</h1>
       {view.plan.prerequisite ? <p className="lede">Prerequisite: {view.plan.prerequisite}</p> : null}
-      <VerifyButton scope={{ kind: 'all' }} label="Verify every cell now" />
+      <VerifyButton scope={{ kind: 'all' }} label="Verify every cell now" text="Verify all now" />
       <MatrixBoard initialView={view} stateFilter={isCellState(state) ? state : null} />
     </>
   );

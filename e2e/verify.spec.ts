@@ -57,6 +57,8 @@ test('Verify every cell from the matrix: results appear on the cells, and the ga
   await expect(gate.getByTestId('sparkline').locator('rect[data-status="pass"]').first()).toBeVisible({ timeout: 20_000 });
   await expect(page.locator('td:has([data-cell="acapy-agent/profiling-code"]) [data-testid="sparkline"] rect[data-status="pass"]').first()).toBeVisible();
   await expect(page.locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="sparkline"] rect[data-status="error"]').first()).toBeVisible();
+  await expect(page.locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="live-status"]')).toHaveText('error');
+  await expect(page.locator('td:has([data-cell="bc-wallet-demo/faro-code"]) [data-testid="live-status"]')).toHaveText('data ✓');
   const filter = page.getByTestId('state-filter');
   await filter.getByRole('link', { name: /^Closed · unverified/ }).click();
   await expect(page).toHaveURL(/\?state=closed-unverified$/);

@@ -49,7 +49,7 @@ function Evidence({ check }: { check: CheckFact }) {
         </p>
         {newest ? (
           <p>
-            Newest (<RelativeTime iso={newest.time} />): <code className="log-line">{newest.line}</code>
+            Newest (<RelativeTime iso={newest.time} />): <code className="log-line" title={newest.line}>{newest.line}</code>
           </p>
         ) : null}
       </div>

@@ -21,10 +21,18 @@ function CellLink({ cell }: { cell: MatrixCell }) {
   );
 }
 
-/** A matrix cell's history and its own Verify now (outside the link: a button may not sit inside one). */
+const LIVE_LABEL = { pass: 'data ✓', fail: 'no data', error: 'error', 'not-configured': 'not configured' } as const;
+
+/** A matrix cell's newest live-data result, history and its own Verify now (outside the link: a button may not sit inside one). */
 function CellTools({ cell }: { cell: MatrixCell }) {
+  const worst = ['error', 'fail', 'pass', 'not-configured'].find((s) => cell.latestChecks.some((c) => c.status === s)) as keyof typeof LIVE_LABEL | undefined;
   return (
     <span className="matrix-cell-tools">
+      {worst ? (
+        <span className={`live-status status-${worst}`} data-testid="live-status" data-status={worst} title={cell.latestChecks.map((c) => `${c.check}: ${c.message ?? c.status}`).join('\n')}>
+          {LIVE_LABEL[worst]}
+        </span>
+      ) : null}
       <Sparkline history={cell.history} />
       <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} compact />
     </span>

@@ -5,7 +5,7 @@ import type { ServiceDetail } from '@/lib/matrix/types';
 import { CellVerification, type GrafanaLinks } from './cell-verification';
 import { fetchJson } from './fetch-json';
 
-/** A service page cell's evidence, kept current by react-query (refetched while a verification runs). */
+/** A service page cell's state and evidence, kept current by react-query (refetched while a verification runs). */
 export function ServiceCellVerification({ initialDetail, cellKey, grafana }: { initialDetail: ServiceDetail; cellKey: string; grafana: GrafanaLinks }) {
   const slug = initialDetail.service.slug;
   const { data } = useQuery({
@@ -17,12 +17,11 @@ export function ServiceCellVerification({ initialDetail, cellKey, grafana }: { i
   if (!cell) return null;
   return (
     <>
-      <p className="live-state">
-        Live state:{' '}
-        <span className={`badge state-${cell.state}`} data-testid="live-state" data-state={cell.state}>
+      <p>
+        <span className={`badge state-${cell.state}`} data-testid="cell-state" data-state={cell.state}>
           {cell.stateLabel}
         </span>{' '}
-        {cell.stateReason}
+        Estimate {cell.estimateText} · {cell.stateReason}
       </p>
       <CellVerification cell={cell} grafana={grafana} />
     </>

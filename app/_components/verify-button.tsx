@@ -5,7 +5,7 @@ import { jobNameOf, requestVerification, useVerifyStatus, type VerifyScope } fro
 import './verify.css';
 
 /** "Verify now" for one cell, one service or everything. A click while the same check runs joins it. */
-export function VerifyButton({ scope, label, compact = false }: { scope: VerifyScope; label: string; compact?: boolean }) {
+export function VerifyButton({ scope, label, text = 'Verify now', compact = false }: { scope: VerifyScope; label: string; text?: string; compact?: boolean }) {
   const client = useQueryClient();
   const { running } = useVerifyStatus();
   const start = useMutation({
@@ -30,7 +30,7 @@ export function VerifyButton({ scope, label, compact = false }: { scope: VerifyS
         aria-busy={busy}
         data-testid={`verify-${jobNameOf(scope)}`}
       >
-        {compact ? (busy ? '…' : '↻') : busy ? 'Verifying…' : 'Verify now'}
+        {compact ? (busy ? '…' : '↻') : busy ? 'Verifying…' : text}
       </button>
       {start.error ? (
         <span role="alert" className="verify-error">

@@ -22,7 +22,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         <Link href="/">← Matrix</Link>
       </p>
       <h1>{service.name}</h1>
-      <VerifyButton scope={{ kind: 'service', slug: service.slug }} label={`Verify every cell of ${service.name} now`} />
+      <VerifyButton scope={{ kind: 'service', slug: service.slug }} label={`Verify every cell of ${service.name} now`} text="Verify this service now" />
       <RefreshWhileVerifying />
       <dl className="facts">
         <dt>Runtimes</dt>
@@ -49,12 +49,6 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
           <h2 id={`${cell.capabilitySlug}-h`}>
             {cell.capabilityName}: {cell.title}
           </h2>
-          <p>
-            <span className={`badge state-${cell.state}`} data-state={cell.state}>
-              {cell.stateLabel}
-            </span>{' '}
-            Estimate {cell.estimateText} · {cell.stateReason}
-          </p>
           <ServiceCellVerification initialDetail={detail} cellKey={cell.key} grafana={{ grafanaUrl, grafanaDatasources }} />
           {cell.entryPoint ? (
             <p>
