@@ -64,3 +64,19 @@ test('Verify every cell from the matrix: results appear on the cells, and the ga
   await expect(page).toHaveURL(/\?state=closed-unverified$/);
   await expect(page.locator('td[data-dimmed="true"]').first()).toBeVisible();
 });
+
+test('the verify API starts or joins a job at once and rejects bad scopes clearly', async ({ request }) => {
+  await control('pyroscope', { fault: { kind: 'delay', ms: 1500 } });
+  const first = await request.post('/api/verify', { data: { kind: 'cell', key: 'credo-ts/profiling-code' } });
+  expect(first.status()).toBe(202);
+  expect(await first.json()).toEqual({ job: 'verify:cell:credo-ts/profiling-code', joined: false });
+  const second = await request.post('/api/verify', { data: { kind: 'cell', key: 'credo-ts/profiling-code' } });
+  expect(await second.json()).toEqual({ job: 'verify:cell:credo-ts/profiling-code', joined: true });
+  expect((await (await request.get('/api/verify')).json()).running).toContain('verify:cell:credo-ts/profiling-code');
+
+  const unknown = await request.post('/api/verify', { data: { kind: 'service', slug: 'no-such-service' } });
+  expect([unknown.status(), (await unknown.json()).error]).toEqual([404, 'Unknown service "no-such-service".']);
+  const bad = await request.post('/api/verify', { data: { kind: 'cell', key: '../etc' } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error).toContain('expected a cell key like "acapy-agent/profiling-code"');
+});

@@ -24,10 +24,14 @@ export interface DerivedCellState {
 export function deriveCellState(issue: IssueFact | null, checks: CheckFact[]): DerivedCellState {
   const evidence = checks.filter((c) => c.status !== 'not-configured');
   const latest = latestPerCheck(evidence);
-  const passedAt = evidence.filter((c) => c.status === 'pass').map((c) => c.checkedAt).sort();
-  const lastVerifiedAt = passedAt.at(-1) ?? null;
   const allLatestPass = latest.length > 0 && latest.every((c) => c.status === 'pass');
   const failing = latest.filter((c) => c.status !== 'pass');
+  // Verified at some point = every check has passed; a cell whose Tempo check never passed was
+  // never verified, however often its Loki check did. Conservatively, the earliest of those passes.
+  const lastPass = new Map<string, string>();
+  for (const c of evidence) if (c.status === 'pass' && c.checkedAt > (lastPass.get(c.check) ?? '')) lastPass.set(c.check, c.checkedAt);
+  const everyCheckPassed = latest.length > 0 && latest.every((c) => lastPass.has(c.check));
+  const lastVerifiedAt = allLatestPass ? latest[0].checkedAt : everyCheckPassed ? [...lastPass.values()].sort()[0] : null;
 
   if (!issue) {
     return { state: 'planned', reason: 'No GitHub issue synced for this cell yet.', lastVerifiedAt };
