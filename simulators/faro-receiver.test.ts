@@ -66,10 +66,13 @@ describe('the Alloy faro.receiver simulator', () => {
   it('rate-limits a burst like the global limiter (50/s, burst 100), without Retry-After', async () => {
     receiver = await startFaroReceiverSimulator();
     const body = JSON.stringify(recording('faro/collect-rate-limited-429.json').request.body);
+    const started = Date.now();
     const statuses = await Promise.all(
       Array.from({ length: 160 }, () => fetch(`${receiver!.url}/collect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status)),
     );
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(50);
+    // The bucket refills at 50/s while the burst is served; on a loaded machine that takes longer.
+    const refilled = Math.ceil(((Date.now() - started) / 1000) * 50);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(Math.min(50, 160 - 100 - refilled));
     expect(statuses.filter((s) => s === 202).length).toBeGreaterThanOrEqual(100);
   });
 
