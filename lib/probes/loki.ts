@@ -59,6 +59,8 @@ export interface LokiLine {
   labels: Record<string, string>;
 }
 
+const MAX_LINE = 1000;
+
 /** The newest entry across all streams of a log query, or null when there is none. */
 export function parseNewestLine(body: string): Parsed<LokiLine | null> {
   const parsed = parseShape(streamsReply, body, 'log query');
@@ -71,7 +73,9 @@ export function parseNewestLine(body: string): Parsed<LokiLine | null> {
     }
   }
   if (!newest) return { ok: true, value: null };
-  return { ok: true, value: { time: new Date(Number(newest.ns / 1_000_000n)).toISOString(), line: newest.line, labels: newest.labels } };
+  // Kept as evidence on every check: enough to recognise the line, not a whole stack trace.
+  const line = newest.line.length > MAX_LINE ? `${newest.line.slice(0, MAX_LINE)}…` : newest.line;
+  return { ok: true, value: { time: new Date(Number(newest.ns / 1_000_000n)).toISOString(), line, labels: newest.labels } };
 }
 
 const ns = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;

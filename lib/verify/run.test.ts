@@ -67,11 +67,13 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
 
   it('says "not configured" for upstreams without a URL', async () => {
     store = await openTestStore(provider);
-    await runChecks(store, ['acapy-agent/profiling-code', 'gate/infrastructure'], 'manual', parseConfig({}));
+    await runChecks(store, ['acapy-agent/profiling-code', 'bc-wallet-demo/faro-code', 'gate/infrastructure'], 'manual', parseConfig({}));
     const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
-    expect(rows.map((r) => [r.cellKey, r.status])).toEqual([
-      ['acapy-agent/profiling-code', 'not-configured'],
-      ['gate/infrastructure', 'not-configured'],
+    // Without TEMPO_URL there is no Tempo check at all: Tempo is optional.
+    expect(rows.map((r) => [r.cellKey, r.check, r.status])).toEqual([
+      ['acapy-agent/profiling-code', 'pyroscope', 'not-configured'],
+      ['bc-wallet-demo/faro-code', 'loki', 'not-configured'],
+      ['gate/infrastructure', 'gate', 'not-configured'],
     ]);
     expect(rows[0].message).toContain('PYROSCOPE_URL is not set');
   });
