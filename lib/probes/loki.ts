@@ -110,10 +110,10 @@ export async function probeLoki(upstream: Upstream, selector: string, window: Pr
     }),
     queryLogs(upstream, selector, window, 1),
   ]);
-  if (!counts.ok) return { status: 'error', message: counts.message, evidence };
+  if (!counts.ok) return { status: 'error', message: counts.message, evidence, unreachable: counts.status === null };
   const parsedCounts = parseCountsByKind(counts.body);
   if (!parsedCounts.ok) return { status: 'error', message: parsedCounts.message, evidence };
-  if (!newest.ok) return { status: 'error', message: newest.message, evidence };
+  if (!newest.ok) return { status: 'error', message: newest.message, evidence, unreachable: 'status' in newest && newest.status === null };
   evidence.countsByKind = parsedCounts.value;
   evidence.total = Object.values(parsedCounts.value).reduce((s, n) => s + n, 0);
   evidence.newest = newest.value;

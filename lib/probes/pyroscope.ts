@@ -52,6 +52,8 @@ export interface PyroscopeServiceEvidence {
   profileTypes: string[];
   lastSeenAt: string | null;
   error?: string;
+  /** The error was no answer at all (timeout, refused). */
+  unreachable?: boolean;
 }
 
 export interface PyroscopeEvidence extends Record<string, unknown> {
@@ -64,7 +66,7 @@ async function probeServiceName(upstream: Upstream, serviceName: string, window:
     path: '/querier.v1.QuerierService/Series',
     json: { matchers: [selector], labelNames: ['service_name', '__profile_type__'], start: window.start, end: window.end },
   });
-  if (!series.ok) return { serviceName, profileTypes: [], lastSeenAt: null, error: series.message };
+  if (!series.ok) return { serviceName, profileTypes: [], lastSeenAt: null, error: series.message, unreachable: series.status === null };
   const types = parseSeriesProfileTypes(series.body);
   if (!types.ok) return { serviceName, profileTypes: [], lastSeenAt: null, error: types.message };
   if (types.value.length === 0) return { serviceName, profileTypes: [], lastSeenAt: null };
@@ -75,7 +77,7 @@ async function probeServiceName(upstream: Upstream, serviceName: string, window:
     path: '/querier.v1.QuerierService/SelectSeries',
     json: { profileTypeID: types.value[0], labelSelector: selector, start: window.start, end: window.end, step, groupBy: ['service_name'] },
   });
-  if (!select.ok) return { serviceName, profileTypes: types.value, lastSeenAt: null, error: select.message };
+  if (!select.ok) return { serviceName, profileTypes: types.value, lastSeenAt: null, error: select.message, unreachable: select.status === null };
   const last = parseLastSampleMs(select.body);
   if (!last.ok) return { serviceName, profileTypes: types.value, lastSeenAt: null, error: last.message };
   return { serviceName, profileTypes: types.value, lastSeenAt: last.value === null ? null : new Date(last.value).toISOString() };
@@ -91,7 +93,9 @@ export async function probePyroscope(upstream: Upstream, serviceNames: string[],
   const services = await Promise.all(serviceNames.map((name) => probeServiceName(upstream, name, window)));
   const evidence = { services };
   const errors = services.filter((s) => s.error);
-  if (errors.length > 0) return { status: 'error', message: errors.map((s) => s.error).join(' '), evidence };
+  if (errors.length > 0) {
+    return { status: 'error', message: [...new Set(errors.map((s) => s.error))].join(' '), evidence, unreachable: errors.some((s) => s.unreachable) };
+  }
   const missing = services.filter((s) => s.profileTypes.length === 0);
   if (missing.length > 0) {
     const names = missing.map((s) => `"${s.serviceName}"`).join(', ');

@@ -99,7 +99,7 @@ export async function probeTempo(upstream: Upstream, faroApp: string, window: Pr
     path: '/api/search',
     query: { q: query, start: Math.floor(window.start / 1000), end: Math.ceil(window.end / 1000), limit: 20 },
   });
-  if (!search.ok) return { status: 'error', message: search.message, evidence };
+  if (!search.ok) return { status: 'error', message: search.message, evidence, unreachable: search.status === null };
   const traces = parseSearchTraces(search.body);
   if (!traces.ok) return { status: 'error', message: traces.message, evidence };
   evidence.traceCount = traces.value.length;
@@ -109,7 +109,7 @@ export async function probeTempo(upstream: Upstream, faroApp: string, window: Pr
   }
   for (const trace of evidence.traces.slice(0, TRACES_TO_INSPECT)) {
     const reply = await upstreamRequest(upstream, { path: `/api/v2/traces/${encodeURIComponent(trace.traceID)}` });
-    if (!reply.ok) return { status: 'error', message: reply.message, evidence };
+    if (!reply.ok) return { status: 'error', message: reply.message, evidence, unreachable: reply.status === null };
     const linked = parseHasBackendSpan(reply.body);
     if (!linked.ok) return { status: 'error', message: linked.message, evidence };
     trace.linkedToBackend = linked.value;

@@ -9,6 +9,8 @@ export interface ProbeResult<E = Record<string, unknown>> {
   /** What to read when it is not a pass (and a short summary when it is). */
   message: string | null;
   evidence: E;
+  /** Set when the upstream did not answer at all (timeout, refused): other probes of it can skip the wait. */
+  unreachable?: boolean;
 }
 
 export interface ProbeWindow {
@@ -23,7 +25,6 @@ export const notConfigured = (variable: string): ProbeResult => ({
   evidence: {},
 });
 
-export const probeError = (message: string, evidence: Record<string, unknown> = {}): ProbeResult => ({ status: 'error', message, evidence });
 
 /** LogQL/PromQL-style label value quoting. */
 export const quoteLabel = (value: string) => JSON.stringify(value);

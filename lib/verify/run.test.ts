@@ -96,6 +96,20 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     expect(await store.db.checkResult.count({ where: { cellKey: key } })).toBe(2);
   });
 
+  it('waits for a hung upstream about once per run: its later probes report it without waiting', async () => {
+    store = await openTestStore(provider);
+    (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' });
+    const cells = ['acapy-agent', 'acapy-vc-authn-oidc', 'acapy-endorser-service', 'didwebvh-server-py', 'credo-ts', 'bc-wallet-demo'].map((s) => `${s}/profiling-code`);
+    const started = Date.now();
+    await runChecks(store, cells, 'manual', config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '2' }));
+    // Six probes two at a time would be three waves of 600 ms; the first wave's timeouts spare the rest.
+    expect(Date.now() - started).toBeLessThan(1500);
+    const rows = await store.db.checkResult.findMany();
+    expect(rows).toHaveLength(6);
+    expect(rows.every((r) => r.status === 'error' && r.message!.includes('did not answer within 600ms'))).toBe(true);
+    expect(rows.filter((r) => r.message!.startsWith('Not asked: '))).toHaveLength(4);
+  });
+
   it('joins a running identical check instead of starting another', async () => {
     store = await openTestStore(provider);
     const runtime: Runtime = { store, jobs: new JobRunner(store.db) };

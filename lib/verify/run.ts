@@ -4,7 +4,10 @@ import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import type { CheckStatus } from '../matrix/types';
 import type { ProbeResult } from '../probes/types';
 import type { Runtime } from '../server/runtime';
-import { planChecks } from './checks';
+import { planChecks, type CheckName } from './checks';
+
+/** The upstreams a check needs (the gate also needs Alloy's receiver, which no other check asks). */
+const DEPENDS_ON: Record<CheckName, CheckName[]> = { pyroscope: ['pyroscope'], loki: ['loki'], tempo: ['tempo'], gate: ['pyroscope', 'loki'] };
 import { probeLimiter } from './pool';
 
 export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
@@ -43,15 +46,22 @@ export async function runChecks(store: Store, cellKeys: readonly string[] | unde
   const probes = new Map<string, Promise<{ result: ProbeResult; durationMs: number }>>();
   const byStatus: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, 'not-configured': 0 };
 
-  const probe = (run: () => Promise<ProbeResult>) =>
+  // An upstream that did not answer one probe (timeout, refused) is not waited for again in this
+  // run: its remaining probes report that at once, so a hung upstream costs about one timeout.
+  const unreachable = new Map<string, string>();
+  const probe = (check: CheckName, run: () => Promise<ProbeResult>) =>
     limiter.run(async () => {
       const t0 = Date.now();
+      const known = DEPENDS_ON[check].map((u) => unreachable.get(u)).find(Boolean);
+      if (known) return { result: { status: 'error', message: `Not asked: ${known}`, evidence: {} } satisfies ProbeResult, durationMs: 0 };
       let result: ProbeResult;
       try {
         result = await run();
       } catch (error) {
         result = { status: 'error', message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`, evidence: {} };
       }
+      // The gate talks to several upstreams and cannot say which one did not answer: it only consults.
+      if (result.unreachable && result.message && check !== 'gate') unreachable.set(check, result.message);
       return { result, durationMs: Date.now() - t0 };
     });
 
@@ -59,7 +69,7 @@ export async function runChecks(store: Store, cellKeys: readonly string[] | unde
     planned.map(async (check) => {
       let pending = probes.get(check.key);
       if (!pending) {
-        pending = probe(() => check.run(window));
+        pending = probe(check.check, () => check.run(window));
         probes.set(check.key, pending);
       }
       const { result, durationMs } = await pending;
