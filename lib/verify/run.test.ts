@@ -102,12 +102,25 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     const cells = ['acapy-agent', 'acapy-vc-authn-oidc', 'acapy-endorser-service', 'didwebvh-server-py', 'credo-ts', 'bc-wallet-demo'].map((s) => `${s}/profiling-code`);
     const started = Date.now();
     await runChecks(store, cells, 'manual', config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '2' }));
-    // Six probes two at a time would be three waves of 600 ms; the first wave's timeouts spare the rest.
+    // Six probes two at a time would be three waves of 600 ms; the first wave's two timeouts spare the rest.
     expect(Date.now() - started).toBeLessThan(1500);
     const rows = await store.db.checkResult.findMany();
     expect(rows).toHaveLength(6);
     expect(rows.every((r) => r.status === 'error' && r.message!.includes('did not answer within 600ms'))).toBe(true);
     expect(rows.filter((r) => r.message!.startsWith('Not asked: '))).toHaveLength(4);
+  });
+
+  it('still asks an upstream that answers other probes when one of its queries hangs', async () => {
+    store = await openTestStore(provider);
+    (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' }, 'acapy-agent');
+    await runChecks(store, ['acapy-agent/profiling-code', 'bc-wallet-demo/profiling-code', 'traction/profiling-code', 'credo-ts/profiling-code'], 'manual', config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '1' }));
+    const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
+    expect(rows.map((r) => [r.cellKey, r.status])).toEqual([
+      ['acapy-agent/profiling-code', 'error'],
+      ['bc-wallet-demo/profiling-code', 'pass'],
+      ['credo-ts/profiling-code', 'fail'],
+      ['traction/profiling-code', 'fail'],
+    ]);
   });
 
   it('joins a running identical check instead of starting another', async () => {

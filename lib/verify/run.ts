@@ -46,22 +46,39 @@ export async function runChecks(store: Store, cellKeys: readonly string[] | unde
   const probes = new Map<string, Promise<{ result: ProbeResult; durationMs: number }>>();
   const byStatus: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, 'not-configured': 0 };
 
-  // An upstream that did not answer one probe (timeout, refused) is not waited for again in this
-  // run: its remaining probes report that at once, so a hung upstream costs about one timeout.
-  const unreachable = new Map<string, string>();
+  // A hung upstream should cost a run about one timeout, not one per wave of the pool. Once an
+  // upstream that has answered nothing in this run left a probe unanswered (timeout, refused), a
+  // new probe of it first waits for its probes in flight; if by then two or more went unanswered and
+  // none answered, the remaining probes report that at once. One slow query trips nothing.
+  const unreachable = new Map<CheckName, { message: string; count: number }>();
+  const answered = new Set<CheckName>();
+  const inFlight = new Map<CheckName, Set<Promise<unknown>>>();
+  const knownDown = async (check: CheckName) => {
+    for (const upstream of DEPENDS_ON[check]) {
+      if (answered.has(upstream) || !unreachable.has(upstream)) continue;
+      await Promise.allSettled([...(inFlight.get(upstream) ?? [])]);
+      const down = unreachable.get(upstream)!;
+      if (!answered.has(upstream) && down.count >= 2) return down.message;
+    }
+    return null;
+  };
   const probe = (check: CheckName, run: () => Promise<ProbeResult>) =>
     limiter.run(async () => {
       const t0 = Date.now();
-      const known = DEPENDS_ON[check].map((u) => unreachable.get(u)).find(Boolean);
-      if (known) return { result: { status: 'error', message: `Not asked: ${known}`, evidence: {} } satisfies ProbeResult, durationMs: 0 };
-      let result: ProbeResult;
-      try {
-        result = await run();
-      } catch (error) {
-        result = { status: 'error', message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`, evidence: {} };
-      }
+      const known = await knownDown(check);
+      if (known) return { result: { status: 'error', message: `Not asked: ${known}`, evidence: {} } satisfies ProbeResult, durationMs: Date.now() - t0 };
+      const running = run().catch(
+        (error): ProbeResult => ({ status: 'error', message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`, evidence: {} }),
+      );
+      const tracked = check === 'gate' ? null : (inFlight.get(check) ?? inFlight.set(check, new Set()).get(check)!);
+      tracked?.add(running);
+      const result = await running;
       // The gate talks to several upstreams and cannot say which one did not answer: it only consults.
-      if (result.unreachable && result.message && check !== 'gate') unreachable.set(check, result.message);
+      if (check !== 'gate') {
+        if (result.unreachable && result.message) unreachable.set(check, { message: result.message, count: (unreachable.get(check)?.count ?? 0) + 1 });
+        else if (result.status !== 'not-configured') answered.add(check);
+      }
+      tracked?.delete(running);
       return { result, durationMs: Date.now() - t0 };
     });
 
