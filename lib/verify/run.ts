@@ -5,9 +5,7 @@ import type { CheckStatus } from '../matrix/types';
 import type { ProbeResult } from '../probes/types';
 import type { Runtime } from '../server/runtime';
 import { planChecks, type CheckName } from './checks';
-
-/** The upstreams a check needs (the gate also needs Alloy's receiver, which no other check asks). */
-const DEPENDS_ON: Record<CheckName, CheckName[]> = { pyroscope: ['pyroscope'], loki: ['loki'], tempo: ['tempo'], gate: ['pyroscope', 'loki'] };
+import { RunUpstreamHealth } from './upstream-health';
 import { probeLimiter } from './pool';
 
 export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
@@ -36,7 +34,8 @@ export interface VerifySummary {
 /**
  * Runs the checks of these cells with the process's bounded pool and stores one CheckResult per
  * check as soon as it finishes (so the UI shows results as they come). Identical probes (e.g. the
- * code and Helm cells of one service) are asked once. A probe failing is a result, never a throw.
+ * code and Helm cells of one service) are asked once; a hung upstream is waited for about once
+ * (RunUpstreamHealth). A probe failing is a result, never a throw.
  */
 export async function runChecks(store: Store, cellKeys: readonly string[] | undefined, trigger: JobTrigger, config: ServerConfig = serverConfig()): Promise<VerifySummary> {
   const started = Date.now();
@@ -46,40 +45,16 @@ export async function runChecks(store: Store, cellKeys: readonly string[] | unde
   const probes = new Map<string, Promise<{ result: ProbeResult; durationMs: number }>>();
   const byStatus: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, 'not-configured': 0 };
 
-  // A hung upstream should cost a run about one timeout, not one per wave of the pool. Once an
-  // upstream that has answered nothing in this run left a probe unanswered (timeout, refused), a
-  // new probe of it first waits for its probes in flight; if by then two or more went unanswered and
-  // none answered, the remaining probes report that at once. One slow query trips nothing.
-  const unreachable = new Map<CheckName, { message: string; count: number }>();
-  const answered = new Set<CheckName>();
-  const inFlight = new Map<CheckName, Set<Promise<unknown>>>();
-  const knownDown = async (check: CheckName) => {
-    for (const upstream of DEPENDS_ON[check]) {
-      if (answered.has(upstream) || !unreachable.has(upstream)) continue;
-      await Promise.allSettled([...(inFlight.get(upstream) ?? [])]);
-      const down = unreachable.get(upstream)!;
-      if (!answered.has(upstream) && down.count >= 2) return down.message;
-    }
-    return null;
-  };
+  const health = new RunUpstreamHealth();
   const probe = (check: CheckName, run: () => Promise<ProbeResult>) =>
     limiter.run(async () => {
       const t0 = Date.now();
-      const known = await knownDown(check);
-      if (known) return { result: { status: 'error', message: `Not asked: ${known}`, evidence: {} } satisfies ProbeResult, durationMs: Date.now() - t0 };
+      const skipped = await health.skipReason(check);
+      if (skipped) return { result: { status: 'error', message: skipped, evidence: {} } satisfies ProbeResult, durationMs: Date.now() - t0 };
       const running = run().catch(
         (error): ProbeResult => ({ status: 'error', message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`, evidence: {} }),
       );
-      const tracked = check === 'gate' ? null : (inFlight.get(check) ?? inFlight.set(check, new Set()).get(check)!);
-      tracked?.add(running);
-      const result = await running;
-      // The gate talks to several upstreams and cannot say which one did not answer: it only consults.
-      if (check !== 'gate') {
-        if (result.unreachable && result.message) unreachable.set(check, { message: result.message, count: (unreachable.get(check)?.count ?? 0) + 1 });
-        else if (result.status !== 'not-configured') answered.add(check);
-      }
-      tracked?.delete(running);
-      return { result, durationMs: Date.now() - t0 };
+      return { result: await health.track(check, running), durationMs: Date.now() - t0 };
     });
 
   await Promise.all(
