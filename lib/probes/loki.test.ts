@@ -40,6 +40,15 @@ describe('probeLoki against the simulator', () => {
     expect(sim.requests.some((r) => r.path === '/loki/api/v1/query')).toBe(false);
   });
 
+  it('counts entries from the start of the window too, not only the last step', async () => {
+    sim = await startLokiSimulator();
+    const at = (minutesAgo: number) => String(BigInt(Date.now() - minutesAgo * 60_000) * 1_000_000n);
+    sim.push([{ stream: { app_name: 'didwebvh-server', kind: 'log' }, values: [[at(14), 'kind=log message=early'], [at(1), 'kind=log message=late']] }]);
+    const result = await probeLoki(upstream(), defaultLokiSelector('didwebvh-server'), window());
+    expect(result.evidence.countsByKind).toEqual({ log: 2 });
+    expect(result.evidence.newest?.line).toBe('kind=log message=late');
+  });
+
   it('fails for an app with no entries, and again once its data is switched off', async () => {
     sim = await startLokiSimulator({ faroApps: ['traction-tenant-ui'] });
     expect((await probeLoki(upstream(), defaultLokiSelector('didwebvh-server'), window())).status).toBe('fail');

@@ -102,11 +102,13 @@ export interface LokiEvidence extends Record<string, unknown> {
 export async function probeLoki(upstream: Upstream, selector: string, window: ProbeWindow): Promise<ProbeResult<LokiEvidence>> {
   const rangeSeconds = Math.max(1, Math.round((window.end - window.start) / 1000));
   const evidence: LokiEvidence = { selector, countsByKind: {}, total: 0, newest: null };
-  // An instant log query is a 400 since Loki 3; metric queries over query_range are fine.
+  // An instant log query is a 400 since Loki 3; metric queries over query_range are fine. Points
+  // are aligned to the step and the last may lie just after `end`: a short step keeps the last
+  // point's [window] range close to the window asked for.
   const [counts, newest] = await Promise.all([
     upstreamRequest(upstream, {
       path: '/loki/api/v1/query_range',
-      query: { query: `sum by (kind) (count_over_time(${selector}[${rangeSeconds}s]))`, start: ns(window.start), end: ns(window.end), step: rangeSeconds },
+      query: { query: `sum by (kind) (count_over_time(${selector}[${rangeSeconds}s]))`, start: ns(window.start), end: ns(window.end), step: Math.min(60, rangeSeconds) },
     }),
     queryLogs(upstream, selector, window, 1),
   ]);
