@@ -10,12 +10,14 @@ import { benchEvidence } from './evidence';
 import { benchMatrix } from './matrix';
 import { benchSync } from './sync';
 import { ROOT } from './lib/server';
+import { benchVerify } from './verify';
 
 const sections: Array<[string, () => Promise<void>]> = [
   ['matrix', benchMatrix],
   ['faro', benchFaro],
   ['sync', benchSync],
   ['evidence', benchEvidence],
+  ['verify', benchVerify],
 ];
 
 if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID')) || process.env.BENCH_BUILD === '1') {

@@ -5,6 +5,9 @@ import { demoGitHubContents, demoKubernetes, DEMO_NAMESPACE, loadDemoPlan } from
 import { gitHubContentsRoutes } from './github-contents';
 import type { RunningSimulator } from './http';
 import { serveKubernetesSimulator } from './kubernetes';
+import { DEMO_LOKI, startLokiSimulator, type LokiSimulator } from './loki';
+import { DEMO_PYROSCOPE, startPyroscopeSimulator } from './pyroscope';
+import { DEMO_TEMPO, startTempoSimulator, type TempoSimulator } from './tempo';
 
 /**
  * Local stand-ins for the board's upstreams (GitHub, Pyroscope, Loki, Tempo, Alloy's faro.receiver,
@@ -19,17 +22,26 @@ export interface SimulatorEntry {
   envValue?: (baseUrl: string) => string;
   /** Other variables the board needs to use this simulator (e.g. which repositories), set only when unset. */
   extraEnv?: (baseUrl: string) => Record<string, string>;
-  start: () => Promise<RunningSimulator>;
+  /** Starts it; `started` holds the simulators registered before it (e.g. the receiver's Loki and Tempo sinks). */
+  start: (started: Record<string, RunningSimulator>) => Promise<RunningSimulator>;
 }
 
-/** Each simulator registers here, once. */
+/** Each simulator registers here, once, in start order. They start with the demo data. */
 export const SIMULATORS: SimulatorEntry[] = [
+  { name: 'pyroscope', envVar: 'PYROSCOPE_URL', start: () => startPyroscopeSimulator(DEMO_PYROSCOPE) },
+  { name: 'loki', envVar: 'LOKI_URL', start: () => startLokiSimulator(DEMO_LOKI) },
+  { name: 'tempo', envVar: 'TEMPO_URL', start: () => startTempoSimulator(DEMO_TEMPO) },
   {
     name: 'faro-receiver',
     envVar: 'FARO_RECEIVER_URL',
     // The board's own /faro proxy forwards to it.
     extraEnv: (url) => ({ FARO_UPSTREAM_URL: `${url}/collect` }),
-    start: () => startFaroReceiverSimulator(),
+    // What the receiver accepts lands in the Loki and Tempo simulators, so the gate's round trip is real.
+    start: (started) => {
+      const loki = started.loki as LokiSimulator | undefined;
+      const tempo = started.tempo as TempoSimulator | undefined;
+      return startFaroReceiverSimulator({ sinks: { logs: loki?.push, traces: tempo?.push } });
+    },
   },
   // Issues for the sync, and repository contents for the merged check.
   {
@@ -49,6 +61,8 @@ export const SIMULATORS: SimulatorEntry[] = [
 
 export interface SimulatorSet {
   simulators: RunningSimulator[];
+  /** name → the running simulator (tests switch its data through its control). */
+  byName: Record<string, RunningSimulator>;
   /** name → base URL */
   urls: Record<string, string>;
   /** The environment that points the board at these simulators. */
@@ -60,14 +74,17 @@ export interface SimulatorSet {
 export async function startSimulators(): Promise<SimulatorSet> {
   const simulators: RunningSimulator[] = [];
   const env: Record<string, string> = {};
+  const started: Record<string, RunningSimulator> = {};
   for (const entry of SIMULATORS) {
-    const running = await entry.start();
+    const running = await entry.start(started);
+    started[entry.name] = running;
     simulators.push(running);
     env[entry.envVar] = entry.envValue ? entry.envValue(running.url) : running.url;
     for (const [name, value] of Object.entries(entry.extraEnv?.(running.url) ?? {})) if (!process.env[name]) env[name] = value;
   }
   return {
     simulators,
+    byName: started,
     urls: Object.fromEntries(simulators.map((s) => [s.name, s.url])),
     env,
     stop: async () => {

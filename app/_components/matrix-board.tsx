@@ -3,10 +3,14 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
-import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
+import type { CellState, MatrixCell, MatrixView } from '@/lib/matrix/types';
 import { CellIssueSummary } from './cell-issue';
 import { ChainDots } from './evidence-chain';
 import { fetchJson } from './fetch-json';
+import { Sparkline } from './sparkline';
+import { StateFilter } from './state-filter';
+import { VerifyButton } from './verify-button';
+import { RefreshWhileVerifying } from './verify-status';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
@@ -20,8 +24,26 @@ function CellLink({ cell }: { cell: MatrixCell }) {
   );
 }
 
+const LIVE_LABEL = { pass: 'data ✓', fail: 'no data', error: 'error', 'not-configured': 'not configured' } as const;
+
+/** A matrix cell's newest live-data result, history and its own Verify now (outside the link: a button may not sit inside one). */
+function CellTools({ cell }: { cell: MatrixCell }) {
+  const worst = ['error', 'fail', 'pass', 'not-configured'].find((s) => cell.latestChecks.some((c) => c.status === s)) as keyof typeof LIVE_LABEL | undefined;
+  return (
+    <span className="matrix-cell-tools">
+      {worst ? (
+        <span className={`live-status status-${worst}`} data-testid="live-status" data-status={worst} title={cell.latestChecks.map((c) => `${c.check}: ${c.message ?? c.status}`).join('\n')}>
+          {LIVE_LABEL[worst]}
+        </span>
+      ) : null}
+      <Sparkline history={cell.history} />
+      <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} compact />
+    </span>
+  );
+}
+
 /** The service × capability matrix. Server-rendered with the initial view; react-query refreshes it. */
-export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
+export function MatrixBoard({ initialView, stateFilter = null }: { initialView: MatrixView; stateFilter?: CellState | null }) {
   const { data: view, error } = useQuery({
     queryKey: ['matrix'],
     queryFn: () => fetchJson<MatrixView>('/api/matrix'),
@@ -29,6 +51,7 @@ export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
     refetchInterval: 30_000,
   });
   const { totals, progress } = view;
+  const dimmed = (cell: MatrixCell) => (stateFilter !== null && cell.state !== stateFilter ? 'true' : undefined);
 
   return (
     <>
@@ -65,8 +88,12 @@ export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
           <p>Go/no-go for every service below: Pyroscope ready, Alloy faro receiver → Loki round trip.</p>
           <CellLink cell={view.gate} />
           <CellIssueSummary cell={view.gate} />
+          <CellTools cell={view.gate} />
         </section>
       ) : null}
+
+      <RefreshWhileVerifying />
+      <StateFilter counts={progress.countsByState} current={stateFilter} />
 
       <div className="table-scroll">
         <table className="matrix" data-testid="matrix">
@@ -93,9 +120,10 @@ export function MatrixBoard({ initialView }: { initialView: MatrixView }) {
                 </th>
                 {row.cells.map((cell, index) =>
                   cell ? (
-                    <td key={cell.key}>
+                    <td key={cell.key} data-dimmed={dimmed(cell)}>
                       <CellLink cell={cell} />
                       <CellIssueSummary cell={cell} />
+                      <CellTools cell={cell} />
                     </td>
                   ) : (
                     <td key={view.columns[index].slug} className="na" data-cell={`${row.service.slug}/${view.columns[index].slug}`} data-state="n/a">

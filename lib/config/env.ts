@@ -87,6 +87,10 @@ export const envSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+  // Data source UIDs (or names) in that Grafana, for the deep links.
+  GRAFANA_PYROSCOPE_DATASOURCE: z.string().default('pyroscope'),
+  GRAFANA_LOKI_DATASOURCE: z.string().default('loki'),
+  GRAFANA_TEMPO_DATASOURCE: z.string().default('tempo'),
   SYNC_INTERVAL: duration('10m'),
   /** Repositories holding the plan's issues (owner/name, comma-separated); empty = sync off. */
   GITHUB_REPOS: repoList,
@@ -126,6 +130,32 @@ export const envSchema = z.object({
   KUBE_API_URL: optionalUrl,
   // Bearer token for KUBE_API_URL. A secret: server only.
   KUBE_TOKEN: optionalSecret,
+  // Upstreams the probes ask. An unset URL makes its checks "not configured", never a failure.
+  PYROSCOPE_URL: optionalUrl,
+  PYROSCOPE_USERNAME: optionalSecret,
+  PYROSCOPE_PASSWORD: optionalSecret,
+  PYROSCOPE_TOKEN: optionalSecret,
+  PYROSCOPE_TENANT: optionalSecret,
+  LOKI_URL: optionalUrl,
+  LOKI_USERNAME: optionalSecret,
+  LOKI_PASSWORD: optionalSecret,
+  LOKI_TOKEN: optionalSecret,
+  LOKI_TENANT: optionalSecret,
+  TEMPO_URL: optionalUrl,
+  TEMPO_USERNAME: optionalSecret,
+  TEMPO_PASSWORD: optionalSecret,
+  TEMPO_TOKEN: optionalSecret,
+  TEMPO_TENANT: optionalSecret,
+  FARO_RECEIVER_URL: optionalUrl,
+  FARO_RECEIVER_API_KEY: optionalSecret,
+  /** Longest wait for any one upstream request. */
+  PROBE_TIMEOUT: duration('10s'),
+  /** How far back a probe looks for data. */
+  VERIFY_WINDOW: duration('15m'),
+  /** How many probes run at once. */
+  VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long the gate waits for its Faro marker to show up in Loki. */
+  GATE_DEADLINE: duration('30s'),
 });
 
 export type ServerConfig = z.infer<typeof envSchema> & { planFilePath: string };
@@ -161,6 +191,8 @@ export interface PublicConfig {
   demoSimulators: string[];
   /** Browser telemetry settings, null when Faro is off (then the browser loads none of it). */
   faro: { appName: string; collectorUrl: string } | null;
+  /** Data source UIDs for deep links into Grafana (not secrets). */
+  grafanaDatasources: { pyroscope: string; loki: string; tempo: string };
 }
 
 export function publicConfig(config: ServerConfig = serverConfig()): PublicConfig {
@@ -170,5 +202,6 @@ export function publicConfig(config: ServerConfig = serverConfig()): PublicConfi
     grafanaUrl: config.GRAFANA_URL ?? null,
     demoSimulators: config.DEMO_SIMULATORS,
     faro: config.FARO_ENABLED ? { appName: config.FARO_APP_NAME, collectorUrl: config.FARO_COLLECTOR_URL } : null,
+    grafanaDatasources: { pyroscope: config.GRAFANA_PYROSCOPE_DATASOURCE, loki: config.GRAFANA_LOKI_DATASOURCE, tempo: config.GRAFANA_TEMPO_DATASOURCE },
   };
 }

@@ -4,6 +4,7 @@ import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import type { Runtime } from '../server/runtime';
 import { createGitHubClient, type RateLimitQuota } from './client';
 import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
+import { verifyCells } from '../verify/run';
 
 /** The job name shared by every replica: the lease row of this name keeps syncs apart. */
 export const GITHUB_SYNC_JOB = 'github-sync';
@@ -85,7 +86,11 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
     },
     { trigger: options.trigger, onBusy: options.onBusy ?? 'skip' },
   );
-  void outcome.then(() => {
+  void outcome.then((result) => {
+    // A cell whose issue changed (closed, reopened, moved) is verified again right away.
+    if (result.status === 'ran' && !result.joined && result.result.changedCellKeys.length > 0) {
+      void verifyCells(runtime, result.result.changedCellKeys, 'sync').catch((error) => console.error('[verify after sync]', error));
+    }
     if (state.followUp.repos.size === 0 || runtime.jobs.isRunning(GITHUB_SYNC_JOB)) return;
     const { repos: followRepos, issues } = state.followUp;
     state.followUp = { repos: new Set(), issues: [] };

@@ -37,6 +37,11 @@ export class JobRunner {
     return this.inFlight.has(name);
   }
 
+  /** Names of the jobs running in this process (e.g. for a "verifying…" indicator). */
+  runningJobs(): string[] {
+    return [...this.inFlight.keys()];
+  }
+
   run<T>(name: string, job: (signal: { trigger: JobTrigger }) => Promise<T>, options: RunJobOptions): Promise<JobOutcome<T>> {
     const running = this.inFlight.get(name);
     if (running) {

@@ -4,6 +4,7 @@ import {
   CELL_STATES,
   type CellState,
   type CheckFact,
+  type CheckPoint,
   type IssueFact,
   type MatrixCell,
   type MatrixInput,
@@ -27,7 +28,7 @@ function groupBy<T>(items: T[], key: (item: T) => string | null): Map<string, T[
 export const cellHref = (cell: Pick<PlanCell, 'serviceSlug' | 'capabilitySlug'>) =>
   cell.serviceSlug ? `/services/${cell.serviceSlug}#${cell.capabilitySlug}` : `/#gate`;
 
-function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact[], part: 'code' | 'helm'): MatrixCell {
+function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact[], part: 'code' | 'helm', history: CheckPoint[]): MatrixCell {
   const derived = deriveCellState(issue, checks, part);
   return {
     key: cell.key,
@@ -49,6 +50,7 @@ function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact
     latestChecks: latestPerCheck(checks).map(({ evidence: _evidence, ...fact }) => fact),
     lastVerifiedAt: derived.lastVerifiedAt,
     chain: derived.chain,
+    history,
   };
 }
 
@@ -61,7 +63,13 @@ function buildCells(input: MatrixInput): Map<string, MatrixCell> {
       cell.key,
       // A cell has at most one issue: sync lists a second one as a conflict, not here.
       // The gate is proven by data like code is.
-      toMatrixCell(cell, issuesByCell.get(cell.key)?.[0] ?? null, checksByCell.get(cell.key) ?? [], partOf.get(cell.capabilitySlug) ?? 'code'),
+      toMatrixCell(
+        cell,
+        issuesByCell.get(cell.key)?.[0] ?? null,
+        checksByCell.get(cell.key) ?? [],
+        partOf.get(cell.capabilitySlug) ?? 'code',
+        input.history?.[cell.key] ?? [],
+      ),
     ]),
   );
 }

@@ -54,4 +54,11 @@ describe('deriveCellState', () => {
       deriveCellState(closed, [check('pass', '2026-11-11T00:00:00.000Z'), check('not-configured', '2026-11-12T00:00:00.000Z')]).state,
     ).toBe('verified');
   });
+
+  it('has not regressed when one check passed but another never did: it was never verified', () => {
+    const state = deriveCellState(closed, [check('pass', '2026-11-11T00:00:00.000Z', 'loki'), check('fail', '2026-11-11T00:00:01.000Z', 'tempo')]);
+    expect(state.state).toBe('closed-unverified');
+    expect(state.lastVerifiedAt).toBeNull();
+    expect(state.reason).toContain('tempo said fail');
+  });
 });

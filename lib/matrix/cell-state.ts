@@ -28,12 +28,17 @@ export function deriveCellState(issue: IssueFact | null, checks: CheckFact[], pa
   const chain = buildEvidenceChain(issue, checks, part);
   const evidence = checks.filter((c) => c.status !== 'not-configured');
   const latest = latestPerCheck(evidence);
-  // Merged proves the code is in the repository, not that it runs: it never verifies a cell alone.
-  const passedAt = evidence.filter((c) => c.status === 'pass' && c.check !== MERGED_CHECK_NAME).map((c) => c.checkedAt).sort();
-  const lastVerifiedAt = passedAt.at(-1) ?? null;
   const allLatestPass = latest.length > 0 && latest.every((c) => c.status === 'pass');
   const failing = latest.filter((c) => c.status !== 'pass');
   const runsProven = chain.links.some((l) => (l.link === 'deployed' || l.link === 'data-flowing') && l.status === 'passed');
+  // Verified at some point = every check has passed; a cell whose Tempo check never passed was
+  // never verified, however often its Loki check did. Conservatively, the earliest of those passes.
+  // Merged proves the code is in the repository, not that it runs: it never verifies a cell alone.
+  const proving = latest.filter((c) => c.check !== MERGED_CHECK_NAME);
+  const lastPass = new Map<string, string>();
+  for (const c of evidence) if (c.status === 'pass' && c.check !== MERGED_CHECK_NAME && c.checkedAt > (lastPass.get(c.check) ?? '')) lastPass.set(c.check, c.checkedAt);
+  const everyCheckPassed = proving.length > 0 && proving.every((c) => lastPass.has(c.check));
+  const lastVerifiedAt = allLatestPass && runsProven ? proving[0].checkedAt : everyCheckPassed ? [...lastPass.values()].sort()[0] : null;
 
   if (!issue) {
     return { state: 'planned', reason: 'No GitHub issue synced for this cell yet.', lastVerifiedAt, chain };
@@ -47,7 +52,7 @@ export function deriveCellState(issue: IssueFact | null, checks: CheckFact[], pa
   if (allLatestPass && runsProven) {
     return { state: 'verified', reason: `Issue #${issue.number} is closed and live evidence confirms it (${chain.summary}).`, lastVerifiedAt, chain };
   }
-  if (chain.regressed) {
+  if (chain.regressed && lastVerifiedAt !== null) {
     const what = failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ');
     return { state: 'regressed', reason: `Passed before, failing now (${what}).`, lastVerifiedAt, chain };
   }

@@ -8,7 +8,7 @@ const closed: IssueFact = {
   htmlUrl: 'https://github.com/bcgov/traction/issues/12', estimateText: '~1h', estimateMinutes: 60,
   linkedPullRequests: [], cellKey: 'traction/profiling-helm', openedAt: '2026-11-01T00:00:00.000Z', closedAt: '2026-11-10T00:00:00.000Z',
 };
-const check = (name: string, status: CheckFact['status'], checkedAt: string, evidence: unknown = { n: name }): CheckFact => ({
+const check = (name: string, status: CheckFact['status'], checkedAt: string, evidence: Record<string, unknown> = { n: name }): CheckFact => ({
   cellKey: 'traction/profiling-helm', check: name, target: 't', status, message: `${name} ${status}`, durationMs: 5, checkedAt, evidence,
 });
 const T1 = '2026-11-11T00:00:00.000Z';

@@ -1,44 +1,80 @@
 import type { Store } from '../db/store';
 import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
 import { buildMatrix, buildServiceDetail } from './build';
-import type { CheckFact, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail, UnmappedIssueFact } from './types';
+import type { CheckFact, CheckPoint, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail, UnmappedIssueFact } from './types';
 
 /** How many unmapped/conflicting issues the matrix lists; the panel says how many more there are. */
 export const UNMAPPED_SHOWN = 100;
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
 /** Evidence is stored as text; a row that does not parse keeps its raw text rather than failing the page. */
-const evidenceOf = (text: string): unknown => {
+const evidenceOf = (text: string): Record<string, unknown> => {
   try {
-    return JSON.parse(text);
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
   } catch {
-    return text;
+    return { raw: text };
   }
 };
+
+/** How many recent results a cell's sparkline shows, and the cap on history rows read per request. */
+export const HISTORY_PER_CELL = 24;
+const HISTORY_ROWS_CAP = 3000;
+
+/**
+ * The check results the derivation needs, bounded however long the history grows: the newest
+ * result and the newest pass of each (cell, check), plus recent results for the sparklines.
+ */
+async function readChecks(db: Store['db'], planId: string, cellCount: number): Promise<{ checks: CheckFact[]; history: Record<string, CheckPoint[]> }> {
+  const [latest, latestPass, recent] = await Promise.all([
+    db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId }, _max: { checkedAt: true } }),
+    db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId, status: 'pass' }, _max: { checkedAt: true } }),
+    db.checkResult.findMany({
+      where: { planId },
+      orderBy: { checkedAt: 'desc' },
+      take: Math.min(HISTORY_ROWS_CAP, Math.max(1, cellCount) * HISTORY_PER_CELL * 2),
+      select: { cellKey: true, check: true, status: true, checkedAt: true },
+    }),
+  ]);
+  const wanted = [...latest, ...latestPass].flatMap((g) => (g._max.checkedAt ? [{ cellKey: g.cellKey, check: g.check, checkedAt: g._max.checkedAt }] : []));
+  const rows = wanted.length > 0 ? await db.checkResult.findMany({ where: { planId, OR: wanted } }) : [];
+  const seen = new Set<number>();
+  const checks = rows
+    .filter((r) => !seen.has(r.id) && seen.add(r.id))
+    .map(
+      (c): CheckFact => ({
+        cellKey: c.cellKey,
+        check: c.check,
+        target: c.target,
+        status: c.status as CheckStatus,
+        message: c.message,
+        durationMs: c.durationMs,
+        checkedAt: c.checkedAt.toISOString(),
+        evidence: evidenceOf(c.evidence),
+      }),
+    );
+  const history: Record<string, CheckPoint[]> = {};
+  for (const r of recent) {
+    const list = (history[r.cellKey] ??= []);
+    if (list.length < HISTORY_PER_CELL) list.push({ check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() });
+  }
+  for (const list of Object.values(history)) list.reverse();
+  return { checks, history };
+}
 
 /** Reads everything the matrix derivation needs for the store's plan. */
 export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
   const planId = plan.id;
-  const [planRow, services, capabilities, cells, issues, checks, unmapped, unmappedTotal] = await Promise.all([
+  const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal] = await Promise.all([
     db.plan.findUniqueOrThrow({ where: { id: planId } }),
     db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
     db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
     db.cell.findMany({ where: { planId } }),
     db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
-    // History without its evidence text: only the newest row of each cell and check needs it.
-    db.checkResult.findMany({
-      where: { planId },
-      orderBy: { checkedAt: 'desc' },
-      select: { id: true, cellKey: true, check: true, target: true, status: true, message: true, durationMs: true, checkedAt: true },
-    }),
+    readChecks(db, planId, plan.cells.length),
     db.issue.findMany({ where: { planId, mapping: { not: 'mapped' } }, orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }], take: UNMAPPED_SHOWN }),
     db.issue.count({ where: { planId, mapping: { not: 'mapped' } } }),
   ]);
-  const newestIds = new Map<string, number>();
-  // Rows come newest first, so the first row of each cell and check is its newest.
-  for (const c of checks) if (!newestIds.has(`${c.cellKey} ${c.check}`)) newestIds.set(`${c.cellKey} ${c.check}`, c.id);
-  const evidenceRows = await db.checkResult.findMany({ where: { id: { in: [...newestIds.values()] } }, select: { id: true, evidence: true } });
-  const evidenceById = new Map(evidenceRows.map((r) => [r.id, r.evidence]));
   return {
     plan: {
       id: planRow.id,
@@ -98,19 +134,8 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
         closedAt: i.closedAt?.toISOString() ?? null,
       }),
     ),
-    checks: checks.map(
-      (c): CheckFact => ({
-        cellKey: c.cellKey,
-        check: c.check,
-        target: c.target,
-        status: c.status as CheckStatus,
-        message: c.message,
-        durationMs: c.durationMs,
-        checkedAt: c.checkedAt.toISOString(),
-        // Only the newest row per check carries its evidence into the chain.
-        evidence: evidenceById.has(c.id) ? evidenceOf(evidenceById.get(c.id)!) : undefined,
-      }),
-    ),
+    checks,
+    history,
     unmappedIssues: unmapped.map(
       (i): UnmappedIssueFact => ({
         id: i.id,

@@ -39,8 +39,8 @@ export interface CheckFact {
   message: string | null;
   durationMs: number;
   checkedAt: string;
-  /** The check's evidence JSON (parsed); absent where a caller does not need it. */
-  evidence?: unknown;
+  /** What the check saw (profile types, counts per kind, traces, files, pods…); shape depends on the check. */
+  evidence?: Record<string, unknown>;
 }
 
 /** The evidence chain of a cell, in order: issue closed → merged → deployed → data flowing. */
@@ -86,6 +86,13 @@ export interface UnmappedIssueFact {
   note: string | null;
 }
 
+/** One past result, for a cell's history sparkline. */
+export interface CheckPoint {
+  check: string;
+  status: CheckStatus;
+  checkedAt: string;
+}
+
 export interface MatrixInput {
   plan: {
     id: string;
@@ -99,11 +106,16 @@ export interface MatrixInput {
   capabilities: PlanCapability[];
   cells: PlanCell[];
   issues: IssueFact[];
-  /** Check results, any order; the derivation sorts them. */
+  /**
+   * Check results, any order; the derivation sorts them. The store reads a bounded set: the newest
+   * result and the newest pass of each (cell, check), which is all the derivation needs.
+   */
   checks: CheckFact[];
   /** Synced issues without a cell (newest first), and how many there are in all. */
   unmappedIssues?: UnmappedIssueFact[];
   unmappedTotal?: number;
+  /** Recent results per cell, oldest first, for the history sparkline. */
+  history?: Record<string, CheckPoint[]>;
 }
 
 export interface MatrixCell {
@@ -126,6 +138,8 @@ export interface MatrixCell {
   lastVerifiedAt: string | null;
   /** issue closed → merged → deployed → data flowing, each passed / failed / not checked. */
   chain: EvidenceChain;
+  /** Recent results, oldest first (bounded). */
+  history: CheckPoint[];
 }
 
 export interface MatrixRow {

@@ -5,6 +5,7 @@ import { startSelfProfiling } from '../profiling/self';
 import { runGitHubSync } from '../github/sync-job';
 import { evidenceConfigured, runEvidenceChecks, serverEvidenceCheckers } from '../evidence/run';
 import { schedule } from '../jobs/runner';
+import { startVerification } from '../verify/run';
 import { getRuntime } from './runtime';
 
 /** Start-up work of the server process; later concerns (sync, verify schedules) hook in here. */
@@ -58,4 +59,8 @@ export async function startServer(): Promise<void> {
       3_000,
     );
   }
+
+  // Live-data verification of every cell, every VERIFY_INTERVAL (a run still going is joined, not doubled).
+  const runtime = await getRuntime();
+  schedule(config.VERIFY_INTERVAL, () => startVerification(runtime, { kind: 'all' }, 'schedule').done);
 }

@@ -1,11 +1,15 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { publicConfig } from '@/lib/config/env';
 import { getStore } from '@/lib/db/store';
 import { readServiceDetail } from '@/lib/matrix/read';
 import { formatMinutes } from '@/lib/plan/estimate';
 import { CellIssueDetail } from '@/app/_components/cell-issue';
 import { CheckEvidenceButton } from '@/app/_components/check-evidence-button';
 import { EvidenceChainView } from '@/app/_components/evidence-chain';
+import { ServiceCellVerification } from '@/app/_components/service-cell-verification';
+import { VerifyButton } from '@/app/_components/verify-button';
+import { RefreshWhileVerifying } from '@/app/_components/verify-status';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,12 +18,15 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
   const detail = await readServiceDetail(await getStore(), slug);
   if (!detail) notFound();
   const { service } = detail;
+  const { grafanaUrl, grafanaDatasources } = publicConfig();
   return (
     <>
       <p>
         <Link href="/">← Matrix</Link>
       </p>
       <h1>{service.name}</h1>
+      <VerifyButton scope={{ kind: 'service', slug: service.slug }} label={`Verify every cell of ${service.name} now`} text="Verify this service now" />
+      <RefreshWhileVerifying />
       <dl className="facts">
         <dt>Runtimes</dt>
         <dd>{service.runtimes.join(', ')}</dd>
@@ -46,12 +53,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
           <h2 id={`${cell.capabilitySlug}-h`}>
             {cell.capabilityName}: {cell.title}
           </h2>
-          <p>
-            <span className={`badge state-${cell.state}`} data-state={cell.state}>
-              {cell.stateLabel}
-            </span>{' '}
-            Estimate {cell.estimateText} · {cell.stateReason}
-          </p>
+          <ServiceCellVerification initialDetail={detail} cellKey={cell.key} grafana={{ grafanaUrl, grafanaDatasources }} />
           <CellIssueDetail cell={cell} />
           {cell.entryPoint ? (
             <p>

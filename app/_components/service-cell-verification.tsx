@@ -1,0 +1,29 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import type { ServiceDetail } from '@/lib/matrix/types';
+import { CellVerification, type GrafanaLinks } from './cell-verification';
+import { fetchJson } from './fetch-json';
+
+/** A service page cell's state and evidence, kept current by react-query (refetched while a verification runs). */
+export function ServiceCellVerification({ initialDetail, cellKey, grafana }: { initialDetail: ServiceDetail; cellKey: string; grafana: GrafanaLinks }) {
+  const slug = initialDetail.service.slug;
+  const { data } = useQuery({
+    queryKey: ['service', slug],
+    queryFn: () => fetchJson<ServiceDetail>(`/api/services/${slug}`),
+    initialData: initialDetail,
+  });
+  const cell = data.cells.find((c) => c.key === cellKey);
+  if (!cell) return null;
+  return (
+    <>
+      <p>
+        <span className={`badge state-${cell.state}`} data-testid="cell-state" data-state={cell.state}>
+          {cell.stateLabel}
+        </span>{' '}
+        Estimate {cell.estimateText} · {cell.stateReason}
+      </p>
+      <CellVerification cell={cell} grafana={grafana} />
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
+import { fetchJson } from './fetch-json';
+
+export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
+
+export const jobNameOf = (scope: VerifyScope) =>
+  scope.kind === 'all' ? 'verify:all' : scope.kind === 'service' ? `verify:service:${scope.slug}` : `verify:cell:${scope.key}`;
+
+/** Which verifications run on the server: polled every second while any runs. */
+export function useVerifyStatus() {
+  const status = useQuery({
+    queryKey: ['verify'],
+    queryFn: () => fetchJson<{ running: string[] }>('/api/verify'),
+    refetchInterval: (query) => ((query.state.data?.running.length ?? 0) > 0 ? 1000 : 15_000),
+    staleTime: 0,
+  });
+  return { running: status.data?.running ?? [], updatedAt: status.dataUpdatedAt };
+}
+
+/**
+ * While a verification runs, refetches the matrix and service data on every status poll, so
+ * results appear as each probe finishes, and once more when it ends. Mount once per page.
+ */
+export function RefreshWhileVerifying() {
+  const client = useQueryClient();
+  const { running, updatedAt } = useVerifyStatus();
+  const wasRunning = useRef(false);
+  useEffect(() => {
+    if (running.length > 0 || wasRunning.current) {
+      void client.invalidateQueries({ queryKey: ['matrix'] });
+      void client.invalidateQueries({ queryKey: ['service'] });
+    }
+    wasRunning.current = running.length > 0;
+  }, [client, updatedAt, running.length]);
+  return null;
+}
+
+/** Starts (or joins) a verification on the server; answers at once. */
+export async function requestVerification(scope: VerifyScope): Promise<{ job: string; joined: boolean }> {
+  const response = await fetch('/api/verify', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(scope) });
+  const body = (await response.json().catch(() => null)) as { job?: string; joined?: boolean; error?: string } | null;
+  if (!response.ok || !body?.job) throw new Error(body?.error ?? `Verification could not start (${response.status})`);
+  return { job: body.job, joined: Boolean(body.joined) };
+}

@@ -1,0 +1,82 @@
+import { expect, test } from './fixtures';
+import { simulatorUrls } from './simulators';
+
+/** Switches a simulator through its /__sim/ control endpoint (the e2e server runs on the simulators). */
+async function control(name: string, body: unknown) {
+  const response = await fetch(`${simulatorUrls()[name]}/__sim/${body === 'reset' ? 'reset' : 'control'}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === 'reset' ? '{}' : JSON.stringify(body),
+  });
+  expect(response.status).toBe(200);
+}
+
+test.afterEach(async () => {
+  for (const name of ['pyroscope', 'loki', 'tempo']) await control(name, 'reset');
+});
+
+test('Verify now turns a cell’s evidence to pass with the profile types Pyroscope reported', async ({ page }) => {
+  await page.goto('/services/acapy-agent');
+  const cell = page.locator('[data-verification="acapy-agent/profiling-code"]');
+  await expect(cell.getByTestId('last-passed')).toHaveText('never verified by live data');
+  await cell.getByRole('button', { name: 'Verify acapy-agent — Pyroscope Profiling (Code) now' }).click();
+  const check = cell.locator('[data-check="pyroscope"]');
+  await expect(check).toHaveAttribute('data-status', 'pass');
+  await expect(check).toContainText('process_cpu:cpu');
+  await expect(check).toContainText('last sample');
+  await expect(cell.getByTestId('last-passed')).toHaveText(/^verified (just now|\d+ min ago)$/);
+  await expect(cell.getByTestId('last-passed').locator('time')).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  await expect(cell.getByTestId('sparkline').locator('rect')).toHaveCount(1);
+});
+
+test('a cell whose upstream fails shows the upstream’s error text', async ({ page }) => {
+  await control('loki', { target: 'bc-wallet-demo', fault: { kind: 'status', status: 503, body: 'too many outstanding requests\n' } });
+  await page.goto('/services/bc-wallet-demo');
+  const cell = page.locator('[data-verification="bc-wallet-demo/faro-helm"]');
+  await cell.getByRole('button', { name: /^Verify .* now$/ }).click();
+  const check = cell.locator('[data-check="loki"]');
+  await expect(check).toHaveAttribute('data-status', 'error');
+  await expect(check).toContainText('Loki answered 503: too many outstanding requests');
+});
+
+test('Verify now for a whole service fills every cell, each with its own result', async ({ page }) => {
+  await page.goto('/services/traction');
+  await page.getByRole('button', { name: 'Verify every cell of traction now' }).click();
+  // traction-tenant-ui profiles, traction-acapy does not: all of a service's names must have data.
+  const profiling = page.locator('[data-verification="traction/profiling-code"] [data-check="pyroscope"]');
+  await expect(profiling).toHaveAttribute('data-status', 'fail');
+  await expect(profiling).toContainText('"traction-acapy"');
+  await expect(page.locator('[data-verification="traction/faro-code"] [data-check="loki"]')).toHaveAttribute('data-status', 'pass');
+  await expect(page.locator('[data-verification="traction/faro-code"] [data-check="tempo"]')).toContainText('none linked to a backend span');
+});
+
+test('Verify every cell from the matrix: results appear on the cells, and the gate round trip passes', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Verify every cell now' }).click();
+  const gate = page.locator('#gate');
+  await expect(gate.getByTestId('sparkline').locator('rect[data-status="pass"]').first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('td:has([data-cell="acapy-agent/profiling-code"]) [data-testid="sparkline"] rect[data-status="pass"]').first()).toBeVisible();
+  await expect(page.locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="sparkline"] rect[data-status="error"]').first()).toBeVisible();
+  await expect(page.locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="live-status"]')).toHaveText('error');
+  await expect(page.locator('td:has([data-cell="bc-wallet-demo/faro-code"]) [data-testid="live-status"]')).toHaveText('data ✓');
+  const filter = page.getByTestId('state-filter');
+  await filter.getByRole('link', { name: /^Closed · unverified/ }).click();
+  await expect(page).toHaveURL(/\?state=closed-unverified$/);
+  await expect(page.locator('td[data-dimmed="true"]').first()).toBeVisible();
+});
+
+test('the verify API starts or joins a job at once and rejects bad scopes clearly', async ({ request }) => {
+  await control('pyroscope', { fault: { kind: 'delay', ms: 1500 } });
+  const first = await request.post('/api/verify', { data: { kind: 'cell', key: 'credo-ts/profiling-code' } });
+  expect(first.status()).toBe(202);
+  expect(await first.json()).toEqual({ job: 'verify:cell:credo-ts/profiling-code', joined: false });
+  const second = await request.post('/api/verify', { data: { kind: 'cell', key: 'credo-ts/profiling-code' } });
+  expect(await second.json()).toEqual({ job: 'verify:cell:credo-ts/profiling-code', joined: true });
+  expect((await (await request.get('/api/verify')).json()).running).toContain('verify:cell:credo-ts/profiling-code');
+
+  const unknown = await request.post('/api/verify', { data: { kind: 'service', slug: 'no-such-service' } });
+  expect([unknown.status(), (await unknown.json()).error]).toEqual([404, 'Unknown service "no-such-service".']);
+  const bad = await request.post('/api/verify', { data: { kind: 'cell', key: '../etc' } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error).toContain('expected a cell key like "acapy-agent/profiling-code"');
+});

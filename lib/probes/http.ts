@@ -1,0 +1,153 @@
+import type { ServerConfig } from '../config/env';
+
+/** How to reach one upstream: its base URL, credentials, tenant and the longest wait per request. */
+export interface Upstream {
+  /** Human name used in messages ("Loki"). */
+  name: string;
+  /** The environment variable prefix, so messages can say what to fix ("LOKI"). */
+  envPrefix: string;
+  url: string;
+  username?: string;
+  password?: string;
+  token?: string;
+  tenant?: string;
+  timeoutMs: number;
+}
+
+type UpstreamKey = 'PYROSCOPE' | 'LOKI' | 'TEMPO';
+const NAMES: Record<UpstreamKey, string> = { PYROSCOPE: 'Pyroscope', LOKI: 'Loki', TEMPO: 'Tempo' };
+
+/** The upstream's settings from the configuration, or null when its URL is not set. */
+export function upstreamFromConfig(config: ServerConfig, key: UpstreamKey): Upstream | null {
+  const url = config[`${key}_URL`];
+  if (!url) return null;
+  return {
+    name: NAMES[key],
+    envPrefix: key,
+    url,
+    username: config[`${key}_USERNAME`],
+    password: config[`${key}_PASSWORD`],
+    token: config[`${key}_TOKEN`],
+    tenant: config[`${key}_TENANT`],
+    timeoutMs: config.PROBE_TIMEOUT,
+  };
+}
+
+export interface UpstreamRequest {
+  method?: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number>;
+  /** Sent as application/json. */
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** Cancels the request early (e.g. the gate's overall deadline). */
+  signal?: AbortSignal;
+}
+
+export type UpstreamReply =
+  | { ok: true; status: number; body: string; contentType: string }
+  | { ok: false; status: number | null; message: string };
+
+/** The URL without user:password, for messages. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function authHeaders(upstream: Upstream): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (upstream.token) headers.authorization = `Bearer ${upstream.token}`;
+  else if (upstream.username !== undefined || upstream.password !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${upstream.username ?? ''}:${upstream.password ?? ''}`).toString('base64')}`;
+  }
+  if (upstream.tenant) headers['x-scope-orgid'] = upstream.tenant;
+  return headers;
+}
+
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+const excerpt = (text: string) => {
+  const oneLine = text.trim().replace(/\s+/g, ' ');
+  return oneLine.length > 300 ? `${oneLine.slice(0, 300)}…` : oneLine;
+};
+
+function transportMessage(upstream: Upstream, error: unknown, timedOut: boolean): string {
+  const where = displayUrl(upstream.url);
+  if (timedOut) {
+    return `${upstream.name} at ${where} did not answer within ${seconds(upstream.timeoutMs)} (PROBE_TIMEOUT): check that it is up and reachable from the board.`;
+  }
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return `Cannot reach ${upstream.name} at ${where} (${detail}): check ${upstream.envPrefix}_URL and that ${upstream.name} is running.`;
+}
+
+/**
+ * One request to an upstream with its auth, tenant and timeout. Never throws: transport failures,
+ * timeouts and non-2xx answers come back as { ok: false, message } saying what to check.
+ * Credentials go only into headers, never into messages.
+ */
+export async function upstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
+  const url = new URL(request.path.replace(/^\//, ''), upstream.url.endsWith('/') ? upstream.url : `${upstream.url}/`);
+  for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, String(v));
+  // Credentials in the URL itself would be logged by some proxies; move them into the header.
+  const basicFromUrl = url.username || url.password ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : null;
+  url.username = '';
+  url.password = '';
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...authHeaders(basicFromUrl && !upstream.token && upstream.username === undefined ? { ...upstream, ...basicFromUrl } : upstream),
+    ...request.headers,
+  };
+  if (request.json !== undefined) headers['content-type'] = 'application/json';
+  const timeout = AbortSignal.timeout(upstream.timeoutMs);
+  const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+  try {
+    const response = await fetch(url, {
+      method: request.method ?? (request.json !== undefined ? 'POST' : 'GET'),
+      headers,
+      body: request.json !== undefined ? JSON.stringify(request.json) : undefined,
+      signal,
+    });
+    const body = await response.text();
+    const contentType = response.headers.get('content-type') ?? '';
+    if (response.ok) return { ok: true, status: response.status, body, contentType };
+    return { ok: false, status: response.status, message: statusMessage(upstream, response.status, body, contentType) };
+  } catch (error) {
+    return { ok: false, status: null, message: transportMessage(upstream, error, timeout.aborted) };
+  }
+}
+
+function statusMessage(upstream: Upstream, status: number, body: string, contentType: string): string {
+  let detail = excerpt(body);
+  if (contentType.includes('json')) {
+    // Connect errors are {"code","message"}; keep the message, which says what was wrong.
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown; code?: unknown };
+      if (typeof parsed.message === 'string') detail = `${typeof parsed.code === 'string' ? `${parsed.code}: ` : ''}${parsed.message}`;
+    } catch {
+      // keep the raw excerpt
+    }
+  }
+  const what = detail ? `: ${detail}` : ' with an empty body';
+  const p = upstream.envPrefix;
+  if (status === 401 || status === 403) {
+    return `${upstream.name} answered ${status}${what}. Check ${p}_USERNAME/${p}_PASSWORD or ${p}_TOKEN, and ${p}_TENANT (sent as X-Scope-OrgID).`;
+  }
+  if (status === 404) return `${upstream.name} answered 404${what}. Check that ${p}_URL points at ${upstream.name} itself (no extra path).`;
+  if (status >= 500) return `${upstream.name} answered ${status}${what}. ${upstream.name} itself is failing; look at its logs.`;
+  return `${upstream.name} answered ${status}${what}.`;
+}
+
+/** Parses a JSON reply; a body that is not JSON becomes an error naming the upstream. */
+export function parseJsonReply<T>(upstream: Pick<Upstream, 'name'>, body: string): { ok: true; value: T } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(body) as T };
+  } catch {
+    return { ok: false, message: `${upstream.name} sent a reply that is not JSON (${excerpt(body) || 'empty body'}): is the URL pointing at ${upstream.name}?` };
+  }
+}

@@ -1,0 +1,30 @@
+import type { CheckStatus } from '../matrix/types';
+
+/**
+ * What one probe found. pass: the data is there; fail: the upstream answered fine but has no data;
+ * error: the upstream is down or answered badly (message says what); not-configured: no URL set.
+ */
+export interface ProbeResult<E = Record<string, unknown>> {
+  status: CheckStatus;
+  /** What to read when it is not a pass (and a short summary when it is). */
+  message: string | null;
+  evidence: E;
+  /** Set when the upstream did not answer at all (timeout, refused): other probes of it can skip the wait. */
+  unreachable?: boolean;
+}
+
+export interface ProbeWindow {
+  /** Epoch ms. */
+  start: number;
+  end: number;
+}
+
+export const notConfigured = (variable: string): ProbeResult => ({
+  status: 'not-configured',
+  message: `${variable} is not set, so this was not checked.`,
+  evidence: {},
+});
+
+
+/** LogQL/PromQL-style label value quoting. */
+export const quoteLabel = (value: string) => JSON.stringify(value);

@@ -1,0 +1,155 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '@/lib/config/env';
+import { JobRunner } from '@/lib/jobs/runner';
+import { readMatrix } from '@/lib/matrix/read';
+import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
+import type { Runtime } from '@/lib/server/runtime';
+import { startSimulators, type SimulatorSet } from '@/simulators';
+import type { LokiSimulator } from '@/simulators/loki';
+import type { PyroscopeSimulator } from '@/simulators/pyroscope';
+import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { runChecks, startVerification, verifyCells } from './run';
+
+let sims: SimulatorSet;
+beforeAll(async () => {
+  sims = await startSimulators();
+});
+afterAll(async () => {
+  await sims.stop();
+});
+
+const config = (extra: Record<string, string> = {}) => parseConfig({ ...sims.env, PROBE_TIMEOUT: '5s', GATE_DEADLINE: '5s', VERIFY_CONCURRENCY: '4', ...extra });
+const cellOf = (view: MatrixView, key: string): MatrixCell =>
+  key.startsWith('gate/') ? view.gate! : view.rows.flatMap((r) => r.cells).find((c): c is MatrixCell => c?.key === key)!;
+
+async function closeIssue(store: TestStore, cellKey: string, number: number) {
+  const now = new Date();
+  await store.db.issue.create({
+    data: {
+      id: `bcgov/rollout#${number}`, planId: store.plan.id, repo: 'bcgov/rollout', number, title: cellKey, state: 'closed', labels: '[]', assignees: '[]',
+      htmlUrl: `https://github.com/bcgov/rollout/issues/${number}`, linkedPullRequests: '[]', cellKey, mapping: 'mapped',
+      openedAt: now, updatedAt: now, closedAt: now, syncedAt: now,
+    },
+  });
+}
+
+describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
+  let store: TestStore | undefined;
+  afterEach(async () => {
+    for (const s of sims.simulators) await (s as unknown as { control?: { reset?: () => void } }).control?.reset?.();
+    await store?.destroy();
+    store = undefined;
+  });
+
+  it('verifies every cell against the demo upstreams: pass, fail, error each where the data says', async () => {
+    store = await openTestStore(provider);
+    const pyroscope = sims.byName.pyroscope as PyroscopeSimulator;
+    const before = pyroscope.requests.length;
+    const summary = await runChecks(store, undefined, 'manual', config());
+    expect(summary.checks).toBe(await store.db.checkResult.count());
+    const view = await readMatrix(store);
+    const latest = (key: string, check: string) => cellOf(view, key).latestChecks.find((c) => c.check === check)!;
+    expect(latest('acapy-agent/profiling-code', 'pyroscope').status).toBe('pass');
+    expect(latest('acapy-agent/profiling-code', 'pyroscope').evidence).toMatchObject({ services: [{ serviceName: 'acapy-agent', profileTypes: ['process_cpu:cpu:nanoseconds:cpu:nanoseconds'] }] });
+    expect(latest('acapy-agent/profiling-helm', 'pyroscope').status).toBe('pass');
+    expect(latest('traction/profiling-code', 'pyroscope')).toMatchObject({ status: 'fail', target: 'traction-tenant-ui, traction-acapy' });
+    expect(latest('didcomm-mediator-credo/profiling-code', 'pyroscope').message).toContain('store-gateway: no healthy instances');
+    expect(latest('bc-wallet-demo/faro-code', 'loki').status).toBe('pass');
+    expect(latest('bc-wallet-demo/faro-code', 'tempo').status).toBe('pass');
+    expect(latest('traction/faro-code', 'tempo').status).toBe('fail');
+    expect(latest('acapy-vc-authn-oidc/faro-helm', 'loki')).toMatchObject({ status: 'error', message: expect.stringContaining('504') });
+    expect(latest('credo-ts/faro-helm', 'loki').status).toBe('fail');
+    expect(latest('gate/infrastructure', 'gate').status).toBe('pass');
+    // Identical probes (code + Helm cells of a service) were asked once.
+    const seriesForAcapy = pyroscope.requests.slice(before).filter((r) => r.path.endsWith('/Series') && r.body.toString().includes('acapy-agent\\"'));
+    expect(seriesForAcapy).toHaveLength(1);
+  });
+
+  it('says "not configured" for upstreams without a URL', async () => {
+    store = await openTestStore(provider);
+    await runChecks(store, ['acapy-agent/profiling-code', 'bc-wallet-demo/faro-code', 'gate/infrastructure'], 'manual', parseConfig({}));
+    const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
+    // Without TEMPO_URL there is no Tempo check at all: Tempo is optional.
+    expect(rows.map((r) => [r.cellKey, r.check, r.status])).toEqual([
+      ['acapy-agent/profiling-code', 'pyroscope', 'not-configured'],
+      ['bc-wallet-demo/faro-code', 'loki', 'not-configured'],
+      ['gate/infrastructure', 'gate', 'not-configured'],
+    ]);
+    expect(rows[0].message).toContain('PYROSCOPE_URL is not set');
+  });
+
+  it('keeps every result and combines them with the issue into the cell state', async () => {
+    store = await openTestStore(provider);
+    const key = 'acapy-agent/profiling-code';
+    expect(cellOf(await readMatrix(store), key).state).toBe('planned');
+    await closeIssue(store, key, 1);
+    expect(cellOf(await readMatrix(store), key).state).toBe('closed-unverified');
+    await runChecks(store, [key], 'manual', config());
+    const verified = cellOf(await readMatrix(store), key);
+    expect(verified.state).toBe('verified');
+    (sims.byName.pyroscope as PyroscopeSimulator).control.setService('acapy-agent', null);
+    await runChecks(store, [key], 'schedule', config());
+    const regressed = cellOf(await readMatrix(store), key);
+    expect(regressed.state).toBe('regressed');
+    expect(regressed.lastVerifiedAt).toBe(verified.lastVerifiedAt);
+    expect(regressed.history.map((h) => h.status)).toEqual(['pass', 'fail']);
+    expect(await store.db.checkResult.count({ where: { cellKey: key } })).toBe(2);
+  });
+
+  it('waits for a hung upstream about once per run: its later probes report it without waiting', async () => {
+    store = await openTestStore(provider);
+    (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' });
+    const cells = ['acapy-agent', 'acapy-vc-authn-oidc', 'acapy-endorser-service', 'didwebvh-server-py', 'credo-ts', 'bc-wallet-demo'].map((s) => `${s}/profiling-code`);
+    const started = Date.now();
+    await runChecks(store, cells, 'manual', config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '2' }));
+    // Six probes two at a time would be three waves of 600 ms; the first wave's two timeouts spare the rest.
+    expect(Date.now() - started).toBeLessThan(1500);
+    const rows = await store.db.checkResult.findMany();
+    expect(rows).toHaveLength(6);
+    expect(rows.every((r) => r.status === 'error' && r.message!.includes('did not answer within 600ms'))).toBe(true);
+    expect(rows.filter((r) => r.message!.startsWith('Not asked: '))).toHaveLength(4);
+  });
+
+  it('still asks an upstream that answers other probes when one of its queries hangs', async () => {
+    store = await openTestStore(provider);
+    (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' }, 'acapy-agent');
+    await runChecks(store, ['acapy-agent/profiling-code', 'bc-wallet-demo/profiling-code', 'traction/profiling-code', 'credo-ts/profiling-code'], 'manual', config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '1' }));
+    const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
+    expect(rows.map((r) => [r.cellKey, r.status])).toEqual([
+      ['acapy-agent/profiling-code', 'error'],
+      ['bc-wallet-demo/profiling-code', 'pass'],
+      ['credo-ts/profiling-code', 'fail'],
+      ['traction/profiling-code', 'fail'],
+    ]);
+  });
+
+  it('joins a running identical check instead of starting another', async () => {
+    store = await openTestStore(provider);
+    const runtime: Runtime = { store, jobs: new JobRunner(store.db) };
+    (sims.byName.loki as LokiSimulator).control.fault({ kind: 'delay', ms: 300 });
+    const first = startVerification(runtime, { kind: 'service', slug: 'bc-wallet-demo' }, 'manual', config());
+    const second = startVerification(runtime, { kind: 'service', slug: 'bc-wallet-demo' }, 'manual', config());
+    expect([first.joined, second.joined]).toEqual([false, true]);
+    expect(runtime.jobs.runningJobs()).toEqual(['verify:service:bc-wallet-demo']);
+    const [a, b] = await Promise.all([first.done, second.done]);
+    expect(a).toMatchObject({ status: 'ran', joined: false });
+    expect(b).toMatchObject({ status: 'ran', joined: true });
+    // One run: bc-wallet-demo has 4 cells → pyroscope ×2, loki ×2, tempo ×1.
+    expect(await store.db.checkResult.count()).toBe(5);
+  });
+
+  it('bounds a hung upstream by the timeout and still stores every other result', async () => {
+    store = await openTestStore(provider);
+    (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' });
+    const started = Date.now();
+    const runtime: Runtime = { store, jobs: new JobRunner(store.db) };
+    await verifyCells(runtime, ['acapy-agent/profiling-code', 'bc-wallet-demo/faro-helm'], 'sync', config({ PROBE_TIMEOUT: '500ms' }));
+    expect(Date.now() - started).toBeLessThan(4000);
+    const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
+    expect(rows.map((r) => [r.cellKey, r.status, r.trigger])).toEqual([
+      ['acapy-agent/profiling-code', 'error', 'sync'],
+      ['bc-wallet-demo/faro-helm', 'pass', 'sync'],
+    ]);
+    expect(rows[0].message).toContain('did not answer within 500ms');
+  });
+});

@@ -1,0 +1,107 @@
+import { serverConfig, type ServerConfig } from '../config/env';
+import type { Store } from '../db/store';
+import type { JobOutcome, JobTrigger } from '../jobs/runner';
+import type { CheckStatus } from '../matrix/types';
+import type { ProbeResult } from '../probes/types';
+import type { Runtime } from '../server/runtime';
+import { planChecks, type CheckName } from './checks';
+import { RunUpstreamHealth } from './upstream-health';
+import { probeLimiter } from './pool';
+
+export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
+
+/** The job name of a scope: two clicks on the same scope are one job (the second joins). */
+export function verifyJobName(scope: VerifyScope): string {
+  if (scope.kind === 'all') return 'verify:all';
+  if (scope.kind === 'service') return `verify:service:${scope.slug}`;
+  return `verify:cell:${scope.key}`;
+}
+
+/** The cells a scope covers; null when the plan has no such service or cell. */
+export function cellKeysForScope(store: Pick<Store, 'plan'>, scope: VerifyScope): string[] | null {
+  const cells = store.plan.cells;
+  if (scope.kind === 'all') return cells.map((c) => c.key);
+  const keys = scope.kind === 'service' ? cells.filter((c) => c.serviceSlug === scope.slug).map((c) => c.key) : cells.filter((c) => c.key === scope.key).map((c) => c.key);
+  return keys.length > 0 ? keys : null;
+}
+
+export interface VerifySummary {
+  checks: number;
+  byStatus: Record<CheckStatus, number>;
+  durationMs: number;
+}
+
+/**
+ * Runs the checks of these cells with the process's bounded pool and stores one CheckResult per
+ * check as soon as it finishes (so the UI shows results as they come). Identical probes (e.g. the
+ * code and Helm cells of one service) are asked once; a hung upstream is waited for about once
+ * (RunUpstreamHealth). A probe failing is a result, never a throw.
+ */
+export async function runChecks(store: Store, cellKeys: readonly string[] | undefined, trigger: JobTrigger, config: ServerConfig = serverConfig()): Promise<VerifySummary> {
+  const started = Date.now();
+  const planned = planChecks(store.plan, config, cellKeys);
+  const limiter = probeLimiter(config.VERIFY_CONCURRENCY);
+  const window = { start: started - config.VERIFY_WINDOW, end: started };
+  const probes = new Map<string, Promise<{ result: ProbeResult; durationMs: number }>>();
+  const byStatus: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, 'not-configured': 0 };
+
+  const health = new RunUpstreamHealth();
+  const probe = (check: CheckName, run: () => Promise<ProbeResult>) =>
+    limiter.run(async () => {
+      const t0 = Date.now();
+      const skipped = await health.skipReason(check);
+      if (skipped) return { result: { status: 'error', message: skipped, evidence: {} } satisfies ProbeResult, durationMs: Date.now() - t0 };
+      const running = run().catch(
+        (error): ProbeResult => ({ status: 'error', message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`, evidence: {} }),
+      );
+      return { result: await health.track(check, running), durationMs: Date.now() - t0 };
+    });
+
+  await Promise.all(
+    planned.map(async (check) => {
+      let pending = probes.get(check.key);
+      if (!pending) {
+        pending = probe(check.check, () => check.run(window));
+        probes.set(check.key, pending);
+      }
+      const { result, durationMs } = await pending;
+      byStatus[result.status] += 1;
+      await store.db.checkResult.create({
+        data: {
+          planId: store.plan.id,
+          cellKey: check.cellKey,
+          check: check.check,
+          target: check.target,
+          status: result.status,
+          message: result.message,
+          evidence: JSON.stringify(result.evidence),
+          durationMs,
+          trigger,
+          checkedAt: new Date(),
+        },
+      });
+    }),
+  );
+  return { checks: planned.length, byStatus, durationMs: Date.now() - started };
+}
+
+export interface StartedVerification {
+  job: string;
+  /** True when an identical check was already running and this call joined it. */
+  joined: boolean;
+  done: Promise<JobOutcome<VerifySummary>>;
+}
+
+/** Starts (or joins) the verification of a scope through the job runner; returns at once. */
+export function startVerification(runtime: Runtime, scope: VerifyScope, trigger: JobTrigger, config?: ServerConfig): StartedVerification {
+  const job = verifyJobName(scope);
+  const joined = runtime.jobs.isRunning(job);
+  const keys = cellKeysForScope(runtime.store, scope) ?? [];
+  const done = runtime.jobs.run(job, () => runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config), { trigger, onBusy: 'skip' });
+  return { job, joined, done };
+}
+
+/** Verifies the given cells, e.g. after a sync changed them. Each cell is its own job, so a click on it joins. */
+export async function verifyCells(runtime: Runtime, cellKeys: readonly string[], trigger: JobTrigger = 'sync', config?: ServerConfig) {
+  return Promise.all(cellKeys.map((key) => startVerification(runtime, { kind: 'cell', key }, trigger, config).done));
+}
