@@ -21,7 +21,8 @@ test('a Helm cell shows its chain with the deployed link passed, its evidence an
   const issueLink = await expectedIssueLink(request, 'acapy-agent/profiling-helm');
   await page.goto('/services/acapy-agent');
   const chain = page.locator('[data-cell="acapy-agent/profiling-helm"]').getByTestId('evidence-chain');
-  await expect(chain.getByTestId('chain-summary')).toHaveText('deployed');
+  // Deployed at least; the demo's Pyroscope has acapy-agent's profiles, so data may flow too.
+  await expect(chain.getByTestId('chain-summary')).toHaveText(/^(deployed|data flowing)$/);
   const deployed = chain.locator('[data-link="deployed"]');
   await expect(deployed).toHaveAttribute('data-status', 'passed');
   await expect(deployed).toContainText('PYROSCOPE_SERVER_ADDRESS set to host pyroscope.observability.svc.cluster.local:4040');
@@ -35,12 +36,24 @@ test('a Helm cell shows its chain with the deployed link passed, its evidence an
 });
 
 test('a code cell shows merged passed and no data as "merged, not flowing"', async ({ page }) => {
-  await page.goto('/services/bc-wallet-demo');
-  const chain = page.locator('[data-cell="bc-wallet-demo/profiling-code"]').getByTestId('evidence-chain');
-  await expect(chain.getByTestId('chain-summary')).toHaveText('merged, not flowing');
-  await expect(chain.locator('[data-link="merged"]')).toHaveAttribute('data-status', 'passed');
-  await expect(chain.locator('[data-link="merged"]')).toContainText('server/package.json depends on @pyroscope/nodejs');
-  await expect(chain.locator('[data-link="data-flowing"]')).not.toHaveAttribute('data-status', 'passed');
+  // bc-wallet-demo's code is merged in the demo repositories; stop its profiles reaching Pyroscope.
+  const pyroscope = simulatorUrls().pyroscope;
+  const control = (body: unknown) => fetch(`${pyroscope}/__sim/${body ? 'control' : 'reset'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  expect((await control({ data: { 'bc-wallet-demo-server': false } })).status).toBe(200);
+  try {
+    await page.goto('/services/bc-wallet-demo');
+    const cell = page.locator('[data-cell="bc-wallet-demo/profiling-code"]');
+    await cell.getByRole('button', { name: 'Verify bc-wallet-demo — Pyroscope Profiling (Code) now' }).click();
+    await expect(cell.locator('[data-check="pyroscope"]')).toHaveAttribute('data-status', 'fail');
+    await page.reload();
+    const chain = page.locator('[data-cell="bc-wallet-demo/profiling-code"]').getByTestId('evidence-chain');
+    await expect(chain.getByTestId('chain-summary')).toHaveText('merged, not flowing');
+    await expect(chain.locator('[data-link="merged"]')).toHaveAttribute('data-status', 'passed');
+    await expect(chain.locator('[data-link="merged"]')).toContainText('server/package.json depends on @pyroscope/nodejs');
+    await expect(chain.locator('[data-link="data-flowing"]')).toHaveAttribute('data-status', 'failed');
+  } finally {
+    await control(null);
+  }
 });
 
 test('failing links say why: a ConfigMap reference, faro.enabled true by default, a package missing', async ({ page }) => {

@@ -18,7 +18,8 @@ test.afterEach(async () => {
 test('Verify now turns a cell’s evidence to pass with the profile types Pyroscope reported', async ({ page }) => {
   await page.goto('/services/acapy-agent');
   const cell = page.locator('[data-verification="acapy-agent/profiling-code"]');
-  await expect(cell.getByTestId('last-passed')).toHaveText('never verified by live data');
+  // The demo verifies every synced cell at start-up, so the click adds one more result to the history.
+  const before = await cell.getByTestId('sparkline').locator('rect').count();
   await cell.getByRole('button', { name: 'Verify acapy-agent — Pyroscope Profiling (Code) now' }).click();
   const check = cell.locator('[data-check="pyroscope"]');
   await expect(check).toHaveAttribute('data-status', 'pass');
@@ -26,7 +27,7 @@ test('Verify now turns a cell’s evidence to pass with the profile types Pyrosc
   await expect(check).toContainText('last sample');
   await expect(cell.getByTestId('last-passed')).toHaveText(/^verified (just now|\d+ min ago)$/);
   await expect(cell.getByTestId('last-passed').locator('time')).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
-  await expect(cell.getByTestId('sparkline').locator('rect')).toHaveCount(1);
+  await expect.poll(() => cell.getByTestId('sparkline').locator('rect').count()).toBeGreaterThanOrEqual(Math.min(before + 1, 24));
 });
 
 test('a cell whose upstream fails shows the upstream’s error text', async ({ page }) => {

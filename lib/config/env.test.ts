@@ -27,7 +27,7 @@ describe('configuration', () => {
     const config = parseConfig({ DATABASE_URL: 'postgresql://u:secret@db/x', GRAFANA_URL: 'https://grafana.example.org' });
     const exposed = JSON.stringify(publicConfig(config));
     expect(exposed).not.toContain('secret');
-    expect(Object.keys(publicConfig(config)).sort()).toEqual(['appVersion', 'demoSimulators', 'environment', 'faro', 'grafanaUrl']);
+    expect(Object.keys(publicConfig(config)).sort()).toEqual(['appVersion', 'demoSimulators', 'environment', 'faro', 'grafanaDatasources', 'grafanaUrl']);
   });
 });
 

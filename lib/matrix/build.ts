@@ -46,8 +46,7 @@ function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact
       issue?.estimateMinutes != null && issue.estimateText && issue.estimateMinutes !== cell.estimateMinutes
         ? { text: issue.estimateText, minutes: issue.estimateMinutes }
         : null,
-    // The evidence JSON travels once, in the chain.
-    latestChecks: latestPerCheck(checks).map(({ evidence: _evidence, ...fact }) => fact),
+    latestChecks: latestPerCheck(checks),
     lastVerifiedAt: derived.lastVerifiedAt,
     chain: derived.chain,
     history,

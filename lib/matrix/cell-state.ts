@@ -31,14 +31,18 @@ export function deriveCellState(issue: IssueFact | null, checks: CheckFact[], pa
   const allLatestPass = latest.length > 0 && latest.every((c) => c.status === 'pass');
   const failing = latest.filter((c) => c.status !== 'pass');
   const runsProven = chain.links.some((l) => (l.link === 'deployed' || l.link === 'data-flowing') && l.status === 'passed');
-  // Verified at some point = every check has passed; a cell whose Tempo check never passed was
-  // never verified, however often its Loki check did. Conservatively, the earliest of those passes.
   // Merged proves the code is in the repository, not that it runs: it never verifies a cell alone.
   const proving = latest.filter((c) => c.check !== MERGED_CHECK_NAME);
   const lastPass = new Map<string, string>();
   for (const c of evidence) if (c.status === 'pass' && c.check !== MERGED_CHECK_NAME && c.checkedAt > (lastPass.get(c.check) ?? '')) lastPass.set(c.check, c.checkedAt);
+  // Verified at some point = every check has passed; a cell whose Tempo check never passed was
+  // never verified, however often its Loki check did. Conservatively, the earliest of those passes.
   const everyCheckPassed = proving.length > 0 && proving.every((c) => lastPass.has(c.check));
   const lastVerifiedAt = allLatestPass && runsProven ? proving[0].checkedAt : everyCheckPassed ? [...lastPass.values()].sort()[0] : null;
+  // A repository or cluster link that breaks after passing is a regression by itself; broken data
+  // is one only when the cell was fully verified before.
+  const brokenLinks = chain.links.filter((l) => l.regressed);
+  const regressed = brokenLinks.some((l) => l.link !== 'data-flowing') || (brokenLinks.length > 0 && everyCheckPassed);
 
   if (!issue) {
     return { state: 'planned', reason: 'No GitHub issue synced for this cell yet.', lastVerifiedAt, chain };
@@ -52,7 +56,7 @@ export function deriveCellState(issue: IssueFact | null, checks: CheckFact[], pa
   if (allLatestPass && runsProven) {
     return { state: 'verified', reason: `Issue #${issue.number} is closed and live evidence confirms it (${chain.summary}).`, lastVerifiedAt, chain };
   }
-  if (chain.regressed && lastVerifiedAt !== null) {
+  if (regressed) {
     const what = failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ');
     return { state: 'regressed', reason: `Passed before, failing now (${what}).`, lastVerifiedAt, chain };
   }
