@@ -41,6 +41,8 @@ export default defineConfig({
       DATABASE_URL: `file:./data/e2e/${process.env.E2E_RUN_ID}.db`,
       SIMULATORS_FILE: `./data/e2e/${process.env.E2E_RUN_ID}-simulators.json`,
       DEMO: '1',
+      // Scheduled verification stays out of the way of the tests; they click Verify now themselves.
+      VERIFY_INTERVAL: '30m',
       // scripts/test.ts has just built the app.
       SKIP_BUILD: '1',
       // The board's own Faro, through its /faro proxy to the faro.receiver simulator (e2e/faro.spec.ts).

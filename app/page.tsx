@@ -1,18 +1,18 @@
 import { readSyncStatus } from '@/lib/github/sync-job';
 import { readMatrix } from '@/lib/matrix/read';
 import { getRuntime } from '@/lib/server/runtime';
-import { CELL_STATES, type CellState } from '@/lib/matrix/types';
+import { EMPTY_FILTER, parseMatrixFilter } from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
+import { MatrixFilterForm } from './_components/matrix-filter-form';
 import { SyncPanel } from './_components/sync-panel';
 import { UnmappedPanel } from './_components/unmapped-panel';
 import { VerifyButton } from './_components/verify-button';
 
 export const dynamic = 'force-dynamic';
 
-const isCellState = (value: unknown): value is CellState => typeof value === 'string' && (CELL_STATES as readonly string[]).includes(value);
-
 export default async function MatrixPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { state } = await searchParams;
+  const parsed = parseMatrixFilter(await searchParams);
+  const filter = parsed.success ? parsed.data : EMPTY_FILTER;
   const runtime = await getRuntime();
   const [view, syncStatus] = await Promise.all([readMatrix(runtime.store), readSyncStatus(runtime)]);
   return (
@@ -21,7 +21,13 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
       {view.plan.prerequisite ? <p className="lede">Prerequisite: {view.plan.prerequisite}</p> : null}
       <SyncPanel initialStatus={syncStatus} />
       <VerifyButton scope={{ kind: 'all' }} label="Verify every cell now" text="Verify all now" />
-      <MatrixBoard initialView={view} stateFilter={isCellState(state) ? state : null} />
+      {parsed.success ? null : (
+        <p role="alert" className="notice notice-error">
+          The filter in this link is not valid ({parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); showing every cell.
+        </p>
+      )}
+      <MatrixFilterForm view={view} filter={filter} />
+      <MatrixBoard initialView={view} filter={filter} />
       <UnmappedPanel initialView={view} />
     </>
   );

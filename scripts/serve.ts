@@ -28,6 +28,8 @@ async function main() {
   if (demo && upstreamEnvVars().length > 0) {
     simulators = await startSimulators();
     Object.assign(env, simulators.env, { DEMO_SIMULATORS: simulators.simulators.map((s) => s.name).join(',') });
+    // The demo verifies every minute, so a visitor sees data arrive and a service stop within minutes.
+    env.VERIFY_INTERVAL ??= '1m';
     const file = process.env.SIMULATORS_FILE ?? path.join(root, 'data', 'simulators.json');
     mkdirSync(path.dirname(file), { recursive: true });
     writeSimulatorUrls(file, simulators);

@@ -18,6 +18,8 @@ export interface ProfileData {
   profileTypes: string[];
   /** Points as [value, ms before "now"], newest last. */
   points: Array<[number, number]>;
+  /** The service stops sending this long after the simulator starts (a demo of a regression). */
+  stopsAfterMs?: number;
 }
 
 // The SelectSeries recording's points, aged relative to the moment it was recorded.
@@ -88,8 +90,12 @@ export async function startPyroscopeSimulator(options: PyroscopeSimulatorOptions
   const matching = (labels: Record<string, string>) =>
     [...services.entries()].filter(([name]) => labels.service_name === undefined || labels.service_name === name);
 
+  const startedAt = Date.now();
+  // A service that stopped sending has nothing from then on (the demo compresses "out of the window" to "gone").
   const inWindow = (data: ProfileData, start: number, end: number, now: number) =>
-    data.points.map(([value, age]) => ({ value, at: now - age })).filter((p) => p.at >= start && p.at <= end);
+    data.stopsAfterMs !== undefined && now - startedAt > data.stopsAfterMs
+      ? []
+      : data.points.map(([value, age]) => ({ value, at: now - age })).filter((p) => p.at >= start && p.at <= end);
 
   const connect = (request: SimRequest, method: string): SimResponse => {
     const contentType = String(request.headers['content-type'] ?? '');
@@ -189,13 +195,18 @@ export async function startPyroscopeSimulator(options: PyroscopeSimulatorOptions
   return { ...running, control };
 }
 
-/** Demo data: acapy-agent and bc-wallet-demo profile; traction only half (traction-acapy is missing); the mediator's answers are broken. */
+/**
+ * Demo data: acapy-agent and bc-wallet-demo profile; traction only half (traction-acapy is missing);
+ * the mediator's answers are broken; didwebvh-server profiles for the first minute, then stops, so
+ * its closed cell turns from verified to regressed on the next verification.
+ */
 export const DEMO_PYROSCOPE: PyroscopeSimulatorOptions = {
   services: {
     'acapy-agent': PYTHON_PROFILE,
     'bc-wallet-demo-server': NODE_PROFILE,
     'traction-tenant-ui': NODE_PROFILE,
     'didcomm-mediator-credo': NODE_PROFILE,
+    'didwebvh-server': { ...PYTHON_PROFILE, stopsAfterMs: 60_000 },
   },
   faults: [{ target: 'didcomm-mediator-credo', fault: { kind: 'status', status: 500, body: 'rpc error: code = Unavailable desc = store-gateway: no healthy instances\n' } }],
 };

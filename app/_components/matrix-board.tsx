@@ -3,7 +3,8 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
-import type { CellState, MatrixCell, MatrixView } from '@/lib/matrix/types';
+import { cellMatches, EMPTY_FILTER, isFilterActive, type MatrixFilter } from '@/lib/matrix/filter';
+import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
 import { CellIssueSummary } from './cell-issue';
 import { ChainDots } from './evidence-chain';
 import { fetchJson } from './fetch-json';
@@ -43,7 +44,7 @@ function CellTools({ cell }: { cell: MatrixCell }) {
 }
 
 /** The service × capability matrix. Server-rendered with the initial view; react-query refreshes it. */
-export function MatrixBoard({ initialView, stateFilter = null }: { initialView: MatrixView; stateFilter?: CellState | null }) {
+export function MatrixBoard({ initialView, filter = EMPTY_FILTER }: { initialView: MatrixView; filter?: MatrixFilter }) {
   const { data: view, error } = useQuery({
     queryKey: ['matrix'],
     queryFn: () => fetchJson<MatrixView>('/api/matrix'),
@@ -51,7 +52,10 @@ export function MatrixBoard({ initialView, stateFilter = null }: { initialView: 
     refetchInterval: 30_000,
   });
   const { totals, progress } = view;
-  const dimmed = (cell: MatrixCell) => (stateFilter !== null && cell.state !== stateFilter ? 'true' : undefined);
+  const filtering = isFilterActive(filter);
+  const dimmed = (cell: MatrixCell, runtimes: string[]) => (filtering && !cellMatches(cell, runtimes, filter) ? 'true' : undefined);
+  // While filtering, a service with no matching cell is left out; the others keep their shape.
+  const rows = filtering ? view.rows.filter((r) => r.cells.some((c) => c && cellMatches(c, r.service.runtimes, filter))) : view.rows;
 
   return (
     <>
@@ -93,7 +97,7 @@ export function MatrixBoard({ initialView, stateFilter = null }: { initialView: 
       ) : null}
 
       <RefreshWhileVerifying />
-      <StateFilter counts={progress.countsByState} current={stateFilter} />
+      <StateFilter counts={progress.countsByState} filter={filter} />
 
       <div className="table-scroll">
         <table className="matrix" data-testid="matrix">
@@ -112,7 +116,7 @@ export function MatrixBoard({ initialView, stateFilter = null }: { initialView: 
             </tr>
           </thead>
           <tbody>
-            {view.rows.map((row) => (
+            {rows.map((row) => (
               <tr key={row.service.slug} data-service={row.service.slug}>
                 <th scope="row">
                   <Link href={`/services/${row.service.slug}`}>{row.service.name}</Link>
@@ -120,7 +124,7 @@ export function MatrixBoard({ initialView, stateFilter = null }: { initialView: 
                 </th>
                 {row.cells.map((cell, index) =>
                   cell ? (
-                    <td key={cell.key} data-dimmed={dimmed(cell)}>
+                    <td key={cell.key} data-dimmed={dimmed(cell, row.service.runtimes)}>
                       <CellLink cell={cell} />
                       <CellIssueSummary cell={cell} />
                       <CellTools cell={cell} />

@@ -1,8 +1,10 @@
 import Link from 'next/link';
+import { filterQuery, type MatrixFilter } from '@/lib/matrix/filter';
 import { CELL_STATE_LABELS, CELL_STATES, type CellState } from '@/lib/matrix/types';
 
-/** Filter links over the matrix (`/?state=…`); closed-but-unverified and regressed come first, as they need attention. */
-export function StateFilter({ counts, current }: { counts: Record<CellState, number>; current: CellState | null }) {
+/** Quick state links over the matrix (`/?state=…`, other filters kept); closed-but-unverified and regressed come first, as they need attention. */
+export function StateFilter({ counts, filter }: { counts: Record<CellState, number>; filter: MatrixFilter }) {
+  const current = filter.state.length === 1 ? filter.state[0] : null;
   const order: CellState[] = ['closed-unverified', 'regressed', ...CELL_STATES.filter((s) => s !== 'closed-unverified' && s !== 'regressed')];
   const attention = counts['closed-unverified'] + counts.regressed;
   return (
@@ -12,11 +14,11 @@ export function StateFilter({ counts, current }: { counts: Record<CellState, num
           Needs attention: {counts['closed-unverified']} closed but unverified, {counts.regressed} regressed.
         </span>
       ) : null}
-      <Link href="/" aria-current={current === null}>
+      <Link href={`/${filterQuery({ ...filter, state: [] })}`} aria-current={filter.state.length === 0}>
         All
       </Link>
       {order.map((state) => (
-        <Link key={state} href={`/?state=${state}`} className={`state-${state}`} aria-current={current === state} data-filter={state}>
+        <Link key={state} href={`/${filterQuery({ ...filter, state: [state] })}`} className={`state-${state}`} aria-current={current === state} data-filter={state}>
           {CELL_STATE_LABELS[state]} ({counts[state]})
         </Link>
       ))}

@@ -1,0 +1,47 @@
+import type { MatrixFilter } from '@/lib/matrix/filter';
+import { filterOptions, filterQuery, isFilterActive } from '@/lib/matrix/filter';
+import { CELL_STATE_LABELS, type CellState, type MatrixView } from '@/lib/matrix/types';
+
+function Select({ name, label, options, selected }: { name: keyof MatrixFilter; label: string; options: Array<{ value: string; label: string }>; selected: string[] }) {
+  return (
+    <label className="filter-field">
+      <span>{label}</span>
+      <select name={name} defaultValue={selected[0] ?? ''} data-filter-field={name}>
+        <option value="">Any</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/**
+ * The matrix filter as a plain GET form: the URL holds the filter (a PM can share the view), and it
+ * works without JavaScript. The exports below it keep the same filter.
+ */
+export function MatrixFilterForm({ view, filter }: { view: MatrixView; filter: MatrixFilter }) {
+  const options = filterOptions(view);
+  const query = filterQuery(filter);
+  return (
+    <form method="get" action="/" className="matrix-filter" aria-label="Filter the matrix" data-testid="matrix-filter">
+      <Select name="service" label="Service" options={options.services} selected={filter.service} />
+      <Select name="capability" label="Capability" options={options.capabilities} selected={filter.capability} />
+      <Select name="runtime" label="Runtime" options={options.runtimes.map((r) => ({ value: r, label: r }))} selected={filter.runtime} />
+      <Select
+        name="state"
+        label="State"
+        options={options.states.map((s) => ({ value: s, label: CELL_STATE_LABELS[s as CellState] }))}
+        selected={filter.state}
+      />
+      <Select name="assignee" label="Assignee" options={options.assignees.map((a) => ({ value: a, label: a }))} selected={filter.assignee} />
+      <button type="submit">Apply</button>
+      {isFilterActive(filter) ? <a href="/">Clear filter</a> : null}
+      <span className="exports">
+        Export: <a href={`/api/matrix.csv${query}`} download>CSV</a> · <a href={`/api/matrix.json${query}`}>JSON</a>
+      </span>
+    </form>
+  );
+}
