@@ -30,13 +30,16 @@ async function main() {
     Object.assign(env, simulators.env, { DEMO_SIMULATORS: simulators.simulators.map((s) => s.name).join(',') });
     // The demo verifies every minute, so a visitor sees data arrive and a service stop within minutes.
     env.VERIFY_INTERVAL ??= '1m';
+    // The board is its own live Faro reference: in the demo it reports to the receiver simulator.
+    env.FARO_ENABLED ??= 'true';
     const file = process.env.SIMULATORS_FILE ?? path.join(root, 'data', 'simulators.json');
     mkdirSync(path.dirname(file), { recursive: true });
     writeSimulatorUrls(file, simulators);
     console.log(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   }
 
-  const server = spawn('npx', ['next', 'start', '-p', port, ...(host ? ['-H', host] : [])], { cwd: root, env, stdio: 'inherit' });
+  // next itself, not through npx: npx does not pass SIGTERM on, which would leave next-server running.
+  const server = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', port, ...(host ? ['-H', host] : [])], { cwd: root, env, stdio: 'inherit' });
   console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
