@@ -143,14 +143,20 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
     return groups;
   };
 
+  /** The request's LogQL, or Loki's text/plain 400 with the parser's message. */
+  const readQuery = (request: SimRequest): { query: ReturnType<typeof parseLogQL> } | { error: SimResponse } => {
+    try {
+      return { query: parseLogQL(request.query.get('query') ?? '') };
+    } catch (error) {
+      return { error: text(400, (error as Error).message) };
+    }
+  };
+
   const queryRange = (request: SimRequest): SimResponse => {
     const now = nowNs();
-    let query;
-    try {
-      query = parseLogQL(request.query.get('query') ?? '');
-    } catch (error) {
-      return text(400, (error as Error).message);
-    }
+    const parsed = readQuery(request);
+    if ('error' in parsed) return parsed.error;
+    const { query } = parsed;
     const end = parseTimeNs(request.query.get('end'), now);
     const start = parseTimeNs(request.query.get('start'), (end ?? now) - 3_600_000_000_000n);
     if (start === null || end === null) return text(400, 'invalid parameter: could not parse start/end');
@@ -176,12 +182,9 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
 
   const instantQuery = (request: SimRequest): SimResponse => {
     const now = nowNs();
-    let query;
-    try {
-      query = parseLogQL(request.query.get('query') ?? '');
-    } catch (error) {
-      return text(400, (error as Error).message);
-    }
+    const parsed = readQuery(request);
+    if ('error' in parsed) return parsed.error;
+    const { query } = parsed;
     if (query.type === 'log') return text(400, recording('loki/query-instant-log-selector-400.json').response.body as string);
     const metric = query;
     const at = parseTimeNs(request.query.get('time'), now) ?? now;

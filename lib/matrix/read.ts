@@ -62,6 +62,15 @@ async function readChecks(db: Store['db'], planId: string, cellCount: number): P
   return { checks, history };
 }
 
+/** What every issue fact carries, from its stored row. */
+const issueIdentity = (i: { id: string; repo: string; number: number; title: string; state: string }) => ({
+  id: i.id,
+  repo: i.repo,
+  number: i.number,
+  title: i.title,
+  state: i.state === 'closed' ? ('closed' as const) : ('open' as const),
+});
+
 /** Reads everything the matrix derivation needs for the store's plan. */
 export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
   const planId = plan.id;
@@ -119,11 +128,7 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
     })),
     issues: issues.map(
       (i): IssueFact => ({
-        id: i.id,
-        repo: i.repo,
-        number: i.number,
-        title: i.title,
-        state: i.state === 'closed' ? 'closed' : 'open',
+        ...issueIdentity(i),
         assignees: json<string[]>(i.assignees),
         htmlUrl: i.htmlUrl,
         estimateText: i.estimateText,
@@ -138,11 +143,7 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
     history,
     unmappedIssues: unmapped.map(
       (i): UnmappedIssueFact => ({
-        id: i.id,
-        repo: i.repo,
-        number: i.number,
-        title: i.title,
-        state: i.state === 'closed' ? 'closed' : 'open',
+        ...issueIdentity(i),
         labels: json<string[]>(i.labels),
         htmlUrl: i.htmlUrl,
         mapping: i.mapping === 'conflict' ? 'conflict' : 'unmapped',
