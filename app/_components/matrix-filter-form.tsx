@@ -2,6 +2,14 @@ import type { MatrixFilter } from '@/lib/matrix/filter';
 import { filterOptions, filterQuery, isFilterActive } from '@/lib/matrix/filter';
 import { CELL_STATE_LABELS, type CellState, type MatrixView } from '@/lib/matrix/types';
 
+const EVIDENCE_LABELS: Record<string, string> = {
+  'issue-closed': 'issue closed',
+  merged: 'merged',
+  deployed: 'deployed',
+  'data-flowing': 'data flowing',
+  none: 'nothing yet',
+};
+
 function Select({ name, label, options, selected }: { name: keyof MatrixFilter; label: string; options: Array<{ value: string; label: string }>; selected: string[] }) {
   return (
     <label className="filter-field">
@@ -37,6 +45,12 @@ export function MatrixFilterForm({ view, filter }: { view: MatrixView; filter: M
         selected={filter.state}
       />
       <Select name="assignee" label="Assignee" options={options.assignees.map((a) => ({ value: a, label: a }))} selected={filter.assignee} />
+      <Select
+        name="evidence"
+        label="Proven up to"
+        options={options.evidence.map((e) => ({ value: e, label: EVIDENCE_LABELS[e] }))}
+        selected={filter.evidence}
+      />
       <button type="submit">Apply</button>
       {isFilterActive(filter) ? <a href="/">Clear filter</a> : null}
       <span className="exports">

@@ -13,6 +13,9 @@ describe('matrix export', () => {
     expect(rows).toHaveLength(27);
     expect(rows[0]).toMatchObject({ service: '(gate)', cell: 'gate/infrastructure', planEstimateMinutes: 240 });
     expect(rows.reduce((s, r) => s + r.planEstimateMinutes, 0)).toBe(36.5 * 60);
+    // The evidence chain travels with every row.
+    expect(rows[1]).toMatchObject({ evidenceFurthest: 'none', evidenceSummary: 'nothing proven yet' });
+    expect(rows[1].evidenceLinks).toBe('issue-closed:not-checked merged:not-checked deployed:not-checked data-flowing:not-checked');
   });
 
   it('quotes fields per RFC 4180 and defuses spreadsheet formulas', () => {

@@ -15,6 +15,12 @@ export interface ExportRow {
   assignees: string;
   lastVerifiedAt: string;
   latestChecks: string;
+  /** The furthest evidence link proven (issue-closed, merged, deployed, data-flowing) or "none". */
+  evidenceFurthest: string;
+  /** The chain in words, e.g. "merged, not flowing". */
+  evidenceSummary: string;
+  /** Each link's status, e.g. "issue-closed:passed merged:passed deployed:not-checked data-flowing:failed". */
+  evidenceLinks: string;
 }
 
 /** One flat row per cell (gate included), the shape both the CSV and JSON exports use. */
@@ -34,6 +40,9 @@ export function exportRows(view: MatrixView): ExportRow[] {
     assignees: cell.issue?.assignees.join(' ') ?? '',
     lastVerifiedAt: cell.lastVerifiedAt ?? '',
     latestChecks: cell.latestChecks.map((c) => `${c.check}:${c.status}`).join(' '),
+    evidenceFurthest: cell.chain.furthest ?? 'none',
+    evidenceSummary: cell.chain.summary,
+    evidenceLinks: cell.chain.links.map((l) => `${l.link}:${l.status}${l.regressed ? '(regressed)' : ''}`).join(' '),
   });
   const rows: ExportRow[] = [];
   if (view.gate) rows.push(row(view.gate, '(gate)', view.gate.capabilitySlug));

@@ -30,6 +30,14 @@ describe('matrix filter', () => {
     expect(parse('').size).toBe(27);
   });
 
+  it('filters by the furthest evidence link a cell has proven', () => {
+    const parse = (q: string) => matchingCellKeys(view, parseMatrixFilter(new URLSearchParams(q)).data!);
+    // Two closed issues and no checks: their chains reach "issue closed", every other cell proves nothing yet.
+    expect([...parse('evidence=issue-closed')].sort()).toEqual(['acapy-agent/profiling-helm', 'traction/faro-code']);
+    expect(parse('evidence=none').size).toBe(25);
+    expect(parseMatrixFilter({ evidence: 'shipped' }).success).toBe(false);
+  });
+
   it('rejects an unknown state with the allowed values, and round-trips through the URL', () => {
     const bad = parseMatrixFilter({ state: 'done' });
     expect(bad.success).toBe(false);

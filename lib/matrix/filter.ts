@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CELL_STATES, type MatrixCell, type MatrixView } from './types';
+import { CELL_STATES, CHAIN_LINKS, type MatrixCell, type MatrixView } from './types';
+
+const FURTHEST_LINKS = [...CHAIN_LINKS, 'none'] as const;
 
 const list = z
   .union([z.string(), z.array(z.string())])
@@ -13,11 +15,13 @@ export const matrixFilterSchema = z.object({
   runtime: list,
   state: list.pipe(z.array(z.enum(CELL_STATES, { message: `expected one of ${CELL_STATES.join(', ')}` }))),
   assignee: list,
+  /** The furthest evidence link a cell has proven (issue-closed … data-flowing), or "none". */
+  evidence: list.pipe(z.array(z.enum(FURTHEST_LINKS, { message: `expected one of ${FURTHEST_LINKS.join(', ')}` }))),
 });
 
 export type MatrixFilter = z.infer<typeof matrixFilterSchema>;
 
-export const EMPTY_FILTER: MatrixFilter = { service: [], capability: [], runtime: [], state: [], assignee: [] };
+export const EMPTY_FILTER: MatrixFilter = { service: [], capability: [], runtime: [], state: [], assignee: [], evidence: [] };
 
 export function isFilterActive(filter: MatrixFilter): boolean {
   return Object.values(filter).some((values) => values.length > 0);
@@ -40,6 +44,7 @@ export function cellMatches(cell: MatrixCell, runtimes: string[], filter: Matrix
   if (filter.capability.length && !filter.capability.includes(cell.capabilitySlug)) return false;
   if (filter.state.length && !filter.state.includes(cell.state)) return false;
   if (filter.assignee.length && !(cell.issue?.assignees ?? []).some((a) => filter.assignee.includes(a))) return false;
+  if (filter.evidence.length && !filter.evidence.includes(cell.chain.furthest ?? 'none')) return false;
   return true;
 }
 
@@ -63,6 +68,7 @@ export function filterOptions(view: MatrixView) {
     runtimes: [...new Set(view.rows.flatMap((r) => r.service.runtimes))].sort(),
     states: [...CELL_STATES],
     assignees: [...assignees].sort(),
+    evidence: [...FURTHEST_LINKS],
   };
 }
 
