@@ -27,6 +27,8 @@ test('Verify now turns a cell’s evidence to pass with the profile types Pyrosc
   await expect(check).toContainText('last sample');
   await expect(cell.getByTestId('last-passed')).toHaveText(/^verified (just now|\d+ min ago)$/);
   await expect(cell.getByTestId('last-passed').locator('time')).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  // Its issue is closed in the demo's GitHub, so closed + live data = verified.
+  await expect(page.locator('[data-cell="acapy-agent/profiling-code"]').getByTestId('cell-state')).toHaveAttribute('data-state', 'verified');
   await expect.poll(() => cell.getByTestId('sparkline').locator('rect').count()).toBeGreaterThanOrEqual(Math.min(before + 1, 24));
 });
 
