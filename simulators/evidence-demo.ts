@@ -106,10 +106,11 @@ ${
 `
 }`;
 
+// The service serves the SDK bundle itself (no CDN), as the Faro reference recommends.
 const jinjaHead = (faro: boolean) => `<head>
   <meta charset="utf-8">
   <title>{{ title }}</title>
-${faro ? '  <script src="https://unpkg.com/@grafana/faro-web-sdk@2/dist/bundle/faro-web-sdk.iife.js"></script>\n' : ''}</head>
+${faro ? '  <script src="/static/vendor/faro-web-sdk.iife.js"></script>\n' : ''}</head>
 `;
 
 /** A file that passes (or, with passes=false, fails) its spec. */
