@@ -9,7 +9,11 @@ type Matrix = { rows: Array<{ cells: Cell[] }>; gate: Cell };
 
 const cellsOf = (matrix: Matrix) => [matrix.gate, ...matrix.rows.flatMap((r) => r.cells)].filter((c): c is NonNullable<Cell> => c !== null);
 
-/** Waits until the start-up sync and the verification it triggers have settled, so pages and API agree. */
+/**
+ * Waits until the start-up sync and the verification it triggers have settled, so pages and API agree.
+ * Scheduled verification is 30 min away in e2e and nothing has been clicked, so a verified cell here
+ * proves that a sync which changes cells verifies them.
+ */
 async function settledMatrix(request: APIRequestContext): Promise<Matrix> {
   await expect
     .poll(async () => {

@@ -31,8 +31,21 @@ export function freshDatabaseUrl(provider: TestProvider): { url: string; drop: (
     drop: async () => {
       const client = new pg.Client({ connectionString: base });
       await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      try {
+        // Work a test left running in the background (e.g. a job's follow-up) can still hold locks
+        // on the schema; PostgreSQL then picks the DROP as a deadlock victim. Try again shortly.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '40P01' || attempt >= 5) throw error;
+            await new Promise((r) => setTimeout(r, 100 * attempt));
+          }
+        }
+      } finally {
+        await client.end();
+      }
     },
   };
 }

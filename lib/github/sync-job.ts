@@ -4,7 +4,7 @@ import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import type { Runtime } from '../server/runtime';
 import { createGitHubClient, type RateLimitQuota } from './client';
 import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
-import { verifyCells } from '../verify/run';
+import { verificationConfigured, verifyCells } from '../verify/run';
 
 /** The job name shared by every replica: the lease row of this name keeps syncs apart. */
 export const GITHUB_SYNC_JOB = 'github-sync';
@@ -87,8 +87,8 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
     { trigger: options.trigger, onBusy: options.onBusy ?? 'skip' },
   );
   void outcome.then((result) => {
-    // A cell whose issue changed (closed, reopened, moved) is verified again right away.
-    if (result.status === 'ran' && !result.joined && result.result.changedCellKeys.length > 0) {
+    // A cell whose issue changed (closed, reopened, moved) is verified again right away, when there is anything to ask.
+    if (result.status === 'ran' && !result.joined && result.result.changedCellKeys.length > 0 && verificationConfigured(serverConfig())) {
       void verifyCells(runtime, result.result.changedCellKeys, 'sync').catch((error) => console.error('[verify after sync]', error));
     }
     if (state.followUp.repos.size === 0 || runtime.jobs.isRunning(GITHUB_SYNC_JOB)) return;

@@ -101,6 +101,10 @@ export function startVerification(runtime: Runtime, scope: VerifyScope, trigger:
   return { job, joined, done };
 }
 
+/** Whether any upstream the probes ask is configured; without one, a verification can only say "not configured". */
+export const verificationConfigured = (config: Pick<ServerConfig, 'PYROSCOPE_URL' | 'LOKI_URL' | 'TEMPO_URL' | 'FARO_RECEIVER_URL'>) =>
+  Boolean(config.PYROSCOPE_URL || config.LOKI_URL || config.TEMPO_URL || config.FARO_RECEIVER_URL);
+
 /** Verifies the given cells, e.g. after a sync changed them. Each cell is its own job, so a click on it joins. */
 export async function verifyCells(runtime: Runtime, cellKeys: readonly string[], trigger: JobTrigger = 'sync', config?: ServerConfig) {
   return Promise.all(cellKeys.map((key) => startVerification(runtime, { kind: 'cell', key }, trigger, config).done));
