@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, publicConfig } from './env';
+import { ConfigError, envSchema, parseConfig, publicConfig } from './env';
 
 describe('configuration', () => {
   it('defaults to the embedded SQLite store and the Phase 3 plan', () => {
@@ -49,5 +51,13 @@ describe('GitHub sync configuration', () => {
   it('never hands the token or the webhook secret to the browser', () => {
     const config = parseConfig({ GITHUB_TOKEN: 'ghp_secret', GITHUB_WEBHOOK_SECRET: 'hook-secret' });
     expect(JSON.stringify(publicConfig(config))).not.toMatch(/ghp_secret|hook-secret/);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the board reads', () => {
+    const example = readFileSync(path.resolve(__dirname, '../../.env.example'), 'utf8');
+    const undocumented = Object.keys(envSchema.shape).filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example));
+    expect(undocumented).toEqual([]);
   });
 });
