@@ -56,6 +56,29 @@ test.describe('without JavaScript', () => {
     await expect(page.getByTestId('criteria').first()).toContainText('CPU flame graphs visible and navigable');
     await expect(page.getByText('Not applicable (no browser frontend)')).toBeVisible();
   });
+
+  test('the filter works as a plain form: the URL holds it and non-matching cells are dimmed', async ({ page }) => {
+    await page.goto('/');
+    await page.getByTestId('matrix-filter').getByLabel('Service').selectOption('traction');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page).toHaveURL(/\?service=traction/);
+    await expect(page.locator('[data-testid="matrix"] tbody tr')).toHaveCount(1);
+    await expect(page.locator('tr[data-service="traction"] td:not([data-dimmed]) a[data-cell]')).toHaveCount(4);
+  });
+});
+
+test('keyboard: the skip link comes first and lands on the content; a focused cell opens with Enter', async ({ page }) => {
+  await page.goto('/');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#main$/);
+  const cell = page.locator('a[data-cell="traction/faro-code"]');
+  await cell.focus();
+  await expect(cell).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/services\/traction#faro-code$/);
 });
 
 test('the JSON API answers for scripts, with a clear 404 for an unknown service', async ({ request }) => {
