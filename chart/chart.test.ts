@@ -127,6 +127,37 @@ describe('the Helm chart', () => {
     expect(renderedKeys(templates['secret.yaml'], values).get('FARO_API_KEY')).toBe('secret-key');
   });
 
+  it('turns on sync, verification and evidence from their values, every credential only in the Secret', () => {
+    expect([...envOf(defaults).keys()].filter((k) => /^(GITHUB|PYROSCOPE_URL|LOKI|TEMPO|KUBE|FARO_RECEIVER)/.test(k))).toEqual([]);
+    const values = withValues({
+      github: { repos: 'bcgov/traction, openwallet-foundation/acapy', token: 'ghp_x', webhookSecret: 'hook' },
+      upstreams: {
+        pyroscope: { url: 'http://pyroscope:4040', tenant: 'dev' },
+        loki: { url: 'http://loki:3100', username: 'u', password: 'lokipass' },
+        tempo: { url: 'http://tempo:3200' },
+        faroReceiver: { url: 'http://alloy:12347', apiKey: 'rk' },
+      },
+      evidence: { kubeNamespace: 'ca7f8f-dev' },
+      app: { targetDate: '2026-12-31' },
+    });
+    expect(errorsOf(values)).toEqual([]);
+    const config = renderedKeys(templates['configmap.yaml'], values);
+    expect(Object.fromEntries([...config].filter(([k]) => /^(GITHUB|PYROSCOPE_URL|PYROSCOPE_TENANT|LOKI|TEMPO|KUBE|FARO_RECEIVER|TARGET)/.test(k)))).toEqual({
+      GITHUB_REPOS: 'bcgov/traction, openwallet-foundation/acapy',
+      PYROSCOPE_URL: 'http://pyroscope:4040',
+      PYROSCOPE_TENANT: 'dev',
+      LOKI_URL: 'http://loki:3100',
+      TEMPO_URL: 'http://tempo:3200',
+      FARO_RECEIVER_URL: 'http://alloy:12347',
+      KUBE_NAMESPACE: 'ca7f8f-dev',
+      TARGET_DATE: '2026-12-31',
+    });
+    const secret = renderedKeys(templates['secret.yaml'], values);
+    expect(Object.fromEntries(secret)).toMatchObject({ GITHUB_TOKEN: 'ghp_x', GITHUB_WEBHOOK_SECRET: 'hook', LOKI_USERNAME: 'u', LOKI_PASSWORD: 'lokipass', FARO_RECEIVER_API_KEY: 'rk' });
+    for (const value of ['ghp_x', 'hook', 'lokipass', 'rk']) expect([...config.values()]).not.toContain(value);
+    expect(errorsOf(withValues({ github: { repos: 'traction' } })).join()).toContain('/github/repos');
+  });
+
   it('keeps SQLite on a volume by default and takes PostgreSQL from a Secret when chosen', () => {
     expect(envOf(defaults).get('DATABASE_URL')).toBe('file:/data/rollout-board.db');
     expect(templates['pvc.yaml']).toMatch(/^\{\{- if eq \.Values\.database\.type "sqlite" \}\}/);
