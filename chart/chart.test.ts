@@ -173,8 +173,16 @@ describe('the Helm chart', () => {
   });
 
   it('sets only variables the board reads (lib/config/env.ts) or its launcher reads (scripts/serve.ts)', () => {
-    const launcher = ['PORT', 'BIND_HOST', 'DEMO', 'NEXT_TELEMETRY_DISABLED'];
-    const everything = withValues({ faro: { enabled: true, apiKey: 'k' }, pyroscope: { serverAddress: 'http://p:4040', basicAuth: { user: 'u', password: 'p' } }, app: { grafanaUrl: 'https://g' } });
+    const launcher = ['PORT', 'BIND_HOST', 'DEMO', 'SKIP_BUILD', 'NEXT_TELEMETRY_DISABLED'];
+    const upstream = { url: 'http://u:1', tenant: 't', username: 'u', password: 'p' };
+    const everything = withValues({
+      faro: { enabled: true, apiKey: 'k' },
+      pyroscope: { serverAddress: 'http://p:4040', basicAuth: { user: 'u', password: 'p' } },
+      app: { grafanaUrl: 'https://g', targetDate: '2026-12-31' },
+      github: { repos: 'o/r', apiUrl: 'https://ghe/api/v3', issueLabel: 'phase-3', token: 't', webhookSecret: 'w' },
+      upstreams: { pyroscope: upstream, loki: upstream, tempo: upstream, faroReceiver: { url: 'http://a:12347', apiKey: 'k' } },
+      evidence: { kubeNamespace: 'ns' },
+    });
     for (const key of envOf(everything).keys()) {
       expect(launcher.includes(key) || key in envSchema.shape, `${key} is not a variable the board reads`).toBe(true);
     }
