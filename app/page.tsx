@@ -10,7 +10,11 @@ import { VerifyButton } from './_components/verify-button';
 
 export const dynamic = 'force-dynamic';
 
-export default async function MatrixPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MatrixPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const parsed = parseMatrixFilter(await searchParams);
   const filter = parsed.success ? parsed.data : EMPTY_FILTER;
   const runtime = await getRuntime();
@@ -23,7 +27,8 @@ export default async function MatrixPage({ searchParams }: { searchParams: Promi
       <VerifyButton scope={{ kind: 'all' }} label="Verify every cell now" text="Verify all now" />
       {parsed.success ? null : (
         <p role="alert" className="notice notice-error">
-          The filter in this link is not valid ({parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); showing every cell.
+          The filter in this link is not valid (
+          {parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); showing every cell.
         </p>
       )}
       <MatrixFilterForm view={view} filter={filter} />

@@ -39,13 +39,21 @@ export async function benchEvidence() {
     const firstCost: number[] = [];
     for (let i = 0; i < runs; i++) {
       // Fresh checkers that ignore the stored ETags: every file is fetched.
-      const checkers = createEvidenceCheckers({ GITHUB_API_URL: github.url, KUBE_API_URL: kubernetes.url, KUBE_NAMESPACE: DEMO_NAMESPACE });
+      const checkers = createEvidenceCheckers({
+        GITHUB_API_URL: github.url,
+        KUBE_API_URL: kubernetes.url,
+        KUBE_NAMESPACE: DEMO_NAMESPACE,
+      });
       checkers.repository!.rememberedFromStore = true;
       const before = contents.rateLimitUsed;
       first.push(await timeMs(() => runEvidenceChecks(store, checkers, { scope: 'all' }, 'manual')));
       firstCost.push(contents.rateLimitUsed - before);
     }
-    const checkers = createEvidenceCheckers({ GITHUB_API_URL: github.url, KUBE_API_URL: kubernetes.url, KUBE_NAMESPACE: DEMO_NAMESPACE });
+    const checkers = createEvidenceCheckers({
+      GITHUB_API_URL: github.url,
+      KUBE_API_URL: kubernetes.url,
+      KUBE_NAMESPACE: DEMO_NAMESPACE,
+    });
     await runEvidenceChecks(store, checkers, { scope: 'all' }, 'manual');
     const again: number[] = [];
     const againCost: number[] = [];
@@ -58,14 +66,30 @@ export async function benchEvidence() {
     const restartedCost: number[] = [];
     for (let i = 0; i < runs; i++) {
       // A new process: the ETags come from the stored evidence.
-      const fresh = createEvidenceCheckers({ GITHUB_API_URL: github.url, KUBE_API_URL: kubernetes.url, KUBE_NAMESPACE: DEMO_NAMESPACE });
+      const fresh = createEvidenceCheckers({
+        GITHUB_API_URL: github.url,
+        KUBE_API_URL: kubernetes.url,
+        KUBE_NAMESPACE: DEMO_NAMESPACE,
+      });
       const before = contents.rateLimitUsed;
       restarted.push(await timeMs(() => runEvidenceChecks(store, fresh, { scope: 'all' }, 'manual')));
       restartedCost.push(contents.rateLimitUsed - before);
     }
-    rows.push({ measurement: 'evidence:all, first run (200s)', 'median ms': median(first).toFixed(1), 'GitHub rate limit used': median(firstCost) });
-    rows.push({ measurement: 'evidence:all, re-check (304s)', 'median ms': median(again).toFixed(1), 'GitHub rate limit used': median(againCost) });
-    rows.push({ measurement: 'evidence:all, after a restart (304s)', 'median ms': median(restarted).toFixed(1), 'GitHub rate limit used': median(restartedCost) });
+    rows.push({
+      measurement: 'evidence:all, first run (200s)',
+      'median ms': median(first).toFixed(1),
+      'GitHub rate limit used': median(firstCost),
+    });
+    rows.push({
+      measurement: 'evidence:all, re-check (304s)',
+      'median ms': median(again).toFixed(1),
+      'GitHub rate limit used': median(againCost),
+    });
+    rows.push({
+      measurement: 'evidence:all, after a restart (304s)',
+      'median ms': median(restarted).toFixed(1),
+      'GitHub rate limit used': median(restartedCost),
+    });
 
     const readTimes = async () => {
       await readMatrix(store);
@@ -74,10 +98,18 @@ export async function benchEvidence() {
       return median(times);
     };
     const historyRows = await store.db.checkResult.count();
-    rows.push({ measurement: `readMatrix, ${historyRows} evidence rows`, 'median ms': (await readTimes()).toFixed(1), 'GitHub rate limit used': '-' });
+    rows.push({
+      measurement: `readMatrix, ${historyRows} evidence rows`,
+      'median ms': (await readTimes()).toFixed(1),
+      'GitHub rate limit used': '-',
+    });
     for (let i = 0; i < 90; i++) await runEvidenceChecks(store, checkers, { scope: 'all' }, 'schedule');
     const moreRows = await store.db.checkResult.count();
-    rows.push({ measurement: `readMatrix, ${moreRows} evidence rows`, 'median ms': (await readTimes()).toFixed(1), 'GitHub rate limit used': '-' });
+    rows.push({
+      measurement: `readMatrix, ${moreRows} evidence rows`,
+      'median ms': (await readTimes()).toFixed(1),
+      'GitHub rate limit used': '-',
+    });
   } finally {
     await store.db.$disconnect();
     await github.stop();

@@ -15,7 +15,11 @@ const freshDatabase = () => `file:${path.join(mkdtempSync(path.join(os.tmpdir(),
 
 /** Starts bench/lib/faro-receiver-process.ts and waits for its URL. */
 async function startReceiverProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'lib/faro-receiver-process.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'lib/faro-receiver-process.ts')],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const [line] = (await once(child.stdout!, 'data')) as [Buffer];
   const { url } = JSON.parse(line.toString('utf8').split('\n')[0]) as { url: string };
   return {
@@ -34,7 +38,11 @@ async function startReceiverProcess(): Promise<{ url: string; stop: () => Promis
 export async function benchFaro() {
   const receiver = await startReceiverProcess();
   const body = JSON.stringify(recording('faro/sdk-bc-wallet-demo-1-session-start-ttfb-fcp.json').request.body);
-  const request = { method: 'POST' as const, headers: { 'content-type': 'application/json', 'x-faro-session-id': 'benchSess1' }, body };
+  const request = {
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', 'x-faro-session-id': 'benchSess1' },
+    body,
+  };
   const faroEnv = {
     PLAN_FILE: path.join(ROOT, 'lib/plan/phase-3.json'),
     FARO_ENABLED: 'true',
@@ -51,14 +59,19 @@ export async function benchFaro() {
     await fetch(`${receiver.url}/__sim/reset`, { method: 'POST' });
     // The same route answering without forwarding (405): what Next costs before the proxy does anything.
     const floor = await measureUrl('GET board /faro → 405 (route floor)', `${on.url}/faro`);
-    printTable(`Faro proxy vs direct (10 connections, ${Buffer.byteLength(body)} B real SDK payload)`, [direct, proxied, floor].map((r) => ({
-      target: r.target,
-      'req/s': r.requestsPerSecond,
-      'p50 ms': r.p50Ms,
-      'p99 ms': r.p99Ms,
-      'non-2xx': r.non2xx,
-    })));
-    console.log(`added by the proxy: p50 +${proxied.p50Ms - direct.p50Ms} ms, p99 +${proxied.p99Ms - direct.p99Ms} ms; throughput ${Math.round((proxied.requestsPerSecond / direct.requestsPerSecond) * 100)}% of direct`);
+    printTable(
+      `Faro proxy vs direct (10 connections, ${Buffer.byteLength(body)} B real SDK payload)`,
+      [direct, proxied, floor].map((r) => ({
+        target: r.target,
+        'req/s': r.requestsPerSecond,
+        'p50 ms': r.p50Ms,
+        'p99 ms': r.p99Ms,
+        'non-2xx': r.non2xx,
+      })),
+    );
+    console.log(
+      `added by the proxy: p50 +${proxied.p50Ms - direct.p50Ms} ms, p99 +${proxied.p99Ms - direct.p99Ms} ms; throughput ${Math.round((proxied.requestsPerSecond / direct.requestsPerSecond) * 100)}% of direct`,
+    );
   } finally {
     await on.stop();
   }
@@ -71,26 +84,45 @@ export async function benchFaro() {
     off: await startBoard({ ...faroEnv, FARO_ENABLED: 'false', DATABASE_URL: freshDatabase() }),
     on: await startBoard({ ...faroEnv, FARO_ENABLED: 'true', DATABASE_URL: freshDatabase() }),
   };
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const figures = Object.fromEntries(modes.map((m) => [m, { ssr: [] as LoadFigures[], loads: [] as number[], faroReady: [] as number[], scriptBytes: 0 }]));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+  const figures = Object.fromEntries(
+    modes.map((m) => [
+      m,
+      { ssr: [] as LoadFigures[], loads: [] as number[], faroReady: [] as number[], scriptBytes: 0 },
+    ]),
+  );
   try {
     for (let round = 0; round < 3; round++) {
       for (const faro of modes) {
         const board = boards[faro];
         const into = figures[faro];
-        into.ssr.push(await measureUrl('GET /', `${board.url}/`, { seconds: Math.max(2, Math.round(BENCH_SECONDS / 2)) }));
+        into.ssr.push(
+          await measureUrl('GET /', `${board.url}/`, { seconds: Math.max(2, Math.round(BENCH_SECONDS / 2)) }),
+        );
         for (let i = 0; i < Math.ceil(PAGE_LOADS / 3); i++) {
           const context = await browser.newContext(); // cold cache, like a first visit
           const page = await context.newPage();
           await page.goto(`${board.url}/`, { waitUntil: 'load' });
-          into.loads.push(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd));
+          into.loads.push(
+            await page.evaluate(
+              () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
+            ),
+          );
           if (faro === 'on') {
-            await page.waitForFunction(() => (window as unknown as { faro?: { api?: { getSession?: () => unknown } } }).faro?.api?.getSession?.());
+            await page.waitForFunction(() =>
+              (window as unknown as { faro?: { api?: { getSession?: () => unknown } } }).faro?.api?.getSession?.(),
+            );
             into.faroReady.push(await page.evaluate(() => performance.now()));
           }
           // Scripts loaded after the load event (Faro's chunk) count too.
           into.scriptBytes = await page.evaluate(() =>
-            performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js')).reduce((sum, r) => sum + (r as PerformanceResourceTiming).encodedBodySize, 0),
+            performance
+              .getEntriesByType('resource')
+              .filter((r) => r.name.endsWith('.js'))
+              .reduce((sum, r) => sum + (r as PerformanceResourceTiming).encodedBodySize, 0),
           );
           await context.close();
         }
@@ -112,6 +144,9 @@ export async function benchFaro() {
       'JS KiB (compressed)': Math.round(f.scriptBytes / 1024),
     };
   });
-  printTable(`Matrix page with Faro off vs on (medians of 3 alternating rounds; ${3 * Math.ceil(PAGE_LOADS / 3)} cold loads in Chromium each)`, rows);
+  printTable(
+    `Matrix page with Faro off vs on (medians of 3 alternating rounds; ${3 * Math.ceil(PAGE_LOADS / 3)} cold loads in Chromium each)`,
+    rows,
+  );
   await receiver.stop();
 }

@@ -11,11 +11,17 @@ export async function benchMatrix() {
   const datasets = [
     {
       dataset: 'Phase 3 plan (8 × 4)',
-      env: { DATABASE_URL: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-bench-')), 'plan.db')}`, PLAN_FILE: path.join(ROOT, 'lib/plan/phase-3.json') },
+      env: {
+        DATABASE_URL: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-bench-')), 'plan.db')}`,
+        PLAN_FILE: path.join(ROOT, 'lib/plan/phase-3.json'),
+      },
     },
     await (async () => {
       const planFile = writeSyntheticPlan(200);
-      return { dataset: 'synthetic 200 × 6, 5,000 issues', env: { DATABASE_URL: await seedSyntheticStore(planFile, 5000), PLAN_FILE: planFile } };
+      return {
+        dataset: 'synthetic 200 × 6, 5,000 issues',
+        env: { DATABASE_URL: await seedSyntheticStore(planFile, 5000), PLAN_FILE: planFile },
+      };
     })(),
   ];
   for (const { dataset, env } of datasets) {
@@ -27,12 +33,15 @@ export async function benchMatrix() {
       await board.stop();
     }
   }
-  printTable('Matrix page and API (10 connections, production build)', rows.map((r) => ({
-    dataset: r.dataset,
-    target: r.target,
-    'req/s': r.requestsPerSecond,
-    'p50 ms': r.p50Ms,
-    'p99 ms': r.p99Ms,
-    'non-2xx': r.non2xx,
-  })));
+  printTable(
+    'Matrix page and API (10 connections, production build)',
+    rows.map((r) => ({
+      dataset: r.dataset,
+      target: r.target,
+      'req/s': r.requestsPerSecond,
+      'p50 ms': r.p50Ms,
+      'p99 ms': r.p99Ms,
+      'non-2xx': r.non2xx,
+    })),
+  );
 }

@@ -67,7 +67,13 @@ export async function benchSync() {
       open: async () => {
         const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-bench-sync-'));
         const store = await openStore({ databaseUrl: `file:${path.join(dir, 'sync.db')}`, planFilePath: PLAN_FILE });
-        return { store, drop: async () => { await store.db.$disconnect(); rmSync(dir, { recursive: true, force: true }); } };
+        return {
+          store,
+          drop: async () => {
+            await store.db.$disconnect();
+            rmSync(dir, { recursive: true, force: true });
+          },
+        };
       },
     },
     {
@@ -105,7 +111,15 @@ export async function benchSync() {
     const fetchMs = median(fetchTimes);
 
     const rows: Array<Record<string, string | number>> = [
-      { store: '(none)', what: 'fetch all pages, store nothing', issues: REPOS * ISSUES_PER_REPO, requests: fetchRequests, '304s': 0, 'ms (median)': Math.round(fetchMs), 'vs fetch only': '1.00×' },
+      {
+        store: '(none)',
+        what: 'fetch all pages, store nothing',
+        issues: REPOS * ISSUES_PER_REPO,
+        requests: fetchRequests,
+        '304s': 0,
+        'ms (median)': Math.round(fetchMs),
+        'vs fetch only': '1.00×',
+      },
     ];
     for (const target of targets) {
       const initial: number[] = [];
@@ -120,7 +134,8 @@ export async function benchSync() {
           let start = process.hrtime.bigint();
           const first = await syncGitHub({ store, client: client(), repos, label, trigger: 'bench' });
           initial.push(ms(start));
-          if (first.status !== 'succeeded') throw new Error(`bench sync ${first.status}: ${first.repos.map((r) => r.error).join(' ')}`);
+          if (first.status !== 'succeeded')
+            throw new Error(`bench sync ${first.status}: ${first.repos.map((r) => r.error).join(' ')}`);
           initialRequests = first.requests;
           written = first.issuesChanged;
           start = process.hrtime.bigint();
@@ -134,16 +149,31 @@ export async function benchSync() {
         }
       }
       rows.push({
-        store: target.name, what: 'initial sync', issues: written, requests: initialRequests, '304s': 0,
-        'ms (median)': Math.round(median(initial)), 'vs fetch only': `${(median(initial) / fetchMs).toFixed(2)}×`,
+        store: target.name,
+        what: 'initial sync',
+        issues: written,
+        requests: initialRequests,
+        '304s': 0,
+        'ms (median)': Math.round(median(initial)),
+        'vs fetch only': `${(median(initial) / fetchMs).toFixed(2)}×`,
       });
       rows.push({
-        store: target.name, what: 'no-change re-sync', issues: 0, requests: againRequests, '304s': againNotModified,
-        'ms (median)': Math.round(median(again)), 'vs fetch only': `${(median(again) / fetchMs).toFixed(2)}×`,
+        store: target.name,
+        what: 'no-change re-sync',
+        issues: 0,
+        requests: againRequests,
+        '304s': againNotModified,
+        'ms (median)': Math.round(median(again)),
+        'vs fetch only': `${(median(again) / fetchMs).toFixed(2)}×`,
       });
     }
-    printTable(`GitHub sync: ${REPOS * ISSUES_PER_REPO} issues over ${REPOS} repositories (simulator on loopback, median of ${RUNS})`, rows);
-    console.log('Initial sync requests = 3 pages per repository + 1 request per repository that primes the ETag for the next sync.');
+    printTable(
+      `GitHub sync: ${REPOS * ISSUES_PER_REPO} issues over ${REPOS} repositories (simulator on loopback, median of ${RUNS})`,
+      rows,
+    );
+    console.log(
+      'Initial sync requests = 3 pages per repository + 1 request per repository that primes the ETag for the next sync.',
+    );
   } finally {
     await sim.stop();
     await postgres.stop();

@@ -19,7 +19,13 @@ export function writeSyntheticPlan(services: number): string {
       part: slug.endsWith('helm') ? 'helm' : 'code',
       match: { allLabels: [slug] },
     })),
-    gate: { slug: 'infrastructure', title: 'Infrastructure', estimate: '~½ day', match: { allLabels: ['infrastructure'] }, criteria: ['ready'] },
+    gate: {
+      slug: 'infrastructure',
+      title: 'Infrastructure',
+      estimate: '~½ day',
+      match: { allLabels: ['infrastructure'] },
+      criteria: ['ready'],
+    },
     services: Array.from({ length: services }, (_, i) => ({
       slug: `service-${i}`,
       name: `service-${i}`,
@@ -28,7 +34,15 @@ export function writeSyntheticPlan(services: number): string {
       hasFrontend: true,
       telemetry: { pyroscopeServiceNames: [`service-${i}`], faroApp: `service-${i}-web` },
       cells: Object.fromEntries(
-        CAPABILITIES.map((slug, c) => [slug, { title: `service-${i} ${slug}`, labels: ['synthetic', slug, `svc-${i}`], estimate: `~${(c % 3) + 1}h`, criteria: ['data flows'] }]),
+        CAPABILITIES.map((slug, c) => [
+          slug,
+          {
+            title: `service-${i} ${slug}`,
+            labels: ['synthetic', slug, `svc-${i}`],
+            estimate: `~${(c % 3) + 1}h`,
+            criteria: ['data flows'],
+          },
+        ]),
       ),
     })),
   };

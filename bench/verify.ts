@@ -16,8 +16,13 @@ const CONCURRENCY = 4;
 /** POSTs a verification and waits until the board no longer lists it as running; returns the wall time. */
 async function verifyAndWait(board: RunningBoard, scope: Record<string, string>): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${board.url}/api/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scope) });
-  if (response.status !== 202) throw new Error(`POST /api/verify answered ${response.status}: ${await response.text()}`);
+  const response = await fetch(`${board.url}/api/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(scope),
+  });
+  if (response.status !== 202)
+    throw new Error(`POST /api/verify answered ${response.status}: ${await response.text()}`);
   const { job } = (await response.json()) as { job: string };
   for (;;) {
     const { running } = (await (await fetch(`${board.url}/api/verify`)).json()) as { running: string[] };
@@ -44,7 +49,8 @@ const median = (values: number[]) => {
 export async function benchVerify() {
   const sims: SimulatorSet = await startSimulators();
   const setFault = (fault: Fault | null) => {
-    for (const name of ['pyroscope', 'loki', 'tempo']) (sims.byName[name] as unknown as Controlled).control.fault(fault);
+    for (const name of ['pyroscope', 'loki', 'tempo'])
+      (sims.byName[name] as unknown as Controlled).control.fault(fault);
     (sims.byName['faro-receiver'] as FaroReceiverSimulator).control.delay(fault?.kind === 'delay' ? fault.ms : null);
   };
   const board = await startBoard({

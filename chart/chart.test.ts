@@ -12,25 +12,42 @@ type Values = Record<string, unknown>;
 
 const read = (file: string) => readFileSync(path.join(CHART, file), 'utf8');
 const defaults = parse(read('values.yaml')) as Values;
-const validate = new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(JSON.parse(read('values.schema.json')));
+const validate = new Ajv({ allErrors: true, strict: true, strictTypes: false }).compile(
+  JSON.parse(read('values.schema.json')),
+);
 const examples = readdirSync(path.join(CHART, 'examples')).filter((f) => f.endsWith('.yaml'));
-const templates = Object.fromEntries(readdirSync(path.join(CHART, 'templates')).filter((f) => f.endsWith('.yaml')).map((f) => [f, read(`templates/${f}`)]));
+const templates = Object.fromEntries(
+  readdirSync(path.join(CHART, 'templates'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => [f, read(`templates/${f}`)]),
+);
 
 /** Helm's coalescing of user values over the chart's defaults (maps merge, everything else replaces). */
 function merge(base: Values, over: Values): Values {
   const out: Values = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
-    out[key] = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current) ? merge(current as Values, value as Values) : value;
+    out[key] =
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
+        ? merge(current as Values, value as Values)
+        : value;
   }
   return out;
 }
 
 const withValues = (over: Values) => merge(defaults, over);
-const errorsOf = (values: Values) => (validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+const errorsOf = (values: Values) =>
+  validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 
 function lookup(values: Values, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Values)[key] : undefined), values);
+  return dotted
+    .split('.')
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Values)[key] : undefined), values);
 }
 
 /** Evaluates the template conditions the chart uses: .Values.x, not, and, or, eq with a literal, parentheses. */
@@ -78,13 +95,18 @@ function renderedKeys(template: string, values: Values): Map<string, string> {
     if (!entry || !stack.every((b) => b.active)) continue;
     const fromValues = /\.Values\.([\w.]+)/.exec(entry[2]);
     const dot = [...stack].reverse().find((b) => b.dot !== undefined)?.dot;
-    const value = fromValues ? lookup(values, fromValues[1]) : /\{\{\s*\.\s*\|/.test(entry[2]) ? dot : entry[2].replace(/^"|"$/g, '');
+    const value = fromValues
+      ? lookup(values, fromValues[1])
+      : /\{\{\s*\.\s*\|/.test(entry[2])
+        ? dot
+        : entry[2].replace(/^"|"$/g, '');
     keys.set(entry[1], String(value));
   }
   return keys;
 }
 
-const envOf = (values: Values) => new Map([...renderedKeys(templates['configmap.yaml'], values), ...renderedKeys(templates['secret.yaml'], values)]);
+const envOf = (values: Values) =>
+  new Map([...renderedKeys(templates['configmap.yaml'], values), ...renderedKeys(templates['secret.yaml'], values)]);
 
 describe('the Helm chart', () => {
   it('validates its default values against values.schema.json', () => {
@@ -97,12 +119,18 @@ describe('the Helm chart', () => {
 
   it('rejects values a deployment would trip over, naming the field', () => {
     expect(errorsOf(withValues({ faro: { enabled: 'yes' } })).join()).toContain('/faro/enabled must be boolean');
-    expect(errorsOf(withValues({ faro: { proxy: { upstreamUrl: 'alloy:12347' } } })).join()).toContain('/faro/proxy/upstreamUrl');
+    expect(errorsOf(withValues({ faro: { proxy: { upstreamUrl: 'alloy:12347' } } })).join()).toContain(
+      '/faro/proxy/upstreamUrl',
+    );
     expect(errorsOf(withValues({ faro: { collectorUrl: 'faro' } })).join()).toContain('/faro/collectorUrl');
-    expect(errorsOf(withValues({ faro: { colectorUrl: '/faro' } })).join()).toContain('must NOT have additional properties');
+    expect(errorsOf(withValues({ faro: { colectorUrl: '/faro' } })).join()).toContain(
+      'must NOT have additional properties',
+    );
     expect(errorsOf(withValues({ replicaCount: 2 })).join()).toContain('/replicaCount must be <= 1');
     expect(errorsOf(withValues({ database: { type: 'postgresql' } }))).not.toEqual([]);
-    expect(errorsOf(withValues({ database: { type: 'postgresql', postgresql: { url: 'mysql://x' } } })).join()).toContain('/database/postgresql/url');
+    expect(
+      errorsOf(withValues({ database: { type: 'postgresql', postgresql: { url: 'mysql://x' } } })).join(),
+    ).toContain('/database/postgresql/url');
     expect(errorsOf(withValues({ app: { syncInterval: 'ten minutes' } })).join()).toContain('/app/syncInterval');
   });
 
@@ -128,7 +156,9 @@ describe('the Helm chart', () => {
   });
 
   it('turns on sync, verification and evidence from their values, every credential only in the Secret', () => {
-    expect([...envOf(defaults).keys()].filter((k) => /^(GITHUB|PYROSCOPE_URL|LOKI|TEMPO|KUBE|FARO_RECEIVER)/.test(k))).toEqual([]);
+    expect(
+      [...envOf(defaults).keys()].filter((k) => /^(GITHUB|PYROSCOPE_URL|LOKI|TEMPO|KUBE|FARO_RECEIVER)/.test(k)),
+    ).toEqual([]);
     const values = withValues({
       github: { repos: 'bcgov/traction, openwallet-foundation/acapy', token: 'ghp_x', webhookSecret: 'hook' },
       upstreams: {
@@ -142,7 +172,13 @@ describe('the Helm chart', () => {
     });
     expect(errorsOf(values)).toEqual([]);
     const config = renderedKeys(templates['configmap.yaml'], values);
-    expect(Object.fromEntries([...config].filter(([k]) => /^(GITHUB|PYROSCOPE_URL|PYROSCOPE_TENANT|LOKI|TEMPO|KUBE|FARO_RECEIVER|TARGET)/.test(k)))).toEqual({
+    expect(
+      Object.fromEntries(
+        [...config].filter(([k]) =>
+          /^(GITHUB|PYROSCOPE_URL|PYROSCOPE_TENANT|LOKI|TEMPO|KUBE|FARO_RECEIVER|TARGET)/.test(k),
+        ),
+      ),
+    ).toEqual({
       GITHUB_REPOS: 'bcgov/traction, openwallet-foundation/acapy',
       PYROSCOPE_URL: 'http://pyroscope:4040',
       PYROSCOPE_TENANT: 'dev',
@@ -153,7 +189,13 @@ describe('the Helm chart', () => {
       TARGET_DATE: '2026-12-31',
     });
     const secret = renderedKeys(templates['secret.yaml'], values);
-    expect(Object.fromEntries(secret)).toMatchObject({ GITHUB_TOKEN: 'ghp_x', GITHUB_WEBHOOK_SECRET: 'hook', LOKI_USERNAME: 'u', LOKI_PASSWORD: 'lokipass', FARO_RECEIVER_API_KEY: 'rk' });
+    expect(Object.fromEntries(secret)).toMatchObject({
+      GITHUB_TOKEN: 'ghp_x',
+      GITHUB_WEBHOOK_SECRET: 'hook',
+      LOKI_USERNAME: 'u',
+      LOKI_PASSWORD: 'lokipass',
+      FARO_RECEIVER_API_KEY: 'rk',
+    });
     for (const value of ['ghp_x', 'hook', 'lokipass', 'rk']) expect([...config.values()]).not.toContain(value);
     expect(errorsOf(withValues({ github: { repos: 'traction' } })).join()).toContain('/github/repos');
   });
@@ -164,12 +206,18 @@ describe('the Helm chart', () => {
     const postgres = withValues(parse(read('examples/postgres.yaml')) as Values);
     expect(envOf(postgres).has('DATABASE_URL')).toBe(false); // from existingSecret, via the Deployment
     expect(templates['deployment.yaml']).toContain('secretKeyRef:');
-    expect(envOf(withValues({ database: { type: 'postgresql', postgresql: { url: 'postgresql://u:p@db/x' } } })).get('DATABASE_URL')).toBe('postgresql://u:p@db/x');
+    expect(
+      envOf(withValues({ database: { type: 'postgresql', postgresql: { url: 'postgresql://u:p@db/x' } } })).get(
+        'DATABASE_URL',
+      ),
+    ).toBe('postgresql://u:p@db/x');
   });
 
   it('profiles the board only when pyroscope.serverAddress is set', () => {
     expect(envOf(defaults).has('PYROSCOPE_SERVER_ADDRESS')).toBe(false);
-    expect(envOf(withValues({ pyroscope: { serverAddress: 'http://pyroscope:4040' } })).get('PYROSCOPE_SERVER_ADDRESS')).toBe('http://pyroscope:4040');
+    expect(
+      envOf(withValues({ pyroscope: { serverAddress: 'http://pyroscope:4040' } })).get('PYROSCOPE_SERVER_ADDRESS'),
+    ).toBe('http://pyroscope:4040');
   });
 
   it('sets only variables the board reads (lib/config/env.ts) or its launcher reads (scripts/serve.ts)', () => {
@@ -180,7 +228,12 @@ describe('the Helm chart', () => {
       pyroscope: { serverAddress: 'http://p:4040', basicAuth: { user: 'u', password: 'p' } },
       app: { grafanaUrl: 'https://g', targetDate: '2026-12-31' },
       github: { repos: 'o/r', apiUrl: 'https://ghe/api/v3', issueLabel: 'phase-3', token: 't', webhookSecret: 'w' },
-      upstreams: { pyroscope: upstream, loki: upstream, tempo: upstream, faroReceiver: { url: 'http://a:12347', apiKey: 'k' } },
+      upstreams: {
+        pyroscope: upstream,
+        loki: upstream,
+        tempo: upstream,
+        faroReceiver: { url: 'http://a:12347', apiKey: 'k' },
+      },
       evidence: { kubeNamespace: 'ns' },
     });
     for (const key of envOf(everything).keys()) {
@@ -197,7 +250,11 @@ describe('the Helm chart', () => {
   });
 
   it('probes /api/health for start-up, liveness and readiness', () => {
-    const probes = [...templates['deployment.yaml'].matchAll(/(startupProbe|livenessProbe|readinessProbe):\s*\n\s*httpGet:\s*\n\s*path: (\S+)/g)];
+    const probes = [
+      ...templates['deployment.yaml'].matchAll(
+        /(startupProbe|livenessProbe|readinessProbe):\s*\n\s*httpGet:\s*\n\s*path: (\S+)/g,
+      ),
+    ];
     expect(probes.map((m) => [m[1], m[2]])).toEqual([
       ['startupProbe', '/api/health'],
       ['livenessProbe', '/api/health'],
@@ -209,7 +266,12 @@ describe('the Helm chart', () => {
     const rbac = templates['rbac.yaml'];
     expect(rbac.split('\n')[0]).toBe('{{- if .Values.rbac.create }}');
     expect(lookup(defaults, 'rbac.create')).toBe(false);
-    const role = parse(rbac.replace(/\{\{.*?\}\}/g, 'x').split('\n---\n')[0].replace(/^x\n/, '')) as { rules: Array<{ resources: string[]; verbs: string[] }> };
+    const role = parse(
+      rbac
+        .replace(/\{\{.*?\}\}/g, 'x')
+        .split('\n---\n')[0]
+        .replace(/^x\n/, ''),
+    ) as { rules: Array<{ resources: string[]; verbs: string[] }> };
     expect(role.rules.flatMap((r) => r.resources).sort()).toEqual(['deployments', 'pods', 'statefulsets']);
     expect(new Set(role.rules.flatMap((r) => r.verbs))).toEqual(new Set(['get', 'list']));
   });

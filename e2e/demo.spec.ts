@@ -7,7 +7,8 @@ import { simulatorUrls } from './simulators';
 type Cell = { key: string; state: string } | null;
 type Matrix = { rows: Array<{ cells: Cell[] }>; gate: Cell };
 
-const cellsOf = (matrix: Matrix) => [matrix.gate, ...matrix.rows.flatMap((r) => r.cells)].filter((c): c is NonNullable<Cell> => c !== null);
+const cellsOf = (matrix: Matrix) =>
+  [matrix.gate, ...matrix.rows.flatMap((r) => r.cells)].filter((c): c is NonNullable<Cell> => c !== null);
 
 /**
  * Waits until the start-up sync and the verification it triggers have settled, so pages and API agree.
@@ -16,33 +17,51 @@ const cellsOf = (matrix: Matrix) => [matrix.gate, ...matrix.rows.flatMap((r) => 
  */
 async function settledMatrix(request: APIRequestContext): Promise<Matrix> {
   await expect
-    .poll(async () => {
-      const { running } = await (await request.get('/api/verify')).json();
-      const sync = await (await request.get('/api/sync')).json();
-      return running.length === 0 && !sync.running && cellsOf(await (await request.get('/api/matrix')).json()).some((c) => c.state === 'verified');
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const { running } = await (await request.get('/api/verify')).json();
+        const sync = await (await request.get('/api/sync')).json();
+        return (
+          running.length === 0 &&
+          !sync.running &&
+          cellsOf(await (await request.get('/api/matrix')).json()).some((c) => c.state === 'verified')
+        );
+      },
+      { timeout: 30_000 },
+    )
     .toBe(true);
   return (await request.get('/api/matrix')).json();
 }
 
 test('filtering by closed-but-unverified shows exactly the cells the simulators make so', async ({ page, request }) => {
   const matrix = await settledMatrix(request);
-  const expected = cellsOf(matrix).filter((c) => c.state === 'closed-unverified').map((c) => c.key).sort();
+  const expected = cellsOf(matrix)
+    .filter((c) => c.state === 'closed-unverified')
+    .map((c) => c.key)
+    .sort();
   expect(expected.length).toBeGreaterThan(0);
   await page.goto('/');
   await page.getByTestId('matrix-filter').getByLabel('State').selectOption('closed-unverified');
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/\?(.*&)?state=closed-unverified/);
-  const shown = await page.locator('[data-testid="matrix"] td:not([data-dimmed]) a[data-cell]').evaluateAll((links) => links.map((a) => a.getAttribute('data-cell')));
+  const shown = await page
+    .locator('[data-testid="matrix"] td:not([data-dimmed]) a[data-cell]')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('data-cell')));
   const gateShown = expected.includes('gate/infrastructure') ? ['gate/infrastructure'] : [];
   expect([...shown, ...gateShown].sort()).toEqual(expected);
-  for (const key of shown) await expect(page.locator(`a[data-cell="${key}"]`)).toHaveAttribute('data-state', 'closed-unverified');
+  for (const key of shown)
+    await expect(page.locator(`a[data-cell="${key}"]`)).toHaveAttribute('data-state', 'closed-unverified');
 });
 
 test('a verified cell whose data stops turns regressed, and stands out in its filter', async ({ page, request }) => {
   await settledMatrix(request);
   const pyroscope = simulatorUrls().pyroscope;
-  const control = (body: unknown) => fetch(`${pyroscope}/__sim/${body ? 'control' : 'reset'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const control = (body: unknown) =>
+    fetch(`${pyroscope}/__sim/${body ? 'control' : 'reset'}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
   await page.goto('/');
   const link = page.locator('a[data-cell="acapy-agent/profiling-code"]');
   await expect(link).toHaveAttribute('data-state', 'verified');
@@ -50,7 +69,10 @@ test('a verified cell whose data stops turns regressed, and stands out in its fi
   try {
     await page.getByRole('button', { name: 'Verify acapy-agent — Pyroscope Profiling (Code) now' }).click();
     await expect(link).toHaveAttribute('data-state', 'regressed', { timeout: 15_000 });
-    await page.getByTestId('state-filter').getByRole('link', { name: /^Regressed/ }).click();
+    await page
+      .getByTestId('state-filter')
+      .getByRole('link', { name: /^Regressed/ })
+      .click();
     await expect(page.locator('td:not([data-dimmed]) a[data-cell="acapy-agent/profiling-code"]')).toBeVisible();
   } finally {
     await control(null);
@@ -72,10 +94,20 @@ test('the burn-up renders with data from the synced issues and the verifications
 test('the CSV download matches /api/matrix, and the README screenshot is the demo board', async ({ page, request }) => {
   const matrix = await settledMatrix(request);
   await page.goto('/');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('matrix-filter').getByRole('link', { name: 'CSV' }).click()]);
-  const csv = readFileSync(await download.path(), 'utf8').trimEnd().split('\r\n');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('matrix-filter').getByRole('link', { name: 'CSV' }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8')
+    .trimEnd()
+    .split('\r\n');
   const header = csv[0].split(',');
-  const byCell = new Map(csv.slice(1).map((line) => line.split(',')).map((f) => [f[header.indexOf('cell')], f[header.indexOf('state')]]));
+  const byCell = new Map(
+    csv
+      .slice(1)
+      .map((line) => line.split(','))
+      .map((f) => [f[header.indexOf('cell')], f[header.indexOf('state')]]),
+  );
   const now = (await (await request.get('/api/matrix')).json()) as Matrix;
   expect(Object.fromEntries(byCell)).toEqual(Object.fromEntries(cellsOf(now).map((c) => [c.key, c.state])));
   expect(cellsOf(matrix).length).toBe(byCell.size);

@@ -14,7 +14,10 @@ async function expectedIssueLink(request: import('@playwright/test').APIRequestC
   const [service] = cellKey.split('/');
   const detail = await (await request.get(`/api/services/${service}`)).json();
   const issue = detail.cells.find((c: { key: string }) => c.key === cellKey)?.issue as { state: string } | null;
-  return { status: issue ? (issue.state === 'closed' ? 'passed' : 'failed') : 'not-checked', words: issue ? (issue.state === 'closed' ? 'passed' : 'failed') : 'not checked' };
+  return {
+    status: issue ? (issue.state === 'closed' ? 'passed' : 'failed') : 'not-checked',
+    words: issue ? (issue.state === 'closed' ? 'passed' : 'failed') : 'not checked',
+  };
 }
 
 test('a Helm cell shows its chain with the deployed link passed, its evidence and time', async ({ page, request }) => {
@@ -25,10 +28,14 @@ test('a Helm cell shows its chain with the deployed link passed, its evidence an
   await expect(chain.getByTestId('chain-summary')).toHaveText(/^(deployed|data flowing)$/);
   const deployed = chain.locator('[data-link="deployed"]');
   await expect(deployed).toHaveAttribute('data-status', 'passed');
-  await expect(deployed).toContainText('PYROSCOPE_SERVER_ADDRESS set to host pyroscope.observability.svc.cluster.local:4040');
+  await expect(deployed).toContainText(
+    'PYROSCOPE_SERVER_ADDRESS set to host pyroscope.observability.svc.cluster.local:4040',
+  );
   await expect(deployed.locator('time')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   await expect(chain.locator('[data-link="merged"]')).toHaveAttribute('data-status', 'passed');
-  await expect(chain.locator('[data-link="merged"]')).toContainText('charts/acapy/templates/deployment.yaml contains PYROSCOPE_SERVER_ADDRESS');
+  await expect(chain.locator('[data-link="merged"]')).toContainText(
+    'charts/acapy/templates/deployment.yaml contains PYROSCOPE_SERVER_ADDRESS',
+  );
   // The first link follows the synced issue: closed → passed, open → failed, none → not checked.
   await expect(chain.locator('[data-link="issue-closed"]')).toHaveAttribute('data-status', issueLink.status);
   await deployed.getByText('Evidence').click();
@@ -38,7 +45,12 @@ test('a Helm cell shows its chain with the deployed link passed, its evidence an
 test('a code cell shows merged passed and no data as "merged, not flowing"', async ({ page }) => {
   // bc-wallet-demo's code is merged in the demo repositories; stop its profiles reaching Pyroscope.
   const pyroscope = simulatorUrls().pyroscope;
-  const control = (body: unknown) => fetch(`${pyroscope}/__sim/${body ? 'control' : 'reset'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  const control = (body: unknown) =>
+    fetch(`${pyroscope}/__sim/${body ? 'control' : 'reset'}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body ?? {}),
+    });
   expect((await control({ data: { 'bc-wallet-demo-server': false } })).status).toBe(200);
   try {
     await page.goto('/services/bc-wallet-demo');
@@ -49,14 +61,18 @@ test('a code cell shows merged passed and no data as "merged, not flowing"', asy
     const chain = page.locator('[data-cell="bc-wallet-demo/profiling-code"]').getByTestId('evidence-chain');
     await expect(chain.getByTestId('chain-summary')).toHaveText('merged, not flowing');
     await expect(chain.locator('[data-link="merged"]')).toHaveAttribute('data-status', 'passed');
-    await expect(chain.locator('[data-link="merged"]')).toContainText('server/package.json depends on @pyroscope/nodejs');
+    await expect(chain.locator('[data-link="merged"]')).toContainText(
+      'server/package.json depends on @pyroscope/nodejs',
+    );
     await expect(chain.locator('[data-link="data-flowing"]')).toHaveAttribute('data-status', 'failed');
   } finally {
     await control(null);
   }
 });
 
-test('failing links say why: a ConfigMap reference, faro.enabled true by default, a package missing', async ({ page }) => {
+test('failing links say why: a ConfigMap reference, faro.enabled true by default, a package missing', async ({
+  page,
+}) => {
   await page.goto('/services/acapy-vc-authn-oidc');
   await expect(page.locator('[data-cell="acapy-vc-authn-oidc/profiling-helm"] [data-link="deployed"]')).toContainText(
     'set via ConfigMap acapy-vc-authn-oidc-observability (key pyroscope-server-address)',
@@ -65,7 +81,9 @@ test('failing links say why: a ConfigMap reference, faro.enabled true by default
   await expect(faroMerged).toHaveAttribute('data-status', 'failed');
   await expect(faroMerged).toContainText('faro.enabled defaults to true, the plan wants false');
   await page.goto('/services/traction');
-  await expect(page.locator('[data-cell="traction/profiling-code"] [data-link="merged"]')).toContainText('no dependency on pyroscope-io');
+  await expect(page.locator('[data-cell="traction/profiling-code"] [data-link="merged"]')).toContainText(
+    'no dependency on pyroscope-io',
+  );
 });
 
 test('each matrix cell carries a compact chain with a spoken summary', async ({ page, request }) => {
@@ -74,7 +92,9 @@ test('each matrix cell carries a compact chain with a spoken summary', async ({ 
   const helm = page.locator('[data-cell="acapy-agent/profiling-helm"]');
   await expect(helm.getByRole('img')).toHaveAttribute(
     'aria-label',
-    new RegExp(`^Evidence: issue closed ${issueLink.words}, merged passed, deployed passed, data flowing (passed|failed|not checked) \\((deployed|data flowing)\\)$`),
+    new RegExp(
+      `^Evidence: issue closed ${issueLink.words}, merged passed, deployed passed, data flowing (passed|failed|not checked) \\((deployed|data flowing)\\)$`,
+    ),
   );
   await expect(helm.locator('.dot-passed')).not.toHaveCount(0);
   await expect(page.locator('[data-cell="credo-ts/profiling-helm"] .dot-passed')).toHaveCount(0);
@@ -84,7 +104,9 @@ test('"Check evidence now" runs the checks for the service and shows the result'
   await page.goto('/services/didwebvh-server-py');
   await page.getByRole('button', { name: 'Check evidence now' }).click();
   await expect(page.getByRole('status')).toHaveText(/^Checked: \d+ results\.$/);
-  await expect(page.locator('[data-cell="didwebvh-server-py/faro-helm"] [data-link="deployed"]')).toContainText('FARO_ENABLED is not true');
+  await expect(page.locator('[data-cell="didwebvh-server-py/faro-helm"] [data-link="deployed"]')).toContainText(
+    'FARO_ENABLED is not true',
+  );
 });
 
 test('POST /api/evidence validates its scope', async ({ request }) => {
@@ -96,18 +118,32 @@ test('POST /api/evidence validates its scope', async ({ request }) => {
   expect((await unknown.json()).error).toBe('Unknown service "no-such-service"');
   const cell = await request.post('/api/evidence', { data: { scope: 'cell', cell: 'traction/faro-helm' } });
   expect(cell.status()).toBe(200);
-  expect((await cell.json()).results.map((r: { check: string; status: string }) => `${r.check}:${r.status}`).sort()).toEqual(['deployed:pass', 'merged:pass']);
+  expect(
+    (await cell.json()).results.map((r: { check: string; status: string }) => `${r.check}:${r.status}`).sort(),
+  ).toEqual(['deployed:pass', 'merged:pass']);
 });
 
 test('the evidence chain and the chain dots pass an accessibility check', async ({ page }) => {
   for (const url of ['/services/traction', '/']) {
     await page.goto(url);
     const results = await new AxeBuilder({ page }).include(url === '/' ? '[data-testid="matrix"]' : 'main').analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), url).toEqual([]);
+    expect(
+      results.violations.map(
+        (v) =>
+          `${v.id}: ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      ),
+      url,
+    ).toEqual([]);
   }
 });
 
-test('a link that breaks after passing shows as regressed, with what the board needs (RBAC 403)', async ({ page, request }) => {
+test('a link that breaks after passing shows as regressed, with what the board needs (RBAC 403)', async ({
+  page,
+  request,
+}) => {
   const kubernetes = simulatorUrls().kubernetes;
   const forbid = (resources: string[]) => request.post(`${kubernetes}/__sim/forbidden`, { data: { resources } });
   const check = () => request.post('/api/evidence', { data: { scope: 'cell', cell: 'acapy-agent/profiling-helm' } });
@@ -124,5 +160,8 @@ test('a link that breaks after passing shows as regressed, with what the board n
     await check();
   }
   await page.reload();
-  await expect(page.locator('[data-cell="acapy-agent/profiling-helm"] [data-link="deployed"]')).toHaveAttribute('data-status', 'passed');
+  await expect(page.locator('[data-cell="acapy-agent/profiling-helm"] [data-link="deployed"]')).toHaveAttribute(
+    'data-status',
+    'passed',
+  );
 });

@@ -9,22 +9,46 @@ import { simulatorUrls } from './simulators';
 type Accepted = {
   headers: Record<string, string | undefined>;
   payload: {
-    meta?: { app?: { name?: string; version?: string }; session?: { id?: string }; page?: { url?: string }; view?: { name?: string } };
+    meta?: {
+      app?: { name?: string; version?: string };
+      session?: { id?: string };
+      page?: { url?: string };
+      view?: { name?: string };
+    };
     measurements?: Array<{ type?: string; values?: Record<string, number> }>;
     exceptions?: Array<{ type?: string; value?: string }>;
     events?: Array<{ name?: string }>;
-    traces?: { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ traceId: string; spanId: string; attributes?: Array<{ key: string; value: { stringValue?: string } }> }> }> }> };
+    traces?: {
+      resourceSpans?: Array<{
+        scopeSpans?: Array<{
+          spans?: Array<{
+            traceId: string;
+            spanId: string;
+            attributes?: Array<{ key: string; value: { stringValue?: string } }>;
+          }>;
+        }>;
+      }>;
+    };
   };
 };
 
 const receiver = () => simulatorUrls()['faro-receiver'];
-const accepted = async (): Promise<Accepted[]> => (await fetch(`${receiver()}/__sim/accepted`)).json() as Promise<Accepted[]>;
+const accepted = async (): Promise<Accepted[]> =>
+  (await fetch(`${receiver()}/__sim/accepted`)).json() as Promise<Accepted[]>;
 const fromBoard = async () => (await accepted()).filter((a) => a.payload.meta?.app?.name === 'rollout-board');
-const spansOf = (a: Accepted) => (a.payload.traces?.resourceSpans ?? []).flatMap((r) => r.scopeSpans ?? []).flatMap((s) => s.spans ?? []);
+const spansOf = (a: Accepted) =>
+  (a.payload.traces?.resourceSpans ?? []).flatMap((r) => r.scopeSpans ?? []).flatMap((s) => s.spans ?? []);
 
 /** Faro has started once its session exists in the page. */
 async function faroStarted(page: Page): Promise<string> {
-  const handle = await page.waitForFunction(() => (window as unknown as { faro?: { api?: { getSession?: () => { id?: string } | undefined } } }).faro?.api?.getSession?.()?.id, null, { timeout: 15_000 });
+  const handle = await page.waitForFunction(
+    () =>
+      (
+        window as unknown as { faro?: { api?: { getSession?: () => { id?: string } | undefined } } }
+      ).faro?.api?.getSession?.()?.id,
+    null,
+    { timeout: 15_000 },
+  );
   return (await handle.jsonValue()) as string;
 }
 
@@ -35,7 +59,11 @@ test.beforeEach(async () => {
   await fetch(`${receiver()}/__sim/reset`, { method: 'POST' });
 });
 
-test('loading the board sends a valid Faro payload through /faro: app name, web vitals, a session, no cookie', async ({ page, context, baseURL }) => {
+test('loading the board sends a valid Faro payload through /faro: app name, web vitals, a session, no cookie', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   await context.addCookies([{ name: 'board_session', value: 'must-not-leave-the-board', url: baseURL! }]);
   const consoleMessages: string[] = [];
   page.on('console', (message) => consoleMessages.push(message.text()));
@@ -44,7 +72,12 @@ test('loading the board sends a valid Faro payload through /faro: app name, web 
   const sessionId = await faroStarted(page);
   await leave(page);
 
-  await expect.poll(async () => (await fromBoard()).flatMap((a) => a.payload.measurements ?? []).some((m) => m.type === 'web-vitals'), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => (await fromBoard()).flatMap((a) => a.payload.measurements ?? []).some((m) => m.type === 'web-vitals'),
+      { timeout: 15_000 },
+    )
+    .toBe(true);
   const payloads = await fromBoard();
   const first = payloads[0];
   expect(first.payload.meta?.app).toMatchObject({ name: 'rollout-board', version: expect.any(String) });
@@ -54,7 +87,9 @@ test('loading the board sends a valid Faro payload through /faro: app name, web 
   expect(vitals.flatMap((m) => Object.keys(m.values ?? {}))).toEqual(expect.arrayContaining(['ttfb', 'fcp']));
   // Through the board's own /faro (Playwright does not surface the SDK's keepalive fetches, so ask
   // the board what its proxy forwarded), with the allow-listed headers only.
-  const proxy = (await (await fetch(`${baseURL}/api/faro/stats`)).json()) as { proxy: { answered: Record<string, number>; recentSessionIds: string[] } };
+  const proxy = (await (await fetch(`${baseURL}/api/faro/stats`)).json()) as {
+    proxy: { answered: Record<string, number>; recentSessionIds: string[] };
+  };
   expect(proxy.proxy.answered['202']).toBeGreaterThanOrEqual(payloads.length);
   expect(proxy.proxy.recentSessionIds).toContain(sessionId);
   for (const { headers } of payloads) {
@@ -77,17 +112,27 @@ test.describe('a deliberately thrown error', () => {
       });
     });
     await expect
-      .poll(async () => (await fromBoard()).flatMap((a) => a.payload.exceptions ?? []).find((e) => e.value === 'e2e deliberate error'), { timeout: 15_000 })
+      .poll(
+        async () =>
+          (await fromBoard())
+            .flatMap((a) => a.payload.exceptions ?? [])
+            .find((e) => e.value === 'e2e deliberate error'),
+        { timeout: 15_000 },
+      )
       .toMatchObject({ type: 'Error', value: 'e2e deliberate error' });
   });
 });
 
-test("a fetch to the board's API arrives as a span whose trace id is the traceparent the API received", async ({ page }) => {
+test("a fetch to the board's API arrives as a span whose trace id is the traceparent the API received", async ({
+  page,
+}) => {
   await page.goto('/reference/faro');
   const sessionId = await faroStarted(page);
   await expect(page.getByTestId('faro-session-id')).toHaveText(sessionId);
 
-  const status = await page.evaluate(() => fetch('/api/faro/stats').then((r) => r.json() as Promise<{ thisRequest: { traceparent: string | null } }>));
+  const status = await page.evaluate(() =>
+    fetch('/api/faro/stats').then((r) => r.json() as Promise<{ thisRequest: { traceparent: string | null } }>),
+  );
   const traceparent = status.thisRequest.traceparent ?? '';
   expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   const traceId = traceparent.split('-')[1];
@@ -105,21 +150,40 @@ test("a fetch to the board's API arrives as a span whose trace id is the tracepa
   await expect(page.getByTestId('faro-last-upstream')).toContainText('202');
 });
 
-test('an App Router navigation is reported as a view change; the reference page gives each recipe', async ({ page }) => {
+test('an App Router navigation is reported as a view change; the reference page gives each recipe', async ({
+  page,
+}) => {
   await page.goto('/');
   await faroStarted(page);
   await page.getByRole('link', { name: 'Faro reference' }).click();
   await expect(page).toHaveURL(/\/reference\/faro$/);
   await expect
-    .poll(async () => (await fromBoard()).some((a) => a.payload.meta?.view?.name === '/reference/faro' && (a.payload.events ?? []).some((e) => e.name === 'view_changed')), { timeout: 15_000 })
+    .poll(
+      async () =>
+        (await fromBoard()).some(
+          (a) =>
+            a.payload.meta?.view?.name === '/reference/faro' &&
+            (a.payload.events ?? []).some((e) => e.name === 'view_changed'),
+        ),
+      { timeout: 15_000 },
+    )
     .toBe(true);
-  for (const title of ['Express route', 'FastAPI route', 'Next.js route handler', 'Browser SDK start-up', 'Helm values']) {
+  for (const title of [
+    'Express route',
+    'FastAPI route',
+    'Next.js route handler',
+    'Browser SDK start-up',
+    'Helm values',
+  ]) {
     await expect(page.getByRole('heading', { name: title })).toBeVisible();
   }
   await expect(page.locator('#helm pre')).toContainText('faro:\n  enabled: false');
 });
 
-test('the real /faro route enforces its limits: 405, 415, 413 on a chunked body with nothing forwarded', async ({ request, baseURL }) => {
+test('the real /faro route enforces its limits: 405, 415, 413 on a chunked body with nothing forwarded', async ({
+  request,
+  baseURL,
+}) => {
   const other = await request.get('/faro');
   expect(other.status()).toBe(405);
   expect(other.headers()['allow']).toBe('POST');
@@ -130,11 +194,15 @@ test('the real /faro route enforces its limits: 405, 415, 413 on a chunked body 
     const url = new URL('/faro', baseURL);
     const chunk = Buffer.alloc(16 * 1024, 'x');
     let written = 0;
-    const post = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-      response.resume();
-      resolve({ status: response.statusCode ?? 0, written });
-      post.destroy();
-    });
+    const post = http.request(
+      url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, written });
+        post.destroy();
+      },
+    );
     post.on('error', (error) => (written > 0 ? undefined : reject(error)));
     const pump = () => {
       while (written < 64 * 1024 * 1024) {

@@ -18,13 +18,18 @@ test('the matrix shows every service and cell of the plan with its estimate', as
       const cell = row.locator(`[data-cell="${service.slug}/${capability.slug}"]`);
       if (planCell) {
         // The demo syncs the simulated GitHub on start, so cells have their issues' states.
-        await expect(cell).toHaveAttribute('data-state', /^(planned|in-progress|closed-unverified|verified|regressed)$/);
+        await expect(cell).toHaveAttribute(
+          'data-state',
+          /^(planned|in-progress|closed-unverified|verified|regressed)$/,
+        );
         await expect(cell).toContainText(planCell.estimateText);
       } else {
         await expect(cell).toHaveText('n/a');
       }
     }
-    const rowMinutes = plan.cells.filter((c) => c.serviceSlug === service.slug).reduce((s, c) => s + c.estimateMinutes, 0);
+    const rowMinutes = plan.cells
+      .filter((c) => c.serviceSlug === service.slug)
+      .reduce((s, c) => s + c.estimateMinutes, 0);
     await expect(row.getByTestId('row-total')).toHaveText(formatMinutes(rowMinutes));
   }
 
@@ -67,7 +72,9 @@ test.describe('without JavaScript', () => {
   });
 });
 
-test('keyboard: the skip link comes first and lands on the content; a focused cell opens with Enter', async ({ page }) => {
+test('keyboard: the skip link comes first and lands on the content; a focused cell opens with Enter', async ({
+  page,
+}) => {
   await page.goto('/');
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to content' });

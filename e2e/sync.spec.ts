@@ -7,14 +7,19 @@ import { simulatorUrls } from './simulators';
 const WEBHOOK_SECRET = process.env.E2E_WEBHOOK_SECRET ?? 'e2e-webhook-secret';
 
 async function control(action: string, body: unknown = {}) {
-  const response = await fetch(`${simulatorUrls().github}/__sim/github/${action}`, { method: 'POST', body: JSON.stringify(body) });
+  const response = await fetch(`${simulatorUrls().github}/__sim/github/${action}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
   expect(response.ok, `simulator ${action}`).toBe(true);
 }
 
 /** A service cell whose issue is open and untouched ("planned"), found through the board's own API. */
 async function plannedCell(request: import('@playwright/test').APIRequestContext): Promise<MatrixCell> {
   const view = (await (await request.get('/api/matrix')).json()) as MatrixView;
-  const cell = view.rows.flatMap((r) => r.cells).find((c): c is MatrixCell => c !== null && c.state === 'planned' && c.issue !== null);
+  const cell = view.rows
+    .flatMap((r) => r.cells)
+    .find((c): c is MatrixCell => c !== null && c.state === 'planned' && c.issue !== null);
   expect(cell, 'a planned cell with an issue').toBeTruthy();
   return cell!;
 }
@@ -25,7 +30,10 @@ test.beforeEach(async ({ request }) => {
   expect((await request.post('/api/sync?wait=1')).status()).toBe(200);
 });
 
-test('clicking "Sync now" brings a change from GitHub onto the matrix, showing progress meanwhile', async ({ page, request }) => {
+test('clicking "Sync now" brings a change from GitHub onto the matrix, showing progress meanwhile', async ({
+  page,
+  request,
+}) => {
   const cell = await plannedCell(request);
   await page.goto('/');
   const panel = page.getByTestId('sync-panel');
@@ -33,7 +41,9 @@ test('clicking "Sync now" brings a change from GitHub onto the matrix, showing p
   await expect(panel.getByTestId('sync-quota')).toContainText('GitHub quota');
   const onMatrix = page.locator(`[data-cell="${cell.key}"]`).first();
   await expect(onMatrix).toHaveAttribute('data-state', 'planned');
-  await expect(page.locator(`td:has([data-cell="${cell.key}"]) [data-testid="cell-issue"]`)).toContainText(`#${cell.issue!.number}`);
+  await expect(page.locator(`td:has([data-cell="${cell.key}"]) [data-testid="cell-issue"]`)).toContainText(
+    `#${cell.issue!.number}`,
+  );
 
   await control('update-issue', { number: cell.issue!.number, state: 'closed', stateReason: 'completed' });
   // Slow GitHub down so the run lasts long enough to watch (the panel polls every second while it runs).
@@ -52,7 +62,10 @@ test('clicking "Sync now" brings a change from GitHub onto the matrix, showing p
   await request.post('/api/sync?wait=1');
 });
 
-test('a failing repository is named with its reason, and the matrix keeps its earlier data', async ({ page, request }) => {
+test('a failing repository is named with its reason, and the matrix keeps its earlier data', async ({
+  page,
+  request,
+}) => {
   const cell = await plannedCell(request);
   await page.goto('/');
   await control('update-issue', { number: cell.issue!.number, assignees: ['someone-new'] });
@@ -72,7 +85,9 @@ test('a failing repository is named with its reason, and the matrix keeps its ea
   await request.post('/api/sync?wait=1');
 });
 
-test('issues the plan cannot place are listed on the "Unmapped / conflicts" panel, and the service page shows the issue in full', async ({ page }) => {
+test('issues the plan cannot place are listed on the "Unmapped / conflicts" panel, and the service page shows the issue in full', async ({
+  page,
+}) => {
   await page.goto('/');
   const panel = page.getByTestId('unmapped-panel');
   await expect(panel.getByRole('heading')).toHaveText('Unmapped / conflicts (2)');
@@ -87,16 +102,28 @@ test('issues the plan cannot place are listed on the "Unmapped / conflicts" pane
 
 test('webhooks: a forged delivery is refused, a signed one syncs the change', async ({ page, request }) => {
   const cell = await plannedCell(request);
-  const body = JSON.stringify({ action: 'assigned', issue: { number: cell.issue!.number }, repository: { full_name: DEFAULT_REPO } });
+  const body = JSON.stringify({
+    action: 'assigned',
+    issue: { number: cell.issue!.number },
+    repository: { full_name: DEFAULT_REPO },
+  });
   const forged = await request.post('/api/github/webhook', {
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-hub-signature-256': signWebhookBody('wrong-secret', body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'issues',
+      'x-hub-signature-256': signWebhookBody('wrong-secret', body),
+    },
     data: body,
   });
   expect(forged.status()).toBe(401);
 
   await control('update-issue', { number: cell.issue!.number, assignees: ['from-webhook'] });
   const signed = await request.post('/api/github/webhook', {
-    headers: { 'content-type': 'application/json', 'x-github-event': 'issues', 'x-hub-signature-256': signWebhookBody(WEBHOOK_SECRET, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'issues',
+      'x-hub-signature-256': signWebhookBody(WEBHOOK_SECRET, body),
+    },
     data: body,
   });
   expect(signed.status()).toBe(202);
@@ -104,7 +131,10 @@ test('webhooks: a forged delivery is refused, a signed one syncs the change', as
   await expect(async () => {
     // Without the #fragment: a goto that differs only by hash would not reload the page.
     await page.goto(cell.href.split('#')[0]);
-    await expect(page.locator(`[data-cell="${cell.key}"] [data-testid="cell-issue-detail"]`)).toContainText('@from-webhook', { timeout: 1000 });
+    await expect(page.locator(`[data-cell="${cell.key}"] [data-testid="cell-issue-detail"]`)).toContainText(
+      '@from-webhook',
+      { timeout: 1000 },
+    );
   }).toPass({ timeout: 15_000 });
   await control('update-issue', { number: cell.issue!.number, assignees: [] });
   await request.post('/api/sync?wait=1');
@@ -114,6 +144,10 @@ test('the sync and "Unmapped / conflicts" panels have no accessibility violation
   const { default: AxeBuilder } = await import('@axe-core/playwright');
   await page.goto('/');
   await expect(page.getByTestId('unmapped-panel')).toBeVisible();
-  const results = await new AxeBuilder({ page }).include('[data-testid="sync-panel"]').include('[data-testid="unmapped-panel"]').include('[data-testid="cell-issue"]').analyze();
+  const results = await new AxeBuilder({ page })
+    .include('[data-testid="sync-panel"]')
+    .include('[data-testid="unmapped-panel"]')
+    .include('[data-testid="cell-issue"]')
+    .analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });

@@ -26,14 +26,25 @@ test('Verify now turns a cell’s evidence to pass with the profile types Pyrosc
   await expect(check).toContainText('process_cpu:cpu');
   await expect(check).toContainText('last sample');
   await expect(cell.getByTestId('last-passed')).toHaveText(/^verified (just now|\d+ min ago)$/);
-  await expect(cell.getByTestId('last-passed').locator('time')).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  await expect(cell.getByTestId('last-passed').locator('time')).toHaveAttribute(
+    'title',
+    /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
+  );
   // Its issue is closed in the demo's GitHub, so closed + live data = verified.
-  await expect(page.locator('[data-cell="acapy-agent/profiling-code"]').getByTestId('cell-state')).toHaveAttribute('data-state', 'verified');
-  await expect.poll(() => cell.getByTestId('sparkline').locator('rect').count()).toBeGreaterThanOrEqual(Math.min(before + 1, 24));
+  await expect(page.locator('[data-cell="acapy-agent/profiling-code"]').getByTestId('cell-state')).toHaveAttribute(
+    'data-state',
+    'verified',
+  );
+  await expect
+    .poll(() => cell.getByTestId('sparkline').locator('rect').count())
+    .toBeGreaterThanOrEqual(Math.min(before + 1, 24));
 });
 
 test('a cell whose upstream fails shows the upstream’s error text', async ({ page }) => {
-  await control('loki', { target: 'bc-wallet-demo', fault: { kind: 'status', status: 503, body: 'too many outstanding requests\n' } });
+  await control('loki', {
+    target: 'bc-wallet-demo',
+    fault: { kind: 'status', status: 503, body: 'too many outstanding requests\n' },
+  });
   await page.goto('/services/bc-wallet-demo');
   const cell = page.locator('[data-verification="bc-wallet-demo/faro-helm"]');
   await cell.getByRole('button', { name: /^Verify .* now$/ }).click();
@@ -49,19 +60,42 @@ test('Verify now for a whole service fills every cell, each with its own result'
   const profiling = page.locator('[data-verification="traction/profiling-code"] [data-check="pyroscope"]');
   await expect(profiling).toHaveAttribute('data-status', 'fail');
   await expect(profiling).toContainText('"traction-acapy"');
-  await expect(page.locator('[data-verification="traction/faro-code"] [data-check="loki"]')).toHaveAttribute('data-status', 'pass');
-  await expect(page.locator('[data-verification="traction/faro-code"] [data-check="tempo"]')).toContainText('none linked to a backend span');
+  await expect(page.locator('[data-verification="traction/faro-code"] [data-check="loki"]')).toHaveAttribute(
+    'data-status',
+    'pass',
+  );
+  await expect(page.locator('[data-verification="traction/faro-code"] [data-check="tempo"]')).toContainText(
+    'none linked to a backend span',
+  );
 });
 
-test('Verify every cell from the matrix: results appear on the cells, and the gate round trip passes', async ({ page }) => {
+test('Verify every cell from the matrix: results appear on the cells, and the gate round trip passes', async ({
+  page,
+}) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Verify every cell now' }).click();
   const gate = page.locator('#gate');
-  await expect(gate.getByTestId('sparkline').locator('rect[data-status="pass"]').first()).toBeVisible({ timeout: 20_000 });
-  await expect(page.locator('td:has([data-cell="acapy-agent/profiling-code"]) [data-testid="sparkline"] rect[data-status="pass"]').first()).toBeVisible();
-  await expect(page.locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="sparkline"] rect[data-status="error"]').first()).toBeVisible();
-  await expect(page.locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="live-status"]')).toHaveText('error');
-  await expect(page.locator('td:has([data-cell="bc-wallet-demo/faro-code"]) [data-testid="live-status"]')).toHaveText('data ✓');
+  await expect(gate.getByTestId('sparkline').locator('rect[data-status="pass"]').first()).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(
+    page
+      .locator('td:has([data-cell="acapy-agent/profiling-code"]) [data-testid="sparkline"] rect[data-status="pass"]')
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page
+      .locator(
+        'td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="sparkline"] rect[data-status="error"]',
+      )
+      .first(),
+  ).toBeVisible();
+  await expect(
+    page.locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="live-status"]'),
+  ).toHaveText('error');
+  await expect(page.locator('td:has([data-cell="bc-wallet-demo/faro-code"]) [data-testid="live-status"]')).toHaveText(
+    'data ✓',
+  );
   const filter = page.getByTestId('state-filter');
   await filter.getByRole('link', { name: /^Closed · unverified/ }).click();
   await expect(page).toHaveURL(/\?state=closed-unverified$/);

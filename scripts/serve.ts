@@ -39,7 +39,11 @@ async function main() {
   }
 
   // next itself, not through npx: npx does not pass SIGTERM on, which would leave next-server running.
-  const server = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', port, ...(host ? ['-H', host] : [])], { cwd: root, env, stdio: 'inherit' });
+  const server = spawn(
+    path.join(root, 'node_modules', '.bin', 'next'),
+    ['start', '-p', port, ...(host ? ['-H', host] : [])],
+    { cwd: root, env, stdio: 'inherit' },
+  );
   console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

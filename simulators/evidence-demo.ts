@@ -57,7 +57,10 @@ const packageJson = (name: string, deps: string[]) =>
       version: '1.4.0',
       private: true,
       scripts: { build: 'tsc', start: 'node build/index.js' },
-      dependencies: Object.fromEntries([['express', '^4.21.2'], ...deps.map((d) => [d, d.startsWith('@grafana/faro') ? '^2.12.1' : '^0.6.4'])]),
+      dependencies: Object.fromEntries([
+        ['express', '^4.21.2'],
+        ...deps.map((d) => [d, d.startsWith('@grafana/faro') ? '^2.12.1' : '^0.6.4']),
+      ]),
     },
     null,
     2,
@@ -114,11 +117,17 @@ ${faro ? '  <script src="/static/vendor/faro-web-sdk.iife.js"></script>\n' : ''}
 `;
 
 /** A file that passes (or, with passes=false, fails) its spec. */
-function demoFile(spec: RepositoryFileSpec, passes: boolean, faroDefault: 'default-false' | 'default-true' = 'default-false'): string {
+function demoFile(
+  spec: RepositoryFileSpec,
+  passes: boolean,
+  faroDefault: 'default-false' | 'default-true' = 'default-false',
+): string {
   if (spec.values) return valuesYaml(passes ? faroDefault : 'none');
   if (spec.dependencies) {
     const deps = passes ? spec.dependencies.map((d) => (Array.isArray(d) ? d[0] : d)) : [];
-    return spec.path.endsWith('package.json') ? packageJson(spec.repository.split('/')[1], deps) : pyproject(spec.repository.split('/')[1], deps);
+    return spec.path.endsWith('package.json')
+      ? packageJson(spec.repository.split('/')[1], deps)
+      : pyproject(spec.repository.split('/')[1], deps);
   }
   if (spec.path.endsWith('.yaml')) return deploymentTemplate(passes ? (spec.contains ?? []) : []);
   return passes ? jinjaHead(true) + (spec.contains ?? []).join('\n') : jinjaHead(false);
@@ -136,7 +145,13 @@ export function demoGitHubContents(plan: Plan): GitHubContentsState {
           return;
         }
         const passes = demo === 'merged' || demo === 'faro-default-true' || (demo === 'first-file-only' && index === 0);
-        setRepositoryFile(state, spec.repository, spec.path, demoFile(spec, passes, demo === 'faro-default-true' ? 'default-true' : 'default-false'), spec.branch);
+        setRepositoryFile(
+          state,
+          spec.repository,
+          spec.path,
+          demoFile(spec, passes, demo === 'faro-default-true' ? 'default-true' : 'default-false'),
+          spec.branch,
+        );
       });
     }
   }
@@ -158,10 +173,17 @@ export function demoKubernetes(plan: Plan): KubernetesState {
   for (const service of plan.services) {
     for (const workload of service.evidence.workloads) {
       const demo = DEPLOYED[`${service.slug}/${workload.name}`] ?? {};
-      const container: SimContainer = { name: workload.name, image: `ghcr.io/example/${service.slug}-${workload.name}:1.4.0`, env: [{ name: 'LOG_LEVEL', value: 'info' }] };
+      const container: SimContainer = {
+        name: workload.name,
+        image: `ghcr.io/example/${service.slug}-${workload.name}:1.4.0`,
+        env: [{ name: 'LOG_LEVEL', value: 'info' }],
+      };
       if (demo.pyroscope === 'value') container.env!.push({ name: 'PYROSCOPE_SERVER_ADDRESS', value: DEMO_PYROSCOPE });
       if (demo.pyroscope === 'configMap') {
-        container.env!.push({ name: 'PYROSCOPE_SERVER_ADDRESS', valueFrom: { configMapKeyRef: { name: `${service.slug}-observability`, key: 'pyroscope-server-address' } } });
+        container.env!.push({
+          name: 'PYROSCOPE_SERVER_ADDRESS',
+          valueFrom: { configMapKeyRef: { name: `${service.slug}-observability`, key: 'pyroscope-server-address' } },
+        });
       }
       if (demo.pyroscope === 'envFrom') container.envFrom = [{ configMapRef: { name: `${service.slug}-env` } }];
       if (demo.faro) container.env!.push({ name: 'FARO_ENABLED', value: String(demo.faro === 'on') });

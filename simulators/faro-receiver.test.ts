@@ -17,7 +17,8 @@ async function replay(rec: Recording, url: string) {
   if (rec.request.body !== null && rec.request.body !== undefined) {
     body = typeof rec.request.body === 'string' ? rec.request.body : JSON.stringify(rec.request.body);
     // Recorded bodies are shown decompressed; only the "bad gzip" exchange really sent plain JSON.
-    if (headers['Content-Encoding'] === 'gzip' && !rec.description.includes('with a plain JSON body')) body = new Uint8Array(gzipSync(body));
+    if (headers['Content-Encoding'] === 'gzip' && !rec.description.includes('with a plain JSON body'))
+      body = new Uint8Array(gzipSync(body));
   }
   delete headers['Content-Length'];
   return fetch(`${url}${rec.request.path}`, { method: rec.request.method, headers, body });
@@ -30,7 +31,9 @@ const SINGLE_REQUEST = readdirSync(path.join(RECORDINGS_DIR, 'faro'))
 
 describe('the Alloy faro.receiver simulator', () => {
   it.each(SINGLE_REQUEST)('answers %s as the real receiver did', async (name) => {
-    receiver = await startFaroReceiverSimulator({ corsAllowedOrigins: ['https://bc-wallet-demo.example.org', 'http://127.0.0.1:8081'] });
+    receiver = await startFaroReceiverSimulator({
+      corsAllowedOrigins: ['https://bc-wallet-demo.example.org', 'http://127.0.0.1:8081'],
+    });
     const rec = recording(name);
     const response = await replay(rec, receiver.url);
     expect(response.status).toBe(rec.response.status);
@@ -51,8 +54,15 @@ describe('the Alloy faro.receiver simulator', () => {
 
   it('answers 413 on a declared Content-Length over 5 MiB but lets a chunked one through, as Alloy does', async () => {
     receiver = await startFaroReceiverSimulator();
-    const big = JSON.stringify({ meta: { app: { name: 'faro-size-test' } }, logs: [{ message: 'x'.repeat(6 * 1024 * 1024), level: 'info' }] });
-    const declared = await fetch(`${receiver.url}/collect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const big = JSON.stringify({
+      meta: { app: { name: 'faro-size-test' } },
+      logs: [{ message: 'x'.repeat(6 * 1024 * 1024), level: 'info' }],
+    });
+    const declared = await fetch(`${receiver.url}/collect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect([declared.status, await declared.text()]).toEqual([413, 'Request Entity Too Large\n']);
     const chunked = await fetch(`${receiver.url}/collect`, {
       method: 'POST',
@@ -68,7 +78,9 @@ describe('the Alloy faro.receiver simulator', () => {
     const body = JSON.stringify(recording('faro/collect-rate-limited-429.json').request.body);
     const started = Date.now();
     const responses = await Promise.all(
-      Array.from({ length: 160 }, () => fetch(`${receiver!.url}/collect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })),
+      Array.from({ length: 160 }, () =>
+        fetch(`${receiver!.url}/collect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+      ),
     );
     const elapsedSeconds = (Date.now() - started) / 1000;
     const accepted = responses.filter((r) => r.status === 202).length;
@@ -84,17 +96,23 @@ describe('the Alloy faro.receiver simulator', () => {
   it('answers 429 once the bucket is empty', async () => {
     receiver = await startFaroReceiverSimulator({ rateLimit: { rate: 0.01, burst: 3 } });
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${receiver.url}/collect`, { method: 'POST', body: '{}' })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await fetch(`${receiver.url}/collect`, { method: 'POST', body: '{}' })).status);
     expect(statuses).toEqual([202, 202, 202, 429, 429]);
   });
 
   it('blocks a preflight that asks for the SDK’s Idempotency-Key even for a wildcard origin', async () => {
     receiver = await startFaroReceiverSimulator({ corsAllowedOrigins: ['*'] });
-    for (const name of ['faro/options-preflight-wildcard-origin.json', 'faro/options-preflight-wildcard-origin-idempotency-key.json']) {
+    for (const name of [
+      'faro/options-preflight-wildcard-origin.json',
+      'faro/options-preflight-wildcard-origin-idempotency-key.json',
+    ]) {
       const rec = recording(name);
       const response = await replay(rec, receiver.url);
       expect(response.status, name).toBe(204);
-      expect(response.headers.get('access-control-allow-origin'), name).toBe(rec.response.headers['access-control-allow-origin'] ?? null);
+      expect(response.headers.get('access-control-allow-origin'), name).toBe(
+        rec.response.headers['access-control-allow-origin'] ?? null,
+      );
     }
   });
 

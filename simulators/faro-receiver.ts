@@ -64,12 +64,22 @@ const FIELD_TYPES: Record<(typeof ARRAY_FIELDS)[number], string> = {
   measurements: '[]payload.Measurement',
   events: '[]payload.Event',
 };
-const ALLOWED_HEADERS = ['content-type', 'content-encoding', 'traceparent', 'x-api-key', 'x-faro-session-id', 'x-scope-orgid'];
+const ALLOWED_HEADERS = [
+  'content-type',
+  'content-encoding',
+  'traceparent',
+  'x-api-key',
+  'x-faro-session-id',
+  'x-scope-orgid',
+];
 
 class TokenBucket {
   private tokens: number;
   private last = Date.now();
-  constructor(private readonly rate: number, private readonly burst: number) {
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
     this.tokens = burst;
   }
   take(): boolean {
@@ -92,14 +102,18 @@ function decodePayload(body: string): { payload: FaroPayload } | { error: string
     return { error: 'unexpected EOF' };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { error: `json: cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type payload.Payload` };
+    return {
+      error: `json: cannot unmarshal ${Array.isArray(parsed) ? 'array' : typeof parsed} into Go value of type payload.Payload`,
+    };
   }
   const payload = parsed as Record<string, unknown>;
   for (const field of ARRAY_FIELDS) {
     const value = payload[field];
     if (value !== undefined && value !== null && !Array.isArray(value)) {
       const got = typeof value === 'object' ? 'object' : typeof value;
-      return { error: `json: cannot unmarshal ${got} into Go struct field Payload.${field} of type ${FIELD_TYPES[field]}` };
+      return {
+        error: `json: cannot unmarshal ${got} into Go struct field Payload.${field} of type ${FIELD_TYPES[field]}`,
+      };
     }
   }
   return { payload: payload as FaroPayload };
@@ -138,8 +152,16 @@ export function payloadToLokiStreams(payload: FaroPayload, receivedAt = Date.now
   const meta = metaFields(payload.meta);
   const streams = new Map<string, LokiStream>();
   const push = (kind: string, fields: Array<[string, unknown]>, timestamp: unknown) => {
-    const when = typeof timestamp === 'string' && !Number.isNaN(Date.parse(timestamp)) ? new Date(timestamp) : new Date(receivedAt);
-    const line = [['timestamp', lokiTime(when)] as [string, unknown], ['kind', kind] as [string, unknown], ...fields, ...meta]
+    const when =
+      typeof timestamp === 'string' && !Number.isNaN(Date.parse(timestamp))
+        ? new Date(timestamp)
+        : new Date(receivedAt);
+    const line = [
+      ['timestamp', lokiTime(when)] as [string, unknown],
+      ['kind', kind] as [string, unknown],
+      ...fields,
+      ...meta,
+    ]
       .map(([k, v]) => `${k}=${logfmtValue(v)}`)
       .join(' ');
     const key = `${appName}|${kind}`;
@@ -149,17 +171,29 @@ export function payloadToLokiStreams(payload: FaroPayload, receivedAt = Date.now
     streams.set(key, stream);
   };
   for (const log of payload.logs ?? []) {
-    push('log', [['message', log.message], ['level', log.level], ...Object.entries((log.context as object) ?? {}).map(([k, v]) => [`context_${k}`, v] as [string, unknown])], log.timestamp);
+    push(
+      'log',
+      [
+        ['message', log.message],
+        ['level', log.level],
+        ...Object.entries((log.context as object) ?? {}).map(([k, v]) => [`context_${k}`, v] as [string, unknown]),
+      ],
+      log.timestamp,
+    );
   }
   for (const exception of payload.exceptions ?? []) {
     const frames = ((exception.stacktrace as { frames?: Array<Record<string, unknown>> })?.frames ?? [])
       .map((f) => `  at ${f.function ?? '?'} (${f.filename ?? '?'}:${f.lineno ?? 0}:${f.colno ?? 0})`)
       .join('\n');
-    push('exception', [
-      ['type', exception.type],
-      ['value', exception.value],
-      ['stacktrace', `${exception.type}: ${exception.value}${frames ? `\n${frames}` : ''}`],
-    ], exception.timestamp);
+    push(
+      'exception',
+      [
+        ['type', exception.type],
+        ['value', exception.value],
+        ['stacktrace', `${exception.type}: ${exception.value}${frames ? `\n${frames}` : ''}`],
+      ],
+      exception.timestamp,
+    );
   }
   for (const measurement of payload.measurements ?? []) {
     const values: Array<[string, unknown]> = [];
@@ -176,7 +210,10 @@ export function payloadToLokiStreams(payload: FaroPayload, receivedAt = Date.now
   return [...streams.values()];
 }
 
-export async function startFaroReceiverSimulator(options: FaroReceiverOptions = {}, port = 0): Promise<FaroReceiverSimulator> {
+export async function startFaroReceiverSimulator(
+  options: FaroReceiverOptions = {},
+  port = 0,
+): Promise<FaroReceiverSimulator> {
   const maxBytes = options.maxPayloadBytes ?? 5 * 1024 * 1024;
   const bucket = new TokenBucket(options.rateLimit?.rate ?? 50, options.rateLimit?.burst ?? 100);
   const accepted: AcceptedPayload[] = [];
@@ -192,7 +229,8 @@ export async function startFaroReceiverSimulator(options: FaroReceiverOptions = 
   };
 
   const collect = (request: SimRequest): SimResponse => {
-    if (failWith !== null) return text(failWith, `${failWith === 503 ? 'Service Unavailable' : 'simulated failure'}\n`, vary);
+    if (failWith !== null)
+      return text(failWith, `${failWith === 503 ? 'Service Unavailable' : 'simulated failure'}\n`, vary);
     if (!bucket.take()) return text(429, 'Too Many Requests\n', vary);
     let raw = request.body;
     if (String(request.headers['content-encoding'] ?? '').toLowerCase() === 'gzip') {
@@ -204,7 +242,8 @@ export async function startFaroReceiverSimulator(options: FaroReceiverOptions = 
     }
     const decoded = decodePayload(raw.toString('utf8'));
     if ('error' in decoded) return text(400, `${decoded.error}\n`, { ...vary, ...corsHeaders(request) });
-    if (options.apiKey && request.headers['x-api-key'] !== options.apiKey) return text(401, 'api key not provided or incorrect\n', vary);
+    if (options.apiKey && request.headers['x-api-key'] !== options.apiKey)
+      return text(401, 'api key not provided or incorrect\n', vary);
     const declaredLength = Number(request.headers['content-length'] ?? 0);
     if (declaredLength > maxBytes) return text(413, 'Request Entity Too Large\n', vary);
     const receivedAt = Date.now();
@@ -220,46 +259,60 @@ export async function startFaroReceiverSimulator(options: FaroReceiverOptions = 
     return text(202, 'ok', { ...vary, ...corsHeaders(request) });
   };
 
-  const running = await serveSimulator('faro-receiver', async (request) => {
-    if (request.path.startsWith('/__sim/')) {
-      if (request.path === '/__sim/accepted') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(accepted) };
-      if (request.path === '/__sim/reset' && request.method === 'POST') {
-        accepted.length = 0;
-        failWith = null;
-        delay = null;
-        return text(200, 'reset');
+  const running = await serveSimulator(
+    'faro-receiver',
+    async (request) => {
+      if (request.path.startsWith('/__sim/')) {
+        if (request.path === '/__sim/accepted')
+          return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(accepted) };
+        if (request.path === '/__sim/reset' && request.method === 'POST') {
+          accepted.length = 0;
+          failWith = null;
+          delay = null;
+          return text(200, 'reset');
+        }
+        if (request.path === '/__sim/control' && request.method === 'POST') {
+          const body = JSON.parse(request.body.toString('utf8') || '{}') as {
+            failWith?: number | null;
+            delay?: number | 'hang' | null;
+          };
+          if ('failWith' in body) failWith = body.failWith ?? null;
+          if ('delay' in body) delay = body.delay ?? null;
+          return text(200, 'ok');
+        }
+        return text(404, 'unknown simulator control\n');
       }
-      if (request.path === '/__sim/control' && request.method === 'POST') {
-        const body = JSON.parse(request.body.toString('utf8') || '{}') as { failWith?: number | null; delay?: number | 'hang' | null };
-        if ('failWith' in body) failWith = body.failWith ?? null;
-        if ('delay' in body) delay = body.delay ?? null;
-        return text(200, 'ok');
+      if (request.path === '/-/ready' && request.method === 'GET') return text(200, 'ready');
+      if (request.path !== '/collect') return text(404, '404 page not found\n');
+      if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
+        const cors = corsHeaders(request);
+        const requested = String(request.headers['access-control-request-headers'] ?? '')
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean);
+        // A header outside Alloy's fixed list (e.g. the SDK's Idempotency-Key) fails the whole preflight.
+        const headersOk = requested.every((h) => ALLOWED_HEADERS.includes(h));
+        const preflightVary = { vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' };
+        if (!cors['access-control-allow-origin'] || !headersOk)
+          return { status: 204, headers: preflightVary, body: '' };
+        return {
+          status: 204,
+          headers: {
+            ...preflightVary,
+            ...cors,
+            'access-control-allow-methods': 'POST',
+            'access-control-allow-headers': requested.join(','),
+          },
+          body: '',
+        };
       }
-      return text(404, 'unknown simulator control\n');
-    }
-    if (request.path === '/-/ready' && request.method === 'GET') return text(200, 'ready');
-    if (request.path !== '/collect') return text(404, '404 page not found\n');
-    if (request.method === 'OPTIONS' && request.headers['access-control-request-method']) {
-      const cors = corsHeaders(request);
-      const requested = String(request.headers['access-control-request-headers'] ?? '')
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter(Boolean);
-      // A header outside Alloy's fixed list (e.g. the SDK's Idempotency-Key) fails the whole preflight.
-      const headersOk = requested.every((h) => ALLOWED_HEADERS.includes(h));
-      const preflightVary = { vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers' };
-      if (!cors['access-control-allow-origin'] || !headersOk) return { status: 204, headers: preflightVary, body: '' };
-      return {
-        status: 204,
-        headers: { ...preflightVary, ...cors, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': requested.join(',') },
-        body: '',
-      };
-    }
-    if (request.method !== 'POST' && request.method !== 'OPTIONS') return { status: 405, body: '' };
-    const response = collect(request);
-    if (delay === 'hang') return { ...response, hang: true };
-    return delay ? { ...response, delayMs: delay } : response;
-  }, port);
+      if (request.method !== 'POST' && request.method !== 'OPTIONS') return { status: 405, body: '' };
+      const response = collect(request);
+      if (delay === 'hang') return { ...response, hang: true };
+      return delay ? { ...response, delayMs: delay } : response;
+    },
+    port,
+  );
 
   return {
     ...running,

@@ -44,8 +44,14 @@ export class FaultSwitch {
 export function withFault(fault: Fault | null, answer: () => SimResponse): SimResponse {
   if (!fault || fault.kind === 'not-ready') return answer();
   if (fault.kind === 'hang') return { status: 200, hang: true };
-  if (fault.kind === 'status') return text(fault.status, fault.body ?? `simulated upstream failure (${fault.status})\n`);
-  if (fault.kind === 'malformed') return { status: 200, headers: { 'content-type': 'application/json' }, body: '<html><body>502 Bad Gateway from a proxy</body>' };
+  if (fault.kind === 'status')
+    return text(fault.status, fault.body ?? `simulated upstream failure (${fault.status})\n`);
+  if (fault.kind === 'malformed')
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '<html><body>502 Bad Gateway from a proxy</body>',
+    };
   return { ...answer(), delayMs: fault.ms };
 }
 
@@ -62,7 +68,11 @@ export interface ControlBody {
  */
 export function handleControl(
   request: SimRequest,
-  apply: { fault: (fault: Fault | null, target?: string) => void; data: (target: string, value: unknown) => void; reset: () => void },
+  apply: {
+    fault: (fault: Fault | null, target?: string) => void;
+    data: (target: string, value: unknown) => void;
+    reset: () => void;
+  },
 ): SimResponse | null {
   if (!request.path.startsWith('/__sim/')) return null;
   if (request.method !== 'POST') return text(405, 'POST only\n');

@@ -26,7 +26,13 @@ export function createGitHubContentsState(): GitHubContentsState {
 const fileKey = (branch: string, filePath: string) => `${branch}:${filePath}`;
 
 /** Puts a file on a branch (creates the repository on first use); null deletes it. */
-export function setRepositoryFile(state: GitHubContentsState, fullName: string, filePath: string, content: string | null, branch = 'main') {
+export function setRepositoryFile(
+  state: GitHubContentsState,
+  fullName: string,
+  filePath: string,
+  content: string | null,
+  branch = 'main',
+) {
   const key = fullName.toLowerCase();
   let repository = state.repositories.get(key);
   if (!repository) {
@@ -44,10 +50,19 @@ export const gitBlobSha = (content: string) => {
 };
 
 /** Base64 with a newline after every 60 characters, as the contents API sends it. */
-export const wrappedBase64 = (content: string) => (Buffer.from(content, 'utf8').toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+export const wrappedBase64 = (content: string) =>
+  (
+    Buffer.from(content, 'utf8')
+      .toString('base64')
+      .match(/.{1,60}/g) ?? []
+  ).join('\n') + '\n';
 
 const API = 'https://api.github.com';
-const notFound = (state: GitHubContentsState, documentation = 'https://docs.github.com/rest/repos/contents#get-repository-content', message = 'Not Found') => {
+const notFound = (
+  state: GitHubContentsState,
+  documentation = 'https://docs.github.com/rest/repos/contents#get-repository-content',
+  message = 'Not Found',
+) => {
   state.rateLimitUsed += 1;
   return json(404, { message, documentation_url: documentation, status: '404' }, rateHeaders(state));
 };
@@ -95,7 +110,12 @@ export function handleGitHubContents(state: GitHubContentsState, request: SimReq
   if (!repository) return notFound(state);
   const ref = request.query.get('ref') ?? repository.defaultBranch;
   const hasRef = [...repository.files.keys()].some((k) => k.startsWith(`${ref}:`));
-  if (!hasRef) return notFound(state, 'https://docs.github.com/rest/repos/contents#get-repository-content', `No commit found for the ref ${ref}`);
+  if (!hasRef)
+    return notFound(
+      state,
+      'https://docs.github.com/rest/repos/contents#get-repository-content',
+      `No commit found for the ref ${ref}`,
+    );
   const content = repository.files.get(fileKey(ref, filePath));
   if (content === undefined) return notFound(state);
   const sha = gitBlobSha(content);
@@ -124,7 +144,13 @@ export function handleGitHubContents(state: GitHubContentsState, request: SimReq
       encoding: 'base64',
       _links: { self: selfUrl, git: gitUrl, html: htmlUrl },
     },
-    { etag, 'last-modified': 'Fri, 20 Nov 2026 09:00:00 GMT', 'cache-control': 'private, max-age=60, s-maxage=60', vary: 'Accept, Authorization, Cookie, X-GitHub-OTP', ...rateHeaders(state) },
+    {
+      etag,
+      'last-modified': 'Fri, 20 Nov 2026 09:00:00 GMT',
+      'cache-control': 'private, max-age=60, s-maxage=60',
+      vary: 'Accept, Authorization, Cookie, X-GitHub-OTP',
+      ...rateHeaders(state),
+    },
   );
 }
 
@@ -160,7 +186,10 @@ export function gitHubContentsRoutes(state: GitHubContentsState): GitHubRoute[] 
 export function serveGitHubContentsSimulator(state: GitHubContentsState, port = 0): Promise<RunningSimulator> {
   return serveSimulator(
     'github-contents',
-    (request) => control(state, request) ?? handleGitHubContents(state, request) ?? notFound(state, 'https://docs.github.com/rest'),
+    (request) =>
+      control(state, request) ??
+      handleGitHubContents(state, request) ??
+      notFound(state, 'https://docs.github.com/rest'),
     port,
   );
 }

@@ -8,7 +8,8 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 beforeEach(() => sim.world.reset());
 
-const list = (query: string, headers: Record<string, string> = {}) => fetch(`${sim.url}/repos/${DEFAULT_REPO}/issues?${query}`, { headers });
+const list = (query: string, headers: Record<string, string> = {}) =>
+  fetch(`${sim.url}/repos/${DEFAULT_REPO}/issues?${query}`, { headers });
 
 describe('the GitHub simulator', () => {
   it('serves the plan’s issues with pull requests mixed in, paginated by Link headers', async () => {
@@ -51,7 +52,10 @@ describe('the GitHub simulator', () => {
     expect(await unauthorized.json()).toMatchObject({ message: 'Bad credentials' });
     expect((await list('state=all')).status).toBe(200);
 
-    await fetch(`${sim.url}/__sim/github/fault`, { method: 'POST', body: JSON.stringify({ status: 429, retryAfterSeconds: 7, times: 1 }) });
+    await fetch(`${sim.url}/__sim/github/fault`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 429, retryAfterSeconds: 7, times: 1 }),
+    });
     const limited = await list('state=all');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
@@ -63,7 +67,13 @@ describe('the GitHub simulator', () => {
 
     expect((await list('since=yesterday')).status).toBe(422);
 
-    await fetch(`${sim.url}/__sim/github/update-issue`, { method: 'POST', body: JSON.stringify({ number: 4, state: 'closed' }) });
-    expect(sim.world.issues(DEFAULT_REPO).find((i) => i.number === 4)).toMatchObject({ state: 'closed', closedAt: expect.any(String) });
+    await fetch(`${sim.url}/__sim/github/update-issue`, {
+      method: 'POST',
+      body: JSON.stringify({ number: 4, state: 'closed' }),
+    });
+    expect(sim.world.issues(DEFAULT_REPO).find((i) => i.number === 4)).toMatchObject({
+      state: 'closed',
+      closedAt: expect.any(String),
+    });
   });
 });

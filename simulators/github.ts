@@ -58,7 +58,8 @@ export class GitHubWorld {
 
   load(repos: Record<string, SimIssue[]>) {
     this.repos.clear();
-    for (const [name, issues] of Object.entries(repos)) this.repos.set(key(name), { name, issues: issues.map((i) => ({ ...i })) });
+    for (const [name, issues] of Object.entries(repos))
+      this.repos.set(key(name), { name, issues: issues.map((i) => ({ ...i })) });
   }
 
   /** Back to the default fixture, no faults, no latency, fresh quota. */
@@ -92,7 +93,10 @@ export class GitHubWorld {
     return issue;
   }
 
-  addIssue(repo: string, issue: Omit<SimIssue, 'number' | 'createdAt' | 'updatedAt' | 'closedAt' | 'stateReason'> & Partial<SimIssue>): SimIssue {
+  addIssue(
+    repo: string,
+    issue: Omit<SimIssue, 'number' | 'createdAt' | 'updatedAt' | 'closedAt' | 'stateReason'> & Partial<SimIssue>,
+  ): SimIssue {
     if (!this.repos.has(key(repo))) this.repos.set(key(repo), { name: repo, issues: [] });
     const list = this.issues(repo);
     const updatedAt = this.nextUpdatedAt(repo);
@@ -141,7 +145,13 @@ const user = (login: string) => ({
 
 function label(name: string) {
   const hash = createHash('sha1').update(name).digest('hex');
-  return { id: Number.parseInt(hash.slice(0, 8), 16), name, color: hash.slice(0, 6), default: false, description: null };
+  return {
+    id: Number.parseInt(hash.slice(0, 8), 16),
+    name,
+    color: hash.slice(0, 6),
+    default: false,
+    description: null,
+  };
 }
 
 function toWire(repo: string, apiBase: string, issue: SimIssue) {
@@ -201,11 +211,20 @@ function faultResponse(world: GitHubWorld, fault: GitHubFault, authenticated: bo
     case 401:
       return json(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' }, headers);
     case 404:
-      return json(404, { message: 'Not Found', documentation_url: `${DOCS}/issues/issues#list-repository-issues`, status: '404' }, headers);
+      return json(
+        404,
+        { message: 'Not Found', documentation_url: `${DOCS}/issues/issues#list-repository-issues`, status: '404' },
+        headers,
+      );
     case 422:
       return json(
         422,
-        { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'invalid', field: 'since' }], documentation_url: `${DOCS}/issues/issues#list-repository-issues`, status: '422' },
+        {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Issue', code: 'invalid', field: 'since' }],
+          documentation_url: `${DOCS}/issues/issues#list-repository-issues`,
+          status: '422',
+        },
         headers,
       );
     case 403:
@@ -215,17 +234,29 @@ function faultResponse(world: GitHubWorld, fault: GitHubFault, authenticated: bo
         const reset = String(Math.floor(Date.now() / 1000) + fault.resetInSeconds);
         return json(
           fault.status,
-          { message: `API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.`, documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: String(fault.status) },
+          {
+            message: `API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.`,
+            documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`,
+            status: String(fault.status),
+          },
           { ...headers, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
         );
       }
       return json(
         fault.status,
-        { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`, status: String(fault.status) },
+        {
+          message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+          status: String(fault.status),
+        },
         { ...headers, 'retry-after': String(fault.retryAfterSeconds ?? 60) },
       );
     default:
-      return json(fault.status, { message: fault.status === 503 ? 'Service Unavailable' : 'Server Error', status: String(fault.status) }, headers);
+      return json(
+        fault.status,
+        { message: fault.status === 503 ? 'Service Unavailable' : 'Server Error', status: String(fault.status) },
+        headers,
+      );
   }
 }
 
@@ -252,12 +283,19 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
   if (!found) return faultResponse(world, { status: 404 }, authenticated);
   const limit = authenticated ? world.quota.limit : world.quota.unauthenticatedLimit;
   if (world.quota.used >= limit) {
-    return faultResponse(world, { status: 403, resetInSeconds: Math.max(0, Math.ceil((world.quota.resetAt - Date.now()) / 1000)) }, authenticated);
+    return faultResponse(
+      world,
+      { status: 403, resetInSeconds: Math.max(0, Math.ceil((world.quota.resetAt - Date.now()) / 1000)) },
+      authenticated,
+    );
   }
 
   const since = request.query.get('since');
   if (since !== null && Number.isNaN(Date.parse(since))) return faultResponse(world, { status: 422 }, authenticated);
-  const labels = (request.query.get('labels') ?? '').split(',').map((l) => l.trim().toLowerCase()).filter(Boolean);
+  const labels = (request.query.get('labels') ?? '')
+    .split(',')
+    .map((l) => l.trim().toLowerCase())
+    .filter(Boolean);
   const state = request.query.get('state') ?? 'open';
   const sort = request.query.get('sort') ?? 'created';
   const direction = request.query.get('direction') ?? 'desc';
@@ -275,9 +313,16 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
   const lastPage = Math.max(1, Math.ceil(selected.length / perPage));
   const host = request.headers.host ?? '127.0.0.1';
   const apiBase = `http://${host}`;
-  const body = JSON.stringify(selected.slice((page - 1) * perPage, page * perPage).map((i) => toWire(found.name, apiBase, i)));
+  const body = JSON.stringify(
+    selected.slice((page - 1) * perPage, page * perPage).map((i) => toWire(found.name, apiBase, i)),
+  );
   const etag = `W/"${createHash('sha1').update(body).digest('hex')}"`;
-  const headers: Record<string, string> = { ...rateHeaders(world, authenticated), etag, 'cache-control': 'private, max-age=60, s-maxage=60', vary: 'Accept, Authorization, Cookie' };
+  const headers: Record<string, string> = {
+    ...rateHeaders(world, authenticated),
+    etag,
+    'cache-control': 'private, max-age=60, s-maxage=60',
+    vary: 'Accept, Authorization, Cookie',
+  };
   if (request.headers['if-none-match'] === etag) {
     // A conditional request that matches costs no quota when authorised (GitHub's documented behaviour).
     if (!authenticated) world.quota.used += 1;
@@ -295,7 +340,12 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
   if (page > 1) links.push(`${pageUrl(1)}; rel="first"`);
   return {
     status: 200,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers, ...rateHeaders(world, authenticated), ...(links.length ? { link: links.join(', ') } : {}) },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      ...headers,
+      ...rateHeaders(world, authenticated),
+      ...(links.length ? { link: links.join(', ') } : {}),
+    },
     body,
   };
 }
@@ -308,7 +358,11 @@ function getIssue(request: SimRequest, [owner, repo, number]: string[], world: G
   const issue = world.repos.get(key(fullName))?.issues.find((i) => i.number === Number(number));
   if (!issue) return faultResponse(world, { status: 404 }, authenticated);
   world.quota.used += 1;
-  return json(200, toWire(world.repos.get(key(fullName))!.name, `http://${request.headers.host ?? '127.0.0.1'}`, issue), rateHeaders(world, authenticated));
+  return json(
+    200,
+    toWire(world.repos.get(key(fullName))!.name, `http://${request.headers.host ?? '127.0.0.1'}`, issue),
+    rateHeaders(world, authenticated),
+  );
 }
 
 async function control(request: SimRequest, [action]: string[], world: GitHubWorld): Promise<SimResponse> {
@@ -359,7 +413,10 @@ export interface RunningGitHubSimulator extends RunningSimulator {
   world: GitHubWorld;
 }
 
-export async function startGitHubSimulator(world = new GitHubWorld(), routes: GitHubRoute[] = GITHUB_ROUTES): Promise<RunningGitHubSimulator> {
+export async function startGitHubSimulator(
+  world = new GitHubWorld(),
+  routes: GitHubRoute[] = GITHUB_ROUTES,
+): Promise<RunningGitHubSimulator> {
   const running = await serveSimulator('github', githubHandler(world, routes));
   return { ...running, world };
 }

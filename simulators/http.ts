@@ -51,7 +51,13 @@ export async function serveSimulator(name: string, handler: SimHandler, port = 0
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://simulator');
-    const request: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks) };
+    const request: SimRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    };
     requests.push(request);
     let response: SimResponse;
     try {
@@ -65,7 +71,12 @@ export async function serveSimulator(name: string, handler: SimHandler, port = 0
       return;
     }
     if (response.delayMs) await new Promise((r) => setTimeout(r, response.delayMs));
-    const body = response.body === undefined ? '' : typeof response.body === 'string' || Buffer.isBuffer(response.body) ? response.body : JSON.stringify(response.body);
+    const body =
+      response.body === undefined
+        ? ''
+        : typeof response.body === 'string' || Buffer.isBuffer(response.body)
+          ? response.body
+          : JSON.stringify(response.body);
     res.writeHead(response.status, response.headers);
     res.end(body);
   });

@@ -48,7 +48,11 @@ export const SIMULATORS: SimulatorEntry[] = [
     name: 'github',
     envVar: 'GITHUB_API_URL',
     extraEnv: () => ({ GITHUB_REPOS: DEFAULT_REPO }),
-    start: () => startGitHubSimulator(new GitHubWorld(), [...GITHUB_ROUTES, ...gitHubContentsRoutes(demoGitHubContents(loadDemoPlan()))]),
+    start: () =>
+      startGitHubSimulator(new GitHubWorld(), [
+        ...GITHUB_ROUTES,
+        ...gitHubContentsRoutes(demoGitHubContents(loadDemoPlan())),
+      ]),
   },
   // The Kubernetes API for the deployed check.
   {
@@ -80,7 +84,8 @@ export async function startSimulators(): Promise<SimulatorSet> {
     started[entry.name] = running;
     simulators.push(running);
     env[entry.envVar] = entry.envValue ? entry.envValue(running.url) : running.url;
-    for (const [name, value] of Object.entries(entry.extraEnv?.(running.url) ?? {})) if (!process.env[name]) env[name] = value;
+    for (const [name, value] of Object.entries(entry.extraEnv?.(running.url) ?? {}))
+      if (!process.env[name]) env[name] = value;
   }
   return {
     simulators,
@@ -94,7 +99,9 @@ export async function startSimulators(): Promise<SimulatorSet> {
 }
 
 /** The upstream variables a simulator would fill (KUBE_NAMESPACE alone means a real cluster); when none is set, the board runs as a demo. */
-export const upstreamEnvVars = () => [...new Set(SIMULATORS.flatMap((s) => [s.envVar, ...Object.keys(s.extraEnv?.('') ?? {})]))];
+export const upstreamEnvVars = () => [
+  ...new Set(SIMULATORS.flatMap((s) => [s.envVar, ...Object.keys(s.extraEnv?.('') ?? {})])),
+];
 
 /** Lets e2e tests find the simulators the server was started with. */
 export function writeSimulatorUrls(file: string, set: SimulatorSet) {

@@ -126,7 +126,10 @@ function metadata(workload: SimWorkload, namespace: string) {
 function deploymentObject(workload: SimWorkload, namespace: string) {
   const ready = workload.podPhase === undefined || workload.podPhase === 'Running' ? workload.replicas : 0;
   return {
-    metadata: { ...metadata(workload, namespace), annotations: { ...metadata(workload, namespace).annotations, 'deployment.kubernetes.io/revision': '3' } },
+    metadata: {
+      ...metadata(workload, namespace),
+      annotations: { ...metadata(workload, namespace).annotations, 'deployment.kubernetes.io/revision': '3' },
+    },
     spec: {
       replicas: workload.replicas,
       selector: { matchLabels: workload.labels },
@@ -142,8 +145,22 @@ function deploymentObject(workload: SimWorkload, namespace: string) {
       readyReplicas: ready,
       availableReplicas: ready,
       conditions: [
-        { type: 'Available', status: ready > 0 ? 'True' : 'False', lastUpdateTime: CREATED, lastTransitionTime: CREATED, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'True', lastUpdateTime: CREATED, lastTransitionTime: CREATED, reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${workload.name}-${hash(workload.name, 10)}" has successfully progressed.` },
+        {
+          type: 'Available',
+          status: ready > 0 ? 'True' : 'False',
+          lastUpdateTime: CREATED,
+          lastTransitionTime: CREATED,
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+        },
+        {
+          type: 'Progressing',
+          status: 'True',
+          lastUpdateTime: CREATED,
+          lastTransitionTime: CREATED,
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${workload.name}-${hash(workload.name, 10)}" has successfully progressed.`,
+        },
       ],
     },
   };
@@ -181,12 +198,32 @@ function podObjects(workload: SimWorkload, namespace: string) {
   const phase = workload.podPhase ?? 'Running';
   const containers = workload.podContainers ?? workload.containers;
   return Array.from({ length: workload.replicas }, (_, index) => {
-    const name = workload.kind === 'StatefulSet' ? `${workload.name}-${index}` : `${workload.name}-${templateHash}-${hash(`${workload.name}:${index}`, 5)}`;
+    const name =
+      workload.kind === 'StatefulSet'
+        ? `${workload.name}-${index}`
+        : `${workload.name}-${templateHash}-${hash(`${workload.name}:${index}`, 5)}`;
     const owner =
       workload.kind === 'StatefulSet'
-        ? { apiVersion: 'apps/v1', kind: 'StatefulSet', name: workload.name, uid: uid(`${namespace}/StatefulSet/${workload.name}`), controller: true, blockOwnerDeletion: true }
-        : { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${workload.name}-${templateHash}`, uid: uid(`${namespace}/ReplicaSet/${workload.name}`), controller: true, blockOwnerDeletion: true };
-    const labels = workload.kind === 'StatefulSet' ? { ...workload.labels, 'statefulset.kubernetes.io/pod-name': name } : { ...workload.labels, 'pod-template-hash': templateHash };
+        ? {
+            apiVersion: 'apps/v1',
+            kind: 'StatefulSet',
+            name: workload.name,
+            uid: uid(`${namespace}/StatefulSet/${workload.name}`),
+            controller: true,
+            blockOwnerDeletion: true,
+          }
+        : {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: `${workload.name}-${templateHash}`,
+            uid: uid(`${namespace}/ReplicaSet/${workload.name}`),
+            controller: true,
+            blockOwnerDeletion: true,
+          };
+    const labels =
+      workload.kind === 'StatefulSet'
+        ? { ...workload.labels, 'statefulset.kubernetes.io/pod-name': name }
+        : { ...workload.labels, 'pod-template-hash': templateHash };
     return {
       metadata: {
         name,
@@ -201,7 +238,14 @@ function podObjects(workload: SimWorkload, namespace: string) {
       spec: { ...podTemplate(workload).spec, containers: containers.map(containerSpec), nodeName: 'worker-1' },
       status: {
         phase,
-        conditions: [{ type: 'Ready', status: phase === 'Running' ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: CREATED }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: phase === 'Running' ? 'True' : 'False',
+            lastProbeTime: null,
+            lastTransitionTime: CREATED,
+          },
+        ],
         hostIP: '10.0.0.11',
         podIP: `10.42.0.${10 + index}`,
         startTime: CREATED,
@@ -212,7 +256,8 @@ function podObjects(workload: SimWorkload, namespace: string) {
           image: c.image,
           imageID: `${c.image.split(':')[0]}@sha256:${hash(c.image, 64)}`,
           started: phase === 'Running',
-          state: phase === 'Running' ? { running: { startedAt: CREATED } } : { waiting: { reason: 'ContainerCreating' } },
+          state:
+            phase === 'Running' ? { running: { startedAt: CREATED } } : { waiting: { reason: 'ContainerCreating' } },
         })),
         qosClass: 'BestEffort',
       },
@@ -234,7 +279,11 @@ function forbidden(state: KubernetesState, resource: KubeResource, group: string
 }
 
 function list(kind: string, apiVersion: string, items: unknown[]) {
-  return json(200, { kind, apiVersion, metadata: { resourceVersion: '987654' }, items }, { 'audit-id': uid(`${kind}:${Date.now()}`), 'cache-control': 'no-cache, private' });
+  return json(
+    200,
+    { kind, apiVersion, metadata: { resourceVersion: '987654' }, items },
+    { 'audit-id': uid(`${kind}:${Date.now()}`), 'cache-control': 'no-cache, private' },
+  );
 }
 
 const LIST_ROUTES: Array<{ pattern: RegExp; resource: KubeResource; group: string }> = [
@@ -246,8 +295,17 @@ const LIST_ROUTES: Array<{ pattern: RegExp; resource: KubeResource; group: strin
 /** Answers the Kubernetes API requests the board makes, from the given state. */
 export function handleKubernetes(state: KubernetesState, request: SimRequest): SimResponse {
   if (request.path.startsWith('/__sim/')) return control(state, request);
-  if (request.method !== 'GET') return json(405, { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the simulator is read-only', reason: 'MethodNotAllowed', code: 405 });
-  if (request.path === '/version') return json(200, { major: '1', minor: '33', gitVersion: 'v1.33.4', platform: 'linux/amd64' });
+  if (request.method !== 'GET')
+    return json(405, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      message: 'the simulator is read-only',
+      reason: 'MethodNotAllowed',
+      code: 405,
+    });
+  if (request.path === '/version')
+    return json(200, { major: '1', minor: '33', gitVersion: 'v1.33.4', platform: 'linux/amd64' });
   for (const route of LIST_ROUTES) {
     const match = route.pattern.exec(request.path);
     if (!match) continue;
@@ -255,13 +313,38 @@ export function handleKubernetes(state: KubernetesState, request: SimRequest): S
     if (state.forbidden.has(route.resource)) return forbidden(state, route.resource, route.group);
     const selector = request.query.get('labelSelector');
     // Another namespace is empty (the API server answers an empty list, not 404).
-    const workloads = namespace === state.namespace ? state.workloads.filter((w) => matchesLabelSelector(w.labels, selector)) : [];
-    if (route.resource === 'deployments') return list('DeploymentList', 'apps/v1', workloads.filter((w) => w.kind === 'Deployment').map((w) => deploymentObject(w, namespace)));
-    if (route.resource === 'statefulsets') return list('StatefulSetList', 'apps/v1', workloads.filter((w) => w.kind === 'StatefulSet').map((w) => statefulSetObject(w, namespace)));
-    const pods = namespace === state.namespace ? state.workloads.flatMap((w) => podObjects(w, namespace)).filter((p) => matchesLabelSelector(p.metadata.labels, selector)) : [];
+    const workloads =
+      namespace === state.namespace ? state.workloads.filter((w) => matchesLabelSelector(w.labels, selector)) : [];
+    if (route.resource === 'deployments')
+      return list(
+        'DeploymentList',
+        'apps/v1',
+        workloads.filter((w) => w.kind === 'Deployment').map((w) => deploymentObject(w, namespace)),
+      );
+    if (route.resource === 'statefulsets')
+      return list(
+        'StatefulSetList',
+        'apps/v1',
+        workloads.filter((w) => w.kind === 'StatefulSet').map((w) => statefulSetObject(w, namespace)),
+      );
+    const pods =
+      namespace === state.namespace
+        ? state.workloads
+            .flatMap((w) => podObjects(w, namespace))
+            .filter((p) => matchesLabelSelector(p.metadata.labels, selector))
+        : [];
     return list('PodList', 'v1', pods);
   }
-  return json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
+  return json(404, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'the server could not find the requested resource',
+    reason: 'NotFound',
+    details: {},
+    code: 404,
+  });
 }
 
 /**
@@ -284,7 +367,11 @@ function control(state: KubernetesState, request: SimRequest): SimResponse {
     const workload = state.workloads.find((w) => w.name === decodeURIComponent(envRoute[1]));
     if (!workload) return json(404, { error: `no workload "${envRoute[1]}"` });
     const change = readJsonBody<SimEnvVar & { remove?: boolean }>(request);
-    setWorkloadEnv(workload, change.name, change.remove ? null : { name: change.name, value: change.value, valueFrom: change.valueFrom });
+    setWorkloadEnv(
+      workload,
+      change.name,
+      change.remove ? null : { name: change.name, value: change.value, valueFrom: change.valueFrom },
+    );
     return json(200, workload);
   }
   return json(404, { error: `unknown simulator control ${request.method} ${request.path}` });
@@ -295,7 +382,12 @@ export function setWorkloadEnv(workload: SimWorkload, name: string, env: SimEnvV
   const apply = (containers: SimContainer[]) =>
     containers.map((c) => {
       const rest = (c.env ?? []).filter((e) => e.name !== name);
-      return { ...c, env: env ? [...rest, Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as SimEnvVar] : rest };
+      return {
+        ...c,
+        env: env
+          ? [...rest, Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as SimEnvVar]
+          : rest,
+      };
     });
   workload.containers = apply(workload.containers);
   if (workload.podContainers) workload.podContainers = apply(workload.podContainers);

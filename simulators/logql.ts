@@ -44,7 +44,9 @@ class Cursor {
   }
   fail(expecting: string): never {
     const found = this.pos >= this.text.length ? '$end' : JSON.stringify(this.text[this.pos]);
-    throw new LogQLParseError(`parse error at line 1, col ${this.pos + 1}: syntax error: unexpected ${found}, ${expecting}`);
+    throw new LogQLParseError(
+      `parse error at line 1, col ${this.pos + 1}: syntax error: unexpected ${found}, ${expecting}`,
+    );
   }
   ident() {
     this.skip();
@@ -78,7 +80,10 @@ function parseLog(c: Cursor): LogQuery {
     matchers.push({ name, op, value: c.string() });
   }
   c.eat('}');
-  if (matchers.length === 0) throw new LogQLParseError('parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value');
+  if (matchers.length === 0)
+    throw new LogQLParseError(
+      'parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value',
+    );
   const filters: LogQuery['filters'] = [];
   for (;;) {
     if (c.peek('|=')) {
@@ -137,7 +142,12 @@ export function parseLogQL(text: string): LogQuery | MetricQuery {
 export function matches(log: LogQuery, labels: Record<string, string>, line: string): boolean {
   for (const m of log.matchers) {
     const value = labels[m.name] ?? '';
-    const ok = m.op === '=' ? value === m.value : m.op === '!=' ? value !== m.value : new RegExp(`^(?:${m.value})$`).test(value) === (m.op === '=~');
+    const ok =
+      m.op === '='
+        ? value === m.value
+        : m.op === '!='
+          ? value !== m.value
+          : new RegExp(`^(?:${m.value})$`).test(value) === (m.op === '=~');
     if (!ok) return false;
   }
   return log.filters.every((f) => line.includes(f.text) === (f.op === '|='));

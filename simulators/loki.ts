@@ -1,6 +1,14 @@
 import { payloadToLokiStreams, type LokiStream } from './faro-receiver';
 import { FaultSwitch, handleControl, withFault, type Fault } from './faults';
-import { json, readJsonBody, serveSimulator, text, type RunningSimulator, type SimRequest, type SimResponse } from './http';
+import {
+  json,
+  readJsonBody,
+  serveSimulator,
+  text,
+  type RunningSimulator,
+  type SimRequest,
+  type SimResponse,
+} from './http';
 import { LogQLParseError, matches, parseLogQL, type LogQuery, type MetricQuery } from './logql';
 import { recording, RECORDINGS_DIR } from './recordings';
 import { readdirSync } from 'node:fs';
@@ -25,7 +33,8 @@ const LEVEL_BY_KIND: Record<string, string> = { exception: 'error', event: 'unkn
 
 function discoverLabels(stream: Record<string, string>, line: string): Record<string, string> {
   const labels = { ...stream };
-  labels.service_name ??= stream.service ?? stream.app ?? stream.application ?? stream.app_name ?? stream.name ?? 'unknown_service';
+  labels.service_name ??=
+    stream.service ?? stream.app ?? stream.application ?? stream.app_name ?? stream.name ?? 'unknown_service';
   const level = LEVEL_BY_KIND[labels.kind ?? ''] ?? /\blevel=(\w+)/.exec(line)?.[1] ?? 'unknown';
   labels.detected_level ??= level;
   return labels;
@@ -98,7 +107,18 @@ function parseTimeNs(value: string | null, fallback: bigint): bigint | null {
   return Number.isNaN(ms) ? null : BigInt(ms) * 1_000_000n;
 }
 
-const emptyStats = { summary: { bytesProcessedPerSecond: 0, linesProcessedPerSecond: 0, totalBytesProcessed: 0, totalLinesProcessed: 0, execTime: 0.001, queueTime: 0, subqueries: 0, totalEntriesReturned: 0 } };
+const emptyStats = {
+  summary: {
+    bytesProcessedPerSecond: 0,
+    linesProcessedPerSecond: 0,
+    totalBytesProcessed: 0,
+    totalLinesProcessed: 0,
+    execTime: 0.001,
+    queueTime: 0,
+    subqueries: 0,
+    totalEntriesReturned: 0,
+  },
+};
 
 export async function startLokiSimulator(options: LokiSimulatorOptions = {}, port = 0): Promise<LokiSimulator> {
   let entries: Entry[] = [];
@@ -117,10 +137,13 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
       .filter((e) => e.ns > from && e.ns <= to && matches(log, e.labels, e.line));
 
   /** Targets a query is about (its service_name/app_name values), for per-target faults. */
-  const targetsOf = (log: LogQuery) => log.matchers.filter((m) => m.op === '=' && ['service_name', 'app_name'].includes(m.name)).map((m) => m.value);
+  const targetsOf = (log: LogQuery) =>
+    log.matchers.filter((m) => m.op === '=' && ['service_name', 'app_name'].includes(m.name)).map((m) => m.value);
 
   const logResult = (log: LogQuery, start: bigint, end: bigint, limit: number, backward: boolean, now: bigint) => {
-    const found = select(log, start, end, now).sort((a, b) => (a.ns === b.ns ? 0 : (a.ns < b.ns) === backward ? 1 : -1)).slice(0, limit);
+    const found = select(log, start, end, now)
+      .sort((a, b) => (a.ns === b.ns ? 0 : a.ns < b.ns === backward ? 1 : -1))
+      .slice(0, limit);
     const streams = new Map<string, { stream: Record<string, string>; values: Array<[string, string]> }>();
     for (const e of found) {
       const key = JSON.stringify(Object.entries(e.labels).sort());
@@ -134,7 +157,10 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
   const countAt = (query: MetricQuery, at: bigint, now: bigint) => {
     const groups = new Map<string, { metric: Record<string, string>; count: number }>();
     for (const e of select(query.log, at - BigInt(query.rangeMs) * 1_000_000n, at, now)) {
-      const metric = query.sumBy === null ? e.labels : Object.fromEntries(query.sumBy.filter((l) => e.labels[l] !== undefined).map((l) => [l, e.labels[l]]));
+      const metric =
+        query.sumBy === null
+          ? e.labels
+          : Object.fromEntries(query.sumBy.filter((l) => e.labels[l] !== undefined).map((l) => [l, e.labels[l]]));
       const key = JSON.stringify(metric);
       const group = groups.get(key) ?? { metric, count: 0 };
       group.count += 1;
@@ -164,7 +190,10 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
     return withFault(faults.forTargets(targetsOf(log)), () => {
       if (query.type === 'log') {
         const limit = Number(request.query.get('limit') ?? 100);
-        return json(200, { status: 'success', data: logResult(query, start, end, limit, request.query.get('direction') !== 'forward', now) });
+        return json(200, {
+          status: 'success',
+          data: logResult(query, start, end, limit, request.query.get('direction') !== 'forward', now),
+        });
       }
       // Points aligned to multiples of the step; as in Loki, the last one may lie just after end.
       const stepNs = BigInt(Math.max(1, Math.round(Number(request.query.get('step') ?? 60)))) * 1_000_000_000n;
@@ -176,7 +205,10 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
           series.set(key, s);
         }
       }
-      return json(200, { status: 'success', data: { resultType: 'matrix', result: [...series.values()], stats: emptyStats } });
+      return json(200, {
+        status: 'success',
+        data: { resultType: 'matrix', result: [...series.values()], stats: emptyStats },
+      });
     });
   };
 
@@ -185,17 +217,22 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
     const parsed = readQuery(request);
     if ('error' in parsed) return parsed.error;
     const { query } = parsed;
-    if (query.type === 'log') return text(400, recording('loki/query-instant-log-selector-400.json').response.body as string);
+    if (query.type === 'log')
+      return text(400, recording('loki/query-instant-log-selector-400.json').response.body as string);
     const metric = query;
     const at = parseTimeNs(request.query.get('time'), now) ?? now;
     return withFault(faults.forTargets(targetsOf(metric.log)), () => {
-      const result = [...countAt(metric, at, now).values()].map((g) => ({ metric: g.metric, value: [Number(at) / 1e9, String(g.count)] }));
+      const result = [...countAt(metric, at, now).values()].map((g) => ({
+        metric: g.metric,
+        value: [Number(at) / 1e9, String(g.count)],
+      }));
       return json(200, { status: 'success', data: { resultType: 'vector', result, stats: emptyStats } });
     });
   };
 
   const push = (streams: LokiStream[]) => {
-    for (const s of streams) for (const [ns, line] of s.values) entries.push({ labels: s.stream, line, ns: BigInt(ns) });
+    for (const s of streams)
+      for (const [ns, line] of s.values) entries.push({ labels: s.stream, line, ns: BigInt(ns) });
   };
 
   const control: LokiSimulator['control'] = {
@@ -210,11 +247,16 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
   const running = await serveSimulator(
     'loki',
     (request) => {
-      const controlled = handleControl(request, { fault: control.fault, data: (target, value) => control.setApp(target, Boolean(value)), reset });
+      const controlled = handleControl(request, {
+        fault: control.fault,
+        data: (target, value) => control.setApp(target, Boolean(value)),
+        reset,
+      });
       if (controlled) return controlled;
       if (request.path === '/ready') {
         const fault = faults.globalFault;
-        if (fault?.kind === 'not-ready') return text(503, recording('loki/ready-not-ready-503.json').response.body as string);
+        if (fault?.kind === 'not-ready')
+          return text(503, recording('loki/ready-not-ready-503.json').response.body as string);
         return withFault(fault, () => text(200, 'ready\n'));
       }
       if (request.path === '/loki/api/v1/query_range') return queryRange(request);

@@ -25,20 +25,32 @@ export interface ProfileData {
 // The SelectSeries recording's points, aged relative to the moment it was recorded.
 const SELECT_SERIES_RECORDED_AT = 1795600965853;
 const RECORDED_POINTS: Array<[number, number]> = (
-  recording('pyroscope/select-series-acapy-agent-cpu-groupby.json').response.body as { series: Array<{ points: Array<{ value: number; timestamp: string }> }> }
+  recording('pyroscope/select-series-acapy-agent-cpu-groupby.json').response.body as {
+    series: Array<{ points: Array<{ value: number; timestamp: string }> }>;
+  }
 ).series[0].points.map((p) => [p.value, SELECT_SERIES_RECORDED_AT - Number(p.timestamp)]);
 
 type LabelsSet = Array<{ labels: Array<{ name: string; value: string }> }>;
 const recordedTypes = (file: string) =>
-  ((recording(file).response.body as { labelsSet: LabelsSet }).labelsSet ?? []).map((s) => s.labels.find((l) => l.name === '__profile_type__')!.value);
+  ((recording(file).response.body as { labelsSet: LabelsSet }).labelsSet ?? []).map(
+    (s) => s.labels.find((l) => l.name === '__profile_type__')!.value,
+  );
 
 /** Python (pyroscope-io, legacy /ingest): CPU only. Node (@pyroscope/nodejs): wall and heap. */
-export const PYTHON_PROFILE: ProfileData = { profileTypes: recordedTypes('pyroscope/series-acapy-agent.json'), points: RECORDED_POINTS };
-export const NODE_PROFILE: ProfileData = { profileTypes: recordedTypes('pyroscope/series-bc-wallet-demo-server.json'), points: RECORDED_POINTS };
+export const PYTHON_PROFILE: ProfileData = {
+  profileTypes: recordedTypes('pyroscope/series-acapy-agent.json'),
+  points: RECORDED_POINTS,
+};
+export const NODE_PROFILE: ProfileData = {
+  profileTypes: recordedTypes('pyroscope/series-bc-wallet-demo-server.json'),
+  points: RECORDED_POINTS,
+};
 
 /** The recorded profile of a service_name (Node for the recorded Node apps, else Python's CPU profile). */
 export function recordedProfile(serviceName: string): ProfileData {
-  return ['bc-wallet-demo-server', 'traction-tenant-ui', 'didcomm-mediator-credo', 'credo-agent'].includes(serviceName) ? NODE_PROFILE : PYTHON_PROFILE;
+  return ['bc-wallet-demo-server', 'traction-tenant-ui', 'didcomm-mediator-credo', 'credo-agent'].includes(serviceName)
+    ? NODE_PROFILE
+    : PYTHON_PROFILE;
 }
 
 export interface PyroscopeSimulatorOptions {
@@ -75,9 +87,14 @@ function parseSelector(selector: unknown): Record<string, string> | null {
 }
 
 const selectorError = (selector: unknown) =>
-  connectError(`failed to parse label selector ${JSON.stringify(String(selector))}: 1:${String(selector).length}: parse error: unexpected end of input inside braces`);
+  connectError(
+    `failed to parse label selector ${JSON.stringify(String(selector))}: 1:${String(selector).length}: parse error: unexpected end of input inside braces`,
+  );
 
-export async function startPyroscopeSimulator(options: PyroscopeSimulatorOptions = {}, port = 0): Promise<PyroscopeSimulator> {
+export async function startPyroscopeSimulator(
+  options: PyroscopeSimulatorOptions = {},
+  port = 0,
+): Promise<PyroscopeSimulator> {
   const initial = () => new Map(Object.entries(options.services ?? {}));
   let services = initial();
   const faults = new FaultSwitch();
@@ -99,7 +116,8 @@ export async function startPyroscopeSimulator(options: PyroscopeSimulatorOptions
 
   const connect = (request: SimRequest, method: string): SimResponse => {
     const contentType = String(request.headers['content-type'] ?? '');
-    if (!/^application\/json\b/.test(contentType)) return { status: 415, headers: { 'accept-post': CONNECT_ACCEPT_POST }, body: '' };
+    if (!/^application\/json\b/.test(contentType))
+      return { status: 415, headers: { 'accept-post': CONNECT_ACCEPT_POST }, body: '' };
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
@@ -135,7 +153,10 @@ export async function startPyroscopeSimulator(options: PyroscopeSimulatorOptions
     }
     if (method === 'SelectSeries') {
       const selector = parseSelector(body.labelSelector);
-      if (!selector) return connectError(`failed to parse label selector ${JSON.stringify(String(body.labelSelector))}: parse error: unexpected character inside braces`);
+      if (!selector)
+        return connectError(
+          `failed to parse label selector ${JSON.stringify(String(body.labelSelector))}: parse error: unexpected character inside braces`,
+        );
       const type = String(body.profileTypeID ?? '');
       if (type.split(':').length !== 5) return connectError(`invalid profile type id: ${type}`);
       return withFault(faults.forTargets(selector.service_name ? [selector.service_name] : []), () => {
@@ -153,7 +174,10 @@ export async function startPyroscopeSimulator(options: PyroscopeSimulatorOptions
     }
     if (method === 'LabelValues') {
       return withFault(faults.globalFault, () => {
-        const names = [...services.entries()].filter(([, d]) => inWindow(d, start, end, now).length > 0).map(([n]) => n).sort();
+        const names = [...services.entries()]
+          .filter(([, d]) => inWindow(d, start, end, now).length > 0)
+          .map(([n]) => n)
+          .sort();
         return json(200, body.name === 'service_name' && names.length > 0 ? { names } : {});
       });
     }
@@ -177,13 +201,15 @@ export async function startPyroscopeSimulator(options: PyroscopeSimulatorOptions
     (request) => {
       const controlled = handleControl(request, {
         fault: control.fault,
-        data: (target, value) => control.setService(target, value === true ? true : value ? (value as ProfileData) : null),
+        data: (target, value) =>
+          control.setService(target, value === true ? true : value ? (value as ProfileData) : null),
         reset: control.reset,
       });
       if (controlled) return controlled;
       if (request.path === '/ready') {
         const fault = faults.globalFault;
-        if (fault?.kind === 'not-ready') return text(503, recording('pyroscope/ready-not-ready-503-segment-writer.json').response.body as string);
+        if (fault?.kind === 'not-ready')
+          return text(503, recording('pyroscope/ready-not-ready-503-segment-writer.json').response.body as string);
         return withFault(fault, () => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'ready' }));
       }
       const method = /^\/querier\.v1\.QuerierService\/(\w+)$/.exec(request.path)?.[1];
@@ -208,5 +234,14 @@ export const DEMO_PYROSCOPE: PyroscopeSimulatorOptions = {
     'didcomm-mediator-credo': NODE_PROFILE,
     'didwebvh-server': { ...PYTHON_PROFILE, stopsAfterMs: 60_000 },
   },
-  faults: [{ target: 'didcomm-mediator-credo', fault: { kind: 'status', status: 500, body: 'rpc error: code = Unavailable desc = store-gateway: no healthy instances\n' } }],
+  faults: [
+    {
+      target: 'didcomm-mediator-credo',
+      fault: {
+        kind: 'status',
+        status: 500,
+        body: 'rpc error: code = Unavailable desc = store-gateway: no healthy instances\n',
+      },
+    },
+  ],
 };

@@ -8,7 +8,13 @@ import path from 'node:path';
  */
 export interface Recording {
   description: string;
-  request: { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: unknown };
+  request: {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    headers: Record<string, string>;
+    body: unknown;
+  };
   response: { status: number; headers: Record<string, string>; body: unknown };
 }
 

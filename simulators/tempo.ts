@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { FaultSwitch, handleControl, withFault, type Fault } from './faults';
-import { json, readJsonBody, serveSimulator, text, type RunningSimulator, type SimRequest, type SimResponse } from './http';
+import {
+  json,
+  readJsonBody,
+  serveSimulator,
+  text,
+  type RunningSimulator,
+  type SimRequest,
+  type SimResponse,
+} from './http';
 import { recording } from './recordings';
 
 /**
@@ -33,8 +41,16 @@ interface StoredSpan {
   ageNs?: bigint;
 }
 
-const KINDS = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
-const serviceName = (resource: ResourceSpans['resource']) => String(resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '');
+const KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+];
+const serviceName = (resource: ResourceSpans['resource']) =>
+  String(resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '');
 const hexToBase64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
 
 /** The searches were recorded at this time (ns); recorded spans keep their age relative to it. */
@@ -45,11 +61,19 @@ const TEMPO_RECORDED_AT_NS = 1795601128503n * 1_000_000n;
  * and, when `linked`, the OpenTelemetry JS backend spans that answered it, under a fresh trace id.
  */
 export function recordedTrace(app: string, linked: boolean): ResourceSpans[] {
-  const browser = recording('faro/sdk-bc-wallet-demo-4-trace.json').request.body as { traces: { resourceSpans: ResourceSpans[] } };
-  const backend = recording('tempo/otlp-push-otel-js-server-spans.json').request.body as { resourceSpans: ResourceSpans[] };
+  const browser = recording('faro/sdk-bc-wallet-demo-4-trace.json').request.body as {
+    traces: { resourceSpans: ResourceSpans[] };
+  };
+  const backend = recording('tempo/otlp-push-otel-js-server-spans.json').request.body as {
+    resourceSpans: ResourceSpans[];
+  };
   const traceId = randomBytes(16).toString('hex');
   const rename = (rs: ResourceSpans, name: string): ResourceSpans => ({
-    resource: { attributes: rs.resource.attributes.map((a) => (a.key === 'service.name' ? { key: a.key, value: { stringValue: name } } : a)) },
+    resource: {
+      attributes: rs.resource.attributes.map((a) =>
+        a.key === 'service.name' ? { key: a.key, value: { stringValue: name } } : a,
+      ),
+    },
     scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.map((s) => ({ ...s, traceId })) })),
   });
   const browserSpans = browser.traces.resourceSpans.map((rs) => rename(rs, app));
@@ -80,7 +104,12 @@ export async function startTempoSimulator(options: TempoSimulatorOptions = {}, p
     for (const rs of resourceSpans) {
       for (const ss of rs.scopeSpans ?? []) {
         for (const span of ss.spans ?? []) {
-          spans.push({ resource: rs.resource, scope: ss.scope, span, ageNs: aged ? TEMPO_RECORDED_AT_NS - BigInt(span.startTimeUnixNano) : undefined });
+          spans.push({
+            resource: rs.resource,
+            scope: ss.scope,
+            span,
+            ageNs: aged ? TEMPO_RECORDED_AT_NS - BigInt(span.startTimeUnixNano) : undefined,
+          });
         }
       }
     }
@@ -104,7 +133,11 @@ export async function startTempoSimulator(options: TempoSimulatorOptions = {}, p
     if (s.ageNs === undefined) return s.span;
     const start = now - s.ageNs;
     const shift = start - BigInt(s.span.startTimeUnixNano);
-    return { ...s.span, startTimeUnixNano: String(start), endTimeUnixNano: String(BigInt(s.span.endTimeUnixNano) + shift) };
+    return {
+      ...s.span,
+      startTimeUnixNano: String(start),
+      endTimeUnixNano: String(BigInt(s.span.endTimeUnixNano) + shift),
+    };
   };
 
   const search = (request: SimRequest): SimResponse => {
@@ -143,7 +176,9 @@ export async function startTempoSimulator(options: TempoSimulatorOptions = {}, p
           const rootStart = BigInt(root.span.startTimeUnixNano);
           return { traceID, list, root, rootStart };
         })
-        .filter((t) => t.rootStart >= start && t.rootStart <= end && t.list.some((x) => match(serviceName(x.s.resource))))
+        .filter(
+          (t) => t.rootStart >= start && t.rootStart <= end && t.list.some((x) => match(serviceName(x.s.resource))),
+        )
         .sort((a, b) => (a.rootStart < b.rootStart ? 1 : -1))
         .slice(0, limit)
         .map((t) => ({
@@ -153,7 +188,15 @@ export async function startTempoSimulator(options: TempoSimulatorOptions = {}, p
           startTimeUnixNano: String(t.rootStart),
           durationMs: Number((BigInt(t.root.span.endTimeUnixNano) - t.rootStart) / 1_000_000n),
         }));
-      return json(200, { traces, metrics: { inspectedTraces: byTrace.size, inspectedBytes: String(spans.length * 1200), completedJobs: 1, totalJobs: 1 } });
+      return json(200, {
+        traces,
+        metrics: {
+          inspectedTraces: byTrace.size,
+          inspectedBytes: String(spans.length * 1200),
+          completedJobs: 1,
+          totalJobs: 1,
+        },
+      });
     });
   };
 
@@ -187,7 +230,8 @@ export async function startTempoSimulator(options: TempoSimulatorOptions = {}, p
     });
   };
 
-  const push = (otlp: unknown) => store(((otlp as { resourceSpans?: ResourceSpans[] })?.resourceSpans ?? []) as ResourceSpans[], false);
+  const push = (otlp: unknown) =>
+    store(((otlp as { resourceSpans?: ResourceSpans[] })?.resourceSpans ?? []) as ResourceSpans[], false);
 
   const control: TempoSimulator['control'] = { setApp, fault: (fault, target) => faults.set(fault, target), reset };
 
@@ -224,4 +268,6 @@ export async function startTempoSimulator(options: TempoSimulatorOptions = {}, p
 }
 
 /** Demo data: bc-wallet-demo's browser traces reach its backend; traction's stop in the browser. */
-export const DEMO_TEMPO: TempoSimulatorOptions = { apps: { 'bc-wallet-demo': 'linked', 'traction-tenant-ui': 'browser-only' } };
+export const DEMO_TEMPO: TempoSimulatorOptions = {
+  apps: { 'bc-wallet-demo': 'linked', 'traction-tenant-ui': 'browser-only' },
+};

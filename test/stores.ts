@@ -21,7 +21,10 @@ export interface TestStore extends Store {
 export function freshDatabaseUrl(provider: TestProvider): { url: string; drop: () => Promise<void> } {
   if (provider === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-board-test-'));
-    return { url: `file:${path.join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `file:${path.join(dir, 'test.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const base = inject('postgresUrl');

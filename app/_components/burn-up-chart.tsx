@@ -9,11 +9,15 @@ const PAD = { left: 48, right: 16, top: 16, bottom: 32 };
 export function BurnUpChart({ burnUp }: { burnUp: BurnUp }) {
   const { points } = burnUp;
   const maxMinutes = Math.max(1, ...points.map((p) => p.scopeMinutes));
-  const x = (i: number) => PAD.left + (points.length === 1 ? 0 : (i / (points.length - 1)) * (WIDTH - PAD.left - PAD.right));
+  const x = (i: number) =>
+    PAD.left + (points.length === 1 ? 0 : (i / (points.length - 1)) * (WIDTH - PAD.left - PAD.right));
   const y = (minutes: number) => PAD.top + (1 - minutes / maxMinutes) * (HEIGHT - PAD.top - PAD.bottom);
-  const path = (pick: (p: (typeof points)[number]) => number) => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
+  const path = (pick: (p: (typeof points)[number]) => number) =>
+    points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
   // Gridlines on whole hours (plus the scope itself), so the axis reads "9h", not "9.13h".
-  const ticks = [...new Set([0, 0.25, 0.5, 0.75].map((f) => Math.round((maxMinutes * f) / 60) * 60).concat(maxMinutes))];
+  const ticks = [
+    ...new Set([0, 0.25, 0.5, 0.75].map((f) => Math.round((maxMinutes * f) / 60) * 60).concat(maxMinutes)),
+  ];
   const labelEvery = Math.max(1, Math.ceil(points.length / 8));
 
   return (

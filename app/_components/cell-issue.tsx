@@ -15,7 +15,10 @@ export function CellIssueSummary({ cell }: { cell: MatrixCell }) {
       {issue.assignees.length > 0 ? ` · ${issue.assignees.map((a) => `@${a}`).join(' ')}` : ''}
       {prs.length > 0 ? ` · ${prs.length} PR${prs.length === 1 ? '' : 's'}` : ''}
       {cell.issueEstimate ? (
-        <span className={styles.differs} title={`The issue says ${cell.issueEstimate.text}, the plan ${cell.estimateText}`}>
+        <span
+          className={styles.differs}
+          title={`The issue says ${cell.issueEstimate.text}, the plan ${cell.estimateText}`}
+        >
           {' '}
           · issue {cell.issueEstimate.text}
         </span>

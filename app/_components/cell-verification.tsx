@@ -10,12 +10,19 @@ import './verify.css';
 
 export type GrafanaLinks = Pick<PublicConfig, 'grafanaUrl' | 'grafanaDatasources'>;
 
-const STATUS_LABEL: Record<CheckFact['status'], string> = { pass: 'pass', fail: 'no data', error: 'error', 'not-configured': 'not configured' };
+const STATUS_LABEL: Record<CheckFact['status'], string> = {
+  pass: 'pass',
+  fail: 'no data',
+  error: 'error',
+  'not-configured': 'not configured',
+};
 
 function Evidence({ check }: { check: CheckFact }) {
   const e = (check.evidence ?? {}) as Record<string, unknown>;
   if (check.check === 'pyroscope') {
-    const services = (e.services as Array<{ serviceName: string; profileTypes: string[]; lastSeenAt: string | null }> | undefined) ?? [];
+    const services =
+      (e.services as Array<{ serviceName: string; profileTypes: string[]; lastSeenAt: string | null }> | undefined) ??
+      [];
     return (
       <ul className="evidence">
         {services.map((s) => (
@@ -44,12 +51,14 @@ function Evidence({ check }: { check: CheckFact }) {
     const newest = e.newest as { time: string; line: string } | null | undefined;
     return (
       <div className="evidence">
-        <p>
-          {['log', 'exception', 'measurement', 'event'].map((k) => `${counts[k] ?? 0} ${k}`).join(' · ')}
-        </p>
+        <p>{['log', 'exception', 'measurement', 'event'].map((k) => `${counts[k] ?? 0} ${k}`).join(' · ')}</p>
         {newest ? (
           <p>
-            Newest (<RelativeTime iso={newest.time} />): <code className="log-line" title={newest.line}>{newest.line}</code>
+            Newest (<RelativeTime iso={newest.time} />
+            ):{' '}
+            <code className="log-line" title={newest.line}>
+              {newest.line}
+            </code>
           </p>
         ) : null}
       </div>
@@ -59,15 +68,26 @@ function Evidence({ check }: { check: CheckFact }) {
     const count = Number(e.traceCount ?? 0);
     return (
       <p className="evidence">
-        {count} browser trace{count === 1 ? '' : 's'} · {e.linkedTraceId ? <>linked to backend spans (<code>{String(e.linkedTraceId)}</code>)</> : 'none linked to a backend span'}
+        {count} browser trace{count === 1 ? '' : 's'} ·{' '}
+        {e.linkedTraceId ? (
+          <>
+            linked to backend spans (<code>{String(e.linkedTraceId)}</code>)
+          </>
+        ) : (
+          'none linked to a backend span'
+        )}
       </p>
     );
   }
   if (check.check === 'gate') {
     return (
       <p className="evidence">
-        Pyroscope ready: {e.pyroscopeReady === null || e.pyroscopeReady === undefined ? '—' : e.pyroscopeReady ? 'yes' : 'no'} · receiver answered {e.receiverStatus === null || e.receiverStatus === undefined ? '—' : String(e.receiverStatus)} ·{' '}
-        {e.foundInLokiAfterMs !== null && e.foundInLokiAfterMs !== undefined ? `marker in Loki after ${String(e.foundInLokiAfterMs)} ms` : 'marker not seen in Loki'}
+        Pyroscope ready:{' '}
+        {e.pyroscopeReady === null || e.pyroscopeReady === undefined ? '—' : e.pyroscopeReady ? 'yes' : 'no'} · receiver
+        answered {e.receiverStatus === null || e.receiverStatus === undefined ? '—' : String(e.receiverStatus)} ·{' '}
+        {e.foundInLokiAfterMs !== null && e.foundInLokiAfterMs !== undefined
+          ? `marker in Loki after ${String(e.foundInLokiAfterMs)} ms`
+          : 'marker not seen in Loki'}
       </p>
     );
   }
@@ -93,7 +113,8 @@ export function CellVerification({ cell, grafana }: { cell: MatrixCell; grafana:
             · checked <RelativeTime iso={lastChecked} />
           </span>
         ) : null}{' '}
-        <Sparkline history={cell.history} /> <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} />
+        <Sparkline history={cell.history} />{' '}
+        <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} />
       </p>
       {cell.latestChecks.length > 0 ? (
         <ul className="checks">
@@ -105,7 +126,11 @@ export function CellVerification({ cell, grafana }: { cell: MatrixCell; grafana:
               <span className="check-target">
                 (<code>{check.target}</code>, {check.durationMs} ms)
               </span>
-              {check.message ? <p className={check.status === 'pass' ? 'check-message' : 'check-message check-problem'}>{check.message}</p> : null}
+              {check.message ? (
+                <p className={check.status === 'pass' ? 'check-message' : 'check-message check-problem'}>
+                  {check.message}
+                </p>
+              ) : null}
               <Evidence check={check} />
               {evidenceLinks(grafana, check).map((link) => (
                 <a key={link.href} className="grafana-link" href={link.href} target="_blank" rel="noreferrer">

@@ -20,7 +20,11 @@ export function CheckEvidenceButton({ service }: { service: string }) {
         body: JSON.stringify({ scope: 'service', service }),
       });
       const body = (await response.json()) as { error?: string; results?: unknown[] };
-      setStatus(response.ok ? `Checked: ${body.results?.length ?? 0} results.` : `Could not check evidence: ${body.error ?? response.statusText}`);
+      setStatus(
+        response.ok
+          ? `Checked: ${body.results?.length ?? 0} results.`
+          : `Could not check evidence: ${body.error ?? response.statusText}`,
+      );
       startTransition(() => router.refresh());
     } catch (error) {
       setStatus(`Could not check evidence: ${(error as Error).message}`);

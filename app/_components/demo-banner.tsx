@@ -6,8 +6,8 @@ export function DemoBanner() {
   if (demoSimulators.length === 0) return null;
   return (
     <div className="demo-banner" role="note" data-testid="demo-banner">
-      <strong>Demo:</strong> this board talks to local simulators ({demoSimulators.join(', ')}), not real upstreams. Set the
-      upstream URLs (see <code>.env.example</code>) to turn the demo off.
+      <strong>Demo:</strong> this board talks to local simulators ({demoSimulators.join(', ')}), not real upstreams. Set
+      the upstream URLs (see <code>.env.example</code>) to turn the demo off.
     </div>
   );
 }

@@ -1,6 +1,10 @@
 import type { ChainLink, ChainLinkStatus, EvidenceChain } from '@/lib/matrix/types';
 
-const STATUS_TEXT: Record<ChainLinkStatus, string> = { passed: 'passed', failed: 'failed', 'not-checked': 'not checked' };
+const STATUS_TEXT: Record<ChainLinkStatus, string> = {
+  passed: 'passed',
+  failed: 'failed',
+  'not-checked': 'not checked',
+};
 const MARK: Record<ChainLinkStatus, string> = { passed: '✓', failed: '✗', 'not-checked': '–' };
 
 /** Times are shown in UTC so the server and the browser render the same text. */
@@ -11,12 +15,17 @@ export const describeChain = (chain: EvidenceChain) =>
 
 function LinkItem({ link }: { link: ChainLink }) {
   return (
-    <li className={`chain-link link-${link.status}${link.regressed ? ' link-regressed' : ''}`} data-link={link.link} data-status={link.status}>
+    <li
+      className={`chain-link link-${link.status}${link.regressed ? ' link-regressed' : ''}`}
+      data-link={link.link}
+      data-status={link.status}
+    >
       <span className="chain-mark" aria-hidden="true">
         {MARK[link.status]}
       </span>
       <div>
-        <strong>{link.label}</strong> <span className="chain-status">{link.regressed ? 'regressed (passed before)' : STATUS_TEXT[link.status]}</span>
+        <strong>{link.label}</strong>{' '}
+        <span className="chain-status">{link.regressed ? 'regressed (passed before)' : STATUS_TEXT[link.status]}</span>
         {link.checkedAt ? (
           <>
             {' · '}
@@ -54,7 +63,13 @@ export function EvidenceChainView({ chain }: { chain: EvidenceChain }) {
 /** The compact form for a matrix cell: four dots, one per link, with a spoken summary. */
 export function ChainDots({ chain }: { chain: EvidenceChain }) {
   return (
-    <span className="chain-dots" role="img" aria-label={describeChain(chain)} title={describeChain(chain)} data-testid="chain-dots">
+    <span
+      className="chain-dots"
+      role="img"
+      aria-label={describeChain(chain)}
+      title={describeChain(chain)}
+      data-testid="chain-dots"
+    >
       {chain.links.map((link) => (
         <span key={link.link} className={`dot dot-${link.regressed ? 'regressed' : link.status}`} />
       ))}

@@ -19,7 +19,10 @@ function TraceId({ id, grafanaUrl }: { id: string; grafanaUrl: string | null }) 
 
 /** This browser's Faro session, from the running SDK (null until it has started, or when off). */
 function useFaroSessionId(): { state: 'starting' | 'off' | 'on'; id: string | null } {
-  const [session, setSession] = useState<{ state: 'starting' | 'off' | 'on'; id: string | null }>({ state: 'starting', id: null });
+  const [session, setSession] = useState<{ state: 'starting' | 'off' | 'on'; id: string | null }>({
+    state: 'starting',
+    id: null,
+  });
   useEffect(() => {
     let cancelled = false;
     const read = () => {
@@ -55,8 +58,9 @@ export function FaroLive({ initialStatus }: { initialStatus: FaroStatus }) {
   if (!status.enabled) {
     return (
       <p className="notice" data-testid="faro-off">
-        Faro is off on this board (<code>FARO_ENABLED=false</code>, the chart&apos;s <code>faro.enabled: false</code> default): the
-        browser loads no Faro code and <code>/faro</code> answers 404. Set <code>FARO_ENABLED=true</code> to watch it work here.
+        Faro is off on this board (<code>FARO_ENABLED=false</code>, the chart&apos;s <code>faro.enabled: false</code>{' '}
+        default): the browser loads no Faro code and <code>/faro</code> answers 404. Set <code>FARO_ENABLED=true</code>{' '}
+        to watch it work here.
       </p>
     );
   }
@@ -84,14 +88,20 @@ export function FaroLive({ initialStatus }: { initialStatus: FaroStatus }) {
         </dd>
         <dt>Your Faro session</dt>
         <dd data-testid="faro-session-id">
-          {session.state === 'on' ? <code>{session.id ?? 'none yet'}</code> : session.state === 'off' ? 'Faro not started in this browser' : 'starting…'}
+          {session.state === 'on' ? (
+            <code>{session.id ?? 'none yet'}</code>
+          ) : session.state === 'off' ? (
+            'Faro not started in this browser'
+          ) : (
+            'starting…'
+          )}
         </dd>
         <dt>This refresh&apos;s trace</dt>
         <dd data-testid="faro-request-trace">
           {requestTraceId ? (
             <>
-              the API received <code data-testid="faro-request-traceparent">{status.thisRequest.traceparent}</code> (trace{' '}
-              <TraceId id={requestTraceId} grafanaUrl={status.grafanaUrl} />)
+              the API received <code data-testid="faro-request-traceparent">{status.thisRequest.traceparent}</code>{' '}
+              (trace <TraceId id={requestTraceId} grafanaUrl={status.grafanaUrl} />)
             </>
           ) : (
             'no traceparent received yet'
@@ -104,14 +114,16 @@ export function FaroLive({ initialStatus }: { initialStatus: FaroStatus }) {
         </dd>
         <dt>Items accepted</dt>
         <dd data-testid="faro-accepted">
-          {status.proxy.accepted.logs} logs, {status.proxy.accepted.exceptions} exceptions, {status.proxy.accepted.measurements} measurements,{' '}
-          {status.proxy.accepted.events} events, {status.proxy.accepted.spans} spans
+          {status.proxy.accepted.logs} logs, {status.proxy.accepted.exceptions} exceptions,{' '}
+          {status.proxy.accepted.measurements} measurements, {status.proxy.accepted.events} events,{' '}
+          {status.proxy.accepted.spans} spans
         </dd>
         <dt>Last upstream answer</dt>
         <dd data-testid="faro-last-upstream">
           {upstream ? (
             <>
-              {upstream.status ?? 'no answer'} at {new Date(upstream.at).toLocaleTimeString()} in {upstream.durationMs} ms
+              {upstream.status ?? 'no answer'} at {new Date(upstream.at).toLocaleTimeString()} in {upstream.durationMs}{' '}
+              ms
               {upstream.error ? ` (${upstream.error})` : ''}
             </>
           ) : (
@@ -130,11 +142,16 @@ export function FaroLive({ initialStatus }: { initialStatus: FaroStatus }) {
               ))}
         </dd>
         <dt>Recent sessions</dt>
-        <dd>{status.proxy.recentSessionIds.length === 0 ? 'none yet' : status.proxy.recentSessionIds.map((id) => <code key={id}>{id} </code>)}</dd>
+        <dd>
+          {status.proxy.recentSessionIds.length === 0
+            ? 'none yet'
+            : status.proxy.recentSessionIds.map((id) => <code key={id}>{id} </code>)}
+        </dd>
       </dl>
       <p className="na-note">
-        Counts are this server process&apos;s since {new Date(status.proxy.since).toLocaleString()}: they start empty at each restart and each
-        replica counts only what it forwarded. Faro batches, so items appear a few seconds after they happen (or when a page is hidden).
+        Counts are this server process&apos;s since {new Date(status.proxy.since).toLocaleString()}: they start empty at
+        each restart and each replica counts only what it forwarded. Faro batches, so items appear a few seconds after
+        they happen (or when a page is hidden).
       </p>
     </section>
   );

@@ -17,7 +17,13 @@ const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
 function CellLink({ cell }: { cell: MatrixCell }) {
   return (
-    <Link href={cell.href} className={`cell state-${cell.state}`} title={cell.stateReason} data-cell={cell.key} data-state={cell.state}>
+    <Link
+      href={cell.href}
+      className={`cell state-${cell.state}`}
+      title={cell.stateReason}
+      data-cell={cell.key}
+      data-state={cell.state}
+    >
       <span className="cell-state">{cell.stateLabel}</span>
       <span className="cell-estimate">{cell.estimateText}</span>
       <ChainDots chain={cell.chain} />
@@ -29,11 +35,18 @@ const LIVE_LABEL = { pass: 'data ✓', fail: 'no data', error: 'error', 'not-con
 
 /** A matrix cell's newest live-data result, history and its own Verify now (outside the link: a button may not sit inside one). */
 function CellTools({ cell }: { cell: MatrixCell }) {
-  const worst = ['error', 'fail', 'pass', 'not-configured'].find((s) => cell.latestChecks.some((c) => c.status === s)) as keyof typeof LIVE_LABEL | undefined;
+  const worst = ['error', 'fail', 'pass', 'not-configured'].find((s) =>
+    cell.latestChecks.some((c) => c.status === s),
+  ) as keyof typeof LIVE_LABEL | undefined;
   return (
     <span className="matrix-cell-tools">
       {worst ? (
-        <span className={`live-status status-${worst}`} data-testid="live-status" data-status={worst} title={cell.latestChecks.map((c) => `${c.check}: ${c.message ?? c.status}`).join('\n')}>
+        <span
+          className={`live-status status-${worst}`}
+          data-testid="live-status"
+          data-status={worst}
+          title={cell.latestChecks.map((c) => `${c.check}: ${c.message ?? c.status}`).join('\n')}
+        >
           {LIVE_LABEL[worst]}
         </span>
       ) : null}
@@ -44,7 +57,13 @@ function CellTools({ cell }: { cell: MatrixCell }) {
 }
 
 /** The service × capability matrix. Server-rendered with the initial view; react-query refreshes it. */
-export function MatrixBoard({ initialView, filter = EMPTY_FILTER }: { initialView: MatrixView; filter?: MatrixFilter }) {
+export function MatrixBoard({
+  initialView,
+  filter = EMPTY_FILTER,
+}: {
+  initialView: MatrixView;
+  filter?: MatrixFilter;
+}) {
   const { data: view, error } = useQuery({
     queryKey: ['matrix'],
     queryFn: () => fetchJson<MatrixView>('/api/matrix'),
@@ -53,9 +72,12 @@ export function MatrixBoard({ initialView, filter = EMPTY_FILTER }: { initialVie
   });
   const { totals, progress } = view;
   const filtering = isFilterActive(filter);
-  const dimmed = (cell: MatrixCell, runtimes: string[]) => (filtering && !cellMatches(cell, runtimes, filter) ? 'true' : undefined);
+  const dimmed = (cell: MatrixCell, runtimes: string[]) =>
+    filtering && !cellMatches(cell, runtimes, filter) ? 'true' : undefined;
   // While filtering, a service with no matching cell is left out; the others keep their shape.
-  const rows = filtering ? view.rows.filter((r) => r.cells.some((c) => c && cellMatches(c, r.service.runtimes, filter))) : view.rows;
+  const rows = filtering
+    ? view.rows.filter((r) => r.cells.some((c) => c && cellMatches(c, r.service.runtimes, filter)))
+    : view.rows;
 
   return (
     <>
@@ -71,7 +93,9 @@ export function MatrixBoard({ initialView, filter = EMPTY_FILTER }: { initialVie
         </h2>
         <div className="figure" data-testid="progress-verified">
           <span className="figure-value">{percent(progress.verifiedFraction)}</span>
-          <span className="figure-label">verified by live data ({formatMinutes(progress.verifiedMinutes)} of {formatMinutes(progress.totalMinutes)})</span>
+          <span className="figure-label">
+            verified by live data ({formatMinutes(progress.verifiedMinutes)} of {formatMinutes(progress.totalMinutes)})
+          </span>
         </div>
         <div className="figure" data-testid="progress-closed">
           <span className="figure-value">{percent(progress.closedFraction)}</span>
@@ -130,7 +154,12 @@ export function MatrixBoard({ initialView, filter = EMPTY_FILTER }: { initialVie
                       <CellTools cell={cell} />
                     </td>
                   ) : (
-                    <td key={view.columns[index].slug} className="na" data-cell={`${row.service.slug}/${view.columns[index].slug}`} data-state="n/a">
+                    <td
+                      key={view.columns[index].slug}
+                      className="na"
+                      data-cell={`${row.service.slug}/${view.columns[index].slug}`}
+                      data-state="n/a"
+                    >
                       <span aria-label="not applicable">n/a</span>
                     </td>
                   ),

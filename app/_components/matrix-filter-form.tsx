@@ -10,7 +10,17 @@ const EVIDENCE_LABELS: Record<string, string> = {
   none: 'nothing yet',
 };
 
-function Select({ name, label, options, selected }: { name: keyof MatrixFilter; label: string; options: Array<{ value: string; label: string }>; selected: string[] }) {
+function Select({
+  name,
+  label,
+  options,
+  selected,
+}: {
+  name: keyof MatrixFilter;
+  label: string;
+  options: Array<{ value: string; label: string }>;
+  selected: string[];
+}) {
   return (
     <label className="filter-field">
       <span>{label}</span>
@@ -37,14 +47,24 @@ export function MatrixFilterForm({ view, filter }: { view: MatrixView; filter: M
     <form method="get" action="/" className="matrix-filter" aria-label="Filter the matrix" data-testid="matrix-filter">
       <Select name="service" label="Service" options={options.services} selected={filter.service} />
       <Select name="capability" label="Capability" options={options.capabilities} selected={filter.capability} />
-      <Select name="runtime" label="Runtime" options={options.runtimes.map((r) => ({ value: r, label: r }))} selected={filter.runtime} />
+      <Select
+        name="runtime"
+        label="Runtime"
+        options={options.runtimes.map((r) => ({ value: r, label: r }))}
+        selected={filter.runtime}
+      />
       <Select
         name="state"
         label="State"
         options={options.states.map((s) => ({ value: s, label: CELL_STATE_LABELS[s as CellState] }))}
         selected={filter.state}
       />
-      <Select name="assignee" label="Assignee" options={options.assignees.map((a) => ({ value: a, label: a }))} selected={filter.assignee} />
+      <Select
+        name="assignee"
+        label="Assignee"
+        options={options.assignees.map((a) => ({ value: a, label: a }))}
+        selected={filter.assignee}
+      />
       <Select
         name="evidence"
         label="Proven up to"
@@ -54,7 +74,11 @@ export function MatrixFilterForm({ view, filter }: { view: MatrixView; filter: M
       <button type="submit">Apply</button>
       {isFilterActive(filter) ? <a href="/">Clear filter</a> : null}
       <span className="exports">
-        Export: <a href={`/api/matrix.csv${query}`} download>CSV</a> · <a href={`/api/matrix.json${query}`}>JSON</a>
+        Export:{' '}
+        <a href={`/api/matrix.csv${query}`} download>
+          CSV
+        </a>{' '}
+        · <a href={`/api/matrix.json${query}`}>JSON</a>
       </span>
     </form>
   );

@@ -6,7 +6,15 @@ import { CellVerification, type GrafanaLinks } from './cell-verification';
 import { fetchJson } from './fetch-json';
 
 /** A service page cell's state and evidence, kept current by react-query (refetched while a verification runs). */
-export function ServiceCellVerification({ initialDetail, cellKey, grafana }: { initialDetail: ServiceDetail; cellKey: string; grafana: GrafanaLinks }) {
+export function ServiceCellVerification({
+  initialDetail,
+  cellKey,
+  grafana,
+}: {
+  initialDetail: ServiceDetail;
+  cellKey: string;
+  grafana: GrafanaLinks;
+}) {
   const slug = initialDetail.service.slug;
   const { data } = useQuery({
     queryKey: ['service', slug],

@@ -5,7 +5,11 @@ import { CELL_STATE_LABELS, CELL_STATES, type CellState } from '@/lib/matrix/typ
 /** Quick state links over the matrix (`/?state=…`, other filters kept); closed-but-unverified and regressed come first, as they need attention. */
 export function StateFilter({ counts, filter }: { counts: Record<CellState, number>; filter: MatrixFilter }) {
   const current = filter.state.length === 1 ? filter.state[0] : null;
-  const order: CellState[] = ['closed-unverified', 'regressed', ...CELL_STATES.filter((s) => s !== 'closed-unverified' && s !== 'regressed')];
+  const order: CellState[] = [
+    'closed-unverified',
+    'regressed',
+    ...CELL_STATES.filter((s) => s !== 'closed-unverified' && s !== 'regressed'),
+  ];
   const attention = counts['closed-unverified'] + counts.regressed;
   return (
     <nav className="state-filter" aria-label="Filter cells by state" data-testid="state-filter">
@@ -18,7 +22,13 @@ export function StateFilter({ counts, filter }: { counts: Record<CellState, numb
         All
       </Link>
       {order.map((state) => (
-        <Link key={state} href={`/${filterQuery({ ...filter, state: [state] })}`} className={`state-${state}`} aria-current={current === state} data-filter={state}>
+        <Link
+          key={state}
+          href={`/${filterQuery({ ...filter, state: [state] })}`}
+          className={`state-${state}`}
+          aria-current={current === state}
+          data-filter={state}
+        >
           {CELL_STATE_LABELS[state]} ({counts[state]})
         </Link>
       ))}

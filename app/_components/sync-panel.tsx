@@ -57,7 +57,12 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
     <section className={styles.panel} aria-labelledby="sync-heading" data-testid="sync-panel" aria-busy={busy}>
       <h2 id="sync-heading">GitHub sync</h2>
       <div className={styles.row}>
-        <button type="button" className={styles.button} onClick={() => syncNow.mutate()} disabled={busy || syncNow.isPending}>
+        <button
+          type="button"
+          className={styles.button}
+          onClick={() => syncNow.mutate()}
+          disabled={busy || syncNow.isPending}
+        >
           {busy ? 'Syncing…' : 'Sync now'}
         </button>
         <span role="status" data-testid="sync-progress">
@@ -72,21 +77,25 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
         {last ? (
           <span data-testid="sync-last-run" data-status={last.status}>
             Last sync {formatUtc(last.finishedAt ?? last.startedAt)} ({last.trigger}):{' '}
-            <span className={last.status === 'succeeded' ? styles.ok : styles.bad}>{last.status}</span>, {last.issuesChanged} issue
-            {last.issuesChanged === 1 ? '' : 's'} changed, {last.requests} request{last.requests === 1 ? '' : 's'} ({last.notModified} unchanged · 304)
+            <span className={last.status === 'succeeded' ? styles.ok : styles.bad}>{last.status}</span>,{' '}
+            {last.issuesChanged} issue
+            {last.issuesChanged === 1 ? '' : 's'} changed, {last.requests} request{last.requests === 1 ? '' : 's'} (
+            {last.notModified} unchanged · 304)
           </span>
         ) : (
           <span className={styles.muted}>Not synced yet.</span>
         )}
         {status.quota ? (
           <span className={styles.muted} data-testid="sync-quota">
-            GitHub quota: {status.quota.remaining} of {status.quota.limit} left, resets {formatUtc(status.quota.resetAt)}
+            GitHub quota: {status.quota.remaining} of {status.quota.limit} left, resets{' '}
+            {formatUtc(status.quota.resetAt)}
             {status.authenticated ? '' : ' (no token: GitHub’s unauthenticated limit)'}
           </span>
         ) : null}
       </div>
       <p className={styles.muted}>
-        {status.repos.join(', ')} · every {Math.round(status.intervalMs / 60_000) || 1} min, on GitHub webhooks and on demand.
+        {status.repos.join(', ')} · every {Math.round(status.intervalMs / 60_000) || 1} min, on GitHub webhooks and on
+        demand.
       </p>
       {failures.length > 0 ? (
         <ul className={styles.failures} role="alert" aria-label="Repositories that failed to sync">

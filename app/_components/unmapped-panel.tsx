@@ -18,7 +18,10 @@ export function UnmappedPanel({ initialView }: { initialView: MatrixView }) {
   return (
     <section className={styles.panel} aria-labelledby="unmapped-heading" data-testid="unmapped-panel">
       <h2 id="unmapped-heading">Unmapped / conflicts ({total})</h2>
-      <p className={styles.muted}>Phase 3 issues that are on no cell. Fix their labels on GitHub (or close the duplicate) and they move onto the matrix at the next sync.</p>
+      <p className={styles.muted}>
+        Phase 3 issues that are on no cell. Fix their labels on GitHub (or close the duplicate) and they move onto the
+        matrix at the next sync.
+      </p>
       <ul className={styles.list}>
         {issues.map((issue) => (
           <li key={issue.id} data-issue={issue.id} data-mapping={issue.mapping}>

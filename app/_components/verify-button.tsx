@@ -5,7 +5,17 @@ import { jobNameOf, requestVerification, useVerifyStatus, type VerifyScope } fro
 import './verify.css';
 
 /** "Verify now" for one cell, one service or everything. A click while the same check runs joins it. */
-export function VerifyButton({ scope, label, text = 'Verify now', compact = false }: { scope: VerifyScope; label: string; text?: string; compact?: boolean }) {
+export function VerifyButton({
+  scope,
+  label,
+  text = 'Verify now',
+  compact = false,
+}: {
+  scope: VerifyScope;
+  label: string;
+  text?: string;
+  compact?: boolean;
+}) {
   const client = useQueryClient();
   const { running } = useVerifyStatus();
   const start = useMutation({
@@ -13,7 +23,9 @@ export function VerifyButton({ scope, label, text = 'Verify now', compact = fals
     // Count the job as running until a status poll says otherwise, so a job that ends before the
     // next poll still triggers the final refresh (RefreshWhileVerifying).
     onSuccess: ({ job }) => {
-      client.setQueryData<{ running: string[] }>(['verify'], (old) => ({ running: [...new Set([...(old?.running ?? []), job])] }));
+      client.setQueryData<{ running: string[] }>(['verify'], (old) => ({
+        running: [...new Set([...(old?.running ?? []), job])],
+      }));
       void client.invalidateQueries({ queryKey: ['matrix'] });
       void client.invalidateQueries({ queryKey: ['service'] });
     },

@@ -7,7 +7,11 @@ import { fetchJson } from './fetch-json';
 export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
 
 export const jobNameOf = (scope: VerifyScope) =>
-  scope.kind === 'all' ? 'verify:all' : scope.kind === 'service' ? `verify:service:${scope.slug}` : `verify:cell:${scope.key}`;
+  scope.kind === 'all'
+    ? 'verify:all'
+    : scope.kind === 'service'
+      ? `verify:service:${scope.slug}`
+      : `verify:cell:${scope.key}`;
 
 /** Which verifications run on the server: polled every second while any runs. */
 export function useVerifyStatus() {
@@ -40,7 +44,11 @@ export function RefreshWhileVerifying() {
 
 /** Starts (or joins) a verification on the server; answers at once. */
 export async function requestVerification(scope: VerifyScope): Promise<{ job: string; joined: boolean }> {
-  const response = await fetch('/api/verify', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(scope) });
+  const response = await fetch('/api/verify', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(scope),
+  });
   const body = (await response.json().catch(() => null)) as { job?: string; joined?: boolean; error?: string } | null;
   if (!response.ok || !body?.job) throw new Error(body?.error ?? `Verification could not start (${response.status})`);
   return { job: body.job, joined: Boolean(body.joined) };

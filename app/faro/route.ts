@@ -6,7 +6,11 @@ export const dynamic = 'force-dynamic';
 
 /** The browser's Faro collector: same-origin, forwarded to Alloy's faro.receiver (lib/faro/proxy.ts). */
 function handle(request: Request): Promise<Response> {
-  return handleFaroRequest(request, { settings: faroProxySettings(), limiter: processFaroRateLimiter(), stats: processFaroStats() });
+  return handleFaroRequest(request, {
+    settings: faroProxySettings(),
+    limiter: processFaroRateLimiter(),
+    stats: processFaroStats(),
+  });
 }
 
 export const POST = handle;

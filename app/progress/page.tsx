@@ -62,7 +62,9 @@ export default async function ProgressPage() {
       <section className="summary" aria-label="Overall progress">
         <div className="figure" data-testid="overall-closed">
           <span className="figure-value">{percent(overall.closedMinutes, overall.totalMinutes)}</span>
-          <span className="figure-label">closed ({formatMinutes(overall.closedMinutes)} of {formatMinutes(overall.totalMinutes)})</span>
+          <span className="figure-label">
+            closed ({formatMinutes(overall.closedMinutes)} of {formatMinutes(overall.totalMinutes)})
+          </span>
         </div>
         <div className="figure" data-testid="overall-verified">
           <span className="figure-value">{percent(overall.verifiedMinutes, overall.totalMinutes)}</span>
@@ -103,10 +105,15 @@ export default async function ProgressPage() {
           </tr>
           <tr>
             <th scope="row">
-              Sum of the issues&apos; own estimates ({estimates.issuesWithEstimate} of {estimates.cellsWithIssue} synced issues state one)
+              Sum of the issues&apos; own estimates ({estimates.issuesWithEstimate} of {estimates.cellsWithIssue} synced
+              issues state one)
             </th>
             <td>{formatMinutes(estimates.issueEstimatesMinutes)}</td>
-            <td>{estimates.cellsWithIssue === 0 ? 'no issues synced yet' : `${formatMinutesDelta(estimates.issueEstimatesMinutes - estimates.headlineMinutes)} vs headline`}</td>
+            <td>
+              {estimates.cellsWithIssue === 0
+                ? 'no issues synced yet'
+                : `${formatMinutesDelta(estimates.issueEstimatesMinutes - estimates.headlineMinutes)} vs headline`}
+            </td>
           </tr>
         </tbody>
       </table>
@@ -114,7 +121,11 @@ export default async function ProgressPage() {
       <h2>By service</h2>
       <ProgressTable caption="Estimate-weighted progress per service" lines={report.byService} testId="by-service" />
       <h2>By capability</h2>
-      <ProgressTable caption="Estimate-weighted progress per capability" lines={report.byCapability} testId="by-capability" />
+      <ProgressTable
+        caption="Estimate-weighted progress per capability"
+        lines={report.byCapability}
+        testId="by-capability"
+      />
 
       <h2>Biggest overruns</h2>
       {report.overruns.length === 0 ? (

@@ -14,7 +14,11 @@ export const BENCH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 export async function measureUrl(
   target: string,
   url: string,
-  options: { connections?: number; seconds?: number; request?: { method: 'POST'; headers: Record<string, string>; body: string } } = {},
+  options: {
+    connections?: number;
+    seconds?: number;
+    request?: { method: 'POST'; headers: Record<string, string>; body: string };
+  } = {},
 ): Promise<LoadFigures> {
   const connections = options.connections ?? 10;
   await autocannon({ url, connections, duration: 1, ...options.request }); // warm-up: JIT and first-request compilation

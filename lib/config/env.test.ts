@@ -26,10 +26,20 @@ describe('configuration', () => {
   });
 
   it('gives the browser only its public subset', () => {
-    const config = parseConfig({ DATABASE_URL: 'postgresql://u:secret@db/x', GRAFANA_URL: 'https://grafana.example.org' });
+    const config = parseConfig({
+      DATABASE_URL: 'postgresql://u:secret@db/x',
+      GRAFANA_URL: 'https://grafana.example.org',
+    });
     const exposed = JSON.stringify(publicConfig(config));
     expect(exposed).not.toContain('secret');
-    expect(Object.keys(publicConfig(config)).sort()).toEqual(['appVersion', 'demoSimulators', 'environment', 'faro', 'grafanaDatasources', 'grafanaUrl']);
+    expect(Object.keys(publicConfig(config)).sort()).toEqual([
+      'appVersion',
+      'demoSimulators',
+      'environment',
+      'faro',
+      'grafanaDatasources',
+      'grafanaUrl',
+    ]);
   });
 });
 
@@ -37,7 +47,10 @@ describe('GitHub sync configuration', () => {
   it('is off by default and reads GITHUB_REPOS as a de-duplicated owner/name list', () => {
     expect(parseConfig({}).GITHUB_REPOS).toEqual([]);
     expect(parseConfig({}).GITHUB_API_URL).toBe('https://api.github.com');
-    const config = parseConfig({ GITHUB_REPOS: ' bcgov/traction, openwallet-foundation/acapy ,bcgov/traction', GITHUB_API_URL: 'https://ghe.example.org/api/v3/' });
+    const config = parseConfig({
+      GITHUB_REPOS: ' bcgov/traction, openwallet-foundation/acapy ,bcgov/traction',
+      GITHUB_API_URL: 'https://ghe.example.org/api/v3/',
+    });
     expect(config.GITHUB_REPOS).toEqual(['bcgov/traction', 'openwallet-foundation/acapy']);
     expect(config.GITHUB_API_URL).toBe('https://ghe.example.org/api/v3');
     expect(config.GITHUB_RATE_LIMIT_MAX_WAIT).toBe(60_000);

@@ -46,7 +46,9 @@ const optionalSecret = z
 const collectorUrl = z
   .string()
   .default('/faro')
-  .refine((v) => v.startsWith('/') || /^https?:\/\//.test(v), { message: 'expected a path like /faro or an absolute http(s) URL' });
+  .refine((v) => v.startsWith('/') || /^https?:\/\//.test(v), {
+    message: 'expected a path like /faro or an absolute http(s) URL',
+  });
 
 const databaseUrl = z
   .string()
@@ -59,7 +61,10 @@ const repoList = z
   .string()
   .default('')
   .transform((text, ctx) => {
-    const repos = text.split(',').map((r) => r.trim()).filter(Boolean);
+    const repos = text
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
     for (const repo of repos) {
       if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) {
         ctx.addIssue({ code: 'custom', message: `expected comma-separated owner/name repositories, got "${repo}"` });
@@ -86,7 +91,14 @@ export const envSchema = z.object({
   DEMO_SIMULATORS: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    ),
   // Data source UIDs (or names) in that Grafana, for the deep links.
   GRAFANA_PYROSCOPE_DATASOURCE: z.string().default('pyroscope'),
   GRAFANA_LOKI_DATASOURCE: z.string().default('loki'),
@@ -112,7 +124,9 @@ export const envSchema = z.object({
   // Grafana Faro (browser telemetry); each maps 1:1 to a Helm value of chart/ (faro.*).
   FARO_ENABLED: flag(false),
   FARO_PROXY_ENABLED: flag(true),
-  FARO_UPSTREAM_URL: z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL like http://alloy:12347/collect' }).default('http://alloy:12347/collect'),
+  FARO_UPSTREAM_URL: z
+    .url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL like http://alloy:12347/collect' })
+    .default('http://alloy:12347/collect'),
   FARO_COLLECTOR_URL: collectorUrl,
   FARO_API_KEY: optionalSecret,
   FARO_APP_NAME: z.string().min(1).default('rollout-board'),
@@ -202,6 +216,10 @@ export function publicConfig(config: ServerConfig = serverConfig()): PublicConfi
     grafanaUrl: config.GRAFANA_URL ?? null,
     demoSimulators: config.DEMO_SIMULATORS,
     faro: config.FARO_ENABLED ? { appName: config.FARO_APP_NAME, collectorUrl: config.FARO_COLLECTOR_URL } : null,
-    grafanaDatasources: { pyroscope: config.GRAFANA_PYROSCOPE_DATASOURCE, loki: config.GRAFANA_LOKI_DATASOURCE, tempo: config.GRAFANA_TEMPO_DATASOURCE },
+    grafanaDatasources: {
+      pyroscope: config.GRAFANA_PYROSCOPE_DATASOURCE,
+      loki: config.GRAFANA_LOKI_DATASOURCE,
+      tempo: config.GRAFANA_TEMPO_DATASOURCE,
+    },
   };
 }

@@ -14,7 +14,11 @@ export interface StoreLocation {
 export function parseDatabaseUrl(url: string): StoreLocation {
   if (url.startsWith('file:')) {
     const file = url.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
-    return { provider: 'sqlite', target: file === ':memory:' ? file : path.resolve(/*turbopackIgnore: true*/ process.cwd(), file), schema: 'main' };
+    return {
+      provider: 'sqlite',
+      target: file === ':memory:' ? file : path.resolve(/*turbopackIgnore: true*/ process.cwd(), file),
+      schema: 'main',
+    };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     const parsed = new URL(url);

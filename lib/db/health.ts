@@ -12,7 +12,12 @@ export async function checkStoreHealth(): Promise<StoreHealth> {
   try {
     const store = await getStore();
     await store.db.plan.count();
-    return { status: 'ok', store: { provider: store.location.provider, reachable: true }, plan: store.plan.id, checkedAt };
+    return {
+      status: 'ok',
+      store: { provider: store.location.provider, reachable: true },
+      plan: store.plan.id,
+      checkedAt,
+    };
   } catch (error) {
     return {
       status: 'unavailable',

@@ -11,7 +11,8 @@ export interface Migration {
   checksum: string;
 }
 
-export const migrationsDir = (provider: StoreProvider) => path.resolve(/*turbopackIgnore: true*/ process.cwd(), 'prisma', provider, 'migrations');
+export const migrationsDir = (provider: StoreProvider) =>
+  path.resolve(/*turbopackIgnore: true*/ process.cwd(), 'prisma', provider, 'migrations');
 
 /** The committed migrations for a provider, in name order (Prisma's own layout). */
 export function readMigrations(provider: StoreProvider): Migration[] {
@@ -57,10 +58,14 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
     db.pragma('busy_timeout = 5000');
     db.exec(SQLITE_LEDGER);
     const applied = new Map(
-      (db.prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as Array<{
-        migration_name: string;
-        checksum: string;
-      }>).map((r) => [r.migration_name, r.checksum]),
+      (
+        db
+          .prepare('SELECT migration_name, checksum FROM _prisma_migrations WHERE rolled_back_at IS NULL')
+          .all() as Array<{
+          migration_name: string;
+          checksum: string;
+        }>
+      ).map((r) => [r.migration_name, r.checksum]),
     );
     checkNotEdited(applied, migrations);
     const ran: string[] = [];

@@ -3,12 +3,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMigrations } from './migrate';
 
-const schema = (provider: string) => readFileSync(path.resolve(__dirname, `../../prisma/${provider}/schema.prisma`), 'utf8');
+const schema = (provider: string) =>
+  readFileSync(path.resolve(__dirname, `../../prisma/${provider}/schema.prisma`), 'utf8');
 
 describe('the two Prisma schemas', () => {
   it('differ only in provider and generated output', () => {
     const normalise = (text: string) =>
-      text.replace(/provider = "(sqlite|postgresql)"/, 'provider = "<db>"').replace(/generated\/(sqlite|postgresql)/, 'generated/<db>');
+      text
+        .replace(/provider = "(sqlite|postgresql)"/, 'provider = "<db>"')
+        .replace(/generated\/(sqlite|postgresql)/, 'generated/<db>');
     expect(normalise(schema('postgresql'))).toBe(normalise(schema('sqlite')));
   });
 

@@ -20,7 +20,9 @@ describe.each(STORE_PROVIDERS)('store on %s', (provider) => {
     expect(await store.db.service.count()).toBe(8);
     expect(await store.db.capability.count()).toBe(4);
     expect(await store.db.cell.count()).toBe(27);
-    const gate = await store.db.cell.findUniqueOrThrow({ where: { planId_key: { planId: 'phase-3', key: 'gate/infrastructure' } } });
+    const gate = await store.db.cell.findUniqueOrThrow({
+      where: { planId_key: { planId: 'phase-3', key: 'gate/infrastructure' } },
+    });
     expect(gate.estimateMinutes).toBe(240);
   });
 
@@ -28,8 +30,15 @@ describe.each(STORE_PROVIDERS)('store on %s', (provider) => {
     store = await openTestStore(provider);
     await store.db.checkResult.create({
       data: {
-        planId: 'phase-3', cellKey: 'acapy-agent/profiling-code', check: 'pyroscope', target: 'acapy-agent',
-        status: 'pass', evidence: '{}', durationMs: 12, trigger: 'manual', checkedAt: new Date(),
+        planId: 'phase-3',
+        cellKey: 'acapy-agent/profiling-code',
+        check: 'pyroscope',
+        target: 'acapy-agent',
+        status: 'pass',
+        evidence: '{}',
+        durationMs: 12,
+        trigger: 'manual',
+        checkedAt: new Date(),
       },
     });
     expect(await applyMigrations(parseDatabaseUrl(store.databaseUrl))).toEqual([]);
@@ -49,15 +58,24 @@ describe.each(STORE_PROVIDERS)('store on %s', (provider) => {
     store = await openTestStore(provider);
     await store.db.checkResult.create({
       data: {
-        planId: 'phase-3', cellKey: 'traction/faro-code', check: 'loki', target: '{service_name="traction-tenant-ui"}',
-        status: 'fail', evidence: '{}', durationMs: 5, trigger: 'schedule', checkedAt: new Date(),
+        planId: 'phase-3',
+        cellKey: 'traction/faro-code',
+        check: 'loki',
+        target: '{service_name="traction-tenant-ui"}',
+        status: 'fail',
+        evidence: '{}',
+        durationMs: 5,
+        trigger: 'schedule',
+        checkedAt: new Date(),
       },
     });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'plan-'));
     const changedPlan = path.join(dir, 'phase-3.json');
     writeFileSync(changedPlan, readFileSync(PHASE_3_PLAN, 'utf8').replace('"estimate": "~3h"', '"estimate": "~6h"'));
     const reopened = await openStore({ databaseUrl: store.databaseUrl, planFilePath: changedPlan });
-    const cell = await reopened.db.cell.findUniqueOrThrow({ where: { planId_key: { planId: 'phase-3', key: 'traction/faro-code' } } });
+    const cell = await reopened.db.cell.findUniqueOrThrow({
+      where: { planId_key: { planId: 'phase-3', key: 'traction/faro-code' } },
+    });
     expect(cell.estimateMinutes).toBe(360);
     expect(await reopened.db.checkResult.count()).toBe(1);
     await reopened.db.$disconnect();
@@ -81,9 +99,13 @@ describe.each(STORE_PROVIDERS)('store on %s', (provider) => {
     store = await openTestStore(provider);
     const view = await readMatrix(store);
     expect(view.rows).toHaveLength(8);
-    const na = view.rows.flatMap((r) => r.cells.map((c, i) => (c ? null : `${r.service.slug}/${view.columns[i].slug}`))).filter(Boolean);
+    const na = view.rows
+      .flatMap((r) => r.cells.map((c, i) => (c ? null : `${r.service.slug}/${view.columns[i].slug}`)))
+      .filter(Boolean);
     expect(na.sort()).toEqual(
-      ['acapy-agent', 'acapy-endorser-service', 'didcomm-mediator-credo'].flatMap((s) => [`${s}/faro-code`, `${s}/faro-helm`]).sort(),
+      ['acapy-agent', 'acapy-endorser-service', 'didcomm-mediator-credo']
+        .flatMap((s) => [`${s}/faro-code`, `${s}/faro-helm`])
+        .sort(),
     );
     const cellSum = view.rows.flatMap((r) => r.cells).reduce((s, c) => s + (c?.estimateMinutes ?? 0), 0);
     expect(view.totals.serviceCellsMinutes).toBe(cellSum);

@@ -39,14 +39,20 @@ function pythonDeclares(text: string, name: string): boolean {
   return text.split('\n').some((line) => {
     if (/^\s*#/.test(line)) return false;
     // A dependency list on one line: dependencies = ["a>=1", "pyroscope-io"]
-    const quoted = [...line.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(?:[=<>~!;@ ][^"']*)?["']/g)].map((m) => m[1]);
+    const quoted = [
+      ...line.matchAll(/["']([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*(?:[=<>~!;@ ][^"']*)?["']/g),
+    ].map((m) => m[1]);
     if (/\[/.test(line) && quoted.some((q) => normalizePython(q) === wanted)) return true;
     const match = requirement.exec(line);
     return match !== null && normalizePython(match[1]) === wanted;
   });
 }
 
-function checkDependencies(path: string, text: string, wanted: Array<string | string[]>): FileFindings | { error: string } {
+function checkDependencies(
+  path: string,
+  text: string,
+  wanted: Array<string | string[]>,
+): FileFindings | { error: string } {
   const findings: FileFindings = { found: [], missing: [] };
   const isPackageJson = path.endsWith('package.json');
   const declared = isPackageJson ? packageJsonDependencies(text) : null;
@@ -64,13 +70,18 @@ function checkDependencies(path: string, text: string, wanted: Array<string | st
 export function valueAt(document: unknown, dottedKey: string): { present: boolean; value: unknown } {
   let node: unknown = document;
   for (const part of dottedKey.split('.')) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(part in (node as object))) return { present: false, value: undefined };
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(part in (node as object)))
+      return { present: false, value: undefined };
     node = (node as Record<string, unknown>)[part];
   }
   return { present: true, value: node };
 }
 
-function checkValues(path: string, text: string, rules: NonNullable<RepositoryFileSpec['values']>): FileFindings | { error: string } {
+function checkValues(
+  path: string,
+  text: string,
+  rules: NonNullable<RepositoryFileSpec['values']>,
+): FileFindings | { error: string } {
   let document: unknown;
   try {
     document = yaml.load(text);
@@ -82,8 +93,11 @@ function checkValues(path: string, text: string, rules: NonNullable<RepositoryFi
     const { present, value } = valueAt(document, rule.key);
     if (!present) findings.missing.push(`${rule.key} is not defined`);
     else if (rule.equals !== undefined && value !== rule.equals) {
-      findings.missing.push(`${rule.key} defaults to ${JSON.stringify(value)}, the plan wants ${JSON.stringify(rule.equals)}`);
-    } else findings.found.push(rule.equals !== undefined ? `${rule.key}: ${JSON.stringify(value)}` : `${rule.key} defined`);
+      findings.missing.push(
+        `${rule.key} defaults to ${JSON.stringify(value)}, the plan wants ${JSON.stringify(rule.equals)}`,
+      );
+    } else
+      findings.found.push(rule.equals !== undefined ? `${rule.key}: ${JSON.stringify(value)}` : `${rule.key} defined`);
   }
   return findings;
 }

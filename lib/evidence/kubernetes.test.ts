@@ -2,19 +2,31 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadPlanFile } from '../plan/load';
 import { PHASE_3_PLAN } from '@/test/stores';
 import type { RunningSimulator } from '@/simulators/http';
-import { createKubernetesState, serveKubernetesSimulator, setWorkloadEnv, type KubernetesState, type SimWorkload } from '@/simulators/kubernetes';
+import {
+  createKubernetesState,
+  serveKubernetesSimulator,
+  setWorkloadEnv,
+  type KubernetesState,
+  type SimWorkload,
+} from '@/simulators/kubernetes';
 import { checkDeployed, createKubernetesClient, describeValue, type KubernetesClient } from './kubernetes';
 
 const { plan } = loadPlanFile(PHASE_3_PLAN);
 const service = (slug: string) => plan.services.find((s) => s.slug === slug)!;
 const capability = (slug: string) => plan.capabilities.find((c) => c.slug === slug)!;
 
-const workload = (name: string, labels: Record<string, string>, env: SimWorkload['containers'][0]['env'] = []): SimWorkload => ({
+const workload = (
+  name: string,
+  labels: Record<string, string>,
+  env: SimWorkload['containers'][0]['env'] = [],
+): SimWorkload => ({
   kind: 'Deployment',
   name,
   labels,
   replicas: 2,
-  containers: [{ name: 'app', image: `ghcr.io/example/${name}:1`, env: [{ name: 'LOG_LEVEL', value: 'info' }, ...(env ?? [])] }],
+  containers: [
+    { name: 'app', image: `ghcr.io/example/${name}:1`, env: [{ name: 'LOG_LEVEL', value: 'info' }, ...(env ?? [])] },
+  ],
 });
 
 describe('the deployed check against the Kubernetes API', () => {
@@ -25,7 +37,11 @@ describe('the deployed check against the Kubernetes API', () => {
   beforeAll(async () => {
     state = createKubernetesState('ca7f8f-dev');
     simulator = await serveKubernetesSimulator(state);
-    client = createKubernetesClient({ KUBE_NAMESPACE: 'ca7f8f-dev', KUBE_API_URL: simulator.url, KUBE_TOKEN: 'test-token' })!;
+    client = createKubernetesClient({
+      KUBE_NAMESPACE: 'ca7f8f-dev',
+      KUBE_API_URL: simulator.url,
+      KUBE_TOKEN: 'test-token',
+    })!;
   });
   afterAll(() => simulator.stop());
   beforeEach(() => {
@@ -45,7 +61,10 @@ describe('the deployed check against the Kubernetes API', () => {
     expect(before.status).toBe('fail');
     expect(before.message).toContain('Deployment didwebvh-server: PYROSCOPE_SERVER_ADDRESS is not set');
 
-    setWorkloadEnv(state.workloads[0], 'PYROSCOPE_SERVER_ADDRESS', { name: 'PYROSCOPE_SERVER_ADDRESS', value: 'http://user:hunter2@pyroscope.observability:4040/ingest' });
+    setWorkloadEnv(state.workloads[0], 'PYROSCOPE_SERVER_ADDRESS', {
+      name: 'PYROSCOPE_SERVER_ADDRESS',
+      value: 'http://user:hunter2@pyroscope.observability:4040/ingest',
+    });
     const after = await checkDeployed(client, service('didwebvh-server-py'), capability('profiling-helm'));
     expect(after.status).toBe('pass');
     expect(after.message).toContain('PYROSCOPE_SERVER_ADDRESS set to host pyroscope.observability:4040');
@@ -66,30 +85,44 @@ describe('the deployed check against the Kubernetes API', () => {
     });
     const outcome = await checkDeployed(client, service('didwebvh-server-py'), capability('profiling-helm'));
     expect(outcome.status).toBe('pass');
-    expect(outcome.message).toContain('PYROSCOPE_SERVER_ADDRESS set via ConfigMap observability (key pyroscope-address)');
+    expect(outcome.message).toContain(
+      'PYROSCOPE_SERVER_ADDRESS set via ConfigMap observability (key pyroscope-address)',
+    );
   });
 
   it('reports envFrom honestly: the ConfigMap is named, the key is not confirmed', async () => {
     state.workloads[0].containers[0].envFrom = [{ configMapRef: { name: 'didwebvh-env' } }];
     const outcome = await checkDeployed(client, service('didwebvh-server-py'), capability('profiling-helm'));
     expect(outcome.status).toBe('pass');
-    expect(outcome.message).toContain('set via ConfigMap didwebvh-env (envFrom: the board cannot read ConfigMaps, so the key itself is not confirmed)');
+    expect(outcome.message).toContain(
+      'set via ConfigMap didwebvh-env (envFrom: the board cannot read ConfigMaps, so the key itself is not confirmed)',
+    );
   });
 
   it('says when running pods predate the change', async () => {
     state.workloads[0].podContainers = structuredClone(state.workloads[0].containers);
-    setWorkloadEnv(state.workloads[0], 'PYROSCOPE_SERVER_ADDRESS', { name: 'PYROSCOPE_SERVER_ADDRESS', value: 'pyroscope:4040' });
-    state.workloads[0].podContainers = state.workloads[0].podContainers.map((c) => ({ ...c, env: c.env?.filter((e) => e.name !== 'PYROSCOPE_SERVER_ADDRESS') }));
+    setWorkloadEnv(state.workloads[0], 'PYROSCOPE_SERVER_ADDRESS', {
+      name: 'PYROSCOPE_SERVER_ADDRESS',
+      value: 'pyroscope:4040',
+    });
+    state.workloads[0].podContainers = state.workloads[0].podContainers.map((c) => ({
+      ...c,
+      env: c.env?.filter((e) => e.name !== 'PYROSCOPE_SERVER_ADDRESS'),
+    }));
     const outcome = await checkDeployed(client, service('didwebvh-server-py'), capability('profiling-helm'));
     expect(outcome.status).toBe('fail');
-    expect(outcome.message).toMatch(/pod didwebvh-server-\w+-\w+ runs without PYROSCOPE_SERVER_ADDRESS \(it started before the change: restart the rollout\)/);
+    expect(outcome.message).toMatch(
+      /pod didwebvh-server-\w+-\w+ runs without PYROSCOPE_SERVER_ADDRESS \(it started before the change: restart the rollout\)/,
+    );
   });
 
   it('fails when no workload matches the selector', async () => {
     state.workloads = [];
     const outcome = await checkDeployed(client, service('acapy-agent'), capability('profiling-helm'));
     expect(outcome.status).toBe('fail');
-    expect(outcome.message).toContain('no Deployment or StatefulSet matches app.kubernetes.io/name=acapy in namespace ca7f8f-dev');
+    expect(outcome.message).toContain(
+      'no Deployment or StatefulSet matches app.kubernetes.io/name=acapy in namespace ca7f8f-dev',
+    );
   });
 
   it('turns a 403 into a clear error naming the permission it needs', async () => {
@@ -120,7 +153,11 @@ describe('the deployed check against the Kubernetes API', () => {
   it('needs every workload of the cell: traction checks both tenant-ui and ACA-Py pods', async () => {
     const pyroscope = { name: 'PYROSCOPE_SERVER_ADDRESS', value: 'pyroscope:4040' };
     state.workloads = [
-      workload('traction-tenant-ui', { 'app.kubernetes.io/name': 'traction', 'app.kubernetes.io/component': 'tenant-ui' }, [pyroscope]),
+      workload(
+        'traction-tenant-ui',
+        { 'app.kubernetes.io/name': 'traction', 'app.kubernetes.io/component': 'tenant-ui' },
+        [pyroscope],
+      ),
       workload('traction-acapy', { 'app.kubernetes.io/name': 'traction', 'app.kubernetes.io/component': 'acapy' }),
     ];
     const outcome = await checkDeployed(client, service('traction'), capability('profiling-helm'));

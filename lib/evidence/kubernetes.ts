@@ -77,8 +77,15 @@ export function findEnv(containers: V1Container[], name: string): EnvSource | nu
     if (!env) continue;
     if (env.value !== undefined) return { source: 'value', ...describeValue(env.value) };
     const from = env.valueFrom;
-    if (from?.configMapKeyRef) return { source: 'configMap', name: from.configMapKeyRef.name ?? '', key: from.configMapKeyRef.key, via: 'valueFrom' };
-    if (from?.secretKeyRef) return { source: 'secret', name: from.secretKeyRef.name ?? '', key: from.secretKeyRef.key, via: 'valueFrom' };
+    if (from?.configMapKeyRef)
+      return {
+        source: 'configMap',
+        name: from.configMapKeyRef.name ?? '',
+        key: from.configMapKeyRef.key,
+        via: 'valueFrom',
+      };
+    if (from?.secretKeyRef)
+      return { source: 'secret', name: from.secretKeyRef.name ?? '', key: from.secretKeyRef.key, via: 'valueFrom' };
     if (from?.fieldRef) return { source: 'field', fieldPath: from.fieldRef.fieldPath };
     return { source: 'value', host: null };
   }
@@ -101,7 +108,8 @@ export function describeEnvSource(name: string, source: EnvSource): string {
   }
   if (source.source === 'field') return `${name} set from the pod field ${source.fieldPath}`;
   const kind = source.source === 'configMap' ? 'ConfigMap' : 'Secret';
-  if (source.via === 'valueFrom') return `${name} set via ${kind} ${source.name}${source.key ? ` (key ${source.key})` : ''}`;
+  if (source.via === 'valueFrom')
+    return `${name} set via ${kind} ${source.name}${source.key ? ` (key ${source.key})` : ''}`;
   return `${name} set via ${kind} ${source.name} (envFrom: the board cannot read ${kind}s, so the key itself is not confirmed)`;
 }
 
@@ -133,13 +141,22 @@ async function listOrExplain<T>(client: KubernetesClient, resource: string, call
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 403) {
-      throw new KubernetesRequestError(`forbidden (needs get/list on ${resource} in namespace ${client.namespace}). Grant it in the board's Role: see README, Evidence chain`, resource);
+      throw new KubernetesRequestError(
+        `forbidden (needs get/list on ${resource} in namespace ${client.namespace}). Grant it in the board's Role: see README, Evidence chain`,
+        resource,
+      );
     }
     if (code === 401) {
-      throw new KubernetesRequestError(`unauthorized: the Kubernetes API at ${client.server} rejected the board's credentials (check KUBE_TOKEN, the kubeconfig or the service account)`, resource);
+      throw new KubernetesRequestError(
+        `unauthorized: the Kubernetes API at ${client.server} rejected the board's credentials (check KUBE_TOKEN, the kubeconfig or the service account)`,
+        resource,
+      );
     }
     if (typeof code === 'number') {
-      throw new KubernetesRequestError(`the Kubernetes API answered ${code} listing ${resource} in namespace ${client.namespace}`, resource);
+      throw new KubernetesRequestError(
+        `the Kubernetes API answered ${code} listing ${resource} in namespace ${client.namespace}`,
+        resource,
+      );
     }
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     throw new KubernetesRequestError(
@@ -152,7 +169,13 @@ async function listOrExplain<T>(client: KubernetesClient, resource: string, call
 interface WorkloadReport {
   workload: string;
   selector: string;
-  controllers: Array<{ kind: string; name: string; readyReplicas: number; env: Record<string, EnvSource | null>; enabled?: boolean | null }>;
+  controllers: Array<{
+    kind: string;
+    name: string;
+    readyReplicas: number;
+    env: Record<string, EnvSource | null>;
+    enabled?: boolean | null;
+  }>;
   pods: Array<{ name: string; phase: string; env: Record<string, EnvSource | null> }>;
   problems: string[];
 }
@@ -170,10 +193,21 @@ async function inspectWorkload(
     listOrExplain(client, 'statefulsets', () => client.apps.listNamespacedStatefulSet({ namespace, labelSelector })),
     listOrExplain(client, 'pods', () => client.core.listNamespacedPod({ namespace, labelSelector })),
   ]);
-  const envOf = (containers: V1Container[]) => Object.fromEntries(envNames.map((name) => [name, findEnv(containers, name)]));
+  const envOf = (containers: V1Container[]) =>
+    Object.fromEntries(envNames.map((name) => [name, findEnv(containers, name)]));
   const controllers = [
-    ...deployments.items.map((d) => ({ kind: 'Deployment', name: d.metadata?.name ?? '?', readyReplicas: d.status?.readyReplicas ?? 0, containers: d.spec?.template.spec?.containers ?? [] })),
-    ...statefulSets.items.map((s) => ({ kind: 'StatefulSet', name: s.metadata?.name ?? '?', readyReplicas: s.status?.readyReplicas ?? 0, containers: s.spec?.template.spec?.containers ?? [] })),
+    ...deployments.items.map((d) => ({
+      kind: 'Deployment',
+      name: d.metadata?.name ?? '?',
+      readyReplicas: d.status?.readyReplicas ?? 0,
+      containers: d.spec?.template.spec?.containers ?? [],
+    })),
+    ...statefulSets.items.map((s) => ({
+      kind: 'StatefulSet',
+      name: s.metadata?.name ?? '?',
+      readyReplicas: s.status?.readyReplicas ?? 0,
+      containers: s.spec?.template.spec?.containers ?? [],
+    })),
   ];
   const running = pods.items.filter((p) => p.status?.phase === 'Running');
   const report: WorkloadReport = {
@@ -186,7 +220,11 @@ async function inspectWorkload(
       env: envOf(c.containers),
       ...(enabledBy ? { enabled: enabledState(c.containers, enabledBy) } : {}),
     })),
-    pods: running.map((p) => ({ name: p.metadata?.name ?? '?', phase: p.status?.phase ?? 'Unknown', env: envOf(p.spec?.containers ?? []) })),
+    pods: running.map((p) => ({
+      name: p.metadata?.name ?? '?',
+      phase: p.status?.phase ?? 'Unknown',
+      env: envOf(p.spec?.containers ?? []),
+    })),
     problems: [],
   };
   if (controllers.length === 0) {
@@ -195,7 +233,9 @@ async function inspectWorkload(
   }
   for (const controller of report.controllers) {
     if (enabledBy && controller.enabled === false) {
-      report.problems.push(`${enabledBy} is not true in ${controller.kind} ${controller.name}: the feature is switched off here, so its settings cannot be checked (enable it in this environment's values)`);
+      report.problems.push(
+        `${enabledBy} is not true in ${controller.kind} ${controller.name}: the feature is switched off here, so its settings cannot be checked (enable it in this environment's values)`,
+      );
       continue;
     }
     for (const [name, source] of Object.entries(controller.env)) {
@@ -206,21 +246,37 @@ async function inspectWorkload(
     report.problems.push(`no running pod matches ${labelSelector}`);
   }
   for (const pod of report.pods) {
-    const missing = Object.entries(pod.env).filter(([, source]) => !source).map(([name]) => name);
+    const missing = Object.entries(pod.env)
+      .filter(([, source]) => !source)
+      .map(([name]) => name);
     const templateHasIt = missing.length > 0 && report.controllers.some((c) => missing.every((name) => c.env[name]));
     // Pods of a template that lacks the variable are already reported through their controller.
-    if (templateHasIt) report.problems.push(`pod ${pod.name} runs without ${missing.join(', ')} (it started before the change: restart the rollout)`);
+    if (templateHasIt)
+      report.problems.push(
+        `pod ${pod.name} runs without ${missing.join(', ')} (it started before the change: restart the rollout)`,
+      );
   }
   return report;
 }
 
 /** The deployed check for one Helm cell. Never throws: failures are results. */
-export async function checkDeployed(client: KubernetesClient, service: PlanService, capability: PlanCapability): Promise<EvidenceOutcome> {
+export async function checkDeployed(
+  client: KubernetesClient,
+  service: PlanService,
+  capability: PlanCapability,
+): Promise<EvidenceOutcome> {
   const spec = capability.deployed;
-  const workloads = service.evidence.workloads.filter((w) => !w.capabilities || w.capabilities.includes(capability.slug));
+  const workloads = service.evidence.workloads.filter(
+    (w) => !w.capabilities || w.capabilities.includes(capability.slug),
+  );
   const target = `${client.namespace}/${workloads.map((w) => w.selector).join(' + ') || '(no workloads)'}`;
   if (!spec) {
-    return { status: 'not-configured', target, message: `${capability.name} has no deployed check in the plan`, evidence: {} };
+    return {
+      status: 'not-configured',
+      target,
+      message: `${capability.name} has no deployed check in the plan`,
+      evidence: {},
+    };
   }
   if (workloads.length === 0) {
     return {
@@ -232,7 +288,12 @@ export async function checkDeployed(client: KubernetesClient, service: PlanServi
   }
   try {
     const reports = await Promise.all(workloads.map((w) => inspectWorkload(client, w, spec.env, spec.enabledBy)));
-    const evidence = { namespace: client.namespace, env: spec.env, enabledBy: spec.enabledBy ?? null, workloads: reports };
+    const evidence = {
+      namespace: client.namespace,
+      env: spec.env,
+      enabledBy: spec.enabledBy ?? null,
+      workloads: reports,
+    };
     const problems = reports.flatMap((r) => r.problems.map((p) => `${r.workload}: ${p}`));
     if (problems.length > 0) return { status: 'fail', target, message: problems.join('; '), evidence };
     const found = reports.map((r) => {
@@ -247,7 +308,10 @@ export async function checkDeployed(client: KubernetesClient, service: PlanServi
       status: 'error',
       target,
       message: `error: ${message}`,
-      evidence: { namespace: client.namespace, ...(error instanceof KubernetesRequestError ? { resource: error.resource } : {}) },
+      evidence: {
+        namespace: client.namespace,
+        ...(error instanceof KubernetesRequestError ? { resource: error.resource } : {}),
+      },
     };
   }
 }

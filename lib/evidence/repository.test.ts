@@ -1,14 +1,35 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RepositoryFileSpec } from '../plan/schema';
-import { createGitHubContentsState, serveGitHubContentsSimulator, setRepositoryFile, type GitHubContentsState } from '@/simulators/github-contents';
+import {
+  createGitHubContentsState,
+  serveGitHubContentsSimulator,
+  setRepositoryFile,
+  type GitHubContentsState,
+} from '@/simulators/github-contents';
 import type { RunningSimulator } from '@/simulators/http';
 import { evaluateFile } from './file-rules';
 import { createRepositoryChecker, RepositoryChecker } from './repository';
 
-const FARO_VALUES = [{ key: 'faro.enabled', equals: false }, { key: 'faro.proxy.enabled' }, { key: 'faro.proxy.upstreamUrl' }, { key: 'faro.collectorUrl' }];
-const pyproject: RepositoryFileSpec = { repository: 'decentralized-identity/didwebvh-server-py', branch: 'main', path: 'server/pyproject.toml', dependencies: ['pyroscope-io'] };
-const chartValues: RepositoryFileSpec = { repository: 'decentralized-identity/didwebvh-server-py', branch: 'main', path: 'charts/didwebvh-server/values.yaml', values: FARO_VALUES };
-const faroValues = (enabled: boolean) => `server:\n  replicaCount: 1\nfaro:\n  enabled: ${enabled}\n  collectorUrl: ""\n  proxy:\n    enabled: false\n    upstreamUrl: http://alloy:12347\n`;
+const FARO_VALUES = [
+  { key: 'faro.enabled', equals: false },
+  { key: 'faro.proxy.enabled' },
+  { key: 'faro.proxy.upstreamUrl' },
+  { key: 'faro.collectorUrl' },
+];
+const pyproject: RepositoryFileSpec = {
+  repository: 'decentralized-identity/didwebvh-server-py',
+  branch: 'main',
+  path: 'server/pyproject.toml',
+  dependencies: ['pyroscope-io'],
+};
+const chartValues: RepositoryFileSpec = {
+  repository: 'decentralized-identity/didwebvh-server-py',
+  branch: 'main',
+  path: 'charts/didwebvh-server/values.yaml',
+  values: FARO_VALUES,
+};
+const faroValues = (enabled: boolean) =>
+  `server:\n  replicaCount: 1\nfaro:\n  enabled: ${enabled}\n  collectorUrl: ""\n  proxy:\n    enabled: false\n    upstreamUrl: http://alloy:12347\n`;
 
 describe('the merged check against the GitHub contents API', () => {
   let state: GitHubContentsState;
@@ -30,17 +51,31 @@ describe('the merged check against the GitHub contents API', () => {
   });
 
   it('passes when the dependency file declares the package, and fails when it lacks it', async () => {
-    setRepositoryFile(state, pyproject.repository, pyproject.path, '[project]\nname = "server"\ndependencies = [\n  "fastapi>=0.115",\n  "pyroscope-io>=0.8.11",\n]\n');
+    setRepositoryFile(
+      state,
+      pyproject.repository,
+      pyproject.path,
+      '[project]\nname = "server"\ndependencies = [\n  "fastapi>=0.115",\n  "pyroscope-io>=0.8.11",\n]\n',
+    );
     const merged = await checker.checkMerged([pyproject]);
     expect(merged.status).toBe('pass');
-    expect(merged.message).toBe('merged on main: decentralized-identity/didwebvh-server-py:server/pyproject.toml depends on pyroscope-io');
+    expect(merged.message).toBe(
+      'merged on main: decentralized-identity/didwebvh-server-py:server/pyproject.toml depends on pyroscope-io',
+    );
     expect(simulator.requests.at(-1)?.headers.authorization).toBe('token ghp_test');
     expect(simulator.requests.at(-1)?.query.get('ref')).toBe('main');
 
-    setRepositoryFile(state, pyproject.repository, pyproject.path, '[project]\nname = "server"\n# pyroscope-io comes in Phase 3\ndependencies = ["fastapi>=0.115"]\n');
+    setRepositoryFile(
+      state,
+      pyproject.repository,
+      pyproject.path,
+      '[project]\nname = "server"\n# pyroscope-io comes in Phase 3\ndependencies = ["fastapi>=0.115"]\n',
+    );
     const lacking = await checker.checkMerged([pyproject]);
     expect(lacking.status).toBe('fail');
-    expect(lacking.message).toBe('decentralized-identity/didwebvh-server-py:server/pyproject.toml: no dependency on pyroscope-io');
+    expect(lacking.message).toBe(
+      'decentralized-identity/didwebvh-server-py:server/pyproject.toml: no dependency on pyroscope-io',
+    );
   });
 
   it('fails a chart whose faro.enabled defaults to true, and passes one that defaults to false with the proxy keys', async () => {
@@ -52,14 +87,18 @@ describe('the merged check against the GitHub contents API', () => {
     setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
     const off = await checker.checkMerged([chartValues]);
     expect(off.status).toBe('pass');
-    expect(off.message).toContain('faro.enabled: false, faro.proxy.enabled defined, faro.proxy.upstreamUrl defined, faro.collectorUrl defined');
+    expect(off.message).toContain(
+      'faro.enabled: false, faro.proxy.enabled defined, faro.proxy.upstreamUrl defined, faro.collectorUrl defined',
+    );
   });
 
   it('fails with GitHub’s reason for a missing file', async () => {
     setRepositoryFile(state, pyproject.repository, 'README.md', '# server\n');
     const missing = await checker.checkMerged([pyproject]);
     expect(missing.status).toBe('fail');
-    expect(missing.message).toContain('server/pyproject.toml not found on decentralized-identity/didwebvh-server-py@main');
+    expect(missing.message).toContain(
+      'server/pyproject.toml not found on decentralized-identity/didwebvh-server-py@main',
+    );
   });
 
   it('re-checks an unchanged file with a conditional request: 304, no rate limit, the stored evidence reused', async () => {
@@ -73,7 +112,10 @@ describe('the merged check against the GitHub contents API', () => {
     expect(state.rateLimitUsed).toBe(usedAfterFirst);
     expect(again.status).toBe('pass');
     expect(again.message).toBe(first.message);
-    expect((again.evidence.files as Array<{ notModified: boolean; sha: string }>)[0]).toMatchObject({ notModified: true, sha: (first.evidence.files as Array<{ sha: string }>)[0].sha });
+    expect((again.evidence.files as Array<{ notModified: boolean; sha: string }>)[0]).toMatchObject({
+      notModified: true,
+      sha: (first.evidence.files as Array<{ sha: string }>)[0].sha,
+    });
 
     // A change on the branch is seen on the next check.
     setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(true));
@@ -93,13 +135,30 @@ describe('the merged check against the GitHub contents API', () => {
   });
 
   it('needs every file of a cell (traction: tenant-ui and the ACA-Py plugin)', async () => {
-    const tenantUi: RepositoryFileSpec = { repository: 'bcgov/traction', branch: 'main', path: 'services/tenant-ui/package.json', dependencies: [['@pyroscope/nodejs', '@grafana/pyroscope-nodejs']] };
-    const plugin: RepositoryFileSpec = { repository: 'bcgov/traction', branch: 'main', path: 'plugins/traction_innkeeper/pyproject.toml', dependencies: ['pyroscope-io'] };
-    setRepositoryFile(state, 'bcgov/traction', tenantUi.path, JSON.stringify({ name: 'tenant-ui', dependencies: { '@pyroscope/nodejs': '^0.6.4' } }));
+    const tenantUi: RepositoryFileSpec = {
+      repository: 'bcgov/traction',
+      branch: 'main',
+      path: 'services/tenant-ui/package.json',
+      dependencies: [['@pyroscope/nodejs', '@grafana/pyroscope-nodejs']],
+    };
+    const plugin: RepositoryFileSpec = {
+      repository: 'bcgov/traction',
+      branch: 'main',
+      path: 'plugins/traction_innkeeper/pyproject.toml',
+      dependencies: ['pyroscope-io'],
+    };
+    setRepositoryFile(
+      state,
+      'bcgov/traction',
+      tenantUi.path,
+      JSON.stringify({ name: 'tenant-ui', dependencies: { '@pyroscope/nodejs': '^0.6.4' } }),
+    );
     setRepositoryFile(state, 'bcgov/traction', plugin.path, '[tool.poetry.dependencies]\npython = "^3.12"\n');
     const outcome = await checker.checkMerged([tenantUi, plugin]);
     expect(outcome.status).toBe('fail');
-    expect(outcome.message).toBe('bcgov/traction:plugins/traction_innkeeper/pyproject.toml: no dependency on pyroscope-io');
+    expect(outcome.message).toBe(
+      'bcgov/traction:plugins/traction_innkeeper/pyproject.toml: no dependency on pyroscope-io',
+    );
   });
 
   it('says what to do when GitHub cannot be reached or rejects the token', async () => {
@@ -111,28 +170,62 @@ describe('the merged check against the GitHub contents API', () => {
 });
 
 describe('file rules', () => {
-  const spec = (dependencies: RepositoryFileSpec['dependencies'], path = 'pyproject.toml'): RepositoryFileSpec => ({ repository: 'o/r', branch: 'main', path, dependencies });
+  const spec = (dependencies: RepositoryFileSpec['dependencies'], path = 'pyproject.toml'): RepositoryFileSpec => ({
+    repository: 'o/r',
+    branch: 'main',
+    path,
+    dependencies,
+  });
 
   it('reads Poetry, PEP 621 and requirements.txt declarations, with PEP 503 name normalisation', () => {
-    expect(evaluateFile(spec(['pyroscope-io']), '[tool.poetry.dependencies]\npyroscope_io = "^0.8"\n')).toEqual({ found: ['depends on pyroscope-io'], missing: [] });
-    expect(evaluateFile(spec(['pyroscope-io']), 'dependencies = ["fastapi", "Pyroscope-IO>=0.8"]\n')).toMatchObject({ missing: [] });
-    expect(evaluateFile(spec(['pyroscope-io'], 'requirements.txt'), 'fastapi==0.115\npyroscope-io==0.8.11 ; python_version>"3.9"\n')).toMatchObject({ missing: [] });
+    expect(evaluateFile(spec(['pyroscope-io']), '[tool.poetry.dependencies]\npyroscope_io = "^0.8"\n')).toEqual({
+      found: ['depends on pyroscope-io'],
+      missing: [],
+    });
+    expect(evaluateFile(spec(['pyroscope-io']), 'dependencies = ["fastapi", "Pyroscope-IO>=0.8"]\n')).toMatchObject({
+      missing: [],
+    });
+    expect(
+      evaluateFile(
+        spec(['pyroscope-io'], 'requirements.txt'),
+        'fastapi==0.115\npyroscope-io==0.8.11 ; python_version>"3.9"\n',
+      ),
+    ).toMatchObject({ missing: [] });
     // A mention is not a dependency.
-    expect(evaluateFile(spec(['pyroscope-io']), 'description = "profiling with pyroscope-io later"\n# pyroscope-io = "^0.8"\n')).toMatchObject({ found: [] });
+    expect(
+      evaluateFile(
+        spec(['pyroscope-io']),
+        'description = "profiling with pyroscope-io later"\n# pyroscope-io = "^0.8"\n',
+      ),
+    ).toMatchObject({ found: [] });
     expect(evaluateFile(spec(['pyroscope-io']), 'pyroscope-io-extras = "^1"\n')).toMatchObject({ found: [] });
   });
 
   it('reads package.json dependencies of every kind, and accepts any one of alternatives', () => {
-    const manifest = JSON.stringify({ devDependencies: { '@grafana/faro-web-sdk': '2' }, description: '@grafana/faro-web-tracing soon' });
-    expect(evaluateFile(spec(['@grafana/faro-web-sdk', '@grafana/faro-web-tracing'], 'frontend/package.json'), manifest)).toEqual({
+    const manifest = JSON.stringify({
+      devDependencies: { '@grafana/faro-web-sdk': '2' },
+      description: '@grafana/faro-web-tracing soon',
+    });
+    expect(
+      evaluateFile(spec(['@grafana/faro-web-sdk', '@grafana/faro-web-tracing'], 'frontend/package.json'), manifest),
+    ).toEqual({
       found: ['depends on @grafana/faro-web-sdk'],
       missing: ['no dependency on @grafana/faro-web-tracing'],
     });
-    expect(evaluateFile(spec([['@pyroscope/nodejs', '@grafana/pyroscope-nodejs']], 'package.json'), JSON.stringify({ dependencies: { '@grafana/pyroscope-nodejs': '1' } }))).toMatchObject({ missing: [] });
-    expect(evaluateFile(spec(['x'], 'package.json'), '{ not json')).toEqual({ error: 'package.json is not valid JSON' });
+    expect(
+      evaluateFile(
+        spec([['@pyroscope/nodejs', '@grafana/pyroscope-nodejs']], 'package.json'),
+        JSON.stringify({ dependencies: { '@grafana/pyroscope-nodejs': '1' } }),
+      ),
+    ).toMatchObject({ missing: [] });
+    expect(evaluateFile(spec(['x'], 'package.json'), '{ not json')).toEqual({
+      error: 'package.json is not valid JSON',
+    });
   });
 
   it('reports a values file that is not YAML', () => {
-    expect(evaluateFile(chartValues, 'faro: [unclosed')).toMatchObject({ error: expect.stringContaining('charts/didwebvh-server/values.yaml is not valid YAML') });
+    expect(evaluateFile(chartValues, 'faro: [unclosed')).toMatchObject({
+      error: expect.stringContaining('charts/didwebvh-server/values.yaml is not valid YAML'),
+    });
   });
 });

@@ -47,8 +47,10 @@ export interface FileEvidence {
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_API = 'https://api.github.com';
-const fileKey = (f: { repository: string; branch: string; path: string }) => `${f.repository.toLowerCase()}@${f.branch}:${f.path}`;
-const rulesOf = (spec: RepositoryFileSpec) => JSON.stringify([spec.dependencies ?? [], spec.contains ?? [], spec.values ?? []]);
+const fileKey = (f: { repository: string; branch: string; path: string }) =>
+  `${f.repository.toLowerCase()}@${f.branch}:${f.path}`;
+const rulesOf = (spec: RepositoryFileSpec) =>
+  JSON.stringify([spec.dependencies ?? [], spec.contains ?? [], spec.values ?? []]);
 
 export class RepositoryChecker {
   private readonly octokit: Octokit;
@@ -73,7 +75,15 @@ export class RepositoryChecker {
       if (!file.etag || !file.rules || !file.sha || file.status === 'error') continue;
       const key = fileKey(file);
       if (this.remembered.has(key)) continue; // what this process saw itself is newer
-      this.remembered.set(key, { etag: file.etag, sha: file.sha, rules: file.rules, status: file.status, found: file.found, missing: file.missing, error: file.error });
+      this.remembered.set(key, {
+        etag: file.etag,
+        sha: file.sha,
+        rules: file.rules,
+        status: file.status,
+        found: file.found,
+        missing: file.missing,
+        error: file.error,
+      });
     }
   }
 
@@ -84,7 +94,15 @@ export class RepositoryChecker {
       path: spec.path,
       htmlUrl: `https://github.com/${spec.repository}/blob/${spec.branch}/${spec.path}`,
     };
-    const failed = (status: 'fail' | 'error', error: string): FileEvidence => ({ ...base, status, sha: null, notModified: false, found: [], missing: [], error });
+    const failed = (status: 'fail' | 'error', error: string): FileEvidence => ({
+      ...base,
+      status,
+      sha: null,
+      notModified: false,
+      found: [],
+      missing: [],
+      error,
+    });
     const [owner, repo] = spec.repository.split('/');
     const key = fileKey(spec);
     const rules = rulesOf(spec);
@@ -107,17 +125,35 @@ export class RepositoryChecker {
         return failed('fail', `${spec.path} is a ${Array.isArray(data) ? 'directory' : data.type}, not a file`);
       }
       this.counts.fetched += 1;
-      const findings: FileFindings | { error: string } = evaluateFile(spec, Buffer.from(data.content, 'base64').toString('utf8'));
+      const findings: FileFindings | { error: string } = evaluateFile(
+        spec,
+        Buffer.from(data.content, 'base64').toString('utf8'),
+      );
       const result: RememberedFile =
         'error' in findings
-          ? { etag: response.headers.etag ?? '', sha: data.sha, rules, status: 'fail', found: [], missing: [], error: findings.error }
-          : { etag: response.headers.etag ?? '', sha: data.sha, rules, status: findings.missing.length === 0 ? 'pass' : 'fail', ...findings };
+          ? {
+              etag: response.headers.etag ?? '',
+              sha: data.sha,
+              rules,
+              status: 'fail',
+              found: [],
+              missing: [],
+              error: findings.error,
+            }
+          : {
+              etag: response.headers.etag ?? '',
+              sha: data.sha,
+              rules,
+              status: findings.missing.length === 0 ? 'pass' : 'fail',
+              ...findings,
+            };
       if (result.etag) this.remembered.set(key, result);
       return { ...base, ...result, notModified: false };
     } catch (error) {
       // Octokit reports a transport failure as status 500 without a response.
       const reached = (error as { response?: unknown }).response !== undefined;
-      const status = reached || (error as { status?: number }).status === 304 ? (error as { status?: number }).status : undefined;
+      const status =
+        reached || (error as { status?: number }).status === 304 ? (error as { status?: number }).status : undefined;
       if (status === 304 && conditional) {
         this.counts.notModified += 1;
         return { ...base, ...conditional, notModified: true };
@@ -126,13 +162,24 @@ export class RepositoryChecker {
         this.remembered.delete(key);
         const message = (error as { response?: { data?: { message?: string } } }).response?.data?.message;
         const why = message && message !== 'Not Found' ? message : `${spec.path} not found`;
-        return failed('fail', `${why} on ${spec.repository}@${spec.branch} (or the repository is private: set GITHUB_TOKEN)`);
+        return failed(
+          'fail',
+          `${why} on ${spec.repository}@${spec.branch} (or the repository is private: set GITHUB_TOKEN)`,
+        );
       }
       if (status === 401) return failed('error', 'GitHub rejected GITHUB_TOKEN (401): check the token');
-      if (status === 403 || status === 429) return failed('error', `GitHub refused (${status}: rate limit or permissions): set GITHUB_TOKEN or wait for the limit to reset`);
-      if (typeof status === 'number') return failed('error', `GitHub answered ${status} for ${spec.repository}/${spec.path}`);
+      if (status === 403 || status === 429)
+        return failed(
+          'error',
+          `GitHub refused (${status}: rate limit or permissions): set GITHUB_TOKEN or wait for the limit to reset`,
+        );
+      if (typeof status === 'number')
+        return failed('error', `GitHub answered ${status} for ${spec.repository}/${spec.path}`);
       const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause;
-      return failed('error', `cannot reach GitHub at ${this.settings.GITHUB_API_URL ?? DEFAULT_API}: ${cause?.code ?? cause?.cause?.code ?? (error as Error).message}`);
+      return failed(
+        'error',
+        `cannot reach GitHub at ${this.settings.GITHUB_API_URL ?? DEFAULT_API}: ${cause?.code ?? cause?.cause?.code ?? (error as Error).message}`,
+      );
     }
   }
 
@@ -143,10 +190,16 @@ export class RepositoryChecker {
     const evidence = { files: results };
     const describe = (r: FileEvidence) => `${r.repository}:${r.path}`;
     const errors = results.filter((r) => r.status === 'error');
-    if (errors.length > 0) return { status: 'error', target, message: `error: ${errors.map((r) => r.error).join('; ')}`, evidence };
+    if (errors.length > 0)
+      return { status: 'error', target, message: `error: ${errors.map((r) => r.error).join('; ')}`, evidence };
     const failing = results.filter((r) => r.status === 'fail');
     if (failing.length > 0) {
-      return { status: 'fail', target, message: failing.map((r) => `${describe(r)}: ${r.error ?? r.missing.join(', ')}`).join('; '), evidence };
+      return {
+        status: 'fail',
+        target,
+        message: failing.map((r) => `${describe(r)}: ${r.error ?? r.missing.join(', ')}`).join('; '),
+        evidence,
+      };
     }
     return {
       status: 'pass',

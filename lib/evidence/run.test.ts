@@ -17,7 +17,11 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
     const plan = loadDemoPlan();
     github = await serveGitHubContentsSimulator(demoGitHubContents(plan));
     kubernetes = await serveKubernetesSimulator(demoKubernetes(plan));
-    checkers = createEvidenceCheckers({ GITHUB_API_URL: github.url, KUBE_API_URL: kubernetes.url, KUBE_NAMESPACE: DEMO_NAMESPACE });
+    checkers = createEvidenceCheckers({
+      GITHUB_API_URL: github.url,
+      KUBE_API_URL: kubernetes.url,
+      KUBE_NAMESPACE: DEMO_NAMESPACE,
+    });
   });
   afterAll(async () => {
     await github.stop();
@@ -38,21 +42,38 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
     expect(rows.filter((r) => r.check === 'deployed')).toHaveLength(11);
     expect(rows.every((r) => r.trigger === 'manual' && r.durationMs >= 0)).toBe(true);
     const row = (key: string, check: string) => rows.find((r) => r.cellKey === key && r.check === check)!;
-    expect(row('acapy-agent/profiling-helm', 'deployed')).toMatchObject({ status: 'pass', target: 'ca7f8f-dev/app.kubernetes.io/name=acapy' });
-    expect(row('acapy-vc-authn-oidc/profiling-helm', 'deployed').message).toContain('set via ConfigMap acapy-vc-authn-oidc-observability');
+    expect(row('acapy-agent/profiling-helm', 'deployed')).toMatchObject({
+      status: 'pass',
+      target: 'ca7f8f-dev/app.kubernetes.io/name=acapy',
+    });
+    expect(row('acapy-vc-authn-oidc/profiling-helm', 'deployed').message).toContain(
+      'set via ConfigMap acapy-vc-authn-oidc-observability',
+    );
     expect(row('acapy-vc-authn-oidc/faro-helm', 'merged')).toMatchObject({ status: 'fail' });
-    expect(row('traction/profiling-code', 'merged').message).toContain('plugins/traction_innkeeper/pyproject.toml: no dependency on pyroscope-io');
+    expect(row('traction/profiling-code', 'merged').message).toContain(
+      'plugins/traction_innkeeper/pyproject.toml: no dependency on pyroscope-io',
+    );
     expect(row('didcomm-mediator-credo/profiling-helm', 'merged').message).toContain('not found');
-    expect(JSON.parse(row('acapy-agent/profiling-helm', 'deployed').evidence)).toMatchObject({ namespace: 'ca7f8f-dev', env: ['PYROSCOPE_SERVER_ADDRESS'] });
+    expect(JSON.parse(row('acapy-agent/profiling-helm', 'deployed').evidence)).toMatchObject({
+      namespace: 'ca7f8f-dev',
+      env: ['PYROSCOPE_SERVER_ADDRESS'],
+    });
 
     const view = await readMatrix(store);
     const cell = (key: string) => view.rows.flatMap((r) => r.cells).find((c) => c?.key === key)!;
-    expect(cell('acapy-agent/profiling-helm').chain.links.map((l) => l.status)).toEqual(['not-checked', 'passed', 'passed', 'not-checked']);
+    expect(cell('acapy-agent/profiling-helm').chain.links.map((l) => l.status)).toEqual([
+      'not-checked',
+      'passed',
+      'passed',
+      'not-checked',
+    ]);
     expect(cell('acapy-agent/profiling-helm').chain.summary).toBe('deployed');
     expect(cell('bc-wallet-demo/profiling-code').chain.summary).toBe('merged, not flowing');
     expect(cell('credo-ts/profiling-helm').chain.furthest).toBeNull();
     // The newest result of each check carries its evidence (the service page shows it next to the chain).
-    expect(cell('acapy-agent/profiling-helm').latestChecks.find((c) => c.check === 'deployed')?.evidence).toMatchObject({ namespace: 'ca7f8f-dev' });
+    expect(cell('acapy-agent/profiling-helm').latestChecks.find((c) => c.check === 'deployed')?.evidence).toMatchObject(
+      { namespace: 'ca7f8f-dev' },
+    );
     expect(cell('acapy-agent/profiling-helm').chain.links[2].evidence).toMatchObject({ namespace: 'ca7f8f-dev' });
     // No issue synced: evidence alone does not move a cell out of "planned".
     expect(cell('acapy-agent/profiling-helm').state).toBe('planned');
@@ -65,16 +86,30 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
     store = await openTestStore(provider);
     const one = await runEvidenceChecks(store, checkers, { scope: 'cell', cell: 'traction/faro-helm' }, 'manual');
     expect(one.results.map((r) => `${r.check}:${r.status}`).sort()).toEqual(['deployed:pass', 'merged:pass']);
-    const service = await runEvidenceChecks(store, checkers, { scope: 'service', service: 'didwebvh-server-py' }, 'schedule');
+    const service = await runEvidenceChecks(
+      store,
+      checkers,
+      { scope: 'service', service: 'didwebvh-server-py' },
+      'schedule',
+    );
     expect(service.cells).toBe(4);
-    expect(service.results.find((r) => r.cellKey === 'didwebvh-server-py/faro-helm' && r.check === 'deployed')?.message).toContain('FARO_ENABLED is not true');
-    await expect(runEvidenceChecks(store, checkers, { scope: 'service', service: 'nope' }, 'manual')).rejects.toThrow(EvidenceScopeError);
+    expect(
+      service.results.find((r) => r.cellKey === 'didwebvh-server-py/faro-helm' && r.check === 'deployed')?.message,
+    ).toContain('FARO_ENABLED is not true');
+    await expect(runEvidenceChecks(store, checkers, { scope: 'service', service: 'nope' }, 'manual')).rejects.toThrow(
+      EvidenceScopeError,
+    );
   });
 
   it('re-checks unchanged files with 304s after a restart, from the ETags in the stored evidence', async () => {
     store = await openTestStore(provider);
     const scope = { scope: 'service', service: 'bc-wallet-demo' } as const;
-    const fresh = () => createEvidenceCheckers({ GITHUB_API_URL: github.url, KUBE_API_URL: kubernetes.url, KUBE_NAMESPACE: DEMO_NAMESPACE });
+    const fresh = () =>
+      createEvidenceCheckers({
+        GITHUB_API_URL: github.url,
+        KUBE_API_URL: kubernetes.url,
+        KUBE_NAMESPACE: DEMO_NAMESPACE,
+      });
     const first = fresh();
     await runEvidenceChecks(store, first, scope, 'manual');
     expect(first.repository!.counts).toEqual({ fetched: 4, notModified: 0 });
@@ -82,8 +117,15 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
     const restarted = fresh();
     const again = await runEvidenceChecks(store, restarted, scope, 'schedule');
     expect(restarted.repository!.counts).toEqual({ fetched: 0, notModified: 4 });
-    const merged = (summary: typeof again) => summary.results.filter((r) => r.check === 'merged').map((r) => `${r.cellKey} ${r.status} ${r.message}`).sort();
-    const newest = await store.db.checkResult.findFirstOrThrow({ where: { cellKey: 'bc-wallet-demo/faro-helm', check: 'merged' }, orderBy: { id: 'desc' } });
+    const merged = (summary: typeof again) =>
+      summary.results
+        .filter((r) => r.check === 'merged')
+        .map((r) => `${r.cellKey} ${r.status} ${r.message}`)
+        .sort();
+    const newest = await store.db.checkResult.findFirstOrThrow({
+      where: { cellKey: 'bc-wallet-demo/faro-helm', check: 'merged' },
+      orderBy: { id: 'desc' },
+    });
     expect(JSON.parse(newest.evidence).files[0]).toMatchObject({ notModified: true, status: 'fail' });
     const firstRows = await store.db.checkResult.findMany({ where: { check: 'merged', trigger: 'manual' } });
     expect(merged(again)).toEqual(firstRows.map((r) => `${r.cellKey} ${r.status} ${r.message}`).sort());
@@ -92,13 +134,31 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
   it('stores not-configured results that say which variable to set', async () => {
     store = await openTestStore(provider);
     const none = createEvidenceCheckers({});
-    const summary = await runEvidenceChecks(store, none, { scope: 'cell', cell: 'acapy-agent/profiling-helm' }, 'manual');
+    const summary = await runEvidenceChecks(
+      store,
+      none,
+      { scope: 'cell', cell: 'acapy-agent/profiling-helm' },
+      'manual',
+    );
     expect(summary.results).toEqual([
-      { cellKey: 'acapy-agent/profiling-helm', check: 'merged', status: 'not-configured', message: 'set GITHUB_REPOS (and GITHUB_TOKEN for private repositories) to check the repositories' },
-      { cellKey: 'acapy-agent/profiling-helm', check: 'deployed', status: 'not-configured', message: 'set KUBE_NAMESPACE (and KUBE_API_URL or a kubeconfig) to check the cluster' },
+      {
+        cellKey: 'acapy-agent/profiling-helm',
+        check: 'merged',
+        status: 'not-configured',
+        message: 'set GITHUB_REPOS (and GITHUB_TOKEN for private repositories) to check the repositories',
+      },
+      {
+        cellKey: 'acapy-agent/profiling-helm',
+        check: 'deployed',
+        status: 'not-configured',
+        message: 'set KUBE_NAMESPACE (and KUBE_API_URL or a kubeconfig) to check the cluster',
+      },
     ]);
     const view = await readMatrix(store);
     const chain = view.rows[0].cells[1]!.chain;
-    expect(chain.links[2]).toMatchObject({ status: 'not-checked', message: 'set KUBE_NAMESPACE (and KUBE_API_URL or a kubeconfig) to check the cluster' });
+    expect(chain.links[2]).toMatchObject({
+      status: 'not-checked',
+      message: 'set KUBE_NAMESPACE (and KUBE_API_URL or a kubeconfig) to check the cluster',
+    });
   });
 });

@@ -3,7 +3,12 @@ import type { Store } from '../db/store';
 import type { JobTrigger } from '../jobs/runner';
 import type { PlanCapability, PlanCell, PlanService } from '../plan/load';
 import { checkDeployed, createKubernetesClient, type KubernetesClient, type KubernetesSettings } from './kubernetes';
-import { createRepositoryChecker, type FileEvidence, type RepositoryChecker, type RepositorySettings } from './repository';
+import {
+  createRepositoryChecker,
+  type FileEvidence,
+  type RepositoryChecker,
+  type RepositorySettings,
+} from './repository';
 import { DEPLOYED_CHECK, MERGED_CHECK, type EvidenceOutcome } from './types';
 
 /**
@@ -47,12 +52,16 @@ export function serverEvidenceCheckers(config: ServerConfig): EvidenceCheckers {
   // GITHUB_API_URL always has a default (api.github.com): repositories are only read once GitHub is
   // switched on (GITHUB_REPOS or a token), so an unconfigured board never calls out.
   const gitHubOn = config.GITHUB_REPOS.length > 0 || Boolean(config.GITHUB_TOKEN);
-  holder.__rolloutBoardEvidence ??= createEvidenceCheckers({ ...config, GITHUB_API_URL: gitHubOn ? config.GITHUB_API_URL : undefined });
+  holder.__rolloutBoardEvidence ??= createEvidenceCheckers({
+    ...config,
+    GITHUB_API_URL: gitHubOn ? config.GITHUB_API_URL : undefined,
+  });
   return holder.__rolloutBoardEvidence;
 }
 
 /** Whether any evidence check can run (schedules start only then). */
-export const evidenceConfigured = (checkers: EvidenceCheckers) => checkers.kubernetes !== null || checkers.repository !== null;
+export const evidenceConfigured = (checkers: EvidenceCheckers) =>
+  checkers.kubernetes !== null || checkers.repository !== null;
 
 export class EvidenceScopeError extends Error {
   override name = 'EvidenceScopeError';
@@ -72,7 +81,9 @@ export function cellsInScope(store: Store, scope: EvidenceScope): PlanCell[] {
   return [cell];
 }
 
-async function timed(run: () => Promise<EvidenceOutcome>): Promise<EvidenceOutcome & { durationMs: number; checkedAt: Date }> {
+async function timed(
+  run: () => Promise<EvidenceOutcome>,
+): Promise<EvidenceOutcome & { durationMs: number; checkedAt: Date }> {
   const started = performance.now();
   let outcome: EvidenceOutcome;
   try {
@@ -84,7 +95,11 @@ async function timed(run: () => Promise<EvidenceOutcome>): Promise<EvidenceOutco
   return { ...outcome, durationMs: Math.round(performance.now() - started), checkedAt: new Date() };
 }
 
-function mergedCheck(checkers: EvidenceCheckers, service: PlanService, capability: PlanCapability): Promise<EvidenceOutcome> | null {
+function mergedCheck(
+  checkers: EvidenceCheckers,
+  service: PlanService,
+  capability: PlanCapability,
+): Promise<EvidenceOutcome> | null {
   const files = service.evidence.merged[capability.slug];
   if (!files) return null; // the plan names no file for this cell: nothing to store
   if (!checkers.repository) {
@@ -98,7 +113,11 @@ function mergedCheck(checkers: EvidenceCheckers, service: PlanService, capabilit
   return checkers.repository.checkMerged(files);
 }
 
-function deployedCheck(checkers: EvidenceCheckers, service: PlanService, capability: PlanCapability): Promise<EvidenceOutcome> | null {
+function deployedCheck(
+  checkers: EvidenceCheckers,
+  service: PlanService,
+  capability: PlanCapability,
+): Promise<EvidenceOutcome> | null {
   if (!capability.deployed) return null; // code capabilities are proven running by their data
   // The plan names no workload for this cell (credo-ts): nothing to store, the chain says "not checked".
   if (!service.evidence.workloads.some((w) => !w.capabilities || w.capabilities.includes(capability.slug))) return null;
@@ -134,7 +153,12 @@ async function rememberStoredEvidence(store: Store, checker: RepositoryChecker) 
 }
 
 /** Runs the checks of a scope and stores their results. */
-export async function runEvidenceChecks(store: Store, checkers: EvidenceCheckers, scope: EvidenceScope, trigger: JobTrigger): Promise<EvidenceRunSummary> {
+export async function runEvidenceChecks(
+  store: Store,
+  checkers: EvidenceCheckers,
+  scope: EvidenceScope,
+  trigger: JobTrigger,
+): Promise<EvidenceRunSummary> {
   const cells = cellsInScope(store, scope);
   if (checkers.repository) await rememberStoredEvidence(store, checkers.repository);
   const pending: Array<Promise<{ cellKey: string; check: string; outcome: Awaited<ReturnType<typeof timed>> }>> = [];
@@ -142,9 +166,11 @@ export async function runEvidenceChecks(store: Store, checkers: EvidenceCheckers
     const service = store.plan.services.find((s) => s.slug === cell.serviceSlug)!;
     const capability = store.plan.capabilities.find((c) => c.slug === cell.capabilitySlug)!;
     const merged = mergedCheck(checkers, service, capability);
-    if (merged) pending.push(timed(() => merged).then((outcome) => ({ cellKey: cell.key, check: MERGED_CHECK, outcome })));
+    if (merged)
+      pending.push(timed(() => merged).then((outcome) => ({ cellKey: cell.key, check: MERGED_CHECK, outcome })));
     const deployed = deployedCheck(checkers, service, capability);
-    if (deployed) pending.push(timed(() => deployed).then((outcome) => ({ cellKey: cell.key, check: DEPLOYED_CHECK, outcome })));
+    if (deployed)
+      pending.push(timed(() => deployed).then((outcome) => ({ cellKey: cell.key, check: DEPLOYED_CHECK, outcome })));
   }
   const done = await Promise.all(pending);
   if (done.length > 0) {
@@ -166,10 +192,19 @@ export async function runEvidenceChecks(store: Store, checkers: EvidenceCheckers
   return {
     scope,
     cells: cells.length,
-    results: done.map(({ cellKey, check, outcome }) => ({ cellKey, check, status: outcome.status, message: outcome.message })),
+    results: done.map(({ cellKey, check, outcome }) => ({
+      cellKey,
+      check,
+      status: outcome.status,
+      message: outcome.message,
+    })),
   };
 }
 
 /** The job name for a scope: runs of the same scope join, different scopes run side by side. */
 export const evidenceJobName = (scope: EvidenceScope) =>
-  scope.scope === 'all' ? 'evidence:all' : scope.scope === 'service' ? `evidence:service:${scope.service}` : `evidence:cell:${scope.cell}`;
+  scope.scope === 'all'
+    ? 'evidence:all'
+    : scope.scope === 'service'
+      ? `evidence:service:${scope.service}`
+      : `evidence:cell:${scope.cell}`;

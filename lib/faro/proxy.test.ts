@@ -33,7 +33,10 @@ const settings = (overrides: Partial<FaroProxySettings> = {}): FaroProxySettings
   ...overrides,
 });
 
-function send(init: RequestInit & { headers?: Record<string, string> }, options: { settings?: Partial<FaroProxySettings>; limiter?: ClientRateLimiter; clientAddress?: string } = {}) {
+function send(
+  init: RequestInit & { headers?: Record<string, string> },
+  options: { settings?: Partial<FaroProxySettings>; limiter?: ClientRateLimiter; clientAddress?: string } = {},
+) {
   const request = new Request('http://board.test/faro', { method: 'POST', duplex: 'half', ...init } as RequestInit);
   return handleFaroRequest(request, {
     settings: settings(options.settings),
@@ -130,7 +133,8 @@ describe('POST /faro proxy', () => {
 
   it('answers 429 with Retry-After once a client has used its burst, and keeps other clients going', async () => {
     const limiter = new ClientRateLimiter(1, 2);
-    const from = (address: string) => send({ headers: json, body: SESSION_PAYLOAD }, { limiter, clientAddress: address });
+    const from = (address: string) =>
+      send({ headers: json, body: SESSION_PAYLOAD }, { limiter, clientAddress: address });
     expect((await from('10.0.0.1')).status).toBe(202);
     expect((await from('10.0.0.1')).status).toBe(202);
     const limited = await from('10.0.0.1');
@@ -204,11 +208,17 @@ describe('POST /faro proxy', () => {
     // Alloy itself never sends these; a gateway in front of it (e.g. a hosted collector) does.
     let answer = { status: 429, headers: { 'retry-after': '7' } as Record<string, string> };
     other = await serveSimulator('collector-gateway', () => text(answer.status, 'slow down', answer.headers));
-    const limited = await send({ headers: json, body: SESSION_PAYLOAD }, { settings: { upstreamUrl: `${other.url}/collect` } });
+    const limited = await send(
+      { headers: json, body: SESSION_PAYLOAD },
+      { settings: { upstreamUrl: `${other.url}/collect` } },
+    );
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
     answer = { status: 202, headers: { 'x-faro-session-status': 'invalid' } };
-    const accepted = await send({ headers: json, body: SESSION_PAYLOAD }, { settings: { upstreamUrl: `${other.url}/collect` } });
+    const accepted = await send(
+      { headers: json, body: SESSION_PAYLOAD },
+      { settings: { upstreamUrl: `${other.url}/collect` } },
+    );
     expect(accepted.status).toBe(202);
     expect(accepted.headers.get('x-faro-session-status')).toBe('invalid');
   });

@@ -44,7 +44,10 @@ const isJsonContentType = (value: string | null) => value !== null && /^applicat
 
 /** X-Forwarded-For as received (Next fills it with the peer when absent), with the peer appended if known and missing. */
 export function forwardedFor(headers: Headers, clientAddress?: string): string | undefined {
-  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const hops = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   if (clientAddress && hops[hops.length - 1] !== clientAddress) hops.push(clientAddress);
   return hops.length > 0 ? hops.join(', ') : undefined;
 }
@@ -78,21 +81,45 @@ type UpstreamResult =
   | { kind: 'timeout' }
   | { kind: 'unreachable'; message: string };
 
-function postUpstream(url: URL, headers: Record<string, string>, body: Buffer, timeoutMs: number): Promise<UpstreamResult> {
+function postUpstream(
+  url: URL,
+  headers: Record<string, string>,
+  body: Buffer,
+  timeoutMs: number,
+): Promise<UpstreamResult> {
   return new Promise((resolve) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const transport = url.protocol === 'https:' ? https : http;
-    const request = transport.request(url, { method: 'POST', headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: timeout }, (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= MAX_UPSTREAM_ANSWER_BYTES) chunks.push(chunk);
-      });
-      response.on('end', () => resolve({ kind: 'answer', status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', () => resolve(timeout.aborted ? { kind: 'timeout' } : { kind: 'unreachable', message: 'the receiver closed the connection mid-answer' }));
-    });
-    request.on('error', (error) => resolve(timeout.aborted ? { kind: 'timeout' } : { kind: 'unreachable', message: error.message }));
+    const request = transport.request(
+      url,
+      { method: 'POST', headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: timeout },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size <= MAX_UPSTREAM_ANSWER_BYTES) chunks.push(chunk);
+        });
+        response.on('end', () =>
+          resolve({
+            kind: 'answer',
+            status: response.statusCode ?? 502,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        response.on('error', () =>
+          resolve(
+            timeout.aborted
+              ? { kind: 'timeout' }
+              : { kind: 'unreachable', message: 'the receiver closed the connection mid-answer' },
+          ),
+        );
+      },
+    );
+    request.on('error', (error) =>
+      resolve(timeout.aborted ? { kind: 'timeout' } : { kind: 'unreachable', message: error.message }),
+    );
     request.end(body);
   });
 }
@@ -103,13 +130,21 @@ export async function handleFaroRequest(request: Request, context: FaroProxyCont
     stats.recordAnswer(response.status);
     return response;
   };
-  if (!settings.enabled) return problem(404, 'Faro collection is not enabled on this board (set FARO_ENABLED and FARO_PROXY_ENABLED).');
-  if (request.method !== 'POST') return answer(problem(405, 'Only POST is accepted: this is the Faro Web SDK collector endpoint.', { allow: 'POST' }));
+  if (!settings.enabled)
+    return problem(404, 'Faro collection is not enabled on this board (set FARO_ENABLED and FARO_PROXY_ENABLED).');
+  if (request.method !== 'POST')
+    return answer(
+      problem(405, 'Only POST is accepted: this is the Faro Web SDK collector endpoint.', { allow: 'POST' }),
+    );
 
   const forwarded = forwardedFor(request.headers, context.clientAddress);
   const limit = context.limiter.take(clientKey(forwarded));
   if (!limit.allowed) {
-    return answer(problem(429, 'Too many Faro payloads from this client; retry later.', { 'retry-after': String(limit.retryAfterSeconds) }));
+    return answer(
+      problem(429, 'Too many Faro payloads from this client; retry later.', {
+        'retry-after': String(limit.retryAfterSeconds),
+      }),
+    );
   }
   if (!isJsonContentType(request.headers.get('content-type'))) {
     return answer(problem(415, 'Faro payloads must be sent as Content-Type: application/json.'));

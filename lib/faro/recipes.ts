@@ -185,9 +185,39 @@ faro:
 # values.schema.json: "faro": { "enabled": { "type": "boolean" }, ... } so a typo fails helm install.`;
 
 export const FARO_RECIPES: FaroRecipe[] = [
-  { id: 'express', title: 'Express route', appliesTo: 'traction tenant-ui, bc-wallet-demo server, credo-ts consumers on Express', language: 'javascript', code: EXPRESS },
-  { id: 'fastapi', title: 'FastAPI route', appliesTo: 'acapy-vc-authn-oidc, didwebvh-server-py', language: 'python', code: FASTAPI },
-  { id: 'nextjs', title: 'Next.js route handler', appliesTo: 'Next.js frontends (this board)', language: 'typescript', code: NEXT_ROUTE },
-  { id: 'browser', title: 'Browser SDK start-up', appliesTo: 'every frontend (Vue main.ts, React index.tsx, Nuxt plugin, Jinja2 script)', language: 'javascript', code: BROWSER },
-  { id: 'helm', title: 'Helm values', appliesTo: 'every chart of the five Faro services', language: 'yaml', code: HELM_VALUES },
+  {
+    id: 'express',
+    title: 'Express route',
+    appliesTo: 'traction tenant-ui, bc-wallet-demo server, credo-ts consumers on Express',
+    language: 'javascript',
+    code: EXPRESS,
+  },
+  {
+    id: 'fastapi',
+    title: 'FastAPI route',
+    appliesTo: 'acapy-vc-authn-oidc, didwebvh-server-py',
+    language: 'python',
+    code: FASTAPI,
+  },
+  {
+    id: 'nextjs',
+    title: 'Next.js route handler',
+    appliesTo: 'Next.js frontends (this board)',
+    language: 'typescript',
+    code: NEXT_ROUTE,
+  },
+  {
+    id: 'browser',
+    title: 'Browser SDK start-up',
+    appliesTo: 'every frontend (Vue main.ts, React index.tsx, Nuxt plugin, Jinja2 script)',
+    language: 'javascript',
+    code: BROWSER,
+  },
+  {
+    id: 'helm',
+    title: 'Helm values',
+    appliesTo: 'every chart of the five Faro services',
+    language: 'yaml',
+    code: HELM_VALUES,
+  },
 ];

@@ -74,7 +74,8 @@ export class FaroProxyStats {
   recordAcceptedPayload(body: Buffer, contentEncoding: string | null, maxDecodedBytes: number) {
     let payload: Payload;
     try {
-      const raw = contentEncoding?.toLowerCase() === 'gzip' ? gunzipSync(body, { maxOutputLength: maxDecodedBytes }) : body;
+      const raw =
+        contentEncoding?.toLowerCase() === 'gzip' ? gunzipSync(body, { maxOutputLength: maxDecodedBytes }) : body;
       payload = JSON.parse(raw.toString('utf8')) as Payload;
     } catch {
       return;
@@ -86,7 +87,8 @@ export class FaroProxyStats {
     this.accepted.measurements += count(payload.measurements);
     this.accepted.events += count(payload.events);
     pushRecent(this.recentSessionIds, payload.meta?.session?.id);
-    for (const exception of Array.isArray(payload.exceptions) ? payload.exceptions : []) pushRecent(this.recentTraceIds, exception?.trace?.trace_id);
+    for (const exception of Array.isArray(payload.exceptions) ? payload.exceptions : [])
+      pushRecent(this.recentTraceIds, exception?.trace?.trace_id);
     for (const resource of payload.traces?.resourceSpans ?? []) {
       for (const scope of resource?.scopeSpans ?? []) {
         for (const span of scope?.spans ?? []) {

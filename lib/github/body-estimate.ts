@@ -7,7 +7,8 @@ export interface BodyEstimate {
 }
 
 // "Estimated Effort: ~1h", "**Estimated effort:** ~½ day", "Estimate - 2h 30m", "Effort: 45min".
-const ESTIMATE_LINE = /(?:^|[\s|*_>#-])(?:estimated\s+effort|effort\s+estimate|estimated\s+time|estimate|effort)\s*[*_]*\s*[:=\-–|]\s*[*_]*\s*([^\n\r|]+)/i;
+const ESTIMATE_LINE =
+  /(?:^|[\s|*_>#-])(?:estimated\s+effort|effort\s+estimate|estimated\s+time|estimate|effort)\s*[*_]*\s*[:=\-–|]\s*[*_]*\s*([^\n\r|]+)/i;
 
 /**
  * Reads the effort estimate written in an issue body into minutes. The text after the marker is
@@ -21,7 +22,10 @@ export function parseBodyEstimate(body: string | null | undefined): BodyEstimate
     if (!match) continue;
     const words = match[1].replace(/[*_`]/g, ' ').trim().split(/\s+/);
     for (let length = Math.min(words.length, 6); length > 0; length -= 1) {
-      const text = words.slice(0, length).join(' ').replace(/[.;,]+$/, '');
+      const text = words
+        .slice(0, length)
+        .join(' ')
+        .replace(/[.;,]+$/, '');
       const minutes = parseEstimateMinutes(text);
       if (minutes !== null && minutes > 0) return { text, minutes };
     }

@@ -10,21 +10,41 @@ const at = (day: number) => new Date(Date.UTC(2026, 5, day));
 describe('classifying issues by the plan’s labels', () => {
   it('maps every plan cell’s own labels (and the gate by its title) to that cell', () => {
     for (const cell of plan.cells.filter((c) => c.serviceSlug)) {
-      expect(classifyIssue(plan, { labels: cell.labels, title: cell.title }), cell.key).toEqual({ kind: 'cell', cellKey: cell.key });
+      expect(classifyIssue(plan, { labels: cell.labels, title: cell.title }), cell.key).toEqual({
+        kind: 'cell',
+        cellKey: cell.key,
+      });
     }
-    expect(classifyIssue(plan, { labels: ['phase-3'], title: 'Phase 3 Infrastructure Validation (dev only)' })).toEqual({ kind: 'cell', cellKey: 'gate/infrastructure' });
-    expect(classifyIssue(plan, { labels: ['phase-3', 'infrastructure'], title: 'Check the receivers' })).toEqual({ kind: 'cell', cellKey: 'gate/infrastructure' });
+    expect(classifyIssue(plan, { labels: ['phase-3'], title: 'Phase 3 Infrastructure Validation (dev only)' })).toEqual(
+      { kind: 'cell', cellKey: 'gate/infrastructure' },
+    );
+    expect(classifyIssue(plan, { labels: ['phase-3', 'infrastructure'], title: 'Check the receivers' })).toEqual({
+      kind: 'cell',
+      cellKey: 'gate/infrastructure',
+    });
   });
 
   it('treats labels case-insensitively and helm as the chart part', () => {
-    expect(classifyIssue(plan, { labels: ['Phase-3', 'PROFILING', 'Traction'], title: 'x' })).toEqual({ kind: 'cell', cellKey: 'traction/profiling-code' });
-    expect(classifyIssue(plan, { labels: ['phase-3', 'faro', 'helm', 'bc-wallet'], title: 'x' })).toEqual({ kind: 'cell', cellKey: 'bc-wallet-demo/faro-helm' });
+    expect(classifyIssue(plan, { labels: ['Phase-3', 'PROFILING', 'Traction'], title: 'x' })).toEqual({
+      kind: 'cell',
+      cellKey: 'traction/profiling-code',
+    });
+    expect(classifyIssue(plan, { labels: ['phase-3', 'faro', 'helm', 'bc-wallet'], title: 'x' })).toEqual({
+      kind: 'cell',
+      cellKey: 'bc-wallet-demo/faro-helm',
+    });
   });
 
   it('places no issue that has lost the plan’s label (or carries another configured one)', () => {
     const labels = ['profiling', 'traction'];
-    expect(classifyIssue(plan, { labels, title: 'x' })).toMatchObject({ kind: 'unmapped', note: expect.stringContaining('No longer labelled phase-3') });
-    expect(classifyIssue(plan, { labels: [...labels, 'rollout'], title: 'x' }, 'rollout')).toEqual({ kind: 'cell', cellKey: 'traction/profiling-code' });
+    expect(classifyIssue(plan, { labels, title: 'x' })).toMatchObject({
+      kind: 'unmapped',
+      note: expect.stringContaining('No longer labelled phase-3'),
+    });
+    expect(classifyIssue(plan, { labels: [...labels, 'rollout'], title: 'x' }, 'rollout')).toEqual({
+      kind: 'cell',
+      cellKey: 'traction/profiling-code',
+    });
   });
 
   it.each([
@@ -42,9 +62,19 @@ describe('classifying issues by the plan’s labels', () => {
   it('gives a cell to one issue only: the earliest opened wins, a not-planned one yields, the rest are conflicts', () => {
     const labels = ['phase-3', 'profiling', 'acapy'];
     const issue = (id: string, day: number, extra: Partial<{ state: string; stateReason: string | null }> = {}) => ({
-      id, title: 't', labels, state: 'open', stateReason: null, openedAt: at(day), ...extra,
+      id,
+      title: 't',
+      labels,
+      state: 'open',
+      stateReason: null,
+      openedAt: at(day),
+      ...extra,
     });
-    const decisions = assignCells(plan, [issue('o/r#9', 3), issue('o/r#2', 1, { state: 'closed', stateReason: 'not_planned' }), issue('o/r#5', 2)]);
+    const decisions = assignCells(plan, [
+      issue('o/r#9', 3),
+      issue('o/r#2', 1, { state: 'closed', stateReason: 'not_planned' }),
+      issue('o/r#5', 2),
+    ]);
     expect(decisions.get('o/r#5')).toEqual({ cellKey: 'acapy-agent/profiling-code', mapping: 'mapped', note: null });
     expect(decisions.get('o/r#9')).toMatchObject({ cellKey: null, mapping: 'conflict' });
     expect(decisions.get('o/r#2')?.note).toContain('o/r#5 is that cell');
@@ -53,7 +83,9 @@ describe('classifying issues by the plan’s labels', () => {
 
 describe('closing references in pull request bodies', () => {
   it('reads GitHub’s keywords with a bare number, owner/repo#n or an issue URL', () => {
-    expect(closingReferences('Closes #12 and fixes bcgov/Traction#3.\nResolves https://github.com/o/r/issues/7', 'o/r')).toEqual(['o/r#12', 'bcgov/traction#3', 'o/r#7']);
+    expect(
+      closingReferences('Closes #12 and fixes bcgov/Traction#3.\nResolves https://github.com/o/r/issues/7', 'o/r'),
+    ).toEqual(['o/r#12', 'bcgov/traction#3', 'o/r#7']);
     expect(closingReferences('Related to #4, see #5', 'o/r')).toEqual([]);
   });
 });

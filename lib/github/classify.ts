@@ -35,10 +35,17 @@ export function matchesIssue(match: IssueMatch, labels: Set<string>, title: stri
 }
 
 /** The cell an issue belongs to, or why it belongs to none. Pure; the mapping is the plan's data. */
-export function classifyIssue(plan: Plan, issue: Pick<ClassifiableIssue, 'labels' | 'title'>, issueLabel = plan.issueLabel): Classification {
+export function classifyIssue(
+  plan: Plan,
+  issue: Pick<ClassifiableIssue, 'labels' | 'title'>,
+  issueLabel = plan.issueLabel,
+): Classification {
   const labels = lower(issue.labels);
   if (!labels.has(issueLabel.toLowerCase())) {
-    return { kind: 'unmapped', note: `No longer labelled ${issueLabel}: not part of the plan unless the label is put back.` };
+    return {
+      kind: 'unmapped',
+      note: `No longer labelled ${issueLabel}: not part of the plan unless the label is put back.`,
+    };
   }
   const services = plan.services.filter((s) => labels.has(s.label.toLowerCase()));
   const capabilities = plan.capabilities.filter((c) => matchesIssue(c.match, labels, issue.title));
@@ -46,31 +53,49 @@ export function classifyIssue(plan: Plan, issue: Pick<ClassifiableIssue, 'labels
 
   if (gate && services.length === 0) return { kind: 'cell', cellKey: `gate/${plan.gateSlug}` };
   if (services.length === 0) {
-    return { kind: 'unmapped', note: `No service label: expected one of ${plan.services.map((s) => s.label).join(', ')}.` };
+    return {
+      kind: 'unmapped',
+      note: `No service label: expected one of ${plan.services.map((s) => s.label).join(', ')}.`,
+    };
   }
   if (services.length > 1) {
-    return { kind: 'unmapped', note: `Several service labels (${services.map((s) => s.label).join(', ')}): the plan has one issue per service and capability.` };
+    return {
+      kind: 'unmapped',
+      note: `Several service labels (${services.map((s) => s.label).join(', ')}): the plan has one issue per service and capability.`,
+    };
   }
   const service = services[0];
   if (capabilities.length === 0) {
     const capabilityLabels = [...new Set(plan.capabilities.flatMap((c) => c.match.allLabels))];
-    return { kind: 'unmapped', note: `Service ${service.name}, but no capability labels: expected ${capabilityLabels.join(' / ')}.` };
+    return {
+      kind: 'unmapped',
+      note: `Service ${service.name}, but no capability labels: expected ${capabilityLabels.join(' / ')}.`,
+    };
   }
   if (capabilities.length > 1) {
-    return { kind: 'unmapped', note: `Matches several capabilities (${capabilities.map((c) => c.name).join(', ')}): one issue per cell.` };
+    return {
+      kind: 'unmapped',
+      note: `Matches several capabilities (${capabilities.map((c) => c.name).join(', ')}): one issue per cell.`,
+    };
   }
   const cellKey = `${service.slug}/${capabilities[0].slug}`;
   if (!plan.cells.some((c) => c.key === cellKey)) {
-    return { kind: 'unmapped', note: `The plan has no ${capabilities[0].name} cell for ${service.name} (not applicable).` };
+    return {
+      kind: 'unmapped',
+      note: `The plan has no ${capabilities[0].name} cell for ${service.name} (not applicable).`,
+    };
   }
   return { kind: 'cell', cellKey };
 }
 
 // Closed as "not planned" or "duplicate": the issue people actually work on wins the cell.
-const setAside = (issue: ClassifiableIssue) => issue.state === 'closed' && (issue.stateReason === 'not_planned' || issue.stateReason === 'duplicate');
+const setAside = (issue: ClassifiableIssue) =>
+  issue.state === 'closed' && (issue.stateReason === 'not_planned' || issue.stateReason === 'duplicate');
 
 function rank(a: ClassifiableIssue, b: ClassifiableIssue): number {
-  return Number(setAside(a)) - Number(setAside(b)) || a.openedAt.getTime() - b.openedAt.getTime() || a.id.localeCompare(b.id);
+  return (
+    Number(setAside(a)) - Number(setAside(b)) || a.openedAt.getTime() - b.openedAt.getTime() || a.id.localeCompare(b.id)
+  );
 }
 
 /**
@@ -78,7 +103,11 @@ function rank(a: ClassifiableIssue, b: ClassifiableIssue): number {
  * not planned/duplicate); a second one for the same cell is a conflict, an issue matching no cell
  * is unmapped. Both are listed to people, never dropped. Deterministic, whatever the sync order.
  */
-export function assignCells(plan: Plan, issues: ClassifiableIssue[], issueLabel = plan.issueLabel): Map<string, MappingDecision> {
+export function assignCells(
+  plan: Plan,
+  issues: ClassifiableIssue[],
+  issueLabel = plan.issueLabel,
+): Map<string, MappingDecision> {
   const decisions = new Map<string, MappingDecision>();
   const byCell = new Map<string, ClassifiableIssue[]>();
   for (const issue of issues) {
@@ -95,7 +124,11 @@ export function assignCells(plan: Plan, issues: ClassifiableIssue[], issueLabel 
     const [winner, ...others] = candidates.sort(rank);
     decisions.set(winner.id, { cellKey, mapping: 'mapped', note: null });
     for (const other of others) {
-      decisions.set(other.id, { cellKey: null, mapping: 'conflict', note: `Second issue for ${cellKey}: ${winner.id} is that cell's issue.` });
+      decisions.set(other.id, {
+        cellKey: null,
+        mapping: 'conflict',
+        note: `Second issue for ${cellKey}: ${winner.id} is that cell's issue.`,
+      });
     }
   }
   return decisions;

@@ -39,7 +39,8 @@ export interface GitHubClientOptions {
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const maxWaitSeconds = (options.maxRateLimitWaitMs ?? 60_000) / 1000;
   const unit = options.backoffUnitMs ?? 1000;
-  const waitIfShort = (retryAfterSeconds: number, retryCount: number) => retryCount < 2 && retryAfterSeconds <= maxWaitSeconds;
+  const waitIfShort = (retryAfterSeconds: number, retryCount: number) =>
+    retryCount < 2 && retryAfterSeconds <= maxWaitSeconds;
   const quiet = () => undefined;
   const traffic: GitHubTraffic = { requests: 0, notModified: 0, quota: null };
   const countingFetch: typeof fetch = async (input, init) => {
@@ -57,11 +58,17 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     request: { fetch: countingFetch },
     throttle: {
       retryAfterBaseValue: unit,
-      onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => waitIfShort(retryAfter, retryCount),
-      onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) => waitIfShort(retryAfter, retryCount),
+      onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+        waitIfShort(retryAfter, retryCount),
+      onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
+        waitIfShort(retryAfter, retryCount),
     },
     // 403/429 belong to the throttling plugin (it reads the rate-limit headers); retry the rest.
-    retry: { retries: options.retries ?? 3, retryAfterBaseValue: unit, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    retry: {
+      retries: options.retries ?? 3,
+      retryAfterBaseValue: unit,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
   });
   return { octokit, traffic };
 }
@@ -74,7 +81,9 @@ export interface RateLimitQuota {
   resource: string | null;
 }
 
-export function quotaFromHeaders(headers: Record<string, string | number | undefined> | undefined): RateLimitQuota | null {
+export function quotaFromHeaders(
+  headers: Record<string, string | number | undefined> | undefined,
+): RateLimitQuota | null {
   if (!headers) return null;
   const limit = Number(headers['x-ratelimit-limit']);
   const remaining = Number(headers['x-ratelimit-remaining']);

@@ -59,16 +59,23 @@ function nextLink(link: string | undefined): string | null {
 
 const resetTime = (headers: Record<string, unknown> | undefined) => {
   const reset = Number(headers?.['x-ratelimit-reset']);
-  return Number.isFinite(reset) && reset > 0 ? ` (quota resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)` : '';
+  return Number.isFinite(reset) && reset > 0
+    ? ` (quota resets at ${new Date(reset * 1000).toISOString().slice(11, 16)} UTC)`
+    : '';
 };
 
 /** Turns an Octokit failure into a sentence naming the repository, the status and the fix. */
 export function describeFailure(error: unknown, repo: string, page: number): GitHubSyncError {
   if (!isRequestError(error)) {
-    return new GitHubSyncError(`${repo}: ${error instanceof Error ? error.message : String(error)} (page ${page}).`, null);
+    return new GitHubSyncError(
+      `${repo}: ${error instanceof Error ? error.message : String(error)} (page ${page}).`,
+      null,
+    );
   }
   const headers = error.response?.headers;
-  const data = error.response?.data as { message?: string; errors?: Array<{ field?: string; code?: string; message?: string }> } | undefined;
+  const data = error.response?.data as
+    | { message?: string; errors?: Array<{ field?: string; code?: string; message?: string }> }
+    | undefined;
   const said = data?.message ?? error.message;
   switch (true) {
     case !error.response:
@@ -76,15 +83,27 @@ export function describeFailure(error: unknown, repo: string, page: number): Git
     case error.status === 401:
       return new GitHubSyncError(`${repo}: GitHub refused the token (401 ${said}). Check GITHUB_TOKEN.`, 401);
     case error.status === 404:
-      return new GitHubSyncError(`${repo}: repository not found (404), or the token cannot read it. Check GITHUB_REPOS and the token's access.`, 404);
+      return new GitHubSyncError(
+        `${repo}: repository not found (404), or the token cannot read it. Check GITHUB_REPOS and the token's access.`,
+        404,
+      );
     case error.status === 422: {
       const details = (data?.errors ?? []).map((e) => e.message ?? `${e.field} ${e.code}`).join(', ');
-      return new GitHubSyncError(`${repo}: GitHub rejected the request (422 ${said}${details ? `: ${details}` : ''}).`, 422);
+      return new GitHubSyncError(
+        `${repo}: GitHub rejected the request (422 ${said}${details ? `: ${details}` : ''}).`,
+        422,
+      );
     }
     case error.status === 403 || error.status === 429:
-      return new GitHubSyncError(`${repo}: rate limited by GitHub (${error.status} ${said})${resetTime(headers)}; the next sync continues from here.`, error.status);
+      return new GitHubSyncError(
+        `${repo}: rate limited by GitHub (${error.status} ${said})${resetTime(headers)}; the next sync continues from here.`,
+        error.status,
+      );
     case error.status >= 500:
-      return new GitHubSyncError(`${repo}: GitHub answered ${error.status} on page ${page}, still failing after retries (${said}).`, error.status);
+      return new GitHubSyncError(
+        `${repo}: GitHub answered ${error.status} on page ${page}, still failing after retries (${said}).`,
+        error.status,
+      );
     default:
       return new GitHubSyncError(`${repo}: GitHub answered ${error.status} (${said}).`, error.status);
   }
@@ -95,7 +114,11 @@ export function describeFailure(error: unknown, repo: string, page: number): Git
  * first). Page 1 is a conditional request: a 304 means nothing changed since the stored ETag.
  * Sorting by update keeps that true: any change moves an issue onto page 1.
  */
-export async function listLabelledIssues(client: GitHubClient, request: ListRequest, onPage?: (page: number) => void): Promise<ListResult> {
+export async function listLabelledIssues(
+  client: GitHubClient,
+  request: ListRequest,
+  onPage?: (page: number) => void,
+): Promise<ListResult> {
   const [owner, repo] = request.repo.split('/');
   let page = 1;
   let response;
@@ -137,7 +160,11 @@ export async function listLabelledIssues(client: GitHubClient, request: ListRequ
 export async function getIssue(client: GitHubClient, repo: string, number: number): Promise<IssueListItem | null> {
   const [owner, name] = repo.split('/');
   try {
-    const response = await client.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { owner, repo: name, issue_number: number });
+    const response = await client.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+      owner,
+      repo: name,
+      issue_number: number,
+    });
     return response.data as IssueListItem;
   } catch (error) {
     if (isRequestError(error) && (error.status === 404 || error.status === 410)) return null;

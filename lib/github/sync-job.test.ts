@@ -55,7 +55,9 @@ describe.each(STORE_PROVIDERS)('the sync job on %s', (provider) => {
     const joined = await runGitHubSync(runtime, { trigger: 'webhook', repos: [DEFAULT_REPO], config: config() });
     expect(joined).toMatchObject({ joined: true });
     await running;
-    await expect.poll(() => store.db.syncRun.count({ where: { trigger: 'webhook', status: 'succeeded' } }), { timeout: 5000 }).toBe(1);
+    await expect
+      .poll(() => store.db.syncRun.count({ where: { trigger: 'webhook', status: 'succeeded' } }), { timeout: 5000 })
+      .toBe(1);
     expect(await store.db.syncRun.count()).toBe(2);
   });
 
@@ -68,7 +70,11 @@ describe.each(STORE_PROVIDERS)('the sync job on %s', (provider) => {
     await runGitHubSync(runtime, { trigger: 'manual', config: withToken });
     await runGitHubSync(runtime, { trigger: 'manual', config: withToken });
     expect(sim.requests.some((r) => r.headers.authorization?.includes(token))).toBe(true);
-    const stored = JSON.stringify([await store.db.syncRun.findMany(), await store.db.repoSyncState.findMany(), await readSyncStatus(runtime, withToken)]);
+    const stored = JSON.stringify([
+      await store.db.syncRun.findMany(),
+      await store.db.repoSyncState.findMany(),
+      await readSyncStatus(runtime, withToken),
+    ]);
     expect(stored).toContain('GITHUB_TOKEN');
     expect(stored).not.toContain(token);
   });

@@ -11,7 +11,12 @@ export const GITHUB_SYNC_JOB = 'github-sync';
 
 export type GitHubSyncConfig = Pick<
   ServerConfig,
-  'GITHUB_REPOS' | 'GITHUB_API_URL' | 'GITHUB_TOKEN' | 'GITHUB_ISSUE_LABEL' | 'GITHUB_RATE_LIMIT_MAX_WAIT' | 'SYNC_INTERVAL'
+  | 'GITHUB_REPOS'
+  | 'GITHUB_API_URL'
+  | 'GITHUB_TOKEN'
+  | 'GITHUB_ISSUE_LABEL'
+  | 'GITHUB_RATE_LIMIT_MAX_WAIT'
+  | 'SYNC_INTERVAL'
 > & {
   /** Tests shrink GitHub back-off waits; production keeps Octokit's 1 s unit. */
   backoffUnitMs?: number;
@@ -51,7 +56,8 @@ export interface RunSyncOptions {
  */
 export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promise<JobOutcome<SyncResult>> {
   const config: GitHubSyncConfig = options.config ?? serverConfig();
-  if (config.GITHUB_REPOS.length === 0) return Promise.resolve({ status: 'failed', error: NOT_CONFIGURED_HINT, joined: false });
+  if (config.GITHUB_REPOS.length === 0)
+    return Promise.resolve({ status: 'failed', error: NOT_CONFIGURED_HINT, joined: false });
   const repos = options.repos ?? config.GITHUB_REPOS;
   const state = local();
   if (runtime.jobs.isRunning(GITHUB_SYNC_JOB) && options.trigger === 'webhook') {
@@ -88,8 +94,15 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
   );
   void outcome.then((result) => {
     // A cell whose issue changed (closed, reopened, moved) is verified again right away, when there is anything to ask.
-    if (result.status === 'ran' && !result.joined && result.result.changedCellKeys.length > 0 && verificationConfigured(serverConfig())) {
-      void verifyCells(runtime, result.result.changedCellKeys, 'sync').catch((error) => console.error('[verify after sync]', error));
+    if (
+      result.status === 'ran' &&
+      !result.joined &&
+      result.result.changedCellKeys.length > 0 &&
+      verificationConfigured(serverConfig())
+    ) {
+      void verifyCells(runtime, result.result.changedCellKeys, 'sync').catch((error) =>
+        console.error('[verify after sync]', error),
+      );
     }
     if (state.followUp.repos.size === 0 || runtime.jobs.isRunning(GITHUB_SYNC_JOB)) return;
     const { repos: followRepos, issues } = state.followUp;
@@ -144,7 +157,11 @@ function withoutCredentials(url: string): string {
   return parsed.toString().replace(/\/$/, '');
 }
 
-export async function readSyncStatus(runtime: Runtime, config: GitHubSyncConfig = serverConfig(), runs = 5): Promise<SyncPanelStatus> {
+export async function readSyncStatus(
+  runtime: Runtime,
+  config: GitHubSyncConfig = serverConfig(),
+  runs = 5,
+): Promise<SyncPanelStatus> {
   const { db } = runtime.store;
   const [rows, states, leaseHolder] = await Promise.all([
     db.syncRun.findMany({ orderBy: { id: 'desc' }, take: runs }),
@@ -166,7 +183,11 @@ export async function readSyncStatus(runtime: Runtime, config: GitHubSyncConfig 
     repos: JSON.parse(r.repos) as RepoSyncOutcome[],
   }));
   // The freshest rate-limit headers: the newest run's last repository that got an answer.
-  const quota = lastRuns.find((r) => r.repos.some((o) => o.quota))?.repos.filter((o) => o.quota).at(-1)?.quota ?? null;
+  const quota =
+    lastRuns
+      .find((r) => r.repos.some((o) => o.quota))
+      ?.repos.filter((o) => o.quota)
+      .at(-1)?.quota ?? null;
   const configured = config.GITHUB_REPOS.length > 0;
   return {
     configured,
@@ -181,7 +202,12 @@ export async function readSyncStatus(runtime: Runtime, config: GitHubSyncConfig 
     lastRuns,
     repoStates: states
       .filter((s) => config.GITHUB_REPOS.some((r) => r.toLowerCase() === s.repo.toLowerCase()))
-      .map((s) => ({ repo: s.repo, lastStatus: s.lastStatus, lastError: s.lastError, lastSyncedAt: s.lastSyncedAt?.toISOString() ?? null })),
+      .map((s) => ({
+        repo: s.repo,
+        lastStatus: s.lastStatus,
+        lastError: s.lastError,
+        lastSyncedAt: s.lastSyncedAt?.toISOString() ?? null,
+      })),
     quota,
   };
 }

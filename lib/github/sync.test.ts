@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '@/lib/db/store';
-import { DEFAULT_REPO, defaultFixture, startGitHubSimulator, type RunningGitHubSimulator, type SimIssue } from '@/simulators/github';
+import {
+  DEFAULT_REPO,
+  defaultFixture,
+  startGitHubSimulator,
+  type RunningGitHubSimulator,
+  type SimIssue,
+} from '@/simulators/github';
 import { readMatrix } from '@/lib/matrix/read';
 import { openTestStore, PHASE_3_PLAN, STORE_PROVIDERS, type TestStore } from '@/test/stores';
 import { createGitHubClient } from './client';
@@ -34,7 +40,8 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
   let sim: RunningGitHubSimulator;
   let store: TestStore;
   const client = () => createGitHubClient({ apiUrl: sim.url, token: 'test-token', backoffUnitMs: 5 });
-  const sync = (repos = [DEFAULT_REPO, OTHER_REPO], trigger = 'manual') => syncGitHub({ store, client: client(), repos, trigger });
+  const sync = (repos = [DEFAULT_REPO, OTHER_REPO], trigger = 'manual') =>
+    syncGitHub({ store, client: client(), repos, trigger });
 
   beforeAll(async () => {
     sim = await startGitHubSimulator();
@@ -58,7 +65,10 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
       expect(issue.title).toBe(cell.title);
     }
     // No pull request became an issue row.
-    const prNumbers = sim.world.issues(DEFAULT_REPO).filter((i) => i.pullRequest).map((i) => i.number);
+    const prNumbers = sim.world
+      .issues(DEFAULT_REPO)
+      .filter((i) => i.pullRequest)
+      .map((i) => i.number);
     expect(prNumbers.length).toBeGreaterThan(0);
     expect(await store.db.issue.count({ where: { number: { in: prNumbers } } })).toBe(0);
     const others = await store.db.issue.findMany({ where: { mapping: { not: 'mapped' } }, orderBy: { number: 'asc' } });
@@ -71,7 +81,10 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     // …and the matrix lists them on its "Unmapped / conflicts" panel.
     const { unmapped } = await readMatrix(store);
     expect(unmapped.total).toBe(2);
-    expect(unmapped.issues.map((i) => [i.number, i.mapping]).sort()).toEqual([[28, 'unmapped'], [29, 'conflict']]);
+    expect(unmapped.issues.map((i) => [i.number, i.mapping]).sort()).toEqual([
+      [28, 'unmapped'],
+      [29, 'conflict'],
+    ]);
     // Every cell changed: all of them got their issue.
     expect(result.changedCellKeys).toHaveLength(27);
   });
@@ -79,7 +92,9 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
   it('reads estimates from issue bodies and links pull requests that close issues', async () => {
     await sync([DEFAULT_REPO]);
     const matrix = await readMatrix(store);
-    const traction = matrix.rows.find((r) => r.service.slug === 'traction')!.cells.find((c) => c?.capabilitySlug === 'faro-code')!;
+    const traction = matrix.rows
+      .find((r) => r.service.slug === 'traction')!
+      .cells.find((c) => c?.capabilitySlug === 'faro-code')!;
     expect(traction.issue?.estimateMinutes).toBe(300);
     expect(traction.estimateMinutes).toBe(180);
     expect(traction.issueEstimate).toEqual({ text: '~5h', minutes: 300 });
@@ -87,7 +102,9 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(agreeing.issue?.estimateMinutes).toBe(agreeing.estimateMinutes);
     expect(agreeing.issueEstimate).toBeNull();
     const acapy = await store.db.issue.findFirstOrThrow({ where: { cellKey: 'acapy-agent/profiling-code' } });
-    expect(JSON.parse(acapy.linkedPullRequests)).toEqual([expect.objectContaining({ merged: true, state: 'closed', repo: DEFAULT_REPO })]);
+    expect(JSON.parse(acapy.linkedPullRequests)).toEqual([
+      expect.objectContaining({ merged: true, state: 'closed', repo: DEFAULT_REPO }),
+    ]);
     expect(matrix.progress.countsByState['in-progress']).toBeGreaterThan(0);
     expect(matrix.progress.countsByState['closed-unverified']).toBeGreaterThan(0);
     expect(matrix.progress.countsByState.planned).toBeGreaterThan(0);
@@ -134,35 +151,40 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     ['a bad token', { status: 401 as const }, 'GITHUB_TOKEN'],
     ['a rate limit that resets in an hour', { status: 403 as const, resetInSeconds: 3600 }, 'rate limited'],
     ['a validation error', { status: 422 as const }, '422'],
-  ])('keeps earlier data byte-for-byte after %s, and records which repo failed and why', async (_name, fault, reason) => {
-    await sync();
-    sim.world.updateIssue(OTHER_REPO, 1, { title: 'Changed upstream' });
-    sim.world.updateIssue(OTHER_REPO, 2, { state: 'closed' });
-    const rows = await issueRows(store);
-    sim.world.injectFault({ ...fault, repo: OTHER_REPO });
-    if (fault.status === 502) {
-      // Enough changes that the incremental listing has three pages again.
-      for (let n = 3; n <= 250; n += 1) sim.world.updateIssue(OTHER_REPO, n, { body: 'Estimated Effort: ~2h' });
-    }
-    const result = await sync();
-    expect(result.status).toBe('partial');
-    const failed = result.repos.find((r) => r.repo === OTHER_REPO)!;
-    expect(failed.status).toBe('failed');
-    expect(failed.error).toContain(OTHER_REPO);
-    expect(failed.error).toContain(reason);
-    expect(await issueRows(store)).toBe(rows);
-    const run = await store.db.syncRun.findUniqueOrThrow({ where: { id: result.runId } });
-    expect(run).toMatchObject({ status: 'partial' });
-    expect(run.error).toContain(reason);
-    expect(run.finishedAt).not.toBeNull();
-    const state = await store.db.repoSyncState.findUniqueOrThrow({ where: { repo: OTHER_REPO } });
-    expect(state.lastStatus).toBe('failed');
-    // Once GitHub answers again, the next sync catches up.
-    sim.world.clearFaults();
-    const recovered = await sync();
-    expect(recovered.status).toBe('succeeded');
-    expect((await store.db.issue.findUniqueOrThrow({ where: { id: `${OTHER_REPO}#1` } })).title).toBe('Changed upstream');
-  });
+  ])(
+    'keeps earlier data byte-for-byte after %s, and records which repo failed and why',
+    async (_name, fault, reason) => {
+      await sync();
+      sim.world.updateIssue(OTHER_REPO, 1, { title: 'Changed upstream' });
+      sim.world.updateIssue(OTHER_REPO, 2, { state: 'closed' });
+      const rows = await issueRows(store);
+      sim.world.injectFault({ ...fault, repo: OTHER_REPO });
+      if (fault.status === 502) {
+        // Enough changes that the incremental listing has three pages again.
+        for (let n = 3; n <= 250; n += 1) sim.world.updateIssue(OTHER_REPO, n, { body: 'Estimated Effort: ~2h' });
+      }
+      const result = await sync();
+      expect(result.status).toBe('partial');
+      const failed = result.repos.find((r) => r.repo === OTHER_REPO)!;
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toContain(OTHER_REPO);
+      expect(failed.error).toContain(reason);
+      expect(await issueRows(store)).toBe(rows);
+      const run = await store.db.syncRun.findUniqueOrThrow({ where: { id: result.runId } });
+      expect(run).toMatchObject({ status: 'partial' });
+      expect(run.error).toContain(reason);
+      expect(run.finishedAt).not.toBeNull();
+      const state = await store.db.repoSyncState.findUniqueOrThrow({ where: { repo: OTHER_REPO } });
+      expect(state.lastStatus).toBe('failed');
+      // Once GitHub answers again, the next sync catches up.
+      sim.world.clearFaults();
+      const recovered = await sync();
+      expect(recovered.status).toBe('succeeded');
+      expect((await store.db.issue.findUniqueOrThrow({ where: { id: `${OTHER_REPO}#1` } })).title).toBe(
+        'Changed upstream',
+      );
+    },
+  );
 
   it('re-decides cells from the plan file even when GitHub has nothing new (304s)', async () => {
     await sync([DEFAULT_REPO]);
@@ -173,10 +195,17 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     writeFileSync(planFile, JSON.stringify(plan));
     const relabelled = await openStore({ databaseUrl: store.databaseUrl, planFilePath: planFile });
     try {
-      const result = await syncGitHub({ store: relabelled, client: client(), repos: [DEFAULT_REPO], trigger: 'manual' });
+      const result = await syncGitHub({
+        store: relabelled,
+        client: client(),
+        repos: [DEFAULT_REPO],
+        trigger: 'manual',
+      });
       expect(result.notModified).toBe(result.requests);
       expect(result.changedCellKeys).toEqual(['acapy-agent/profiling-code', 'acapy-agent/profiling-helm']);
-      expect(await relabelled.db.issue.count({ where: { mapping: 'mapped', cellKey: { startsWith: 'acapy-agent/' } } })).toBe(0);
+      expect(
+        await relabelled.db.issue.count({ where: { mapping: 'mapped', cellKey: { startsWith: 'acapy-agent/' } } }),
+      ).toBe(0);
     } finally {
       await relabelled.db.$disconnect();
     }
@@ -187,12 +216,28 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     const issue = await store.db.issue.findFirstOrThrow({ where: { cellKey: 'traction/profiling-helm' } });
     const simIssue = sim.world.issues(DEFAULT_REPO).find((i) => i.number === issue.number)!;
     sim.world.updateIssue(DEFAULT_REPO, issue.number, { labels: simIssue.labels.filter((l) => l !== 'phase-3') });
-    const unrelated = sim.world.addIssue(DEFAULT_REPO, { title: 'Fix the README', body: '', state: 'open', labels: ['docs'], assignees: [] });
+    const unrelated = sim.world.addIssue(DEFAULT_REPO, {
+      title: 'Fix the README',
+      body: '',
+      state: 'open',
+      labels: ['docs'],
+      assignees: [],
+    });
     // The labelled listing cannot show it: a plain sync keeps the cell as it was.
     await sync([DEFAULT_REPO]);
     expect((await store.db.issue.findUniqueOrThrow({ where: { id: issue.id } })).mapping).toBe('mapped');
-    const refreshIssues = [{ repo: DEFAULT_REPO, number: issue.number }, { repo: DEFAULT_REPO, number: unrelated.number }, { repo: DEFAULT_REPO, number: 999 }];
-    const result = await syncGitHub({ store, client: client(), repos: [DEFAULT_REPO], trigger: 'webhook', refreshIssues });
+    const refreshIssues = [
+      { repo: DEFAULT_REPO, number: issue.number },
+      { repo: DEFAULT_REPO, number: unrelated.number },
+      { repo: DEFAULT_REPO, number: 999 },
+    ];
+    const result = await syncGitHub({
+      store,
+      client: client(),
+      repos: [DEFAULT_REPO],
+      trigger: 'webhook',
+      refreshIssues,
+    });
     expect(result.status).toBe('succeeded');
     expect(result.changedCellKeys).toEqual(['traction/profiling-helm']);
     const after = await store.db.issue.findUniqueOrThrow({ where: { id: issue.id } });

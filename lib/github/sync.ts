@@ -94,13 +94,27 @@ function fromGitHub(planId: string, repo: string, item: IssueListItem, previous:
 }
 
 const FIELDS: Array<keyof IssueData> = [
-  'title', 'state', 'stateReason', 'labels', 'assignees', 'htmlUrl', 'estimateText', 'estimateMinutes',
-  'linkedPullRequests', 'cellKey', 'mapping', 'mappingNote', 'openedAt', 'updatedAt', 'closedAt',
+  'title',
+  'state',
+  'stateReason',
+  'labels',
+  'assignees',
+  'htmlUrl',
+  'estimateText',
+  'estimateMinutes',
+  'linkedPullRequests',
+  'cellKey',
+  'mapping',
+  'mappingNote',
+  'openedAt',
+  'updatedAt',
+  'closedAt',
 ];
 // What makes a cell's state or figures change (and so its verification worth re-running).
 const CELL_FIELDS: Array<keyof IssueData> = ['state', 'assignees', 'estimateMinutes', 'linkedPullRequests'];
 
-const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
+const same = (a: unknown, b: unknown) =>
+  a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 const differs = (a: IssueData, b: IssueData, fields: Array<keyof IssueData>) => fields.some((f) => !same(a[f], b[f]));
 
 /** Applies pull requests' closing references to the issues they close (any configured repository). */
@@ -117,8 +131,11 @@ function linkPullRequests(rows: Map<string, IssueData>, repo: string, pullReques
     for (const [id, row] of rows) {
       const links = JSON.parse(row.linkedPullRequests) as LinkedPullRequest[];
       const others = links.filter((l) => !(l.number === pr.number && l.repo.toLowerCase() === repo.toLowerCase()));
-      const next = closes.has(id) ? [...others, link].sort((a, b) => a.repo.localeCompare(b.repo) || a.number - b.number) : others;
-      if (next.length !== links.length || closes.has(id)) rows.set(id, { ...row, linkedPullRequests: JSON.stringify(next) });
+      const next = closes.has(id)
+        ? [...others, link].sort((a, b) => a.repo.localeCompare(b.repo) || a.number - b.number)
+        : others;
+      if (next.length !== links.length || closes.has(id))
+        rows.set(id, { ...row, linkedPullRequests: JSON.stringify(next) });
     }
   }
 }
@@ -166,7 +183,14 @@ async function mergeIssues(db: Db, plan: Plan, label: string, listing: RepoListi
 
       const decisions = assignCells(
         plan,
-        [...rows.values()].map((r) => ({ id: r.id, title: r.title, labels: JSON.parse(r.labels) as string[], state: r.state, stateReason: r.stateReason, openedAt: r.openedAt })),
+        [...rows.values()].map((r) => ({
+          id: r.id,
+          title: r.title,
+          labels: JSON.parse(r.labels) as string[],
+          state: r.state,
+          stateReason: r.stateReason,
+          openedAt: r.openedAt,
+        })),
         label,
       );
       const now = new Date();
@@ -175,13 +199,24 @@ async function mergeIssues(db: Db, plan: Plan, label: string, listing: RepoListi
       const changedCellKeys = new Set<string>();
       for (const [id, row] of rows) {
         const decision = decisions.get(row.id)!;
-        const next: IssueData = { ...row, cellKey: decision.cellKey, mapping: decision.mapping, mappingNote: decision.note };
+        const next: IssueData = {
+          ...row,
+          cellKey: decision.cellKey,
+          mapping: decision.mapping,
+          mappingNote: decision.note,
+        };
         const previous = before.get(id);
         if (previous && !differs(previous, next, FIELDS)) continue;
         (previous ? updated : created).push({ ...next, syncedAt: now });
         const cellMoved = previous?.cellKey !== next.cellKey || previous?.mapping !== next.mapping;
-        if (previous?.mapping === 'mapped' && previous.cellKey && (cellMoved || differs(previous, next, CELL_FIELDS))) changedCellKeys.add(previous.cellKey);
-        if (next.mapping === 'mapped' && next.cellKey && (!previous || cellMoved || differs(previous, next, CELL_FIELDS))) changedCellKeys.add(next.cellKey);
+        if (previous?.mapping === 'mapped' && previous.cellKey && (cellMoved || differs(previous, next, CELL_FIELDS)))
+          changedCellKeys.add(previous.cellKey);
+        if (
+          next.mapping === 'mapped' &&
+          next.cellKey &&
+          (!previous || cellMoved || differs(previous, next, CELL_FIELDS))
+        )
+          changedCellKeys.add(next.cellKey);
       }
       if (created.length > 0) await tx.issue.createMany({ data: created });
       for (const row of updated) {
@@ -209,7 +244,12 @@ async function mergeIssues(db: Db, plan: Plan, label: string, listing: RepoListi
 }
 
 /** One repository: fetch (conditional, paginated), then merge in one transaction, or record why not. */
-async function syncRepo(options: SyncOptions, repo: string, repoIndex: number, changedCellKeys: Set<string>): Promise<RepoSyncOutcome> {
+async function syncRepo(
+  options: SyncOptions,
+  repo: string,
+  repoIndex: number,
+  changedCellKeys: Set<string>,
+): Promise<RepoSyncOutcome> {
   const { store, client } = options;
   const label = options.label ?? store.plan.issueLabel;
   const startRequests = client.traffic.requests;
@@ -251,21 +291,31 @@ async function syncRepo(options: SyncOptions, repo: string, repoIndex: number, c
       since = newest;
       etag = null;
     }
-    const refresh = (options.refreshIssues ?? []).filter((r) => r.repo.toLowerCase() === repo.toLowerCase()).map((r) => r.number);
+    const refresh = (options.refreshIssues ?? [])
+      .filter((r) => r.repo.toLowerCase() === repo.toLowerCase())
+      .map((r) => r.number);
     if (refresh.length > 0) {
       const stored = new Set(
-        (await store.db.issue.findMany({ where: { planId: store.plan.id, number: { in: refresh } }, select: { repo: true, number: true } }))
+        (
+          await store.db.issue.findMany({
+            where: { planId: store.plan.id, number: { in: refresh } },
+            select: { repo: true, number: true },
+          })
+        )
           .filter((i) => i.repo.toLowerCase() === repo.toLowerCase())
           .map((i) => i.number),
       );
       for (const number of new Set(refresh)) {
         const item = await getIssue(client, repo, number);
-        const labelled = item?.labels.some((l) => (typeof l === 'string' ? l : l.name)?.toLowerCase() === label.toLowerCase());
+        const labelled = item?.labels.some(
+          (l) => (typeof l === 'string' ? l : l.name)?.toLowerCase() === label.toLowerCase(),
+        );
         if (item && (stored.has(number) || labelled)) refreshed.push(item);
       }
     }
   } catch (error) {
-    const failure = error instanceof GitHubSyncError ? error : new GitHubSyncError(`${repo}: ${(error as Error).message}`, null);
+    const failure =
+      error instanceof GitHubSyncError ? error : new GitHubSyncError(`${repo}: ${(error as Error).message}`, null);
     // Only the repository's sync bookkeeping is written: its issues stay exactly as they were.
     await store.db.repoSyncState.upsert({
       where: { repo },
@@ -278,11 +328,19 @@ async function syncRepo(options: SyncOptions, repo: string, repoIndex: number, c
   if (pages === 0 && refreshed.length === 0) {
     // 304: nothing changed. Write nothing, unless a failure recorded earlier must be cleared.
     if (previous?.lastStatus === 'failed') {
-      await store.db.repoSyncState.update({ where: { repo }, data: { lastStatus: 'ok', lastError: null, lastSyncedAt: new Date() } });
+      await store.db.repoSyncState.update({
+        where: { repo },
+        data: { lastStatus: 'ok', lastError: null, lastSyncedAt: new Date() },
+      });
     }
     return outcome('unchanged', {});
   }
-  const applied = await mergeIssues(store.db, store.plan, label, { repo, items: [...items, ...refreshed], ...stored, quota: client.traffic.quota });
+  const applied = await mergeIssues(store.db, store.plan, label, {
+    repo,
+    items: [...items, ...refreshed],
+    ...stored,
+    quota: client.traffic.quota,
+  });
   for (const key of applied.changedCellKeys) changedCellKeys.add(key);
   return outcome(applied.issuesChanged > 0 ? 'updated' : 'unchanged', { pages, issuesChanged: applied.issuesChanged });
 }
@@ -323,12 +381,18 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
     // A store failure: record it on the run, then let the job runner report it.
     await db.syncRun.update({
       where: { id: run.id },
-      data: { status: 'failed', finishedAt: new Date(), repos: JSON.stringify(outcomes), error: `Store error: ${(error as Error).message}` },
+      data: {
+        status: 'failed',
+        finishedAt: new Date(),
+        repos: JSON.stringify(outcomes),
+        error: `Store error: ${(error as Error).message}`,
+      },
     });
     throw error;
   }
   const failed = outcomes.filter((o) => o.status === 'failed');
-  const status: SyncStatus = failed.length === 0 ? 'succeeded' : failed.length === outcomes.length ? 'failed' : 'partial';
+  const status: SyncStatus =
+    failed.length === 0 ? 'succeeded' : failed.length === outcomes.length ? 'failed' : 'partial';
   const result: SyncResult = {
     runId: run.id,
     status,

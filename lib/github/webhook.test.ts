@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { handleWebhook, signWebhookBody, verifyWebhookSignature } from './webhook';
 
 const secret = 'it-is-a-secret';
-const body = JSON.stringify({ action: 'closed', issue: { number: 3 }, repository: { full_name: 'bcgov/Phase-3-Observability' } });
+const body = JSON.stringify({
+  action: 'closed',
+  issue: { number: 3 },
+  repository: { full_name: 'bcgov/Phase-3-Observability' },
+});
 const config = { secret, repos: ['bcgov/phase-3-observability'] };
 const delivery = (overrides: Partial<Parameters<typeof handleWebhook>[0]> = {}) => ({
-  event: 'issues', signature: signWebhookBody(secret, body), deliveryId: 'd-1', rawBody: body, ...overrides,
+  event: 'issues',
+  signature: signWebhookBody(secret, body),
+  deliveryId: 'd-1',
+  rawBody: body,
+  ...overrides,
 });
 
 describe('GitHub webhook deliveries', () => {
@@ -36,12 +44,16 @@ describe('GitHub webhook deliveries', () => {
     expect(handleWebhook(delivery({ event: 'ping' }), config)).toMatchObject({ status: 200 });
     expect(handleWebhook(delivery({ event: 'push' }), config).syncRepo).toBeUndefined();
     const other = JSON.stringify({ repository: { full_name: 'someone/else' } });
-    expect(handleWebhook(delivery({ rawBody: other, signature: signWebhookBody(secret, other) }), config).syncRepo).toBeUndefined();
+    expect(
+      handleWebhook(delivery({ rawBody: other, signature: signWebhookBody(secret, other) }), config).syncRepo,
+    ).toBeUndefined();
   });
 
   it('verify in constant time only well-formed sha256 signatures', () => {
     expect(verifyWebhookSignature(secret, body, signWebhookBody(secret, body))).toBe(true);
-    expect(verifyWebhookSignature(secret, body, signWebhookBody(secret, body).toUpperCase().replace('SHA256', 'sha256'))).toBe(true);
+    expect(
+      verifyWebhookSignature(secret, body, signWebhookBody(secret, body).toUpperCase().replace('SHA256', 'sha256')),
+    ).toBe(true);
     expect(verifyWebhookSignature(secret, body, 'sha256=00')).toBe(false);
     expect(verifyWebhookSignature('', body, signWebhookBody('', body))).toBe(false);
   });

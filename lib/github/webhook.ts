@@ -4,7 +4,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * Checks GitHub's X-Hub-Signature-256 ("sha256=<hex HMAC of the raw body>") in constant time.
  * A missing secret, header or malformed value is a refusal, never an exception.
  */
-export function verifyWebhookSignature(secret: string | undefined, rawBody: string | Buffer, header: string | null | undefined): boolean {
+export function verifyWebhookSignature(
+  secret: string | undefined,
+  rawBody: string | Buffer,
+  header: string | null | undefined,
+): boolean {
   if (!secret || !header) return false;
   const match = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
   if (!match) return false;
@@ -13,7 +17,8 @@ export function verifyWebhookSignature(secret: string | undefined, rawBody: stri
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export const signWebhookBody = (secret: string, rawBody: string | Buffer) => `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+export const signWebhookBody = (secret: string, rawBody: string | Buffer) =>
+  `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
 
 /** Events that can change what the board shows; the others are acknowledged and ignored. */
 export const SYNC_EVENTS = new Set(['issues', 'pull_request']);
@@ -39,12 +44,26 @@ export interface WebhookAnswer {
  * against GITHUB_WEBHOOK_SECRET; start a sync for issues/pull_request events from a configured
  * repository; acknowledge anything else without doing work. Pure, so it is tested without a server.
  */
-export function handleWebhook(request: WebhookRequest, config: { secret: string | undefined; repos: string[] }): WebhookAnswer {
+export function handleWebhook(
+  request: WebhookRequest,
+  config: { secret: string | undefined; repos: string[] },
+): WebhookAnswer {
   if (!config.secret) {
-    return { status: 401, body: { error: 'Webhooks are not accepted: set GITHUB_WEBHOOK_SECRET on the board and the same secret on the GitHub webhook.' } };
+    return {
+      status: 401,
+      body: {
+        error:
+          'Webhooks are not accepted: set GITHUB_WEBHOOK_SECRET on the board and the same secret on the GitHub webhook.',
+      },
+    };
   }
   if (!verifyWebhookSignature(config.secret, request.rawBody, request.signature)) {
-    return { status: 401, body: { error: 'Invalid or missing X-Hub-Signature-256: the delivery was not signed with GITHUB_WEBHOOK_SECRET.' } };
+    return {
+      status: 401,
+      body: {
+        error: 'Invalid or missing X-Hub-Signature-256: the delivery was not signed with GITHUB_WEBHOOK_SECRET.',
+      },
+    };
   }
   if (request.event === 'ping') return { status: 200, body: { ok: true, event: 'ping' } };
   if (!request.event || !SYNC_EVENTS.has(request.event)) {
@@ -54,11 +73,20 @@ export function handleWebhook(request: WebhookRequest, config: { secret: string 
   try {
     payload = JSON.parse(request.rawBody) as typeof payload;
   } catch {
-    return { status: 400, body: { error: 'The delivery body is not JSON (set the webhook content type to application/json).' } };
+    return {
+      status: 400,
+      body: { error: 'The delivery body is not JSON (set the webhook content type to application/json).' },
+    };
   }
   const fullName = payload.repository?.full_name ?? '';
   const repo = config.repos.find((r) => r.toLowerCase() === fullName.toLowerCase());
   if (!repo) return { status: 202, body: { ignored: `repository ${fullName || '(none)'} is not in GITHUB_REPOS` } };
-  const issueNumber = request.event === 'issues' && typeof payload.issue?.number === 'number' ? payload.issue.number : undefined;
-  return { status: 202, body: { accepted: true, event: request.event, repo }, syncRepo: repo, ...(issueNumber ? { issueNumber } : {}) };
+  const issueNumber =
+    request.event === 'issues' && typeof payload.issue?.number === 'number' ? payload.issue.number : undefined;
+  return {
+    status: 202,
+    body: { accepted: true, event: request.event, repo },
+    syncRepo: repo,
+    ...(issueNumber ? { issueNumber } : {}),
+  };
 }

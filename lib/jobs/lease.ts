@@ -22,7 +22,10 @@ export async function tryAcquireLease(db: Db, name: string, holder: string, ttlM
 }
 
 export async function renewLease(db: Db, name: string, holder: string, ttlMs: number): Promise<boolean> {
-  const renewed = await db.jobLease.updateMany({ where: { name, holder }, data: { expiresAt: new Date(Date.now() + ttlMs) } });
+  const renewed = await db.jobLease.updateMany({
+    where: { name, holder },
+    data: { expiresAt: new Date(Date.now() + ttlMs) },
+  });
   return renewed.count === 1;
 }
 

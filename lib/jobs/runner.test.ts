@@ -18,7 +18,10 @@ describe.each(STORE_PROVIDERS)('job runner on %s', (provider) => {
       await new Promise((r) => setTimeout(r, 100));
       return calls;
     };
-    const [first, second] = await Promise.all([runner.run('sync', job, { trigger: 'manual' }), runner.run('sync', job, { trigger: 'manual' })]);
+    const [first, second] = await Promise.all([
+      runner.run('sync', job, { trigger: 'manual' }),
+      runner.run('sync', job, { trigger: 'manual' }),
+    ]);
     expect(calls).toBe(1);
     expect(first).toMatchObject({ status: 'ran', result: 1, joined: false });
     expect(second).toMatchObject({ status: 'ran', result: 1, joined: true });
@@ -49,16 +52,22 @@ describe.each(STORE_PROVIDERS)('job runner on %s', (provider) => {
   it('reports a failing job as an outcome and frees the lease', async () => {
     store = await openTestStore(provider);
     const runner = new JobRunner(store.db);
-    const outcome = await runner.run('verify', async () => {
-      throw new Error('Loki answered 503');
-    }, { trigger: 'manual' });
+    const outcome = await runner.run(
+      'verify',
+      async () => {
+        throw new Error('Loki answered 503');
+      },
+      { trigger: 'manual' },
+    );
     expect(outcome).toEqual({ status: 'failed', error: 'Loki answered 503', joined: false });
     expect(await store.db.jobLease.count()).toBe(0);
   });
 
   it('takes over a lease whose holder died (expired)', async () => {
     store = await openTestStore(provider);
-    await store.db.jobLease.create({ data: { name: 'sync', holder: 'dead-replica', acquiredAt: new Date(0), expiresAt: new Date(1000) } });
+    await store.db.jobLease.create({
+      data: { name: 'sync', holder: 'dead-replica', acquiredAt: new Date(0), expiresAt: new Date(1000) },
+    });
     const outcome = await new JobRunner(store.db).run('sync', async () => 'done', { trigger: 'schedule' });
     expect(outcome).toMatchObject({ status: 'ran', result: 'done' });
   });

@@ -42,17 +42,27 @@ export class JobRunner {
     return [...this.inFlight.keys()];
   }
 
-  run<T>(name: string, job: (signal: { trigger: JobTrigger }) => Promise<T>, options: RunJobOptions): Promise<JobOutcome<T>> {
+  run<T>(
+    name: string,
+    job: (signal: { trigger: JobTrigger }) => Promise<T>,
+    options: RunJobOptions,
+  ): Promise<JobOutcome<T>> {
     const running = this.inFlight.get(name);
     if (running) {
-      return running.then((outcome) => (outcome.status === 'busy-elsewhere' ? outcome : { ...outcome, joined: true })) as Promise<JobOutcome<T>>;
+      return running.then((outcome) =>
+        outcome.status === 'busy-elsewhere' ? outcome : { ...outcome, joined: true },
+      ) as Promise<JobOutcome<T>>;
     }
     const started = this.runWithLease(name, job, options).finally(() => this.inFlight.delete(name));
     this.inFlight.set(name, started);
     return started;
   }
 
-  private async runWithLease<T>(name: string, job: (signal: { trigger: JobTrigger }) => Promise<T>, options: RunJobOptions): Promise<JobOutcome<T>> {
+  private async runWithLease<T>(
+    name: string,
+    job: (signal: { trigger: JobTrigger }) => Promise<T>,
+    options: RunJobOptions,
+  ): Promise<JobOutcome<T>> {
     const ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const deadline = Date.now() + (options.waitTimeoutMs ?? 10 * ttl);
     let delay = 50;
@@ -64,7 +74,10 @@ export class JobRunner {
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 1000);
     }
-    const heartbeat = setInterval(() => void renewLease(this.db, name, this.holder, ttl).catch(() => undefined), ttl / 3);
+    const heartbeat = setInterval(
+      () => void renewLease(this.db, name, this.holder, ttl).catch(() => undefined),
+      ttl / 3,
+    );
     heartbeat.unref();
     try {
       return { status: 'ran', result: await job({ trigger: options.trigger }), joined: false };

@@ -28,7 +28,13 @@ function groupBy<T>(items: T[], key: (item: T) => string | null): Map<string, T[
 export const cellHref = (cell: Pick<PlanCell, 'serviceSlug' | 'capabilitySlug'>) =>
   cell.serviceSlug ? `/services/${cell.serviceSlug}#${cell.capabilitySlug}` : `/#gate`;
 
-function toMatrixCell(cell: PlanCell, issue: IssueFact | null, checks: CheckFact[], part: 'code' | 'helm', history: CheckPoint[]): MatrixCell {
+function toMatrixCell(
+  cell: PlanCell,
+  issue: IssueFact | null,
+  checks: CheckFact[],
+  part: 'code' | 'helm',
+  history: CheckPoint[],
+): MatrixCell {
   const derived = deriveCellState(issue, checks, part);
   return {
     key: cell.key,
@@ -96,9 +102,9 @@ export function buildMatrix(input: MatrixInput): MatrixView {
     });
 
   const columns = capabilities.map((cap, index) => {
-      const inColumn = rows.map((r) => r.cells[index]).filter((c): c is MatrixCell => c !== null);
-      return { ...cap, estimateMinutes: inColumn.reduce((s, c) => s + c.estimateMinutes, 0), cellCount: inColumn.length };
-    });
+    const inColumn = rows.map((r) => r.cells[index]).filter((c): c is MatrixCell => c !== null);
+    return { ...cap, estimateMinutes: inColumn.reduce((s, c) => s + c.estimateMinutes, 0), cellCount: inColumn.length };
+  });
 
   const gatePlanCell = input.cells.find((c) => c.serviceSlug === null && !capabilitySlugs.has(c.capabilitySlug));
   const gate = gatePlanCell ? (cells.get(gatePlanCell.key) ?? null) : null;

@@ -4,15 +4,40 @@ import type { CheckFact, IssueFact } from './types';
 import type { PlanCell } from '../plan/load';
 
 const cell = (key: string, minutes: number): PlanCell => ({
-  key, serviceSlug: key.split('/')[0], capabilitySlug: key.split('/')[1], title: key, labels: [], estimateText: `${minutes}min`,
-  estimateMinutes: minutes, entryPoint: null, requirements: [], criteria: ['x'],
+  key,
+  serviceSlug: key.split('/')[0],
+  capabilitySlug: key.split('/')[1],
+  title: key,
+  labels: [],
+  estimateText: `${minutes}min`,
+  estimateMinutes: minutes,
+  entryPoint: null,
+  requirements: [],
+  criteria: ['x'],
 });
 const issue = (cellKey: string, openedAt: string, closedAt: string | null): IssueFact => ({
-  id: `o/r#${cellKey}`, repo: 'o/r', number: 1, title: cellKey, state: closedAt ? 'closed' : 'open', assignees: [], htmlUrl: 'u',
-  estimateText: null, estimateMinutes: null, linkedPullRequests: [], cellKey, openedAt, closedAt,
+  id: `o/r#${cellKey}`,
+  repo: 'o/r',
+  number: 1,
+  title: cellKey,
+  state: closedAt ? 'closed' : 'open',
+  assignees: [],
+  htmlUrl: 'u',
+  estimateText: null,
+  estimateMinutes: null,
+  linkedPullRequests: [],
+  cellKey,
+  openedAt,
+  closedAt,
 });
 const pass = (cellKey: string, checkedAt: string, status: CheckFact['status'] = 'pass'): CheckFact => ({
-  cellKey, check: 'pyroscope', target: 't', status, message: null, durationMs: 1, checkedAt,
+  cellKey,
+  check: 'pyroscope',
+  target: 't',
+  status,
+  message: null,
+  durationMs: 1,
+  checkedAt,
 });
 
 const cells = [cell('a/profiling-code', 60), cell('b/profiling-code', 120), cell('c/profiling-code', 60)];
@@ -22,8 +47,14 @@ describe('buildBurnUp', () => {
     const burnUp = buildBurnUp(
       {
         cells,
-        issues: [issue('a/profiling-code', '2026-11-01T10:00:00Z', '2026-11-02T10:00:00Z'), issue('b/profiling-code', '2026-11-01T10:00:00Z', '2026-11-03T10:00:00Z')],
-        checks: [pass('a/profiling-code', '2026-11-03T12:00:00Z'), pass('b/profiling-code', '2026-11-03T12:00:00Z', 'fail')],
+        issues: [
+          issue('a/profiling-code', '2026-11-01T10:00:00Z', '2026-11-02T10:00:00Z'),
+          issue('b/profiling-code', '2026-11-01T10:00:00Z', '2026-11-03T10:00:00Z'),
+        ],
+        checks: [
+          pass('a/profiling-code', '2026-11-03T12:00:00Z'),
+          pass('b/profiling-code', '2026-11-03T12:00:00Z', 'fail'),
+        ],
       },
       new Date('2026-11-04T08:00:00Z'),
     );
@@ -40,7 +71,10 @@ describe('buildBurnUp', () => {
     const burnUp = buildBurnUp(
       {
         cells,
-        issues: [issue('a/profiling-code', '2026-11-01T00:00:00Z', '2026-11-01T01:00:00Z'), issue('b/profiling-code', '2026-11-01T00:00:00Z', '2026-11-02T01:00:00Z')],
+        issues: [
+          issue('a/profiling-code', '2026-11-01T00:00:00Z', '2026-11-01T01:00:00Z'),
+          issue('b/profiling-code', '2026-11-01T00:00:00Z', '2026-11-02T01:00:00Z'),
+        ],
         checks: [pass('a/profiling-code', '2026-11-01T02:00:00Z'), pass('b/profiling-code', '2026-11-03T02:00:00Z')],
       },
       new Date('2026-11-03T12:00:00Z'),

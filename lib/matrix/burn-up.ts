@@ -35,11 +35,16 @@ const endOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS - 1;
  * the plan's scope, from issue history and check history. Each day's figure applies the same
  * derivation as the matrix to the facts known at the end of that day.
  */
-export function buildBurnUp(input: Pick<MatrixInput, 'cells' | 'issues' | 'checks'>, now: Date, options: { windowDays?: number; targetDate?: string | null } = {}): BurnUp {
+export function buildBurnUp(
+  input: Pick<MatrixInput, 'cells' | 'issues' | 'checks'>,
+  now: Date,
+  options: { windowDays?: number; targetDate?: string | null } = {},
+): BurnUp {
   const windowDays = options.windowDays ?? 14;
   const scopeMinutes = input.cells.reduce((s, c) => s + c.estimateMinutes, 0);
   const issueByCell = new Map<string, IssueFact>();
-  for (const issue of input.issues) if (issue.cellKey && !issueByCell.has(issue.cellKey)) issueByCell.set(issue.cellKey, issue);
+  for (const issue of input.issues)
+    if (issue.cellKey && !issueByCell.has(issue.cellKey)) issueByCell.set(issue.cellKey, issue);
   const checksByCell = new Map<string, CheckFact[]>();
   for (const check of input.checks) {
     const list = checksByCell.get(check.cellKey) ?? [];
@@ -78,9 +83,11 @@ export function buildBurnUp(input: Pick<MatrixInput, 'cells' | 'issues' | 'check
   const days = Math.max(1, Math.min(windowDays, points.length - 1));
   const ratePerDay = points.length > 1 ? (last.verifiedMinutes - windowStart.verifiedMinutes) / days : 0;
   const remainingMinutes = scopeMinutes - last.verifiedMinutes;
-  const finishMs = remainingMinutes <= 0 ? nowMs : ratePerDay > 0 ? nowMs + Math.ceil(remainingMinutes / ratePerDay) * DAY_MS : null;
+  const finishMs =
+    remainingMinutes <= 0 ? nowMs : ratePerDay > 0 ? nowMs + Math.ceil(remainingMinutes / ratePerDay) * DAY_MS : null;
   const finishDate = finishMs === null ? null : dayKey(finishMs);
   const targetDate = options.targetDate ?? null;
-  const daysLate = finishDate && targetDate ? Math.round((Date.parse(finishDate) - Date.parse(targetDate)) / DAY_MS) : null;
+  const daysLate =
+    finishDate && targetDate ? Math.round((Date.parse(finishDate) - Date.parse(targetDate)) / DAY_MS) : null;
   return { points, forecast: { ratePerDay, windowDays, remainingMinutes, finishDate, targetDate, daysLate } };
 }

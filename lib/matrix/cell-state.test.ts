@@ -3,14 +3,29 @@ import { deriveCellState } from './cell-state';
 import type { CheckFact, IssueFact } from './types';
 
 const issue = (overrides: Partial<IssueFact> = {}): IssueFact => ({
-  id: 'bcgov/traction#12', repo: 'bcgov/traction', number: 12, title: 't', state: 'open', assignees: [],
-  htmlUrl: 'https://github.com/bcgov/traction/issues/12', estimateText: '~1h', estimateMinutes: 60,
-  linkedPullRequests: [], cellKey: 'traction/profiling-code', openedAt: '2026-11-01T00:00:00.000Z', closedAt: null,
+  id: 'bcgov/traction#12',
+  repo: 'bcgov/traction',
+  number: 12,
+  title: 't',
+  state: 'open',
+  assignees: [],
+  htmlUrl: 'https://github.com/bcgov/traction/issues/12',
+  estimateText: '~1h',
+  estimateMinutes: 60,
+  linkedPullRequests: [],
+  cellKey: 'traction/profiling-code',
+  openedAt: '2026-11-01T00:00:00.000Z',
+  closedAt: null,
   ...overrides,
 });
 const check = (status: CheckFact['status'], checkedAt: string, name = 'pyroscope'): CheckFact => ({
-  cellKey: 'traction/profiling-code', check: name, target: 'traction-tenant-ui', status,
-  message: status === 'pass' ? null : `${name} said ${status}`, durationMs: 10, checkedAt,
+  cellKey: 'traction/profiling-code',
+  check: name,
+  target: 'traction-tenant-ui',
+  status,
+  message: status === 'pass' ? null : `${name} said ${status}`,
+  durationMs: 10,
+  checkedAt,
 });
 const closed = issue({ state: 'closed', closedAt: '2026-11-10T00:00:00.000Z' });
 
@@ -43,20 +58,31 @@ describe('deriveCellState', () => {
   });
 
   it('has regressed when evidence passed before and fails now', () => {
-    const state = deriveCellState(closed, [check('pass', '2026-11-11T00:00:00.000Z'), check('error', '2026-11-12T00:00:00.000Z')]);
+    const state = deriveCellState(closed, [
+      check('pass', '2026-11-11T00:00:00.000Z'),
+      check('error', '2026-11-12T00:00:00.000Z'),
+    ]);
     expect(state.state).toBe('regressed');
     expect(state.lastVerifiedAt).toBe('2026-11-11T00:00:00.000Z');
   });
 
   it('does not count a not-configured upstream as evidence either way', () => {
-    expect(deriveCellState(closed, [check('not-configured', '2026-11-12T00:00:00.000Z')]).state).toBe('closed-unverified');
+    expect(deriveCellState(closed, [check('not-configured', '2026-11-12T00:00:00.000Z')]).state).toBe(
+      'closed-unverified',
+    );
     expect(
-      deriveCellState(closed, [check('pass', '2026-11-11T00:00:00.000Z'), check('not-configured', '2026-11-12T00:00:00.000Z')]).state,
+      deriveCellState(closed, [
+        check('pass', '2026-11-11T00:00:00.000Z'),
+        check('not-configured', '2026-11-12T00:00:00.000Z'),
+      ]).state,
     ).toBe('verified');
   });
 
   it('has not regressed when one check passed but another never did: it was never verified', () => {
-    const state = deriveCellState(closed, [check('pass', '2026-11-11T00:00:00.000Z', 'loki'), check('fail', '2026-11-11T00:00:01.000Z', 'tempo')]);
+    const state = deriveCellState(closed, [
+      check('pass', '2026-11-11T00:00:00.000Z', 'loki'),
+      check('fail', '2026-11-11T00:00:01.000Z', 'tempo'),
+    ]);
     expect(state.state).toBe('closed-unverified');
     expect(state.lastVerifiedAt).toBeNull();
     expect(state.reason).toContain('tempo said fail');

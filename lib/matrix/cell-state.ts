@@ -24,21 +24,30 @@ export interface DerivedCellState {
  * flows, Helm work once its pods run with the change. A closed cell whose evidence chain breaks
  * at a link that passed before has regressed.
  */
-export function deriveCellState(issue: IssueFact | null, checks: CheckFact[], part: 'code' | 'helm' = 'code'): DerivedCellState {
+export function deriveCellState(
+  issue: IssueFact | null,
+  checks: CheckFact[],
+  part: 'code' | 'helm' = 'code',
+): DerivedCellState {
   const chain = buildEvidenceChain(issue, checks, part);
   const evidence = checks.filter((c) => c.status !== 'not-configured');
   const latest = latestPerCheck(evidence);
   const allLatestPass = latest.length > 0 && latest.every((c) => c.status === 'pass');
   const failing = latest.filter((c) => c.status !== 'pass');
-  const runsProven = chain.links.some((l) => (l.link === 'deployed' || l.link === 'data-flowing') && l.status === 'passed');
+  const runsProven = chain.links.some(
+    (l) => (l.link === 'deployed' || l.link === 'data-flowing') && l.status === 'passed',
+  );
   // Merged proves the code is in the repository, not that it runs: it never verifies a cell alone.
   const proving = latest.filter((c) => c.check !== MERGED_CHECK_NAME);
   const lastPass = new Map<string, string>();
-  for (const c of evidence) if (c.status === 'pass' && c.check !== MERGED_CHECK_NAME && c.checkedAt > (lastPass.get(c.check) ?? '')) lastPass.set(c.check, c.checkedAt);
+  for (const c of evidence)
+    if (c.status === 'pass' && c.check !== MERGED_CHECK_NAME && c.checkedAt > (lastPass.get(c.check) ?? ''))
+      lastPass.set(c.check, c.checkedAt);
   // Verified at some point = every check has passed; a cell whose Tempo check never passed was
   // never verified, however often its Loki check did. Conservatively, the earliest of those passes.
   const everyCheckPassed = proving.length > 0 && proving.every((c) => lastPass.has(c.check));
-  const lastVerifiedAt = allLatestPass && runsProven ? proving[0].checkedAt : everyCheckPassed ? [...lastPass.values()].sort()[0] : null;
+  const lastVerifiedAt =
+    allLatestPass && runsProven ? proving[0].checkedAt : everyCheckPassed ? [...lastPass.values()].sort()[0] : null;
   // A repository or cluster link that breaks after passing is a regression by itself; broken data
   // is one only when the cell was fully verified before.
   const brokenLinks = chain.links.filter((l) => l.regressed);
@@ -54,13 +63,23 @@ export function deriveCellState(issue: IssueFact | null, checks: CheckFact[], pa
       : { state: 'planned', reason: `Issue #${issue.number} is open, nobody assigned yet.`, lastVerifiedAt, chain };
   }
   if (allLatestPass && runsProven) {
-    return { state: 'verified', reason: `Issue #${issue.number} is closed and live evidence confirms it (${chain.summary}).`, lastVerifiedAt, chain };
+    return {
+      state: 'verified',
+      reason: `Issue #${issue.number} is closed and live evidence confirms it (${chain.summary}).`,
+      lastVerifiedAt,
+      chain,
+    };
   }
   if (regressed) {
     const what = failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ');
     return { state: 'regressed', reason: `Passed before, failing now (${what}).`, lastVerifiedAt, chain };
   }
-  const why = failing.length > 0 ? failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ') : chain.furthest ? chain.summary : 'not verified yet';
+  const why =
+    failing.length > 0
+      ? failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ')
+      : chain.furthest
+        ? chain.summary
+        : 'not verified yet';
   return { state: 'closed-unverified', reason: `Issue #${issue.number} is closed, but ${why}.`, lastVerifiedAt, chain };
 }
 

@@ -6,7 +6,14 @@ import { PHASE_3_PLAN } from '@/test/stores';
 
 describe('matrix export', () => {
   const { plan } = loadPlanFile(PHASE_3_PLAN);
-  const view = buildMatrix({ plan: { ...plan, headlineEstimateText: plan.headlineEstimateText }, services: plan.services, capabilities: plan.capabilities, cells: plan.cells, issues: [], checks: [] });
+  const view = buildMatrix({
+    plan: { ...plan, headlineEstimateText: plan.headlineEstimateText },
+    services: plan.services,
+    capabilities: plan.capabilities,
+    cells: plan.cells,
+    issues: [],
+    checks: [],
+  });
 
   it('has one row per cell, gate first, with the plan estimates', () => {
     const rows = exportRows(view);
@@ -15,7 +22,9 @@ describe('matrix export', () => {
     expect(rows.reduce((s, r) => s + r.planEstimateMinutes, 0)).toBe(36.5 * 60);
     // The evidence chain travels with every row.
     expect(rows[1]).toMatchObject({ evidenceFurthest: 'none', evidenceSummary: 'nothing proven yet' });
-    expect(rows[1].evidenceLinks).toBe('issue-closed:not-checked merged:not-checked deployed:not-checked data-flowing:not-checked');
+    expect(rows[1].evidenceLinks).toBe(
+      'issue-closed:not-checked merged:not-checked deployed:not-checked data-flowing:not-checked',
+    );
   });
 
   it('quotes fields per RFC 4180 and defuses spreadsheet formulas', () => {

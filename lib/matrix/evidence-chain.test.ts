@@ -4,12 +4,34 @@ import { buildEvidenceChain } from './evidence-chain';
 import type { CheckFact, IssueFact } from './types';
 
 const closed: IssueFact = {
-  id: 'bcgov/traction#12', repo: 'bcgov/traction', number: 12, title: 't', state: 'closed', assignees: [],
-  htmlUrl: 'https://github.com/bcgov/traction/issues/12', estimateText: '~1h', estimateMinutes: 60,
-  linkedPullRequests: [], cellKey: 'traction/profiling-helm', openedAt: '2026-11-01T00:00:00.000Z', closedAt: '2026-11-10T00:00:00.000Z',
+  id: 'bcgov/traction#12',
+  repo: 'bcgov/traction',
+  number: 12,
+  title: 't',
+  state: 'closed',
+  assignees: [],
+  htmlUrl: 'https://github.com/bcgov/traction/issues/12',
+  estimateText: '~1h',
+  estimateMinutes: 60,
+  linkedPullRequests: [],
+  cellKey: 'traction/profiling-helm',
+  openedAt: '2026-11-01T00:00:00.000Z',
+  closedAt: '2026-11-10T00:00:00.000Z',
 };
-const check = (name: string, status: CheckFact['status'], checkedAt: string, evidence: Record<string, unknown> = { n: name }): CheckFact => ({
-  cellKey: 'traction/profiling-helm', check: name, target: 't', status, message: `${name} ${status}`, durationMs: 5, checkedAt, evidence,
+const check = (
+  name: string,
+  status: CheckFact['status'],
+  checkedAt: string,
+  evidence: Record<string, unknown> = { n: name },
+): CheckFact => ({
+  cellKey: 'traction/profiling-helm',
+  check: name,
+  target: 't',
+  status,
+  message: `${name} ${status}`,
+  durationMs: 5,
+  checkedAt,
+  evidence,
 });
 const T1 = '2026-11-11T00:00:00.000Z';
 const T2 = '2026-11-12T00:00:00.000Z';
@@ -25,9 +47,16 @@ describe('buildEvidenceChain', () => {
   });
 
   it('a code cell merged but without data is "merged, not flowing", with the evidence and time of each link', () => {
-    const chain = buildEvidenceChain(closed, [check('merged', 'pass', T1, { files: ['server/package.json'] }), check('pyroscope', 'fail', T2)], 'code');
+    const chain = buildEvidenceChain(
+      closed,
+      [check('merged', 'pass', T1, { files: ['server/package.json'] }), check('pyroscope', 'fail', T2)],
+      'code',
+    );
     expect(chain.links.map((l) => `${l.link}:${l.status}`)).toEqual([
-      'issue-closed:passed', 'merged:passed', 'deployed:not-checked', 'data-flowing:failed',
+      'issue-closed:passed',
+      'merged:passed',
+      'deployed:not-checked',
+      'data-flowing:failed',
     ]);
     expect(chain.furthest).toBe('merged');
     expect(chain.summary).toBe('merged, not flowing');
@@ -40,8 +69,12 @@ describe('buildEvidenceChain', () => {
   });
 
   it('a Helm cell is proven by its pods: "deployed", or "merged, not deployed"', () => {
-    expect(buildEvidenceChain(closed, [check('merged', 'pass', T1), check('deployed', 'pass', T1)], 'helm').summary).toBe('deployed');
-    expect(buildEvidenceChain(closed, [check('merged', 'pass', T1), check('deployed', 'fail', T1)], 'helm').summary).toBe('merged, not deployed');
+    expect(
+      buildEvidenceChain(closed, [check('merged', 'pass', T1), check('deployed', 'pass', T1)], 'helm').summary,
+    ).toBe('deployed');
+    expect(
+      buildEvidenceChain(closed, [check('merged', 'pass', T1), check('deployed', 'fail', T1)], 'helm').summary,
+    ).toBe('merged, not deployed');
   });
 
   it('data flowing needs the newest result of every data check to pass, and uses the furthest link proven', () => {
@@ -49,7 +82,10 @@ describe('buildEvidenceChain', () => {
     expect(chain.links[3]).toMatchObject({ status: 'passed', checks: ['loki', 'tempo'], checkedAt: T2 });
     expect(chain.furthest).toBe('data-flowing');
     expect(chain.summary).toBe('data flowing');
-    expect(buildEvidenceChain(null, [check('loki', 'pass', T1), check('tempo', 'error', T2)]).links[3]).toMatchObject({ status: 'failed', message: 'tempo: tempo error' });
+    expect(buildEvidenceChain(null, [check('loki', 'pass', T1), check('tempo', 'error', T2)]).links[3]).toMatchObject({
+      status: 'failed',
+      message: 'tempo: tempo error',
+    });
   });
 
   it('marks a link that passed before and fails now as regressed', () => {
@@ -57,18 +93,34 @@ describe('buildEvidenceChain', () => {
     expect(chain.links[2]).toMatchObject({ status: 'failed', regressed: true });
     expect(chain.regressed).toBe(true);
     // Failing without ever passing is not a regression.
-    expect(buildEvidenceChain(closed, [check('deployed', 'fail', T1), check('deployed', 'fail', T2)], 'helm').regressed).toBe(false);
+    expect(
+      buildEvidenceChain(closed, [check('deployed', 'fail', T1), check('deployed', 'fail', T2)], 'helm').regressed,
+    ).toBe(false);
   });
 
   it('keeps a not-configured result as the reason a link is not checked, without counting it', () => {
     const notConfigured = { ...check('deployed', 'not-configured', T2), message: 'set KUBE_NAMESPACE' };
-    expect(buildEvidenceChain(closed, [notConfigured], 'helm').links[2]).toMatchObject({ status: 'not-checked', message: 'set KUBE_NAMESPACE' });
-    expect(buildEvidenceChain(closed, [check('deployed', 'pass', T1), notConfigured], 'helm').links[2].status).toBe('passed');
+    expect(buildEvidenceChain(closed, [notConfigured], 'helm').links[2]).toMatchObject({
+      status: 'not-checked',
+      message: 'set KUBE_NAMESPACE',
+    });
+    expect(buildEvidenceChain(closed, [check('deployed', 'pass', T1), notConfigured], 'helm').links[2].status).toBe(
+      'passed',
+    );
   });
 
   it('takes a merged pull request linked to the issue as merged when no repository check exists', () => {
-    const withPull = { ...closed, linkedPullRequests: [{ number: 31, url: 'https://github.com/bcgov/traction/pull/31', merged: true }, { number: 32, url: 'u', merged: false }] };
-    expect(buildEvidenceChain(withPull, []).links[1]).toMatchObject({ status: 'passed', message: 'Linked pull request #31 merged (no repository file check for this cell).' });
+    const withPull = {
+      ...closed,
+      linkedPullRequests: [
+        { number: 31, url: 'https://github.com/bcgov/traction/pull/31', merged: true },
+        { number: 32, url: 'u', merged: false },
+      ],
+    };
+    expect(buildEvidenceChain(withPull, []).links[1]).toMatchObject({
+      status: 'passed',
+      message: 'Linked pull request #31 merged (no repository file check for this cell).',
+    });
     // The repository check, when there is one, decides.
     expect(buildEvidenceChain(withPull, [check('merged', 'fail', T1)]).links[1].status).toBe('failed');
   });
@@ -94,7 +146,11 @@ describe('deriveCellState with the evidence chain', () => {
   });
 
   it('regresses when a link breaks after passing, and not when a later link never passed', () => {
-    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('merged', 'fail', T2)], 'code').state).toBe('regressed');
-    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('pyroscope', 'fail', T2)], 'code').state).toBe('closed-unverified');
+    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('merged', 'fail', T2)], 'code').state).toBe(
+      'regressed',
+    );
+    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('pyroscope', 'fail', T2)], 'code').state).toBe(
+      'closed-unverified',
+    );
   });
 });

@@ -10,7 +10,12 @@ const LABELS: Record<ChainLinkName, string> = {
   deployed: 'Deployed',
   'data-flowing': 'Data flowing',
 };
-const SHORT: Record<ChainLinkName, string> = { 'issue-closed': 'closed', merged: 'merged', deployed: 'deployed', 'data-flowing': 'flowing' };
+const SHORT: Record<ChainLinkName, string> = {
+  'issue-closed': 'closed',
+  merged: 'merged',
+  deployed: 'deployed',
+  'data-flowing': 'flowing',
+};
 
 /**
  * Links a cell needs before it is done: code is proven by its data (deployment is implied), Helm
@@ -30,14 +35,26 @@ function linkFromChecks(link: ChainLinkName, checks: CheckFact[], notCheckedMess
   const base = { link, label: LABELS[link], checks: names };
   if (real.length === 0) {
     const configHint = checks.sort(byTime).at(-1);
-    return { ...base, status: 'not-checked', regressed: false, message: configHint?.message ?? notCheckedMessage, evidence: null, checkedAt: configHint?.checkedAt ?? null };
+    return {
+      ...base,
+      status: 'not-checked',
+      regressed: false,
+      message: configHint?.message ?? notCheckedMessage,
+      evidence: null,
+      checkedAt: configHint?.checkedAt ?? null,
+    };
   }
   const latest = new Map<string, CheckFact>();
   for (const c of real) latest.set(c.check, c); // sorted oldest first: the last write is the newest
   const newest = [...latest.values()].sort(byTime);
   const failing = newest.filter((c) => c.status !== 'pass');
-  const regressed = failing.some((f) => real.some((c) => c.check === f.check && c.status === 'pass' && c.checkedAt < f.checkedAt));
-  const evidence = newest.length === 1 ? (newest[0].evidence ?? null) : newest.map((c) => ({ check: c.check, status: c.status, message: c.message, evidence: c.evidence ?? null }));
+  const regressed = failing.some((f) =>
+    real.some((c) => c.check === f.check && c.status === 'pass' && c.checkedAt < f.checkedAt),
+  );
+  const evidence =
+    newest.length === 1
+      ? (newest[0].evidence ?? null)
+      : newest.map((c) => ({ check: c.check, status: c.status, message: c.message, evidence: c.evidence ?? null }));
   const checkedAt = newest.at(-1)!.checkedAt;
   if (failing.length > 0) {
     const message = failing.map((c) => (newest.length > 1 ? `${c.check}: ` : '') + (c.message ?? c.status)).join('; ');
@@ -49,7 +66,14 @@ function linkFromChecks(link: ChainLinkName, checks: CheckFact[], notCheckedMess
 
 function issueLink(issue: IssueFact | null): ChainLink {
   const base = { link: 'issue-closed' as const, label: LABELS['issue-closed'], regressed: false, checks: [] };
-  if (!issue) return { ...base, status: 'not-checked', message: 'No GitHub issue synced for this cell yet.', evidence: null, checkedAt: null };
+  if (!issue)
+    return {
+      ...base,
+      status: 'not-checked',
+      message: 'No GitHub issue synced for this cell yet.',
+      evidence: null,
+      checkedAt: null,
+    };
   const evidence = { repo: issue.repo, number: issue.number, htmlUrl: issue.htmlUrl, state: issue.state };
   return issue.state === 'closed'
     ? { ...base, status: 'passed', message: `Issue #${issue.number} closed.`, evidence, checkedAt: issue.closedAt }
@@ -58,7 +82,11 @@ function issueLink(issue: IssueFact | null): ChainLink {
 
 /** The repository check decides; without one, a merged pull request linked to the issue is the evidence. */
 function mergedLink(issue: IssueFact | null, checks: CheckFact[]): ChainLink {
-  const link = linkFromChecks('merged', checks, 'Not checked yet: the plan names no file for this cell, or no check has run.');
+  const link = linkFromChecks(
+    'merged',
+    checks,
+    'Not checked yet: the plan names no file for this cell, or no check has run.',
+  );
   const mergedPulls = issue?.linkedPullRequests.filter((p) => p.merged) ?? [];
   if (link.status !== 'not-checked' || mergedPulls.length === 0) return link;
   return {
@@ -76,16 +104,27 @@ function mergedLink(issue: IssueFact | null, checks: CheckFact[]): ChainLink {
  * with its evidence and time; the furthest passed link is what the cell has proven so far, and a
  * link that passed before and fails now is a regression.
  */
-export function buildEvidenceChain(issue: IssueFact | null, checks: CheckFact[], part: 'code' | 'helm' = 'code'): EvidenceChain {
+export function buildEvidenceChain(
+  issue: IssueFact | null,
+  checks: CheckFact[],
+  part: 'code' | 'helm' = 'code',
+): EvidenceChain {
   const links: ChainLink[] = [
     issueLink(issue),
-    mergedLink(issue, checks.filter((c) => c.check === MERGED_CHECK_NAME)),
+    mergedLink(
+      issue,
+      checks.filter((c) => c.check === MERGED_CHECK_NAME),
+    ),
     linkFromChecks(
       'deployed',
       checks.filter((c) => c.check === DEPLOYED_CHECK_NAME),
       part === 'code' ? 'Not checked: code is proven running by its data.' : 'Not checked yet.',
     ),
-    linkFromChecks('data-flowing', checks.filter((c) => c.check !== MERGED_CHECK_NAME && c.check !== DEPLOYED_CHECK_NAME), 'No live data checked yet.'),
+    linkFromChecks(
+      'data-flowing',
+      checks.filter((c) => c.check !== MERGED_CHECK_NAME && c.check !== DEPLOYED_CHECK_NAME),
+      'No live data checked yet.',
+    ),
   ];
   const furthestIndex = links.map((l) => l.status).lastIndexOf('passed');
   const furthest = furthestIndex >= 0 ? links[furthestIndex].link : null;
@@ -98,4 +137,3 @@ export function buildEvidenceChain(issue: IssueFact | null, checks: CheckFact[],
   else summary = missing ? `${SHORT[furthest]}, not ${SHORT[missing]}` : SHORT[furthest];
   return { links, furthest, summary, regressed };
 }
-

@@ -7,11 +7,26 @@ import { PHASE_3_PLAN } from '@/test/stores';
 
 const { plan } = loadPlanFile(PHASE_3_PLAN);
 const closed = (cellKey: string, assignee: string): IssueFact => ({
-  id: cellKey, repo: 'o/r', number: 1, title: cellKey, state: 'closed', assignees: [assignee], htmlUrl: 'u', estimateText: null,
-  estimateMinutes: null, linkedPullRequests: [], cellKey, openedAt: '2026-11-01T00:00:00Z', closedAt: '2026-11-02T00:00:00Z',
+  id: cellKey,
+  repo: 'o/r',
+  number: 1,
+  title: cellKey,
+  state: 'closed',
+  assignees: [assignee],
+  htmlUrl: 'u',
+  estimateText: null,
+  estimateMinutes: null,
+  linkedPullRequests: [],
+  cellKey,
+  openedAt: '2026-11-01T00:00:00Z',
+  closedAt: '2026-11-02T00:00:00Z',
 });
 const view = buildMatrix({
-  plan, services: plan.services, capabilities: plan.capabilities, cells: plan.cells, checks: [],
+  plan,
+  services: plan.services,
+  capabilities: plan.capabilities,
+  cells: plan.cells,
+  checks: [],
   issues: [closed('traction/faro-code', 'ana'), closed('acapy-agent/profiling-helm', 'bo')],
 });
 
@@ -19,7 +34,10 @@ describe('matrix filter', () => {
   it('keeps exactly the cells in the requested state', () => {
     const filter = parseMatrixFilter(new URLSearchParams('state=closed-unverified'));
     expect(filter.success).toBe(true);
-    expect([...matchingCellKeys(view, filter.data!)].sort()).toEqual(['acapy-agent/profiling-helm', 'traction/faro-code']);
+    expect([...matchingCellKeys(view, filter.data!)].sort()).toEqual([
+      'acapy-agent/profiling-helm',
+      'traction/faro-code',
+    ]);
   });
 
   it('combines service, runtime, capability and assignee', () => {

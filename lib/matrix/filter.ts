@@ -6,7 +6,14 @@ const FURTHEST_LINKS = [...CHAIN_LINKS, 'none'] as const;
 const list = z
   .union([z.string(), z.array(z.string())])
   .optional()
-  .transform((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)));
+  .transform((v) =>
+    v === undefined
+      ? []
+      : (Array.isArray(v) ? v : [v])
+          .flatMap((s) => s.split(','))
+          .map((s) => s.trim())
+          .filter(Boolean),
+  );
 
 /** A shareable matrix filter, read from URL search params (?state=closed-unverified&service=traction). */
 export const matrixFilterSchema = z.object({
@@ -21,7 +28,14 @@ export const matrixFilterSchema = z.object({
 
 export type MatrixFilter = z.infer<typeof matrixFilterSchema>;
 
-export const EMPTY_FILTER: MatrixFilter = { service: [], capability: [], runtime: [], state: [], assignee: [], evidence: [] };
+export const EMPTY_FILTER: MatrixFilter = {
+  service: [],
+  capability: [],
+  runtime: [],
+  state: [],
+  assignee: [],
+  evidence: [],
+};
 
 export function isFilterActive(filter: MatrixFilter): boolean {
   return Object.values(filter).some((values) => values.length > 0);

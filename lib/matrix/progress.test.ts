@@ -6,11 +6,34 @@ import { loadPlanFile } from '../plan/load';
 import { PHASE_3_PLAN } from '@/test/stores';
 
 const { plan } = loadPlanFile(PHASE_3_PLAN);
-const issue = (cellKey: string, closed: { openedAt: string; closedAt: string } | null, estimateMinutes: number | null): IssueFact => ({
-  id: `o/r#${cellKey}`, repo: 'o/r', number: 7, title: cellKey, state: closed ? 'closed' : 'open', assignees: ['a'], htmlUrl: `https://github.com/o/r/issues/7`,
-  estimateText: null, estimateMinutes, linkedPullRequests: [], cellKey, openedAt: closed?.openedAt ?? '2026-11-01T00:00:00Z', closedAt: closed?.closedAt ?? null,
+const issue = (
+  cellKey: string,
+  closed: { openedAt: string; closedAt: string } | null,
+  estimateMinutes: number | null,
+): IssueFact => ({
+  id: `o/r#${cellKey}`,
+  repo: 'o/r',
+  number: 7,
+  title: cellKey,
+  state: closed ? 'closed' : 'open',
+  assignees: ['a'],
+  htmlUrl: `https://github.com/o/r/issues/7`,
+  estimateText: null,
+  estimateMinutes,
+  linkedPullRequests: [],
+  cellKey,
+  openedAt: closed?.openedAt ?? '2026-11-01T00:00:00Z',
+  closedAt: closed?.closedAt ?? null,
 });
-const pass = (cellKey: string): CheckFact => ({ cellKey, check: 'pyroscope', target: 't', status: 'pass', message: null, durationMs: 1, checkedAt: '2026-11-20T00:00:00Z' });
+const pass = (cellKey: string): CheckFact => ({
+  cellKey,
+  check: 'pyroscope',
+  target: 't',
+  status: 'pass',
+  message: null,
+  durationMs: 1,
+  checkedAt: '2026-11-20T00:00:00Z',
+});
 
 describe('buildProgressReport', () => {
   const view = buildMatrix({
@@ -28,16 +51,37 @@ describe('buildProgressReport', () => {
   const report = buildProgressReport(view);
 
   it('counts closed and verified side by side, so the gap is a number', () => {
-    expect(report.overall).toMatchObject({ totalMinutes: 2190, closedMinutes: 75, verifiedMinutes: 60, gapMinutes: 15 });
-    expect(report.byService.find((s) => s.slug === 'acapy-agent')).toMatchObject({ totalMinutes: 75, closedMinutes: 75, verifiedMinutes: 60 });
-    expect(report.byCapability.find((c) => c.slug === 'profiling-code')).toMatchObject({ totalMinutes: 600, verifiedMinutes: 60 });
+    expect(report.overall).toMatchObject({
+      totalMinutes: 2190,
+      closedMinutes: 75,
+      verifiedMinutes: 60,
+      gapMinutes: 15,
+    });
+    expect(report.byService.find((s) => s.slug === 'acapy-agent')).toMatchObject({
+      totalMinutes: 75,
+      closedMinutes: 75,
+      verifiedMinutes: 60,
+    });
+    expect(report.byCapability.find((c) => c.slug === 'profiling-code')).toMatchObject({
+      totalMinutes: 600,
+      verifiedMinutes: 60,
+    });
   });
 
   it('sets the plan headline, the cells and the issue estimates side by side', () => {
-    expect(report.estimates).toMatchObject({ headlineMinutes: 1620, planCellsMinutes: 2190, issueEstimatesMinutes: 315, cellsWithIssue: 3, issuesWithEstimate: 3, cellCount: 27 });
+    expect(report.estimates).toMatchObject({
+      headlineMinutes: 1620,
+      planCellsMinutes: 2190,
+      issueEstimatesMinutes: 315,
+      cellsWithIssue: 3,
+      issuesWithEstimate: 3,
+      cellCount: 27,
+    });
   });
 
   it('lists issues that took longer than estimated, worst first', () => {
-    expect(report.overruns.map((o) => [o.cellKey, o.elapsedMinutes, o.ratio])).toEqual([['acapy-agent/profiling-code', 180, 3]]);
+    expect(report.overruns.map((o) => [o.cellKey, o.elapsedMinutes, o.ratio])).toEqual([
+      ['acapy-agent/profiling-code', 180, 3],
+    ]);
   });
 });

@@ -37,11 +37,18 @@ export interface ProgressReport {
   overruns: Overrun[];
 }
 
-const isClosed = (c: MatrixCell) => c.state === 'verified' || c.state === 'closed-unverified' || c.state === 'regressed';
+const isClosed = (c: MatrixCell) =>
+  c.state === 'verified' || c.state === 'closed-unverified' || c.state === 'regressed';
 
 function line(slug: string, name: string, cells: MatrixCell[]): ProgressLine {
   const sum = (pick: (c: MatrixCell) => boolean) => cells.filter(pick).reduce((s, c) => s + c.estimateMinutes, 0);
-  return { slug, name, totalMinutes: sum(() => true), closedMinutes: sum(isClosed), verifiedMinutes: sum((c) => c.state === 'verified') };
+  return {
+    slug,
+    name,
+    totalMinutes: sum(() => true),
+    closedMinutes: sum(isClosed),
+    verifiedMinutes: sum((c) => c.state === 'verified'),
+  };
 }
 
 /** Estimate-weighted progress counted two ways (closed, verified), the estimate totals side by side, and overruns. */
@@ -69,9 +76,19 @@ export function buildProgressReport(view: MatrixView): ProgressReport {
     .sort((a, b) => b.ratio - a.ratio);
   return {
     overall: { ...overall, gapMinutes: overall.closedMinutes - overall.verifiedMinutes },
-    byService: view.rows.map((r) => line(r.service.slug, r.service.name, r.cells.filter((c): c is MatrixCell => c !== null))),
+    byService: view.rows.map((r) =>
+      line(
+        r.service.slug,
+        r.service.name,
+        r.cells.filter((c): c is MatrixCell => c !== null),
+      ),
+    ),
     byCapability: view.columns.map((col, index) =>
-      line(col.slug, col.name, view.rows.map((r) => r.cells[index]).filter((c): c is MatrixCell => c !== null)),
+      line(
+        col.slug,
+        col.name,
+        view.rows.map((r) => r.cells[index]).filter((c): c is MatrixCell => c !== null),
+      ),
     ),
     estimates: {
       headlineMinutes: view.totals.headlineMinutes,

@@ -13,20 +13,46 @@ describe.each(STORE_PROVIDERS)('reading check history on %s', (provider) => {
     store = await openTestStore(provider);
     const key = 'acapy-agent/profiling-code';
     const row = (status: string, minutesAgo: number) => ({
-      planId: 'phase-3', cellKey: key, check: 'pyroscope', target: 'acapy-agent', status, message: status === 'pass' ? null : `no profiles (${minutesAgo})`,
-      evidence: '{}', durationMs: 5, trigger: 'schedule', checkedAt: new Date(Date.now() - minutesAgo * 60_000),
+      planId: 'phase-3',
+      cellKey: key,
+      check: 'pyroscope',
+      target: 'acapy-agent',
+      status,
+      message: status === 'pass' ? null : `no profiles (${minutesAgo})`,
+      evidence: '{}',
+      durationMs: 5,
+      trigger: 'schedule',
+      checkedAt: new Date(Date.now() - minutesAgo * 60_000),
     });
-    await store.db.checkResult.createMany({ data: [row('pass', 10_000), ...Array.from({ length: 300 }, (_, i) => row('fail', 300 - i))] });
+    await store.db.checkResult.createMany({
+      data: [row('pass', 10_000), ...Array.from({ length: 300 }, (_, i) => row('fail', 300 - i))],
+    });
     const now = new Date();
     await store.db.issue.create({
       data: {
-        id: 'o/r#1', planId: 'phase-3', repo: 'o/r', number: 1, title: 't', state: 'closed', labels: '[]', assignees: '[]', htmlUrl: 'https://github.com/o/r/issues/1',
-        linkedPullRequests: '[]', cellKey: key, mapping: 'mapped', openedAt: now, updatedAt: now, closedAt: now, syncedAt: now,
+        id: 'o/r#1',
+        planId: 'phase-3',
+        repo: 'o/r',
+        number: 1,
+        title: 't',
+        state: 'closed',
+        labels: '[]',
+        assignees: '[]',
+        htmlUrl: 'https://github.com/o/r/issues/1',
+        linkedPullRequests: '[]',
+        cellKey: key,
+        mapping: 'mapped',
+        openedAt: now,
+        updatedAt: now,
+        closedAt: now,
+        syncedAt: now,
       },
     });
     const cell = (await readMatrix(store)).rows[0].cells[0]!;
     expect(cell.state).toBe('regressed');
-    expect(cell.lastVerifiedAt).toBe(new Date(Date.now() - 10_000 * 60_000).toISOString().slice(0, 13) + cell.lastVerifiedAt!.slice(13));
+    expect(cell.lastVerifiedAt).toBe(
+      new Date(Date.now() - 10_000 * 60_000).toISOString().slice(0, 13) + cell.lastVerifiedAt!.slice(13),
+    );
     expect(cell.latestChecks).toHaveLength(1);
     expect(cell.latestChecks[0].message).toBe('no profiles (1)');
     expect(cell.history).toHaveLength(HISTORY_PER_CELL);

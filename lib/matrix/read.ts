@@ -1,7 +1,16 @@
 import type { Store } from '../db/store';
 import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
 import { buildMatrix, buildServiceDetail } from './build';
-import type { CheckFact, CheckPoint, CheckStatus, IssueFact, MatrixInput, MatrixView, ServiceDetail, UnmappedIssueFact } from './types';
+import type {
+  CheckFact,
+  CheckPoint,
+  CheckStatus,
+  IssueFact,
+  MatrixInput,
+  MatrixView,
+  ServiceDetail,
+  UnmappedIssueFact,
+} from './types';
 
 /** How many unmapped/conflicting issues the matrix lists; the panel says how many more there are. */
 export const UNMAPPED_SHOWN = 100;
@@ -11,7 +20,9 @@ const json = <T>(text: string): T => JSON.parse(text) as T;
 const evidenceOf = (text: string): Record<string, unknown> => {
   try {
     const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : { value: parsed };
   } catch {
     return { raw: text };
   }
@@ -25,7 +36,11 @@ const HISTORY_ROWS_CAP = 3000;
  * The check results the derivation needs, bounded however long the history grows: the newest
  * result and the newest pass of each (cell, check), plus recent results for the sparklines.
  */
-async function readChecks(db: Store['db'], planId: string, cellCount: number): Promise<{ checks: CheckFact[]; history: Record<string, CheckPoint[]> }> {
+async function readChecks(
+  db: Store['db'],
+  planId: string,
+  cellCount: number,
+): Promise<{ checks: CheckFact[]; history: Record<string, CheckPoint[]> }> {
   const [latest, latestPass, recent] = await Promise.all([
     db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId }, _max: { checkedAt: true } }),
     db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId, status: 'pass' }, _max: { checkedAt: true } }),
@@ -36,7 +51,9 @@ async function readChecks(db: Store['db'], planId: string, cellCount: number): P
       select: { cellKey: true, check: true, status: true, checkedAt: true },
     }),
   ]);
-  const wanted = [...latest, ...latestPass].flatMap((g) => (g._max.checkedAt ? [{ cellKey: g.cellKey, check: g.check, checkedAt: g._max.checkedAt }] : []));
+  const wanted = [...latest, ...latestPass].flatMap((g) =>
+    g._max.checkedAt ? [{ cellKey: g.cellKey, check: g.check, checkedAt: g._max.checkedAt }] : [],
+  );
   const rows = wanted.length > 0 ? await db.checkResult.findMany({ where: { planId, OR: wanted } }) : [];
   const seen = new Set<number>();
   const checks = rows
@@ -56,7 +73,8 @@ async function readChecks(db: Store['db'], planId: string, cellCount: number): P
   const history: Record<string, CheckPoint[]> = {};
   for (const r of recent) {
     const list = (history[r.cellKey] ??= []);
-    if (list.length < HISTORY_PER_CELL) list.push({ check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() });
+    if (list.length < HISTORY_PER_CELL)
+      list.push({ check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() });
   }
   for (const list of Object.values(history)) list.reverse();
   return { checks, history };
@@ -74,16 +92,21 @@ const issueIdentity = (i: { id: string; repo: string; number: number; title: str
 /** Reads everything the matrix derivation needs for the store's plan. */
 export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
   const planId = plan.id;
-  const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal] = await Promise.all([
-    db.plan.findUniqueOrThrow({ where: { id: planId } }),
-    db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
-    db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
-    db.cell.findMany({ where: { planId } }),
-    db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
-    readChecks(db, planId, plan.cells.length),
-    db.issue.findMany({ where: { planId, mapping: { not: 'mapped' } }, orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }], take: UNMAPPED_SHOWN }),
-    db.issue.count({ where: { planId, mapping: { not: 'mapped' } } }),
-  ]);
+  const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal] =
+    await Promise.all([
+      db.plan.findUniqueOrThrow({ where: { id: planId } }),
+      db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
+      db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
+      db.cell.findMany({ where: { planId } }),
+      db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
+      readChecks(db, planId, plan.cells.length),
+      db.issue.findMany({
+        where: { planId, mapping: { not: 'mapped' } },
+        orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
+        take: UNMAPPED_SHOWN,
+      }),
+      db.issue.count({ where: { planId, mapping: { not: 'mapped' } } }),
+    ]);
   return {
     plan: {
       id: planRow.id,

@@ -192,7 +192,9 @@ export interface MatrixView {
 
 export interface ServiceDetail {
   service: PlanService;
-  cells: Array<MatrixCell & { criteria: string[]; requirements: string[]; entryPoint: string | null; capabilityName: string }>;
+  cells: Array<
+    MatrixCell & { criteria: string[]; requirements: string[]; entryPoint: string | null; capabilityName: string }
+  >;
   notApplicable: Array<{ slug: string; name: string }>;
   estimateMinutes: number;
 }

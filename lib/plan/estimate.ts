@@ -19,7 +19,10 @@ function unitMinutes(unit: string): number | null {
  * "2h 30m", "1.5 hours", "half a day") into minutes. Returns null when the text is not an estimate.
  */
 export function parseEstimateMinutes(text: string): number | null {
-  const cleaned = text.trim().toLowerCase().replace(/^~\s*|^about\s+|^approx\.?\s*/, '');
+  const cleaned = text
+    .trim()
+    .toLowerCase()
+    .replace(/^~\s*|^about\s+|^approx\.?\s*/, '');
   if (cleaned === '') return null;
   const part = /(\d+(?:[.,]\d+)?\s*[½¼¾]?|[½¼¾]|half(?: a)?)\s*([a-z]+)/g;
   let total = 0;
@@ -40,7 +43,9 @@ export function parseEstimateMinutes(text: string): number | null {
     consumed += whole;
   }
   // Everything but separators must have been read, so "1h and some" is not silently 60.
-  const leftover = cleaned.replace(/(\d+(?:[.,]\d+)?\s*[½¼¾]?|[½¼¾]|half(?: a)?)\s*([a-z]+)/g, '').replace(/\band\b|[\s,+]/g, '');
+  const leftover = cleaned
+    .replace(/(\d+(?:[.,]\d+)?\s*[½¼¾]?|[½¼¾]|half(?: a)?)\s*([a-z]+)/g, '')
+    .replace(/\band\b|[\s,+]/g, '');
   if (consumed === '' || leftover !== '') return null;
   return Math.round(total);
 }

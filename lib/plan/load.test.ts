@@ -27,14 +27,28 @@ describe('the Phase 3 plan file', () => {
     const faro = ['acapy-vc-authn-oidc', 'traction', 'didwebvh-server-py', 'credo-ts', 'bc-wallet-demo'];
     expect(cellsOf('faro-code').sort()).toEqual([...faro].sort());
     expect(cellsOf('faro-helm').sort()).toEqual([...faro].sort());
-    expect(plan.services.filter((s) => s.hasFrontend).map((s) => s.slug).sort()).toEqual([...faro].sort());
+    expect(
+      plan.services
+        .filter((s) => s.hasFrontend)
+        .map((s) => s.slug)
+        .sort(),
+    ).toEqual([...faro].sort());
   });
 
   it('names the telemetry each service sends', () => {
     const traction = plan.services.find((s) => s.slug === 'traction')!;
     expect(traction.telemetry.pyroscopeServiceNames).toEqual(['traction-tenant-ui', 'traction-acapy']);
     expect(traction.telemetry.faroApp).toBe('traction-tenant-ui');
-    expect(plan.services.map((s) => s.label)).toEqual(['acapy', 'vc-authn', 'traction', 'endorser', 'didwebvh', 'credo', 'mediator', 'bc-wallet']);
+    expect(plan.services.map((s) => s.label)).toEqual([
+      'acapy',
+      'vc-authn',
+      'traction',
+      'endorser',
+      'didwebvh',
+      'credo',
+      'mediator',
+      'bc-wallet',
+    ]);
   });
 
   it('says what proves each cell merged (repository files) and deployed (workloads and env)', () => {
@@ -46,16 +60,26 @@ describe('the Phase 3 plan file', () => {
     expect(plan.capabilities.filter((c) => c.part === 'code').every((c) => c.deployed === null)).toBe(true);
     const didwebvh = plan.services.find((s) => s.slug === 'didwebvh-server-py')!;
     expect(didwebvh.evidence.merged['profiling-code']).toEqual([
-      { repository: 'decentralized-identity/didwebvh-server-py', branch: 'main', path: 'server/pyproject.toml', dependencies: ['pyroscope-io'] },
+      {
+        repository: 'decentralized-identity/didwebvh-server-py',
+        branch: 'main',
+        path: 'server/pyproject.toml',
+        dependencies: ['pyroscope-io'],
+      },
     ]);
     expect(didwebvh.evidence.merged['faro-helm']?.[0].values).toContainEqual({ key: 'faro.enabled', equals: false });
-    expect(didwebvh.evidence.workloads).toEqual([{ name: 'server', selector: 'app.kubernetes.io/name=didwebvh-server' }]);
+    expect(didwebvh.evidence.workloads).toEqual([
+      { name: 'server', selector: 'app.kubernetes.io/name=didwebvh-server' },
+    ]);
     // Every service with a chart names its workloads, except credo-ts (a library: its consuming service is not in the plan).
     expect(plan.services.filter((s) => s.evidence.workloads.length === 0).map((s) => s.slug)).toEqual(['credo-ts']);
     // Each merged spec belongs to one of the service's own cells.
     for (const service of plan.services) {
       for (const capability of Object.keys(service.evidence.merged)) {
-        expect(plan.cells.some((c) => c.key === `${service.slug}/${capability}`), `${service.slug}/${capability}`).toBe(true);
+        expect(
+          plan.cells.some((c) => c.key === `${service.slug}/${capability}`),
+          `${service.slug}/${capability}`,
+        ).toBe(true);
       }
     }
   });
@@ -90,22 +114,35 @@ describe('parsePlan errors', () => {
 
   it('names the field and the expected form of a bad estimate', () => {
     const broken = valid.replace('"estimate": "~15min"', '"estimate": "a while"');
-    expect(() => parsePlan(broken, 'broken.json')).toThrowError(/broken\.json is invalid:[\s\S]*services\.0\.cells\.profiling-helm\.estimate: could not read/);
+    expect(() => parsePlan(broken, 'broken.json')).toThrowError(
+      /broken\.json is invalid:[\s\S]*services\.0\.cells\.profiling-helm\.estimate: could not read/,
+    );
   });
 
   it('rejects a cell for a capability the plan does not define', () => {
-    const broken = valid.replace('"profiling-helm": {\n          "title": "acapy-agent', '"profiling-hlem": {\n          "title": "acapy-agent');
+    const broken = valid.replace(
+      '"profiling-helm": {\n          "title": "acapy-agent',
+      '"profiling-hlem": {\n          "title": "acapy-agent',
+    );
     expect(() => parsePlan(broken, 'typo.json')).toThrowError(/unknown capability "profiling-hlem"/);
   });
 
   it('rejects evidence for a cell the service does not have', () => {
-    const broken = valid.replace('"merged": {\n          "profiling-code": [\n            {"repository": "openwallet-foundation/acapy"', '"merged": {\n          "faro-code": [\n            {"repository": "openwallet-foundation/acapy"');
+    const broken = valid.replace(
+      '"merged": {\n          "profiling-code": [\n            {"repository": "openwallet-foundation/acapy"',
+      '"merged": {\n          "faro-code": [\n            {"repository": "openwallet-foundation/acapy"',
+    );
     expect(broken).not.toBe(valid);
-    expect(() => parsePlan(broken, 'evidence.json')).toThrowError(/services\.0\.evidence\.merged\.faro-code: evidence for "faro-code", but service "acapy-agent" has no such cell/);
+    expect(() => parsePlan(broken, 'evidence.json')).toThrowError(
+      /services\.0\.evidence\.merged\.faro-code: evidence for "faro-code", but service "acapy-agent" has no such cell/,
+    );
   });
 
   it('rejects a file check that checks nothing', () => {
-    const broken = valid.replace('"path": "pyproject.toml", "dependencies": ["pyroscope-io"]}', '"path": "pyproject.toml"}');
+    const broken = valid.replace(
+      '"path": "pyproject.toml", "dependencies": ["pyroscope-io"]}',
+      '"path": "pyproject.toml"}',
+    );
     expect(() => parsePlan(broken, 'empty.json')).toThrowError(/a file check needs dependencies, contains or values/);
   });
 

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEstimateMinutes } from './estimate';
-import { planFileSchema, type DeployedSpec, type IssueMatch, type PlanFile, type ServiceEvidence, type ServiceTelemetry } from './schema';
+import {
+  planFileSchema,
+  type DeployedSpec,
+  type IssueMatch,
+  type PlanFile,
+  type ServiceEvidence,
+  type ServiceTelemetry,
+} from './schema';
 
 /** The key of the infrastructure gate's cell; service cells are "<service>/<capability>". */
 export const gateCellKey = (gateSlug: string) => `gate/${gateSlug}`;

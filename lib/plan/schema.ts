@@ -44,7 +44,9 @@ export const repositoryFileSpecSchema = z
     /** Text the file must contain. */
     contains: z.array(z.string().min(1)).optional(),
     /** YAML keys (dotted paths) the file must define; with `equals`, the default they must have. */
-    values: z.array(z.object({ key: z.string().min(1), equals: z.union([z.boolean(), z.string(), z.number()]).optional() })).optional(),
+    values: z
+      .array(z.object({ key: z.string().min(1), equals: z.union([z.boolean(), z.string(), z.number()]).optional() }))
+      .optional(),
   })
   .refine((f) => Boolean(f.dependencies?.length || f.contains?.length || f.values?.length), {
     message: 'a file check needs dependencies, contains or values',
@@ -121,7 +123,11 @@ export const planFileSchema = z
     const seen = new Set<string>();
     plan.services.forEach((service, index) => {
       if (seen.has(service.slug)) {
-        ctx.addIssue({ code: 'custom', path: ['services', index, 'slug'], message: `duplicate service "${service.slug}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'slug'],
+          message: `duplicate service "${service.slug}"`,
+        });
       }
       seen.add(service.slug);
       for (const capabilitySlug of Object.keys(service.cells)) {
@@ -142,7 +148,12 @@ export const planFileSchema = z
       }
       const evidenceCapabilities = [
         ...Object.keys(service.evidence.merged).map((slug) => ({ slug, path: ['evidence', 'merged', slug] })),
-        ...service.evidence.workloads.flatMap((w, workloadIndex) => (w.capabilities ?? []).map((slug) => ({ slug, path: ['evidence', 'workloads', workloadIndex, 'capabilities'] }))),
+        ...service.evidence.workloads.flatMap((w, workloadIndex) =>
+          (w.capabilities ?? []).map((slug) => ({
+            slug,
+            path: ['evidence', 'workloads', workloadIndex, 'capabilities'],
+          })),
+        ),
       ];
       for (const { slug: capabilitySlug, path } of evidenceCapabilities) {
         if (!service.cells[capabilitySlug]) {

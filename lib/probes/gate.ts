@@ -25,13 +25,25 @@ export interface GateEvidence extends Record<string, unknown> {
   lokiLine: string | null;
 }
 
-export const collectUrl = (url: string) => (/\/collect\/?$/.test(new URL(url).pathname) ? url : `${url.replace(/\/$/, '')}/collect`);
+export const collectUrl = (url: string) =>
+  /\/collect\/?$/.test(new URL(url).pathname) ? url : `${url.replace(/\/$/, '')}/collect`;
 
 /** A minimal Faro payload, as the SDK would send it, carrying a marker to look for in Loki. */
 export function gatePayload(marker: string, now = new Date()) {
   return {
-    meta: { app: { name: GATE_APP, version: '1.0.0', environment: 'gate' }, session: { id: marker.slice(0, 20) }, sdk: { name: 'rollout-board-probe', version: '1.0.0' } },
-    logs: [{ message: `rollout-board gate probe ${marker}`, level: 'info', timestamp: now.toISOString(), context: { probe: 'true' } }],
+    meta: {
+      app: { name: GATE_APP, version: '1.0.0', environment: 'gate' },
+      session: { id: marker.slice(0, 20) },
+      sdk: { name: 'rollout-board-probe', version: '1.0.0' },
+    },
+    logs: [
+      {
+        message: `rollout-board gate probe ${marker}`,
+        level: 'info',
+        timestamp: now.toISOString(),
+        context: { probe: 'true' },
+      },
+    ],
   };
 }
 
@@ -40,10 +52,25 @@ export function gatePayload(marker: string, now = new Date()) {
  * proves nothing) and Loki polled until the marker shows up or the deadline passes.
  */
 export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateEvidence>> {
-  const evidence: GateEvidence = { pyroscopeReady: null, receiverStatus: null, marker: null, foundInLokiAfterMs: null, lokiLine: null };
-  const missing = [!targets.pyroscope && 'PYROSCOPE_URL', !targets.receiver && 'FARO_RECEIVER_URL', !targets.loki && 'LOKI_URL'].filter(Boolean);
+  const evidence: GateEvidence = {
+    pyroscopeReady: null,
+    receiverStatus: null,
+    marker: null,
+    foundInLokiAfterMs: null,
+    lokiLine: null,
+  };
+  const missing = [
+    !targets.pyroscope && 'PYROSCOPE_URL',
+    !targets.receiver && 'FARO_RECEIVER_URL',
+    !targets.loki && 'LOKI_URL',
+  ].filter(Boolean);
   const { pyroscope, loki, receiver } = targets;
-  if (!pyroscope || !loki || !receiver) return { status: 'not-configured', message: `${missing.join(', ')} not set, so the gate cannot be checked.`, evidence };
+  if (!pyroscope || !loki || !receiver)
+    return {
+      status: 'not-configured',
+      message: `${missing.join(', ')} not set, so the gate cannot be checked.`,
+      evidence,
+    };
 
   const ready = await probePyroscopeReady(pyroscope);
   evidence.pyroscopeReady = ready.ok;
@@ -52,7 +79,12 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
   const marker = `gate-${randomUUID()}`;
   evidence.marker = marker;
   const url = collectUrl(receiver.url);
-  const receiverUpstream: Upstream = { name: 'Alloy faro.receiver', envPrefix: 'FARO_RECEIVER', url: new URL(url).origin, timeoutMs: receiver.timeoutMs };
+  const receiverUpstream: Upstream = {
+    name: 'Alloy faro.receiver',
+    envPrefix: 'FARO_RECEIVER',
+    url: new URL(url).origin,
+    timeoutMs: receiver.timeoutMs,
+  };
   const sent = Date.now();
   const post = await upstreamRequest(receiverUpstream, {
     path: new URL(url).pathname,
@@ -60,8 +92,18 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
     headers: { 'x-faro-session-id': marker.slice(0, 20), ...(receiver.apiKey ? { 'x-api-key': receiver.apiKey } : {}) },
   });
   evidence.receiverStatus = post.status;
-  if (!post.ok) return { status: 'error', message: `The test payload to ${displayUrl(url)} was refused: ${post.message}`, evidence };
-  if (post.status !== 202) return { status: 'error', message: `Alloy's faro.receiver answered ${post.status} instead of 202 to the test payload.`, evidence };
+  if (!post.ok)
+    return {
+      status: 'error',
+      message: `The test payload to ${displayUrl(url)} was refused: ${post.message}`,
+      evidence,
+    };
+  if (post.status !== 202)
+    return {
+      status: 'error',
+      message: `Alloy's faro.receiver answered ${post.status} instead of 202 to the test payload.`,
+      evidence,
+    };
 
   const query = `{service_name=${quoteLabel(GATE_APP)}} |= ${quoteLabel(marker)}`;
   const deadline = sent + targets.deadlineMs;
@@ -71,14 +113,23 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
     if (found.ok && found.value) {
       evidence.foundInLokiAfterMs = Date.now() - sent;
       evidence.lokiLine = found.value.line;
-      return { status: 'pass', message: `Pyroscope ready; Faro test payload accepted (202) and found in Loki after ${evidence.foundInLokiAfterMs} ms`, evidence };
+      return {
+        status: 'pass',
+        message: `Pyroscope ready; Faro test payload accepted (202) and found in Loki after ${evidence.foundInLokiAfterMs} ms`,
+        evidence,
+      };
     }
     lastError = found.ok ? null : found.message;
     if (Date.now() + (targets.pollMs ?? 1000) > deadline) break;
     await new Promise((r) => setTimeout(r, targets.pollMs ?? 1000));
   }
   const seconds = Math.round(targets.deadlineMs / 1000);
-  if (lastError) return { status: 'error', message: `The receiver accepted the test payload (202), but Loki could not be asked: ${lastError}`, evidence };
+  if (lastError)
+    return {
+      status: 'error',
+      message: `The receiver accepted the test payload (202), but Loki could not be asked: ${lastError}`,
+      evidence,
+    };
   return {
     status: 'fail',
     message: `The receiver accepted the test payload (202), but it did not appear in Loki within ${seconds}s (query ${query}): check Alloy's loki.write endpoint and extra_log_labels.`,

@@ -8,7 +8,13 @@ afterEach(async () => {
   server = undefined;
 });
 
-const upstream = (url: string, extra: Partial<Upstream> = {}): Upstream => ({ name: 'Loki', envPrefix: 'LOKI', url, timeoutMs: 5000, ...extra });
+const upstream = (url: string, extra: Partial<Upstream> = {}): Upstream => ({
+  name: 'Loki',
+  envPrefix: 'LOKI',
+  url,
+  timeoutMs: 5000,
+  ...extra,
+});
 
 describe('upstreamRequest', () => {
   it('sends basic auth and the tenant as X-Scope-OrgID, or a bearer token instead', async () => {
@@ -46,7 +52,9 @@ describe('upstreamRequest', () => {
     await server.stop();
     server = undefined;
     const reply = await upstreamRequest(upstream(url), { path: '/x' });
-    expect((reply as { message: string }).message).toMatch(/Cannot reach Loki at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): check LOKI_URL/);
+    expect((reply as { message: string }).message).toMatch(
+      /Cannot reach Loki at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\): check LOKI_URL/,
+    );
   });
 
   it('never shows credentials embedded in a URL', () => {

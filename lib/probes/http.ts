@@ -95,12 +95,17 @@ export async function upstreamRequest(upstream: Upstream, request: UpstreamReque
   const url = new URL(request.path.replace(/^\//, ''), upstream.url.endsWith('/') ? upstream.url : `${upstream.url}/`);
   for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, String(v));
   // Credentials in the URL itself would be logged by some proxies; move them into the header.
-  const basicFromUrl = url.username || url.password ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } : null;
+  const basicFromUrl =
+    url.username || url.password
+      ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+      : null;
   url.username = '';
   url.password = '';
   const headers: Record<string, string> = {
     accept: 'application/json',
-    ...authHeaders(basicFromUrl && !upstream.token && upstream.username === undefined ? { ...upstream, ...basicFromUrl } : upstream),
+    ...authHeaders(
+      basicFromUrl && !upstream.token && upstream.username === undefined ? { ...upstream, ...basicFromUrl } : upstream,
+    ),
     ...request.headers,
   };
   if (request.json !== undefined) headers['content-type'] = 'application/json';
@@ -128,7 +133,8 @@ function statusMessage(upstream: Upstream, status: number, body: string, content
     // Connect errors are {"code","message"}; keep the message, which says what was wrong.
     try {
       const parsed = JSON.parse(body) as { message?: unknown; code?: unknown };
-      if (typeof parsed.message === 'string') detail = `${typeof parsed.code === 'string' ? `${parsed.code}: ` : ''}${parsed.message}`;
+      if (typeof parsed.message === 'string')
+        detail = `${typeof parsed.code === 'string' ? `${parsed.code}: ` : ''}${parsed.message}`;
     } catch {
       // keep the raw excerpt
     }
@@ -138,16 +144,24 @@ function statusMessage(upstream: Upstream, status: number, body: string, content
   if (status === 401 || status === 403) {
     return `${upstream.name} answered ${status}${what}. Check ${p}_USERNAME/${p}_PASSWORD or ${p}_TOKEN, and ${p}_TENANT (sent as X-Scope-OrgID).`;
   }
-  if (status === 404) return `${upstream.name} answered 404${what}. Check that ${p}_URL points at ${upstream.name} itself (no extra path).`;
-  if (status >= 500) return `${upstream.name} answered ${status}${what}. ${upstream.name} itself is failing; look at its logs.`;
+  if (status === 404)
+    return `${upstream.name} answered 404${what}. Check that ${p}_URL points at ${upstream.name} itself (no extra path).`;
+  if (status >= 500)
+    return `${upstream.name} answered ${status}${what}. ${upstream.name} itself is failing; look at its logs.`;
   return `${upstream.name} answered ${status}${what}.`;
 }
 
 /** Parses a JSON reply; a body that is not JSON becomes an error naming the upstream. */
-export function parseJsonReply<T>(upstream: Pick<Upstream, 'name'>, body: string): { ok: true; value: T } | { ok: false; message: string } {
+export function parseJsonReply<T>(
+  upstream: Pick<Upstream, 'name'>,
+  body: string,
+): { ok: true; value: T } | { ok: false; message: string } {
   try {
     return { ok: true, value: JSON.parse(body) as T };
   } catch {
-    return { ok: false, message: `${upstream.name} sent a reply that is not JSON (${excerpt(body) || 'empty body'}): is the URL pointing at ${upstream.name}?` };
+    return {
+      ok: false,
+      message: `${upstream.name} sent a reply that is not JSON (${excerpt(body) || 'empty body'}): is the URL pointing at ${upstream.name}?`,
+    };
   }
 }

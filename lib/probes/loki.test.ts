@@ -8,7 +8,10 @@ const body = (name: string) => recordedBody(recording(name));
 
 describe('Loki reply parsers on the recorded replies', () => {
   it('counts entries per kind from the recorded sum by (kind) matrix', () => {
-    expect(parseCountsByKind(body('loki/query-range-metric-count-by-kind.json'))).toEqual({ ok: true, value: { event: 5, exception: 1, log: 2, measurement: 5 } });
+    expect(parseCountsByKind(body('loki/query-range-metric-count-by-kind.json'))).toEqual({
+      ok: true,
+      value: { event: 5, exception: 1, log: 2, measurement: 5 },
+    });
     expect(parseCountsByKind(body('loki/query-range-metric-unknown-app.json'))).toEqual({ ok: true, value: {} });
     expect(parseCountsByKind(body('loki/query-instant-metric.json'))).toEqual({ ok: true, value: { unlabelled: 13 } });
   });
@@ -35,7 +38,12 @@ describe('probeLoki against the simulator', () => {
     sim = await startLokiSimulator({ faroApps: ['bc-wallet-demo'] });
     const result = await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window());
     expect(result.status).toBe('pass');
-    expect(result.evidence.countsByKind).toMatchObject({ log: expect.any(Number), exception: 1, measurement: expect.any(Number), event: expect.any(Number) });
+    expect(result.evidence.countsByKind).toMatchObject({
+      log: expect.any(Number),
+      exception: 1,
+      measurement: expect.any(Number),
+      event: expect.any(Number),
+    });
     expect(result.evidence.newest?.line).toContain('app_name=bc-wallet-demo');
     expect(sim.requests.some((r) => r.path === '/loki/api/v1/query')).toBe(false);
   });
@@ -43,7 +51,15 @@ describe('probeLoki against the simulator', () => {
   it('counts entries from the start of the window too, not only the last step', async () => {
     sim = await startLokiSimulator();
     const at = (minutesAgo: number) => String(BigInt(Date.now() - minutesAgo * 60_000) * 1_000_000n);
-    sim.push([{ stream: { app_name: 'didwebvh-server', kind: 'log' }, values: [[at(14), 'kind=log message=early'], [at(1), 'kind=log message=late']] }]);
+    sim.push([
+      {
+        stream: { app_name: 'didwebvh-server', kind: 'log' },
+        values: [
+          [at(14), 'kind=log message=early'],
+          [at(1), 'kind=log message=late'],
+        ],
+      },
+    ]);
     const result = await probeLoki(upstream(), defaultLokiSelector('didwebvh-server'), window());
     expect(result.evidence.countsByKind).toEqual({ log: 2 });
     expect(result.evidence.newest?.line).toBe('kind=log message=late');
@@ -68,7 +84,9 @@ describe('probeLoki against the simulator', () => {
   it('errors on a 5xx, a malformed reply and a hang (within the timeout)', async () => {
     sim = await startLokiSimulator({ faroApps: ['bc-wallet-demo'] });
     sim.control.fault({ kind: 'status', status: 504, body: 'context deadline exceeded\n' });
-    expect((await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window())).message).toContain('Loki answered 504: context deadline exceeded');
+    expect((await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window())).message).toContain(
+      'Loki answered 504: context deadline exceeded',
+    );
     sim.control.fault({ kind: 'malformed' });
     expect((await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window())).status).toBe('error');
     sim.control.fault({ kind: 'hang' });

@@ -12,15 +12,26 @@ const sample = z.tuple([z.union([z.number(), z.string()]), z.string()]);
 const metricReply = z.object({
   status: z.literal('success'),
   data: z.discriminatedUnion('resultType', [
-    z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sample) })) }),
-    z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sample })) }),
+    z.object({
+      resultType: z.literal('matrix'),
+      result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sample) })),
+    }),
+    z.object({
+      resultType: z.literal('vector'),
+      result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sample })),
+    }),
   ]),
 });
 const streamsReply = z.object({
   status: z.literal('success'),
   data: z.object({
     resultType: z.literal('streams'),
-    result: z.array(z.object({ stream: z.record(z.string(), z.string()), values: z.array(z.tuple([z.string(), z.string()]).rest(z.unknown())) })),
+    result: z.array(
+      z.object({
+        stream: z.record(z.string(), z.string()),
+        values: z.array(z.tuple([z.string(), z.string()]).rest(z.unknown())),
+      }),
+    ),
   }),
 });
 
@@ -30,7 +41,11 @@ function parseShape<T>(schema: z.ZodType<T>, body: string, what: string): Parsed
   const json = parseJsonReply<unknown>({ name: 'Loki' }, body);
   if (!json.ok) return json;
   const result = schema.safeParse(json.value);
-  if (!result.success) return { ok: false, message: `Loki's ${what} reply has an unexpected shape (${result.error.issues[0]?.message}): is LOKI_URL a Loki 3 server?` };
+  if (!result.success)
+    return {
+      ok: false,
+      message: `Loki's ${what} reply has an unexpected shape (${result.error.issues[0]?.message}): is LOKI_URL a Loki 3 server?`,
+    };
   return { ok: true, value: result.data };
 }
 
@@ -43,7 +58,10 @@ export function parseCountsByKind(body: string): Parsed<Record<string, number>> 
   if (!parsed.ok) return parsed;
   const counts: Record<string, number> = {};
   const data = parsed.value.data;
-  const series = data.resultType === 'matrix' ? data.result.map((r) => ({ metric: r.metric, last: r.values.at(-1) })) : data.result.map((r) => ({ metric: r.metric, last: r.value }));
+  const series =
+    data.resultType === 'matrix'
+      ? data.result.map((r) => ({ metric: r.metric, last: r.values.at(-1) }))
+      : data.result.map((r) => ({ metric: r.metric, last: r.value }));
   for (const { metric, last } of series) {
     if (!last) continue;
     const kind = metric.kind ?? 'unlabelled';
@@ -75,13 +93,22 @@ export function parseNewestLine(body: string): Parsed<LokiLine | null> {
   if (!newest) return { ok: true, value: null };
   // Kept as evidence on every check: enough to recognise the line, not a whole stack trace.
   const line = newest.line.length > MAX_LINE ? `${newest.line.slice(0, MAX_LINE)}…` : newest.line;
-  return { ok: true, value: { time: new Date(Number(newest.ns / 1_000_000n)).toISOString(), line, labels: newest.labels } };
+  return {
+    ok: true,
+    value: { time: new Date(Number(newest.ns / 1_000_000n)).toISOString(), line, labels: newest.labels },
+  };
 }
 
 const ns = (ms: number) => `${BigInt(Math.round(ms)) * 1_000_000n}`;
 
 /** A log query over the window, newest first. */
-export async function queryLogs(upstream: Upstream, query: string, window: ProbeWindow, limit: number, signal?: AbortSignal) {
+export async function queryLogs(
+  upstream: Upstream,
+  query: string,
+  window: ProbeWindow,
+  limit: number,
+  signal?: AbortSignal,
+) {
   const reply = await upstreamRequest(upstream, {
     path: '/loki/api/v1/query_range',
     query: { query, start: ns(window.start), end: ns(window.end), limit, direction: 'backward' },
@@ -99,7 +126,11 @@ export interface LokiEvidence extends Record<string, unknown> {
 }
 
 /** Did the Faro app's browser telemetry reach Loki within the window? Counts per kind + the newest line. */
-export async function probeLoki(upstream: Upstream, selector: string, window: ProbeWindow): Promise<ProbeResult<LokiEvidence>> {
+export async function probeLoki(
+  upstream: Upstream,
+  selector: string,
+  window: ProbeWindow,
+): Promise<ProbeResult<LokiEvidence>> {
   const rangeSeconds = Math.max(1, Math.round((window.end - window.start) / 1000));
   const evidence: LokiEvidence = { selector, countsByKind: {}, total: 0, newest: null };
   // An instant log query is a 400 since Loki 3; metric queries over query_range are fine. Points
@@ -108,14 +139,25 @@ export async function probeLoki(upstream: Upstream, selector: string, window: Pr
   const [counts, newest] = await Promise.all([
     upstreamRequest(upstream, {
       path: '/loki/api/v1/query_range',
-      query: { query: `sum by (kind) (count_over_time(${selector}[${rangeSeconds}s]))`, start: ns(window.start), end: ns(window.end), step: Math.min(60, rangeSeconds) },
+      query: {
+        query: `sum by (kind) (count_over_time(${selector}[${rangeSeconds}s]))`,
+        start: ns(window.start),
+        end: ns(window.end),
+        step: Math.min(60, rangeSeconds),
+      },
     }),
     queryLogs(upstream, selector, window, 1),
   ]);
   if (!counts.ok) return { status: 'error', message: counts.message, evidence, unreachable: counts.status === null };
   const parsedCounts = parseCountsByKind(counts.body);
   if (!parsedCounts.ok) return { status: 'error', message: parsedCounts.message, evidence };
-  if (!newest.ok) return { status: 'error', message: newest.message, evidence, unreachable: 'status' in newest && newest.status === null };
+  if (!newest.ok)
+    return {
+      status: 'error',
+      message: newest.message,
+      evidence,
+      unreachable: 'status' in newest && newest.status === null,
+    };
   evidence.countsByKind = parsedCounts.value;
   evidence.total = Object.values(parsedCounts.value).reduce((s, n) => s + n, 0);
   evidence.newest = newest.value;
@@ -126,6 +168,8 @@ export async function probeLoki(upstream: Upstream, selector: string, window: Pr
       evidence,
     };
   }
-  const summary = FARO_KINDS.filter((k) => evidence.countsByKind[k]).map((k) => `${evidence.countsByKind[k]} ${k}`).join(', ');
+  const summary = FARO_KINDS.filter((k) => evidence.countsByKind[k])
+    .map((k) => `${evidence.countsByKind[k]} ${k}`)
+    .join(', ');
   return { status: 'pass', message: `${evidence.total} entries (${summary || 'no kind label'})`, evidence };
 }

@@ -8,7 +8,10 @@ const body = (name: string) => recordedBody(recording(name));
 
 describe('Pyroscope reply parsers on the recorded replies', () => {
   it('discovers profile types from Series: CPU for Python, wall and heap for Node, none for `{}`', () => {
-    expect(parseSeriesProfileTypes(body('pyroscope/series-acapy-agent.json'))).toEqual({ ok: true, value: ['process_cpu:cpu:nanoseconds:cpu:nanoseconds'] });
+    expect(parseSeriesProfileTypes(body('pyroscope/series-acapy-agent.json'))).toEqual({
+      ok: true,
+      value: ['process_cpu:cpu:nanoseconds:cpu:nanoseconds'],
+    });
     const node = parseSeriesProfileTypes(body('pyroscope/series-bc-wallet-demo-server.json'));
     expect(node.ok && node.value).toEqual([
       'memory:inuse_objects:count:inuse_space:bytes',
@@ -20,9 +23,18 @@ describe('Pyroscope reply parsers on the recorded replies', () => {
   });
 
   it('reads the newest sample time from SelectSeries (string int64), with or without labels', () => {
-    expect(parseLastSampleMs(body('pyroscope/select-series-acapy-agent-cpu-groupby.json'))).toEqual({ ok: true, value: 1795600944513 });
-    expect(parseLastSampleMs(body('pyroscope/select-series-acapy-agent-cpu.json'))).toEqual({ ok: true, value: 1795600944513 });
-    expect(parseLastSampleMs(body('pyroscope/select-series-wrong-profile-type.json'))).toEqual({ ok: true, value: null });
+    expect(parseLastSampleMs(body('pyroscope/select-series-acapy-agent-cpu-groupby.json'))).toEqual({
+      ok: true,
+      value: 1795600944513,
+    });
+    expect(parseLastSampleMs(body('pyroscope/select-series-acapy-agent-cpu.json'))).toEqual({
+      ok: true,
+      value: 1795600944513,
+    });
+    expect(parseLastSampleMs(body('pyroscope/select-series-wrong-profile-type.json'))).toEqual({
+      ok: true,
+      value: null,
+    });
   });
 
   it('turns a reply that is not Pyroscope JSON into an error message', () => {
@@ -41,7 +53,13 @@ describe('probePyroscope against the simulator', () => {
     sim = undefined;
   });
   const window = () => ({ start: Date.now() - 15 * 60_000, end: Date.now() });
-  const upstream = (timeoutMs = 5000): Upstream => ({ name: 'Pyroscope', envPrefix: 'PYROSCOPE', url: sim!.url, timeoutMs, tenant: 'ops' });
+  const upstream = (timeoutMs = 5000): Upstream => ({
+    name: 'Pyroscope',
+    envPrefix: 'PYROSCOPE',
+    url: sim!.url,
+    timeoutMs,
+    tenant: 'ops',
+  });
 
   it('passes with the discovered types and a recent last-seen time', async () => {
     sim = await startPyroscopeSimulator({ services: { 'acapy-agent': PYTHON_PROFILE } });
@@ -62,7 +80,9 @@ describe('probePyroscope against the simulator', () => {
   });
 
   it('fails, not errors, when the data is older than the window', async () => {
-    sim = await startPyroscopeSimulator({ services: { 'acapy-agent': { ...PYTHON_PROFILE, points: [[1, 20 * 60_000]] } } });
+    sim = await startPyroscopeSimulator({
+      services: { 'acapy-agent': { ...PYTHON_PROFILE, points: [[1, 20 * 60_000]] } },
+    });
     expect((await probePyroscope(upstream(), ['acapy-agent'], window())).status).toBe('fail');
   });
 

@@ -4,11 +4,15 @@ import { quoteLabel, type ProbeResult, type ProbeWindow } from './types';
 
 /** Protojson: empty repeated fields are omitted, int64 values are strings. */
 const seriesReply = z.object({
-  labelsSet: z.array(z.object({ labels: z.array(z.object({ name: z.string(), value: z.string() })).optional() })).optional(),
+  labelsSet: z
+    .array(z.object({ labels: z.array(z.object({ name: z.string(), value: z.string() })).optional() }))
+    .optional(),
 });
 const selectSeriesReply = z.object({
   series: z
-    .array(z.object({ points: z.array(z.object({ timestamp: z.union([z.string(), z.number()]).optional() })).optional() }))
+    .array(
+      z.object({ points: z.array(z.object({ timestamp: z.union([z.string(), z.number()]).optional() })).optional() }),
+    )
     .optional(),
 });
 
@@ -18,7 +22,11 @@ function parseShape<T>(schema: z.ZodType<T>, body: string, call: string): Parsed
   const json = parseJsonReply<unknown>({ name: 'Pyroscope' }, body);
   if (!json.ok) return json;
   const result = schema.safeParse(json.value);
-  if (!result.success) return { ok: false, message: `Pyroscope's ${call} reply has an unexpected shape (${result.error.issues[0]?.message}): is PYROSCOPE_URL a Pyroscope v1 server?` };
+  if (!result.success)
+    return {
+      ok: false,
+      message: `Pyroscope's ${call} reply has an unexpected shape (${result.error.issues[0]?.message}): is PYROSCOPE_URL a Pyroscope v1 server?`,
+    };
   return { ok: true, value: result.data };
 }
 
@@ -60,13 +68,29 @@ export interface PyroscopeEvidence extends Record<string, unknown> {
   services: PyroscopeServiceEvidence[];
 }
 
-async function probeServiceName(upstream: Upstream, serviceName: string, window: ProbeWindow): Promise<PyroscopeServiceEvidence> {
+async function probeServiceName(
+  upstream: Upstream,
+  serviceName: string,
+  window: ProbeWindow,
+): Promise<PyroscopeServiceEvidence> {
   const selector = `{service_name=${quoteLabel(serviceName)}}`;
   const series = await upstreamRequest(upstream, {
     path: '/querier.v1.QuerierService/Series',
-    json: { matchers: [selector], labelNames: ['service_name', '__profile_type__'], start: window.start, end: window.end },
+    json: {
+      matchers: [selector],
+      labelNames: ['service_name', '__profile_type__'],
+      start: window.start,
+      end: window.end,
+    },
   });
-  if (!series.ok) return { serviceName, profileTypes: [], lastSeenAt: null, error: series.message, unreachable: series.status === null };
+  if (!series.ok)
+    return {
+      serviceName,
+      profileTypes: [],
+      lastSeenAt: null,
+      error: series.message,
+      unreachable: series.status === null,
+    };
   const types = parseSeriesProfileTypes(series.body);
   if (!types.ok) return { serviceName, profileTypes: [], lastSeenAt: null, error: types.message };
   if (types.value.length === 0) return { serviceName, profileTypes: [], lastSeenAt: null };
@@ -75,12 +99,30 @@ async function probeServiceName(upstream: Upstream, serviceName: string, window:
   const step = Math.max(15, Math.round((window.end - window.start) / 1000 / 100));
   const select = await upstreamRequest(upstream, {
     path: '/querier.v1.QuerierService/SelectSeries',
-    json: { profileTypeID: types.value[0], labelSelector: selector, start: window.start, end: window.end, step, groupBy: ['service_name'] },
+    json: {
+      profileTypeID: types.value[0],
+      labelSelector: selector,
+      start: window.start,
+      end: window.end,
+      step,
+      groupBy: ['service_name'],
+    },
   });
-  if (!select.ok) return { serviceName, profileTypes: types.value, lastSeenAt: null, error: select.message, unreachable: select.status === null };
+  if (!select.ok)
+    return {
+      serviceName,
+      profileTypes: types.value,
+      lastSeenAt: null,
+      error: select.message,
+      unreachable: select.status === null,
+    };
   const last = parseLastSampleMs(select.body);
   if (!last.ok) return { serviceName, profileTypes: types.value, lastSeenAt: null, error: last.message };
-  return { serviceName, profileTypes: types.value, lastSeenAt: last.value === null ? null : new Date(last.value).toISOString() };
+  return {
+    serviceName,
+    profileTypes: types.value,
+    lastSeenAt: last.value === null ? null : new Date(last.value).toISOString(),
+  };
 }
 
 const minutes = (window: ProbeWindow) => `${Math.round((window.end - window.start) / 60_000)} min`;
@@ -89,12 +131,21 @@ const minutes = (window: ProbeWindow) => `${Math.round((window.end - window.star
  * Has every one of a service's `service_name` values sent profiles within the window? Profile
  * types are discovered (Python sends CPU only, Node wall and heap), never assumed.
  */
-export async function probePyroscope(upstream: Upstream, serviceNames: string[], window: ProbeWindow): Promise<ProbeResult<PyroscopeEvidence>> {
+export async function probePyroscope(
+  upstream: Upstream,
+  serviceNames: string[],
+  window: ProbeWindow,
+): Promise<ProbeResult<PyroscopeEvidence>> {
   const services = await Promise.all(serviceNames.map((name) => probeServiceName(upstream, name, window)));
   const evidence = { services };
   const errors = services.filter((s) => s.error);
   if (errors.length > 0) {
-    return { status: 'error', message: [...new Set(errors.map((s) => s.error))].join(' '), evidence, unreachable: errors.some((s) => s.unreachable) };
+    return {
+      status: 'error',
+      message: [...new Set(errors.map((s) => s.error))].join(' '),
+      evidence,
+      unreachable: errors.some((s) => s.unreachable),
+    };
   }
   const missing = services.filter((s) => s.profileTypes.length === 0);
   if (missing.length > 0) {
@@ -105,7 +156,9 @@ export async function probePyroscope(upstream: Upstream, serviceNames: string[],
       evidence,
     };
   }
-  const summary = services.map((s) => `${s.serviceName}: ${s.profileTypes.length} profile type${s.profileTypes.length === 1 ? '' : 's'}`).join('; ');
+  const summary = services
+    .map((s) => `${s.serviceName}: ${s.profileTypes.length} profile type${s.profileTypes.length === 1 ? '' : 's'}`)
+    .join('; ');
   return { status: 'pass', message: summary, evidence };
 }
 

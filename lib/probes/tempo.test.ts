@@ -9,7 +9,10 @@ const body = (name: string) => recordedBody(recording(name));
 describe('Tempo reply parsers on the recorded replies', () => {
   it('lists search results newest first, and none for an unknown service', () => {
     const traces = parseSearchTraces(body('tempo/search-tags-service-name.json'));
-    expect(traces.ok && traces.value.map((t) => t.traceID)).toEqual(['8a1cc8ab8b92237c5ff8dcb6e49c0b8d', 'a6c33e19621437afc60a920557bd49e7']);
+    expect(traces.ok && traces.value.map((t) => t.traceID)).toEqual([
+      '8a1cc8ab8b92237c5ff8dcb6e49c0b8d',
+      'a6c33e19621437afc60a920557bd49e7',
+    ]);
     expect(traces.ok && traces.value[0].startedAt).toBe('2026-11-25T10:00:44.603Z');
     expect(parseSearchTraces(body('tempo/search-traceql-unknown-service.json'))).toEqual({ ok: true, value: [] });
   });
@@ -55,9 +58,13 @@ describe('probeTempo against the simulator', () => {
   it('errors on a 5xx and on a hang', async () => {
     sim = await startTempoSimulator({ apps: { 'bc-wallet-demo': 'linked' } });
     sim.control.fault({ kind: 'status', status: 500, body: 'internal error\n' });
-    expect((await probeTempo(upstream(), 'bc-wallet-demo', window(), true)).message).toContain('Tempo answered 500: internal error');
+    expect((await probeTempo(upstream(), 'bc-wallet-demo', window(), true)).message).toContain(
+      'Tempo answered 500: internal error',
+    );
     sim.control.fault({ kind: 'hang' });
-    expect((await probeTempo(upstream(200), 'bc-wallet-demo', window(), true)).message).toContain('did not answer within 200ms');
+    expect((await probeTempo(upstream(200), 'bc-wallet-demo', window(), true)).message).toContain(
+      'did not answer within 200ms',
+    );
   });
 
   it('answers a broken TraceQL query with a text/plain 400 as recorded', async () => {

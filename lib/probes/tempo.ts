@@ -23,7 +23,13 @@ const traceReply = z.object({
         .array(
           z.object({
             resource: z.object({ attributes: z.array(attribute).optional() }).optional(),
-            scopeSpans: z.array(z.object({ spans: z.array(z.object({ kind: z.union([z.string(), z.number()]).optional() })).optional() })).optional(),
+            scopeSpans: z
+              .array(
+                z.object({
+                  spans: z.array(z.object({ kind: z.union([z.string(), z.number()]).optional() })).optional(),
+                }),
+              )
+              .optional(),
           }),
         )
         .optional(),
@@ -37,7 +43,11 @@ function parseShape<T>(schema: z.ZodType<T>, body: string, what: string): Parsed
   const json = parseJsonReply<unknown>({ name: 'Tempo' }, body);
   if (!json.ok) return json;
   const result = schema.safeParse(json.value);
-  if (!result.success) return { ok: false, message: `Tempo's ${what} reply has an unexpected shape (${result.error.issues[0]?.message}): is TEMPO_URL a Tempo server?` };
+  if (!result.success)
+    return {
+      ok: false,
+      message: `Tempo's ${what} reply has an unexpected shape (${result.error.issues[0]?.message}): is TEMPO_URL a Tempo server?`,
+    };
   return { ok: true, value: result.data };
 }
 
@@ -62,7 +72,9 @@ export function parseSearchTraces(body: string): Parsed<TraceSummary[]> {
 }
 
 const isBrowserResource = (attributes: Array<z.infer<typeof attribute>>) =>
-  attributes.some((a) => (a.key === 'telemetry.sdk.language' && a.value.stringValue === 'webjs') || a.key.startsWith('browser.'));
+  attributes.some(
+    (a) => (a.key === 'telemetry.sdk.language' && a.value.stringValue === 'webjs') || a.key.startsWith('browser.'),
+  );
 
 /**
  * Does a trace (GET /api/v2/traces/<id>) hold a backend span, i.e. a span from a non-browser
@@ -73,7 +85,9 @@ export function parseHasBackendSpan(body: string): Parsed<boolean> {
   const parsed = parseShape(traceReply, body, 'trace');
   if (!parsed.ok) return parsed;
   const linked = (parsed.value.trace?.resourceSpans ?? []).some(
-    (rs) => !isBrowserResource(rs.resource?.attributes ?? []) && (rs.scopeSpans ?? []).some((ss) => (ss.spans ?? []).length > 0),
+    (rs) =>
+      !isBrowserResource(rs.resource?.attributes ?? []) &&
+      (rs.scopeSpans ?? []).some((ss) => (ss.spans ?? []).length > 0),
   );
   return { ok: true, value: linked };
 }
@@ -92,7 +106,12 @@ const TRACES_TO_INSPECT = 5;
  * Browser traces of a Faro app in the window (exact TraceQL match; the `tags=` search matches
  * substrings), and whether any of them also holds a backend span.
  */
-export async function probeTempo(upstream: Upstream, faroApp: string, window: ProbeWindow, requireBackendLink: boolean): Promise<ProbeResult<TempoEvidence>> {
+export async function probeTempo(
+  upstream: Upstream,
+  faroApp: string,
+  window: ProbeWindow,
+  requireBackendLink: boolean,
+): Promise<ProbeResult<TempoEvidence>> {
   const query = `{resource.service.name=${quoteLabel(faroApp)}}`;
   const evidence: TempoEvidence = { query, traceCount: 0, traces: [], linkedTraceId: null };
   const search = await upstreamRequest(upstream, {
@@ -105,7 +124,11 @@ export async function probeTempo(upstream: Upstream, faroApp: string, window: Pr
   evidence.traceCount = traces.value.length;
   evidence.traces = traces.value.map((t) => ({ ...t, linkedToBackend: null }));
   if (traces.value.length === 0) {
-    return { status: 'fail', message: `Tempo is up but has no traces for service.name "${faroApp}" in the window: check Faro's TracingInstrumentation and Alloy's traces output.`, evidence };
+    return {
+      status: 'fail',
+      message: `Tempo is up but has no traces for service.name "${faroApp}" in the window: check Faro's TracingInstrumentation and Alloy's traces output.`,
+      evidence,
+    };
   }
   for (const trace of evidence.traces.slice(0, TRACES_TO_INSPECT)) {
     const reply = await upstreamRequest(upstream, { path: `/api/v2/traces/${encodeURIComponent(trace.traceID)}` });

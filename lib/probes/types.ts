@@ -25,6 +25,5 @@ export const notConfigured = (variable: string): ProbeResult => ({
   evidence: {},
 });
 
-
 /** LogQL/PromQL-style label value quoting. */
 export const quoteLabel = (value: string) => JSON.stringify(value);

@@ -14,7 +14,14 @@ export interface SelfProfiling {
 }
 
 export async function startSelfProfiling(
-  config: Pick<ServerConfig, 'PYROSCOPE_SERVER_ADDRESS' | 'PYROSCOPE_BASIC_AUTH_USER' | 'PYROSCOPE_BASIC_AUTH_PASSWORD' | 'APP_VERSION' | 'APP_ENVIRONMENT'>,
+  config: Pick<
+    ServerConfig,
+    | 'PYROSCOPE_SERVER_ADDRESS'
+    | 'PYROSCOPE_BASIC_AUTH_USER'
+    | 'PYROSCOPE_BASIC_AUTH_PASSWORD'
+    | 'APP_VERSION'
+    | 'APP_ENVIRONMENT'
+  >,
   options: { flushIntervalMs?: number } = {},
 ): Promise<SelfProfiling | null> {
   const serverAddress = config.PYROSCOPE_SERVER_ADDRESS;
@@ -32,7 +39,9 @@ export async function startSelfProfiling(
     Pyroscope.start();
     return { serverAddress, stop: () => Pyroscope.stop() };
   } catch (error) {
-    console.error(`rollout-board: self-profiling not started (${error instanceof Error ? error.message : String(error)}); the board runs without it.`);
+    console.error(
+      `rollout-board: self-profiling not started (${error instanceof Error ? error.message : String(error)}); the board runs without it.`,
+    );
     return null;
   }
 }

@@ -31,7 +31,8 @@ export async function startServer(): Promise<void> {
     `rollout-board: store ${store.location.provider} (${redactDatabaseUrl(config.DATABASE_URL)}), plan "${store.plan.id}" with ${store.plan.services.length} services`,
   );
   const profiling = await startSelfProfiling(config);
-  if (profiling) console.log(`rollout-board: profiling itself to ${new URL(profiling.serverAddress).origin} as "rollout-board"`);
+  if (profiling)
+    console.log(`rollout-board: profiling itself to ${new URL(profiling.serverAddress).origin} as "rollout-board"`);
 
   if (config.GITHUB_REPOS.length > 0) {
     const runtime = await getRuntime();
@@ -39,12 +40,19 @@ export async function startServer(): Promise<void> {
       const outcome = await runGitHubSync(runtime, { trigger });
       if (outcome.status === 'failed') console.error(`[github-sync] ${outcome.error}`);
       else if (outcome.status === 'ran' && !outcome.joined && outcome.result.status !== 'succeeded') {
-        console.error(`[github-sync] ${outcome.result.status}: ${outcome.result.repos.filter((r) => r.error).map((r) => r.error).join(' ')}`);
+        console.error(
+          `[github-sync] ${outcome.result.status}: ${outcome.result.repos
+            .filter((r) => r.error)
+            .map((r) => r.error)
+            .join(' ')}`,
+        );
       }
     };
     void sync('start');
     schedule(config.SYNC_INTERVAL, () => sync('schedule'));
-    console.log(`rollout-board: GitHub sync of ${config.GITHUB_REPOS.join(', ')} on start and every ${Math.round(config.SYNC_INTERVAL / 1000)} s`);
+    console.log(
+      `rollout-board: GitHub sync of ${config.GITHUB_REPOS.join(', ')} on start and every ${Math.round(config.SYNC_INTERVAL / 1000)} s`,
+    );
   } else {
     console.log('rollout-board: GitHub sync is off (set GITHUB_REPOS to turn it on)');
   }
@@ -55,7 +63,10 @@ export async function startServer(): Promise<void> {
     const { jobs } = await getRuntime();
     schedule(
       config.VERIFY_INTERVAL,
-      () => jobs.run('evidence:all', ({ trigger }) => runEvidenceChecks(store, checkers, { scope: 'all' }, trigger), { trigger: 'schedule' }),
+      () =>
+        jobs.run('evidence:all', ({ trigger }) => runEvidenceChecks(store, checkers, { scope: 'all' }, trigger), {
+          trigger: 'schedule',
+        }),
       3_000,
     );
   }

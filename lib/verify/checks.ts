@@ -21,7 +21,8 @@ export interface PlannedCheck {
 }
 
 /** Does a cell's acceptance ask for browser traces linked to backend spans? */
-export const needsBackendLink = (cell: Pick<PlanCell, 'criteria'>) => cell.criteria.some((c) => /backend spans?/i.test(c));
+export const needsBackendLink = (cell: Pick<PlanCell, 'criteria'>) =>
+  cell.criteria.some((c) => /backend spans?/i.test(c));
 
 /**
  * Which checks prove which cell: profiling (code and Helm) → Pyroscope for every service_name of
@@ -47,7 +48,9 @@ export function planChecks(plan: Plan, config: ServerConfig, cellKeys?: readonly
           probeGate({
             pyroscope,
             loki,
-            receiver: config.FARO_RECEIVER_URL ? { url: config.FARO_RECEIVER_URL, apiKey: config.FARO_RECEIVER_API_KEY, timeoutMs: config.PROBE_TIMEOUT } : null,
+            receiver: config.FARO_RECEIVER_URL
+              ? { url: config.FARO_RECEIVER_URL, apiKey: config.FARO_RECEIVER_API_KEY, timeoutMs: config.PROBE_TIMEOUT }
+              : null,
             deadlineMs: config.GATE_DEADLINE,
           }),
       });
@@ -63,7 +66,8 @@ export function planChecks(plan: Plan, config: ServerConfig, cellKeys?: readonly
         check: 'pyroscope',
         target: names.join(', '),
         key: `pyroscope:${names.join(',')}`,
-        run: (window) => (pyroscope ? probePyroscope(pyroscope, names, window) : Promise.resolve(notConfigured('PYROSCOPE_URL'))),
+        run: (window) =>
+          pyroscope ? probePyroscope(pyroscope, names, window) : Promise.resolve(notConfigured('PYROSCOPE_URL')),
       });
       continue;
     }

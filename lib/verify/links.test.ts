@@ -2,14 +2,34 @@ import { describe, expect, it } from 'vitest';
 import type { CheckFact } from '../matrix/types';
 import { evidenceLinks } from './links';
 
-const grafana = { grafanaUrl: 'https://grafana.example.org/', grafanaDatasources: { pyroscope: 'pyro-uid', loki: 'loki-uid', tempo: 'tempo-uid' } };
+const grafana = {
+  grafanaUrl: 'https://grafana.example.org/',
+  grafanaDatasources: { pyroscope: 'pyro-uid', loki: 'loki-uid', tempo: 'tempo-uid' },
+};
 const fact = (check: string, evidence: Record<string, unknown>): CheckFact => ({
-  cellKey: 'c', check, target: 't', status: 'pass', message: null, durationMs: 1, checkedAt: '2026-11-25T10:00:00.000Z', evidence,
+  cellKey: 'c',
+  check,
+  target: 't',
+  status: 'pass',
+  message: null,
+  durationMs: 1,
+  checkedAt: '2026-11-25T10:00:00.000Z',
+  evidence,
 });
 
 describe('evidenceLinks', () => {
   it('links a service’s CPU or wall flame graph in the Pyroscope app', () => {
-    const [link] = evidenceLinks(grafana, fact('pyroscope', { services: [{ serviceName: 'bc-wallet-demo-server', profileTypes: ['memory:inuse_space:bytes:inuse_space:bytes', 'wall:wall:nanoseconds:wall:nanoseconds'] }] }));
+    const [link] = evidenceLinks(
+      grafana,
+      fact('pyroscope', {
+        services: [
+          {
+            serviceName: 'bc-wallet-demo-server',
+            profileTypes: ['memory:inuse_space:bytes:inuse_space:bytes', 'wall:wall:nanoseconds:wall:nanoseconds'],
+          },
+        ],
+      }),
+    );
     const url = new URL(link.href);
     expect(url.pathname).toBe('/a/grafana-pyroscope-app/explore');
     expect(url.searchParams.get('var-serviceName')).toBe('bc-wallet-demo-server');
@@ -20,9 +40,18 @@ describe('evidenceLinks', () => {
   it('opens the Loki query and the linked trace in Explore', () => {
     const [logs] = evidenceLinks(grafana, fact('loki', { selector: '{service_name="bc-wallet-demo"}' }));
     const panes = JSON.parse(new URL(logs.href).searchParams.get('panes')!);
-    expect(panes.a.queries[0]).toMatchObject({ expr: '{service_name="bc-wallet-demo"}', datasource: { type: 'loki', uid: 'loki-uid' } });
-    const [trace] = evidenceLinks(grafana, fact('tempo', { linkedTraceId: '8a1cc8ab8b92237c5ff8dcb6e49c0b8d', traces: [] }));
-    expect(JSON.parse(new URL(trace.href).searchParams.get('panes')!).a.queries[0]).toMatchObject({ queryType: 'traceql', query: '8a1cc8ab8b92237c5ff8dcb6e49c0b8d' });
+    expect(panes.a.queries[0]).toMatchObject({
+      expr: '{service_name="bc-wallet-demo"}',
+      datasource: { type: 'loki', uid: 'loki-uid' },
+    });
+    const [trace] = evidenceLinks(
+      grafana,
+      fact('tempo', { linkedTraceId: '8a1cc8ab8b92237c5ff8dcb6e49c0b8d', traces: [] }),
+    );
+    expect(JSON.parse(new URL(trace.href).searchParams.get('panes')!).a.queries[0]).toMatchObject({
+      queryType: 'traceql',
+      query: '8a1cc8ab8b92237c5ff8dcb6e49c0b8d',
+    });
   });
 
   it('offers no links without GRAFANA_URL', () => {

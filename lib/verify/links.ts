@@ -11,13 +11,23 @@ type Grafana = Pick<PublicConfig, 'grafanaUrl' | 'grafanaDatasources'>;
 const base = (url: string) => url.replace(/\/$/, '');
 
 /** Grafana Explore with one query in one pane (the `panes` URL format of Grafana 10+). */
-export function exploreUrl(grafanaUrl: string, datasource: { type: string; uid: string }, query: Record<string, unknown>, range = { from: 'now-1h', to: 'now' }): string {
+export function exploreUrl(
+  grafanaUrl: string,
+  datasource: { type: string; uid: string },
+  query: Record<string, unknown>,
+  range = { from: 'now-1h', to: 'now' },
+): string {
   const panes = { a: { datasource: datasource.uid, queries: [{ refId: 'A', datasource, ...query }], range } };
   return `${base(grafanaUrl)}/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(panes))}&orgId=1`;
 }
 
 /** The Pyroscope app's flame graph for one service_name and profile type. */
-export function flameGraphUrl(grafanaUrl: string, datasourceUid: string, serviceName: string, profileType: string): string {
+export function flameGraphUrl(
+  grafanaUrl: string,
+  datasourceUid: string,
+  serviceName: string,
+  profileType: string,
+): string {
   const params = new URLSearchParams({
     explorationType: 'flame-graph',
     'var-serviceName': serviceName,
@@ -39,7 +49,15 @@ export function evidenceLinks(grafana: Grafana, check: CheckFact): EvidenceLink[
     const services = (evidence.services as Array<{ serviceName: string; profileTypes: string[] }> | undefined) ?? [];
     return services
       .filter((s) => s.profileTypes.length > 0)
-      .map((s) => ({ label: `Flame graph: ${s.serviceName}`, href: flameGraphUrl(url, ds.pyroscope, s.serviceName, s.profileTypes.find((t) => /cpu|wall/.test(t)) ?? s.profileTypes[0]) }));
+      .map((s) => ({
+        label: `Flame graph: ${s.serviceName}`,
+        href: flameGraphUrl(
+          url,
+          ds.pyroscope,
+          s.serviceName,
+          s.profileTypes.find((t) => /cpu|wall/.test(t)) ?? s.profileTypes[0],
+        ),
+      }));
   }
   if (check.check === 'loki') {
     const expr = typeof evidence.selector === 'string' ? evidence.selector : check.target;
@@ -48,11 +66,27 @@ export function evidenceLinks(grafana: Grafana, check: CheckFact): EvidenceLink[
   if (check.check === 'tempo') {
     const traces = (evidence.traces as Array<{ traceID: string }> | undefined) ?? [];
     const traceId = (evidence.linkedTraceId as string | null | undefined) ?? traces[0]?.traceID;
-    const query = traceId ? { queryType: 'traceql', query: traceId } : { queryType: 'traceql', query: typeof evidence.query === 'string' ? evidence.query : '' };
-    return [{ label: traceId ? `Trace ${traceId.slice(0, 8)}… in Tempo` : 'Traces in Explore', href: exploreUrl(url, { type: 'tempo', uid: ds.tempo }, query) }];
+    const query = traceId
+      ? { queryType: 'traceql', query: traceId }
+      : { queryType: 'traceql', query: typeof evidence.query === 'string' ? evidence.query : '' };
+    return [
+      {
+        label: traceId ? `Trace ${traceId.slice(0, 8)}… in Tempo` : 'Traces in Explore',
+        href: exploreUrl(url, { type: 'tempo', uid: ds.tempo }, query),
+      },
+    ];
   }
   if (check.check === 'gate' && typeof evidence.marker === 'string') {
-    return [{ label: 'Gate payload in Loki', href: exploreUrl(url, { type: 'loki', uid: ds.loki }, { expr: `{service_name="rollout-board-probe"} |= "${evidence.marker}"` }) }];
+    return [
+      {
+        label: 'Gate payload in Loki',
+        href: exploreUrl(
+          url,
+          { type: 'loki', uid: ds.loki },
+          { expr: `{service_name="rollout-board-probe"} |= "${evidence.marker}"` },
+        ),
+      },
+    ];
   }
   return [];
 }

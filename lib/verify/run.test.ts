@@ -18,17 +18,33 @@ afterAll(async () => {
   await sims.stop();
 });
 
-const config = (extra: Record<string, string> = {}) => parseConfig({ ...sims.env, PROBE_TIMEOUT: '5s', GATE_DEADLINE: '5s', VERIFY_CONCURRENCY: '4', ...extra });
+const config = (extra: Record<string, string> = {}) =>
+  parseConfig({ ...sims.env, PROBE_TIMEOUT: '5s', GATE_DEADLINE: '5s', VERIFY_CONCURRENCY: '4', ...extra });
 const cellOf = (view: MatrixView, key: string): MatrixCell =>
-  key.startsWith('gate/') ? view.gate! : view.rows.flatMap((r) => r.cells).find((c): c is MatrixCell => c?.key === key)!;
+  key.startsWith('gate/')
+    ? view.gate!
+    : view.rows.flatMap((r) => r.cells).find((c): c is MatrixCell => c?.key === key)!;
 
 async function closeIssue(store: TestStore, cellKey: string, number: number) {
   const now = new Date();
   await store.db.issue.create({
     data: {
-      id: `bcgov/rollout#${number}`, planId: store.plan.id, repo: 'bcgov/rollout', number, title: cellKey, state: 'closed', labels: '[]', assignees: '[]',
-      htmlUrl: `https://github.com/bcgov/rollout/issues/${number}`, linkedPullRequests: '[]', cellKey, mapping: 'mapped',
-      openedAt: now, updatedAt: now, closedAt: now, syncedAt: now,
+      id: `bcgov/rollout#${number}`,
+      planId: store.plan.id,
+      repo: 'bcgov/rollout',
+      number,
+      title: cellKey,
+      state: 'closed',
+      labels: '[]',
+      assignees: '[]',
+      htmlUrl: `https://github.com/bcgov/rollout/issues/${number}`,
+      linkedPullRequests: '[]',
+      cellKey,
+      mapping: 'mapped',
+      openedAt: now,
+      updatedAt: now,
+      closedAt: now,
+      syncedAt: now,
     },
   });
 }
@@ -50,24 +66,41 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     const view = await readMatrix(store);
     const latest = (key: string, check: string) => cellOf(view, key).latestChecks.find((c) => c.check === check)!;
     expect(latest('acapy-agent/profiling-code', 'pyroscope').status).toBe('pass');
-    expect(latest('acapy-agent/profiling-code', 'pyroscope').evidence).toMatchObject({ services: [{ serviceName: 'acapy-agent', profileTypes: ['process_cpu:cpu:nanoseconds:cpu:nanoseconds'] }] });
+    expect(latest('acapy-agent/profiling-code', 'pyroscope').evidence).toMatchObject({
+      services: [{ serviceName: 'acapy-agent', profileTypes: ['process_cpu:cpu:nanoseconds:cpu:nanoseconds'] }],
+    });
     expect(latest('acapy-agent/profiling-helm', 'pyroscope').status).toBe('pass');
-    expect(latest('traction/profiling-code', 'pyroscope')).toMatchObject({ status: 'fail', target: 'traction-tenant-ui, traction-acapy' });
-    expect(latest('didcomm-mediator-credo/profiling-code', 'pyroscope').message).toContain('store-gateway: no healthy instances');
+    expect(latest('traction/profiling-code', 'pyroscope')).toMatchObject({
+      status: 'fail',
+      target: 'traction-tenant-ui, traction-acapy',
+    });
+    expect(latest('didcomm-mediator-credo/profiling-code', 'pyroscope').message).toContain(
+      'store-gateway: no healthy instances',
+    );
     expect(latest('bc-wallet-demo/faro-code', 'loki').status).toBe('pass');
     expect(latest('bc-wallet-demo/faro-code', 'tempo').status).toBe('pass');
     expect(latest('traction/faro-code', 'tempo').status).toBe('fail');
-    expect(latest('acapy-vc-authn-oidc/faro-helm', 'loki')).toMatchObject({ status: 'error', message: expect.stringContaining('504') });
+    expect(latest('acapy-vc-authn-oidc/faro-helm', 'loki')).toMatchObject({
+      status: 'error',
+      message: expect.stringContaining('504'),
+    });
     expect(latest('credo-ts/faro-helm', 'loki').status).toBe('fail');
     expect(latest('gate/infrastructure', 'gate').status).toBe('pass');
     // Identical probes (code + Helm cells of a service) were asked once.
-    const seriesForAcapy = pyroscope.requests.slice(before).filter((r) => r.path.endsWith('/Series') && r.body.toString().includes('acapy-agent\\"'));
+    const seriesForAcapy = pyroscope.requests
+      .slice(before)
+      .filter((r) => r.path.endsWith('/Series') && r.body.toString().includes('acapy-agent\\"'));
     expect(seriesForAcapy).toHaveLength(1);
   });
 
   it('says "not configured" for upstreams without a URL', async () => {
     store = await openTestStore(provider);
-    await runChecks(store, ['acapy-agent/profiling-code', 'bc-wallet-demo/faro-code', 'gate/infrastructure'], 'manual', parseConfig({}));
+    await runChecks(
+      store,
+      ['acapy-agent/profiling-code', 'bc-wallet-demo/faro-code', 'gate/infrastructure'],
+      'manual',
+      parseConfig({}),
+    );
     const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
     // Without TEMPO_URL there is no Tempo check at all: Tempo is optional.
     expect(rows.map((r) => [r.cellKey, r.check, r.status])).toEqual([
@@ -99,7 +132,14 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
   it('waits for a hung upstream about once per run: its later probes report it without waiting', async () => {
     store = await openTestStore(provider);
     (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' });
-    const cells = ['acapy-agent', 'acapy-vc-authn-oidc', 'acapy-endorser-service', 'didwebvh-server-py', 'credo-ts', 'bc-wallet-demo'].map((s) => `${s}/profiling-code`);
+    const cells = [
+      'acapy-agent',
+      'acapy-vc-authn-oidc',
+      'acapy-endorser-service',
+      'didwebvh-server-py',
+      'credo-ts',
+      'bc-wallet-demo',
+    ].map((s) => `${s}/profiling-code`);
     const started = Date.now();
     await runChecks(store, cells, 'manual', config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '2' }));
     // Six probes two at a time would be three waves of 600 ms; the first wave's two timeouts spare the rest.
@@ -113,7 +153,17 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
   it('still asks an upstream that answers other probes when one of its queries hangs', async () => {
     store = await openTestStore(provider);
     (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' }, 'acapy-agent');
-    await runChecks(store, ['acapy-agent/profiling-code', 'bc-wallet-demo/profiling-code', 'traction/profiling-code', 'credo-ts/profiling-code'], 'manual', config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '1' }));
+    await runChecks(
+      store,
+      [
+        'acapy-agent/profiling-code',
+        'bc-wallet-demo/profiling-code',
+        'traction/profiling-code',
+        'credo-ts/profiling-code',
+      ],
+      'manual',
+      config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '1' }),
+    );
     const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
     expect(rows.map((r) => [r.cellKey, r.status])).toEqual([
       ['acapy-agent/profiling-code', 'error'],
@@ -143,7 +193,12 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' });
     const started = Date.now();
     const runtime: Runtime = { store, jobs: new JobRunner(store.db) };
-    await verifyCells(runtime, ['acapy-agent/profiling-code', 'bc-wallet-demo/faro-helm'], 'sync', config({ PROBE_TIMEOUT: '500ms' }));
+    await verifyCells(
+      runtime,
+      ['acapy-agent/profiling-code', 'bc-wallet-demo/faro-helm'],
+      'sync',
+      config({ PROBE_TIMEOUT: '500ms' }),
+    );
     expect(Date.now() - started).toBeLessThan(4000);
     const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
     expect(rows.map((r) => [r.cellKey, r.status, r.trigger])).toEqual([

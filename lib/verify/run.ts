@@ -21,7 +21,10 @@ export function verifyJobName(scope: VerifyScope): string {
 export function cellKeysForScope(store: Pick<Store, 'plan'>, scope: VerifyScope): string[] | null {
   const cells = store.plan.cells;
   if (scope.kind === 'all') return cells.map((c) => c.key);
-  const keys = scope.kind === 'service' ? cells.filter((c) => c.serviceSlug === scope.slug).map((c) => c.key) : cells.filter((c) => c.key === scope.key).map((c) => c.key);
+  const keys =
+    scope.kind === 'service'
+      ? cells.filter((c) => c.serviceSlug === scope.slug).map((c) => c.key)
+      : cells.filter((c) => c.key === scope.key).map((c) => c.key);
   return keys.length > 0 ? keys : null;
 }
 
@@ -37,7 +40,12 @@ export interface VerifySummary {
  * code and Helm cells of one service) are asked once; a hung upstream is waited for about once
  * (RunUpstreamHealth). A probe failing is a result, never a throw.
  */
-export async function runChecks(store: Store, cellKeys: readonly string[] | undefined, trigger: JobTrigger, config: ServerConfig = serverConfig()): Promise<VerifySummary> {
+export async function runChecks(
+  store: Store,
+  cellKeys: readonly string[] | undefined,
+  trigger: JobTrigger,
+  config: ServerConfig = serverConfig(),
+): Promise<VerifySummary> {
   const started = Date.now();
   const planned = planChecks(store.plan, config, cellKeys);
   const limiter = probeLimiter(config.VERIFY_CONCURRENCY);
@@ -50,9 +58,17 @@ export async function runChecks(store: Store, cellKeys: readonly string[] | unde
     limiter.run(async () => {
       const t0 = Date.now();
       const skipped = await health.skipReason(check);
-      if (skipped) return { result: { status: 'error', message: skipped, evidence: {} } satisfies ProbeResult, durationMs: Date.now() - t0 };
+      if (skipped)
+        return {
+          result: { status: 'error', message: skipped, evidence: {} } satisfies ProbeResult,
+          durationMs: Date.now() - t0,
+        };
       const running = run().catch(
-        (error): ProbeResult => ({ status: 'error', message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`, evidence: {} }),
+        (error): ProbeResult => ({
+          status: 'error',
+          message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`,
+          evidence: {},
+        }),
       );
       return { result: await health.track(check, running), durationMs: Date.now() - t0 };
     });
@@ -93,19 +109,34 @@ export interface StartedVerification {
 }
 
 /** Starts (or joins) the verification of a scope through the job runner; returns at once. */
-export function startVerification(runtime: Runtime, scope: VerifyScope, trigger: JobTrigger, config?: ServerConfig): StartedVerification {
+export function startVerification(
+  runtime: Runtime,
+  scope: VerifyScope,
+  trigger: JobTrigger,
+  config?: ServerConfig,
+): StartedVerification {
   const job = verifyJobName(scope);
   const joined = runtime.jobs.isRunning(job);
   const keys = cellKeysForScope(runtime.store, scope) ?? [];
-  const done = runtime.jobs.run(job, () => runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config), { trigger, onBusy: 'skip' });
+  const done = runtime.jobs.run(
+    job,
+    () => runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config),
+    { trigger, onBusy: 'skip' },
+  );
   return { job, joined, done };
 }
 
 /** Whether any upstream the probes ask is configured; without one, a verification can only say "not configured". */
-export const verificationConfigured = (config: Pick<ServerConfig, 'PYROSCOPE_URL' | 'LOKI_URL' | 'TEMPO_URL' | 'FARO_RECEIVER_URL'>) =>
-  Boolean(config.PYROSCOPE_URL || config.LOKI_URL || config.TEMPO_URL || config.FARO_RECEIVER_URL);
+export const verificationConfigured = (
+  config: Pick<ServerConfig, 'PYROSCOPE_URL' | 'LOKI_URL' | 'TEMPO_URL' | 'FARO_RECEIVER_URL'>,
+) => Boolean(config.PYROSCOPE_URL || config.LOKI_URL || config.TEMPO_URL || config.FARO_RECEIVER_URL);
 
 /** Verifies the given cells, e.g. after a sync changed them. Each cell is its own job, so a click on it joins. */
-export async function verifyCells(runtime: Runtime, cellKeys: readonly string[], trigger: JobTrigger = 'sync', config?: ServerConfig) {
+export async function verifyCells(
+  runtime: Runtime,
+  cellKeys: readonly string[],
+  trigger: JobTrigger = 'sync',
+  config?: ServerConfig,
+) {
   return Promise.all(cellKeys.map((key) => startVerification(runtime, { kind: 'cell', key }, trigger, config).done));
 }

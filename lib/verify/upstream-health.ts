@@ -2,7 +2,12 @@ import type { ProbeResult } from '../probes/types';
 import type { CheckName } from './checks';
 
 /** The upstreams a check needs (the gate also needs Alloy's receiver, which no other check asks). */
-const DEPENDS_ON: Record<CheckName, CheckName[]> = { pyroscope: ['pyroscope'], loki: ['loki'], tempo: ['tempo'], gate: ['pyroscope', 'loki'] };
+const DEPENDS_ON: Record<CheckName, CheckName[]> = {
+  pyroscope: ['pyroscope'],
+  loki: ['loki'],
+  tempo: ['tempo'],
+  gate: ['pyroscope', 'loki'],
+};
 
 /**
  * What one verification run has learned about its upstreams, so a hung upstream costs the run
@@ -35,7 +40,8 @@ export class RunUpstreamHealth {
     this.inFlight.set(check, set);
     set.add(running);
     const result = await running;
-    if (result.unreachable && result.message) this.unreachable.set(check, { message: result.message, count: (this.unreachable.get(check)?.count ?? 0) + 1 });
+    if (result.unreachable && result.message)
+      this.unreachable.set(check, { message: result.message, count: (this.unreachable.get(check)?.count ?? 0) + 1 });
     else if (result.status !== 'not-configured') this.answered.add(check);
     set.delete(running);
     return result;

@@ -28,7 +28,10 @@ export async function POST(request: Request) {
     const outcome = runGitHubSync(runtime, { trigger: 'manual' });
     if (input.data.wait === '1') {
       const result = await outcome;
-      return NextResponse.json({ outcome: result, status: await readSyncStatus(runtime) }, { status: result.status === 'busy-elsewhere' ? 409 : 200 });
+      return NextResponse.json(
+        { outcome: result, status: await readSyncStatus(runtime) },
+        { status: result.status === 'busy-elsewhere' ? 409 : 200 },
+      );
     }
     void outcome.then((result) => {
       if (result.status === 'failed') console.error(`[github-sync] ${result.error}`);

@@ -10,7 +10,15 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'expected a slug like
 const scopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
   z.object({ kind: z.literal('service'), slug }),
-  z.object({ kind: z.literal('cell'), key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}\/[a-z0-9][a-z0-9-]{0,99}$/, 'expected a cell key like "acapy-agent/profiling-code"') }),
+  z.object({
+    kind: z.literal('cell'),
+    key: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9-]{0,99}\/[a-z0-9][a-z0-9-]{0,99}$/,
+        'expected a cell key like "acapy-agent/profiling-code"',
+      ),
+  }),
 ]);
 
 /** Which verifications are running now (the UI polls this while one runs). */
@@ -32,7 +40,12 @@ export async function POST(request: Request) {
     const runtime = await getRuntime();
     const scope = input.data;
     if (!cellKeysForScope(runtime.store, scope)) {
-      return jsonError(404, scope.kind === 'service' ? `Unknown service "${scope.slug}".` : `Unknown cell "${scope.kind === 'cell' ? scope.key : ''}".`);
+      return jsonError(
+        404,
+        scope.kind === 'service'
+          ? `Unknown service "${scope.slug}".`
+          : `Unknown cell "${scope.kind === 'cell' ? scope.key : ''}".`,
+      );
     }
     const started = startVerification(runtime, scope, 'manual');
     return NextResponse.json({ job: started.job, joined: started.joined }, { status: 202 });

@@ -12,16 +12,18 @@ export default function FaroReferencePage() {
     <>
       <h1>Faro reference</h1>
       <p className="lede">
-        The plan&apos;s Faro pattern, running on this board: the Web SDK in the browser sends to the app&apos;s own <code>POST /faro</code>,
-        which forwards an allow-list of headers to Alloy&apos;s <code>faro.receiver</code> (adding the API key server-side), with its own size
-        limit, per-client rate limit and a bounded upstream timeout. Settings are read at run time from the <code>faro.*</code> Helm values.
+        The plan&apos;s Faro pattern, running on this board: the Web SDK in the browser sends to the app&apos;s own{' '}
+        <code>POST /faro</code>, which forwards an allow-list of headers to Alloy&apos;s <code>faro.receiver</code>{' '}
+        (adding the API key server-side), with its own size limit, per-client rate limit and a bounded upstream timeout.
+        Settings are read at run time from the <code>faro.*</code> Helm values.
       </p>
       <FaroLive initialStatus={faroStatus(null)} />
       <h2>Recipes</h2>
       <p>
-        Each recipe is this board&apos;s implementation carried over: same statuses (404 off, 405, 415, 413 on the bytes streamed, 429 with
-        Retry-After, 502 unreachable, 504 slow), same forwarded headers (<code>content-type</code>, <code>content-encoding</code>,{' '}
-        <code>x-faro-session-id</code>, <code>traceparent</code>; never cookies or <code>authorization</code>).
+        Each recipe is this board&apos;s implementation carried over: same statuses (404 off, 405, 415, 413 on the bytes
+        streamed, 429 with Retry-After, 502 unreachable, 504 slow), same forwarded headers (<code>content-type</code>,{' '}
+        <code>content-encoding</code>, <code>x-faro-session-id</code>, <code>traceparent</code>; never cookies or{' '}
+        <code>authorization</code>).
       </p>
       <nav aria-label="Recipes">
         <ul>

@@ -25,7 +25,11 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         <Link href="/">← Matrix</Link>
       </p>
       <h1>{service.name}</h1>
-      <VerifyButton scope={{ kind: 'service', slug: service.slug }} label={`Verify every cell of ${service.name} now`} text="Verify this service now" />
+      <VerifyButton
+        scope={{ kind: 'service', slug: service.slug }}
+        label={`Verify every cell of ${service.name} now`}
+        text="Verify this service now"
+      />
       <RefreshWhileVerifying />
       <dl className="facts">
         <dt>Runtimes</dt>
@@ -35,7 +39,11 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
           <code>{service.label}</code>
         </dd>
         <dt>Pyroscope service_name</dt>
-        <dd>{service.telemetry.pyroscopeServiceNames.map((n) => <code key={n}>{n} </code>)}</dd>
+        <dd>
+          {service.telemetry.pyroscopeServiceNames.map((n) => (
+            <code key={n}>{n} </code>
+          ))}
+        </dd>
         <dt>Faro app</dt>
         <dd>{service.telemetry.faroApp ? <code>{service.telemetry.faroApp}</code> : 'none (no browser frontend)'}</dd>
         {service.repository ? (
@@ -49,11 +57,21 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
       </dl>
       <CheckEvidenceButton service={service.slug} />
       {detail.cells.map((cell) => (
-        <section key={cell.key} id={cell.capabilitySlug} className="cell-detail" data-cell={cell.key} aria-labelledby={`${cell.capabilitySlug}-h`}>
+        <section
+          key={cell.key}
+          id={cell.capabilitySlug}
+          className="cell-detail"
+          data-cell={cell.key}
+          aria-labelledby={`${cell.capabilitySlug}-h`}
+        >
           <h2 id={`${cell.capabilitySlug}-h`}>
             {cell.capabilityName}: {cell.title}
           </h2>
-          <ServiceCellVerification initialDetail={detail} cellKey={cell.key} grafana={{ grafanaUrl, grafanaDatasources }} />
+          <ServiceCellVerification
+            initialDetail={detail}
+            cellKey={cell.key}
+            grafana={{ grafanaUrl, grafanaDatasources }}
+          />
           <CellIssueDetail cell={cell} />
           {cell.entryPoint ? (
             <p>
@@ -80,7 +98,9 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         </section>
       ))}
       {detail.notApplicable.length > 0 ? (
-        <p className="na-note">Not applicable (no browser frontend): {detail.notApplicable.map((c) => c.name).join(', ')}.</p>
+        <p className="na-note">
+          Not applicable (no browser frontend): {detail.notApplicable.map((c) => c.name).join(', ')}.
+        </p>
       ) : null}
     </>
   );

@@ -23,9 +23,11 @@ export async function POST(request: Request) {
     if (answer.syncRepo) {
       // Answer GitHub at once (it waits 10 s at most); the sync runs on.
       const refreshIssues = answer.issueNumber ? [{ repo: answer.syncRepo, number: answer.issueNumber }] : [];
-      void runGitHubSync(await getRuntime(), { trigger: 'webhook', repos: [answer.syncRepo], refreshIssues }).then((result) => {
-        if (result.status === 'failed') console.error(`[github-webhook] ${result.error}`);
-      });
+      void runGitHubSync(await getRuntime(), { trigger: 'webhook', repos: [answer.syncRepo], refreshIssues }).then(
+        (result) => {
+          if (result.status === 'failed') console.error(`[github-webhook] ${result.error}`);
+        },
+      );
     }
     return NextResponse.json(answer.body, { status: answer.status });
   } catch (error) {

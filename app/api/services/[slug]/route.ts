@@ -6,7 +6,9 @@ import { readServiceDetail } from '@/lib/matrix/read';
 
 export const dynamic = 'force-dynamic';
 
-const paramsSchema = z.object({ slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'expected a service slug like "acapy-agent"') });
+const paramsSchema = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'expected a service slug like "acapy-agent"'),
+});
 
 export async function GET(_request: Request, context: { params: Promise<{ slug: string }> }) {
   const input = parseInput(paramsSchema, await context.params);
