@@ -9,7 +9,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from './http';
-import { LogQLParseError, matches, parseLogQL, type LogQuery, type MetricQuery } from './logql';
+import { matches, parseLogQL, type LogQuery, type MetricQuery } from './logql';
 import { recording, RECORDINGS_DIR } from './recordings';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -10,8 +10,10 @@ const MARK: Record<ChainLinkStatus, string> = { passed: '✓', failed: '✗', 'n
 /** Times are shown in UTC so the server and the browser render the same text. */
 const formatTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
+const linkText = (l: ChainLink) => `${l.label.toLowerCase()} ${l.regressed ? 'regressed' : STATUS_TEXT[l.status]}`;
+
 export const describeChain = (chain: EvidenceChain) =>
-  `Evidence: ${chain.links.map((l) => `${l.label.toLowerCase()} ${l.regressed ? 'regressed' : STATUS_TEXT[l.status]}`).join(', ')} (${chain.summary})`;
+  `Evidence: ${chain.links.map(linkText).join(', ')} (${chain.summary})`;
 
 function LinkItem({ link }: { link: ChainLink }) {
   return (

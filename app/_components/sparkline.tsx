@@ -11,10 +11,8 @@ const HEIGHTS: Record<CheckPoint['status'], number> = { pass: 12, fail: 7, error
 /** A cell's recent results as small bars, oldest left: green pass, amber fail, red error, grey not configured. */
 export function Sparkline({ history }: { history: CheckPoint[] }) {
   if (history.length === 0) return null;
-  const counts = history.reduce<Record<string, number>>(
-    (acc, h) => ({ ...acc, [h.status]: (acc[h.status] ?? 0) + 1 }),
-    {},
-  );
+  const counts: Record<string, number> = {};
+  for (const h of history) counts[h.status] = (counts[h.status] ?? 0) + 1;
   const summary = Object.entries(counts)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
@@ -30,17 +28,19 @@ export function Sparkline({ history }: { history: CheckPoint[] }) {
       data-testid="sparkline"
     >
       <title>{`Last ${history.length} results: ${summary}`}</title>
-      {history.map((h, i) => (
-        <rect
-          key={`${h.checkedAt}-${h.check}-${i}`}
-          x={i * 4}
-          y={12 - HEIGHTS[h.status]}
-          width={3}
-          height={HEIGHTS[h.status]}
-          fill={COLORS[h.status]}
-          data-status={h.status}
-        />
-      ))}
+      {history
+        .map((h, i) => ({ ...h, x: i * 4 }))
+        .map((h) => (
+          <rect
+            key={`${h.checkedAt}-${h.check}-${h.x}`}
+            x={h.x}
+            y={12 - HEIGHTS[h.status]}
+            width={3}
+            height={HEIGHTS[h.status]}
+            fill={COLORS[h.status]}
+            data-status={h.status}
+          />
+        ))}
     </svg>
   );
 }

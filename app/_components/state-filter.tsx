@@ -2,7 +2,10 @@ import Link from 'next/link';
 import { filterQuery, type MatrixFilter } from '@/lib/matrix/filter';
 import { CELL_STATE_LABELS, CELL_STATES, type CellState } from '@/lib/matrix/types';
 
-/** Quick state links over the matrix (`/?state=…`, other filters kept); closed-but-unverified and regressed come first, as they need attention. */
+/**
+ * Quick state links over the matrix (`/?state=…`, other filters kept); closed-but-unverified and regressed
+ * come first, as they need attention.
+ */
 export function StateFilter({ counts, filter }: { counts: Record<CellState, number>; filter: MatrixFilter }) {
   const current = filter.state.length === 1 ? filter.state[0] : null;
   const order: CellState[] = [

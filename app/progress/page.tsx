@@ -81,7 +81,7 @@ export default async function ProgressPage() {
               ? `forecast finish at ${formatMinutes(Math.round(forecast.ratePerDay))}/day verified (last ${forecast.windowDays} days)`
               : `no forecast: nothing verified in the last ${forecast.windowDays} days`}
             {forecast.targetDate
-              ? `; target ${forecast.targetDate}${forecast.daysLate === null ? '' : forecast.daysLate > 0 ? `, ${forecast.daysLate} days late` : ', on track'}`
+              ? `; target ${forecast.targetDate}${targetVerdict(forecast.daysLate)}`
               : '; set TARGET_DATE to compare with a target'}
           </span>
         </div>
@@ -156,4 +156,9 @@ export default async function ProgressPage() {
       )}
     </>
   );
+}
+
+function targetVerdict(daysLate: number | null): string {
+  if (daysLate === null) return '';
+  return daysLate > 0 ? `, ${daysLate} days late` : ', on track';
 }

@@ -142,13 +142,15 @@ async function listOrExplain<T>(client: KubernetesClient, resource: string, call
     const code = (error as { code?: unknown }).code;
     if (code === 403) {
       throw new KubernetesRequestError(
-        `forbidden (needs get/list on ${resource} in namespace ${client.namespace}). Grant it in the board's Role: see README, Evidence chain`,
+        `forbidden (needs get/list on ${resource} in namespace ${client.namespace}). Grant it in the board's Role: see ` +
+          `README, Evidence chain`,
         resource,
       );
     }
     if (code === 401) {
       throw new KubernetesRequestError(
-        `unauthorized: the Kubernetes API at ${client.server} rejected the board's credentials (check KUBE_TOKEN, the kubeconfig or the service account)`,
+        `unauthorized: the Kubernetes API at ${client.server} rejected the board's credentials (check KUBE_TOKEN, the ` +
+          `kubeconfig or the service account)`,
         resource,
       );
     }
@@ -234,7 +236,8 @@ async function inspectWorkload(
   for (const controller of report.controllers) {
     if (enabledBy && controller.enabled === false) {
       report.problems.push(
-        `${enabledBy} is not true in ${controller.kind} ${controller.name}: the feature is switched off here, so its settings cannot be checked (enable it in this environment's values)`,
+        `${enabledBy} is not true in ${controller.kind} ${controller.name}: the feature is switched off here, so its ` +
+          `settings cannot be checked (enable it in this environment's values)`,
       );
       continue;
     }
@@ -299,7 +302,10 @@ export async function checkDeployed(
     const found = reports.map((r) => {
       const first = r.controllers[0];
       const how = spec.env.map((name) => describeEnvSource(name, first.env[name]!)).join(', ');
-      return `${r.workload} (${r.controllers.map((c) => `${c.kind} ${c.name}`).join(', ')}, ${r.pods.length} running pod${r.pods.length === 1 ? '' : 's'}): ${how}`;
+      return (
+        `${r.workload} (${r.controllers.map((c) => `${c.kind} ${c.name}`).join(', ')}, ${r.pods.length} ` +
+        `running pod${r.pods.length === 1 ? '' : 's'}): ${how}`
+      );
     });
     return { status: 'pass', target, message: found.join('; '), evidence };
   } catch (error) {

@@ -65,7 +65,7 @@ faroRouter.all('/faro', (req, res) => {
 
 // app.use(faroRouter);  then: app.use(express.json()) for the rest of the API`;
 
-const FASTAPI = String.raw`# faro_proxy.py — same-origin collector for the browser: POST /faro → Alloy faro.receiver.
+const FASTAPI = `# faro_proxy.py — same-origin collector for the browser: POST /faro → Alloy faro.receiver.
 import os
 
 import httpx
@@ -117,7 +117,7 @@ async def faro(request: Request) -> Response:
 
 # app.include_router(router)`;
 
-const NEXT_ROUTE = String.raw`// app/faro/route.ts — copy lib/faro/{proxy,rate-limit,stats,config}.ts from rollout-board.
+const NEXT_ROUTE = `// app/faro/route.ts — copy lib/faro/{proxy,rate-limit,stats,config}.ts from rollout-board.
 import { faroProxySettings, processFaroRateLimiter } from '@/lib/faro/config';
 import { handleFaroRequest } from '@/lib/faro/proxy';
 import { processFaroStats } from '@/lib/faro/stats';
@@ -135,7 +135,7 @@ export const PATCH = handle;
 export const DELETE = handle;
 export const OPTIONS = handle;`;
 
-const BROWSER = String.raw`// The browser side (React, Vue or plain): start once, after the page is interactive.
+const BROWSER = `// The browser side (React, Vue or plain): start once, after the page is interactive.
 import { getWebInstrumentations, initializeFaro, LogLevel } from '@grafana/faro-web-sdk';
 import { TracingInstrumentation } from '@grafana/faro-web-tracing';
 
@@ -156,7 +156,7 @@ export function startFaro(config /* { appName, appVersion, environment, collecto
 }
 // Single-page routers: on each navigation, faro.api.setView({ name: newPath }).`;
 
-const HELM_VALUES = String.raw`# values.yaml — off by default: nothing changes until faro.enabled is true.
+const HELM_VALUES = `# values.yaml — off by default: nothing changes until faro.enabled is true.
 faro:
   enabled: false
   # Where the browser sends: the app's own path, or an absolute collector URL.

@@ -121,7 +121,7 @@ export async function listLabelledIssues(
 ): Promise<ListResult> {
   const [owner, repo] = request.repo.split('/');
   let page = 1;
-  let response;
+  let response: Awaited<ReturnType<typeof client.octokit.request<'GET /repos/{owner}/{repo}/issues'>>>;
   try {
     response = await client.octokit.request('GET /repos/{owner}/{repo}/issues', {
       owner,

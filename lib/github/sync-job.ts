@@ -23,7 +23,8 @@ export type GitHubSyncConfig = Pick<
 };
 
 export const NOT_CONFIGURED_HINT =
-  'GitHub sync is not configured: set GITHUB_REPOS to the repositories holding the plan’s issues (owner/name, comma-separated), and GITHUB_TOKEN for private repositories or a higher rate limit.';
+  'GitHub sync is not configured: set GITHUB_REPOS to the repositories holding the plan’s issues (owner/name, ' +
+  'comma-separated), and GITHUB_TOKEN for private repositories or a higher rate limit.';
 
 interface SyncActivity {
   trigger: string;

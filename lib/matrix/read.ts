@@ -72,7 +72,8 @@ async function readChecks(
     );
   const history: Record<string, CheckPoint[]> = {};
   for (const r of recent) {
-    const list = (history[r.cellKey] ??= []);
+    history[r.cellKey] ??= [];
+    const list = history[r.cellKey];
     if (list.length < HISTORY_PER_CELL)
       list.push({ check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() });
   }

@@ -164,7 +164,9 @@ export async function probeLoki(
   if (evidence.total === 0 && !evidence.newest) {
     return {
       status: 'fail',
-      message: `Loki is up but has no entries for ${selector} in the last ${Math.round(rangeSeconds / 60)} min: check the app's Faro collector URL and Alloy's faro.receiver → loki.write pipeline.`,
+      message:
+        `Loki is up but has no entries for ${selector} in the last ${Math.round(rangeSeconds / 60)} min: ` +
+        `check the app's Faro collector URL and Alloy's faro.receiver → loki.write pipeline.`,
       evidence,
     };
   }

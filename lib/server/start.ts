@@ -10,7 +10,7 @@ import { getRuntime } from './runtime';
 
 /** Start-up work of the server process; later concerns (sync, verify schedules) hook in here. */
 export async function startServer(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof serverConfig>;
   try {
     config = serverConfig();
   } catch (error) {
@@ -20,7 +20,7 @@ export async function startServer(): Promise<void> {
     }
     throw error;
   }
-  let store;
+  let store: Awaited<ReturnType<typeof getStore>>;
   try {
     store = await getStore();
   } catch (error) {
@@ -28,7 +28,8 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   console.log(
-    `rollout-board: store ${store.location.provider} (${redactDatabaseUrl(config.DATABASE_URL)}), plan "${store.plan.id}" with ${store.plan.services.length} services`,
+    `rollout-board: store ${store.location.provider} (${redactDatabaseUrl(config.DATABASE_URL)}), plan ` +
+      `"${store.plan.id}" with ${store.plan.services.length} services`,
   );
   const profiling = await startSelfProfiling(config);
   if (profiling)

@@ -31,7 +31,8 @@ export async function POST(request: Request) {
   } catch {
     return jsonError(
       400,
-      'Invalid request: expected a JSON body like {"scope": "all"}, {"scope": "service", "service": "traction"} or {"scope": "cell", "cell": "traction/faro-helm"}',
+      'Invalid request: expected a JSON body like {"scope": "all"}, {"scope": "service", "service": "traction"} or ' +
+        '{"scope": "cell", "cell": "traction/faro-helm"}',
     );
   }
   const input = parseInput(scopeSchema, body);
