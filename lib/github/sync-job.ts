@@ -1,7 +1,7 @@
 import { serverConfig, type ServerConfig } from '../config/env';
 import { currentLeaseHolder } from '../jobs/lease';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
-import type { Runtime } from '../server/runtime';
+import type { Runtime } from '../jobs/runtime';
 import { createGitHubClient, type RateLimitQuota } from './client';
 import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
 import { verificationConfigured, verifyCells } from '../verify/run';

@@ -3,7 +3,7 @@ import type { Store } from '../db/store';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import type { CheckStatus } from '../matrix/types';
 import type { ProbeResult } from '../probes/types';
-import type { Runtime } from '../server/runtime';
+import type { Runtime } from '../jobs/runtime';
 import { planChecks, type CheckName } from './checks';
 import { RunUpstreamHealth } from './upstream-health';
 import { probeLimiter } from './pool';
