@@ -9,6 +9,9 @@ import './globals.css';
 export const metadata: Metadata = {
   title: 'rollout-board',
   description: 'Phase 3 observability rollout: planned, closed, and proven by live data.',
+  icons: { icon: '/favicon.svg' },
+  // An internal tool: no search engine indexes it (public/robots.txt says the same to crawlers).
+  robots: { index: false, follow: false },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
