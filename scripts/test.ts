@@ -59,7 +59,7 @@ const tallies: Tally[] = [];
 
 // Static checks come first and stop the run: lint and format (Biome), line length, then types.
 const staticChecks: Array<[string, string, string[]]> = [
-  ['lint and format', 'npx', ['biome', 'ci', '.']],
+  ['lint and format', 'npx', ['biome', 'ci', '--colors=off', '.']],
   ['line length', 'npx', ['tsx', 'scripts/check-line-length.ts']],
   ['types', 'npx', ['tsc', '--noEmit']],
 ];
