@@ -12,7 +12,16 @@ const nextConfig: NextConfig = {
   ],
   poweredByHeader: false,
   // Server Components read plan and migration files from the project root at run time.
-  outputFileTracingIncludes: { '/**': ['./lib/plan/*.json', './prisma/**/migration.sql'] },
+  outputFileTracingIncludes: {
+    '/**': [
+      './lib/plan/*.json',
+      './prisma/**/migration.sql',
+      // /reference/faro shows these files as they are (lib/faro/recipes.ts).
+      './lib/faro/recipes/*',
+      './lib/faro/browser.ts',
+      './app/faro/route.ts',
+    ],
+  },
 };
 
 export default nextConfig;

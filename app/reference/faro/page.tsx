@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { FaroLive } from '@/app/_components/faro-live';
-import { FARO_RECIPES } from '@/lib/faro/recipes';
+import { faroRecipes } from '@/lib/faro/recipes';
 import { faroStatus } from '@/lib/faro/status';
 
 export const dynamic = 'force-dynamic';
@@ -8,6 +8,7 @@ export const metadata: Metadata = { title: 'Faro reference · rollout-board' };
 
 /** The board as the live Faro reference: what it sends itself, and the recipe for each service kind. */
 export default function FaroReferencePage() {
+  const recipes = faroRecipes();
   return (
     <>
       <h1>Faro reference</h1>
@@ -27,17 +28,19 @@ export default function FaroReferencePage() {
       </p>
       <nav aria-label="Recipes">
         <ul>
-          {FARO_RECIPES.map((recipe) => (
+          {recipes.map((recipe) => (
             <li key={recipe.id}>
               <a href={`#${recipe.id}`}>{recipe.title}</a>
             </li>
           ))}
         </ul>
       </nav>
-      {FARO_RECIPES.map((recipe) => (
+      {recipes.map((recipe) => (
         <section key={recipe.id} id={recipe.id} aria-labelledby={`${recipe.id}-heading`} className="cell-detail">
           <h3 id={`${recipe.id}-heading`}>{recipe.title}</h3>
-          <p className="na-note">For: {recipe.appliesTo}</p>
+          <p className="na-note">
+            For: {recipe.appliesTo}. From <code>{recipe.source}</code>, which the test suite runs or checks.
+          </p>
           {/* A scrollable region must be reachable by keyboard (axe: scrollable-region-focusable). */}
           {/* biome-ignore lint/a11y/noNoninteractiveTabindex: see above */}
           <pre className="recipe" tabIndex={0}>
