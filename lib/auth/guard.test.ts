@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config/env';
-import { AccessError } from './errors';
+import { ApiError, errorResponse } from '../api/errors';
 import { currentUser, requireRole } from './guard';
 import { PEER_HEADER, PEER_HEADER_FLAG } from './identify';
 import { rolesFromGroups } from './roles';
@@ -31,8 +31,8 @@ async function refusal(promise: Promise<unknown>) {
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(AccessError);
-  const response = (error as AccessError).toResponse();
+  expect(error).toBeInstanceOf(ApiError);
+  const response = errorResponse(error as ApiError);
   return { status: response.status, body: (await response.json()) as { error: string } };
 }
 

@@ -1,4 +1,4 @@
-import { AccessError } from './errors';
+import { ApiError } from '../api/errors';
 import { identify } from './identify';
 import { ANONYMOUS_USER, hasRole, type Role, type User } from './roles';
 import { type AuthSettings, authSettings, SIGN_IN_NOT_CONFIGURED } from './settings';
@@ -18,7 +18,7 @@ function groupsFor(role: Role, settings: AuthSettings): string {
 }
 
 /**
- * Decides whether a request may go on with `role`: returns who asks, or throws an AccessError
+ * Decides whether a request may go on with `role`: returns who asks, or throws an ApiError
  * (401 not signed in, 403 not allowed) for the route to answer. Reading (viewer) is open to anonymous
  * visitors when AUTH_ANONYMOUS=view or no sign-in is configured; actions always need a signed-in role.
  */
@@ -30,12 +30,12 @@ export async function requireRole(
   const user = await identify(request.headers, settings);
   if (user && hasRole(user, role)) return user;
   if (!user && role === 'viewer' && settings.anonymousView) return ANONYMOUS_USER;
-  if (!settings.signInConfigured) throw new AccessError(403, SIGN_IN_NOT_CONFIGURED);
+  if (!settings.signInConfigured) throw new ApiError('forbidden', SIGN_IN_NOT_CONFIGURED);
   if (!user) {
-    throw new AccessError(401, `Sign in first (/signin): you need the ${role} role to ${ROLE_CAN[role]}.`);
+    throw new ApiError('unauthorized', `Sign in first (/signin): you need the ${role} role to ${ROLE_CAN[role]}.`);
   }
-  throw new AccessError(
-    403,
+  throw new ApiError(
+    'forbidden',
     `Not allowed: ${user.name} may not ${ROLE_CAN[role]}; that needs the ${role} role (${groupsFor(role, settings)}).`,
   );
 }

@@ -55,3 +55,13 @@ export const ANONYMOUS_USER: User = {
   roles: ['viewer'],
   via: 'anonymous',
 };
+
+/** What the browser may know about who is looking: name and roles, never groups, tokens or keys. */
+export interface Viewer {
+  name: string | null;
+  roles: Role[];
+  /** Whether any sign-in is configured; when not, the board is read-only for everyone. */
+  signInConfigured: boolean;
+  /** Whether this board signs in with OpenID Connect (else the auth proxy in front does it). */
+  oidc: boolean;
+}

@@ -127,6 +127,17 @@ export const envSchema = z.object({
             .filter(Boolean)
         : [],
     ),
+  /** Set by `npm start` when it runs the demo's OpenID provider: login:role pairs the sign-in page names. */
+  DEMO_USERS: z
+    .string()
+    .default('')
+    .transform((text): { login: string; role: string }[] =>
+      text
+        .split(',')
+        .map((pair) => pair.trim().split(':'))
+        .filter((pair) => pair.length === 2 && pair[0] !== '' && pair[1] !== '')
+        .map(([login, role]) => ({ login: login ?? '', role: role ?? '' })),
+    ),
   // Data source UIDs (or names) in that Grafana, for the deep links.
   GRAFANA_PYROSCOPE_DATASOURCE: z.string().default('pyroscope'),
   GRAFANA_LOKI_DATASOURCE: z.string().default('loki'),

@@ -4,8 +4,9 @@ import { readJsonBody } from '@/lib/api/body';
 import { ApiError, parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
 import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
+import { runAction } from '@/lib/auth/action';
 import { getRuntime } from '@/lib/server/runtime';
-import { cellKeysForScope, startVerification } from '@/lib/verify/run';
+import { cellKeysForScope, startVerification, verifyJobName } from '@/lib/verify/run';
 
 export const dynamic = 'force-dynamic';
 
@@ -28,15 +29,21 @@ export const POST = withRoute(async (request) => {
       '{"kind": "all"}, {"kind": "service", "slug": "traction"} or {"kind": "cell", "key": "traction/faro-helm"}',
   });
   const scope = parseInput(scopeSchema, body);
-  const runtime = await getRuntime();
-  if (!cellKeysForScope(runtime.store, scope)) {
-    throw new ApiError(
-      'not_found',
-      scope.kind === 'service'
-        ? `Unknown service "${scope.slug}".`
-        : `Unknown cell "${scope.kind === 'cell' ? scope.key : ''}".`,
-    );
-  }
-  const started = startVerification(runtime, scope, 'manual');
-  return NextResponse.json({ job: started.job, joined: started.joined }, { status: 202 });
+  const target =
+    scope.kind === 'all' ? 'all' : scope.kind === 'service' ? `service:${scope.slug}` : `cell:${scope.key}`;
+  const service = scope.kind === 'service' ? scope.slug : scope.kind === 'cell' ? scope.key.split('/')[0] : null;
+  const job = verifyJobName(scope);
+  return runAction(request, { action: 'verify', role: 'engineer', target, service, job }, async () => {
+    const runtime = await getRuntime();
+    if (!cellKeysForScope(runtime.store, scope)) {
+      throw new ApiError(
+        'not_found',
+        scope.kind === 'service'
+          ? `Unknown service "${scope.slug}".`
+          : `Unknown cell "${scope.kind === 'cell' ? scope.key : ''}".`,
+      );
+    }
+    const started = startVerification(runtime, scope, 'manual');
+    return NextResponse.json({ job: started.job, joined: started.joined }, { status: 202 });
+  });
 });

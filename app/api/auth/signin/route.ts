@@ -1,0 +1,6 @@
+import { beginSignIn } from '@/lib/auth/flow';
+
+export const dynamic = 'force-dynamic';
+
+/** Starts an OpenID Connect sign-in (authorization code flow with PKCE); ?returnTo=/path comes back there. */
+export const GET = (request: Request) => beginSignIn(request);
