@@ -148,7 +148,10 @@ export async function startOpenIdProvider(options: OpenIdProviderOptions, port =
   const callback = provider.callback();
 
   server.on('request', async (request: http.IncomingMessage, response: http.ServerResponse) => {
-    const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(new URL(request.url ?? '/', url).pathname);
+    const pathname = new URL(request.url ?? '/', url).pathname;
+    // Browsers ask every origin for an icon; a 404 would be a console error on the provider's pages.
+    if (pathname === '/favicon.ico') return response.writeHead(204).end();
+    const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(pathname);
     if (!match) return callback(request, response);
     try {
       const details = await provider.interactionDetails(request, response);
