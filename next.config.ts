@@ -12,6 +12,8 @@ const nextConfig: NextConfig = {
     '@kubernetes/client-node',
   ],
   poweredByHeader: false,
+  // proxy.ts runs for pages only, which take no body; whatever a client sends anyway is not buffered past this.
+  experimental: { proxyClientMaxBodySize: '16kb' },
   // Every answer, static files and API included; pages also get a CSP with a nonce (proxy.ts).
   headers: async () => [{ source: '/:path*', headers: [...SECURITY_HEADERS] }],
   // Server Components read plan and migration files from the project root at run time.

@@ -3,18 +3,27 @@ import { type AuditAction, type AuditOutcome, actorOf, recordAudit } from '../au
 import { serverConfig } from '../config/env';
 import { FairUse } from '../jobs/fair-use';
 import { getRuntime } from '../server/runtime';
+import { crossSiteRefusal } from './cross-site';
 import { currentUser, requireRole } from './guard';
+import { boardOrigin } from './identify';
 import type { Role, User } from './roles';
 import { authSettings } from './settings';
 
-export interface ActionSpec {
-  action: AuditAction;
-  role: Role;
-  /** What it acts on, for the audit trail: "all", "service:<slug>", "cell:<service>/<capability>". */
+/** What an action acts on, once its input is read. */
+export interface ActionTarget {
+  /** For the audit trail: "all", "service:<slug>", "cell:<service>/<capability>". */
   target: string;
   service?: string | null;
   /** The job it starts: a run of it still going is joined; a new one is subject to cool-down and rate limit. */
   job?: string;
+}
+
+export interface ActionSpec<T> {
+  action: AuditAction;
+  role: Role;
+  /** Reads and validates the input (body, query); runs only once the caller may act. */
+  input: () => T | Promise<T>;
+  describe: (input: T) => ActionTarget;
 }
 
 const holder = globalThis as unknown as { __rolloutBoardFairUse?: FairUse };
@@ -29,16 +38,18 @@ const outcomeOf = (status: number, joined: boolean): AuditOutcome =>
   status >= 400 ? 'failed' : joined ? 'joined' : status === 202 ? 'started' : 'ok';
 
 /**
- * The one way an action route runs: who may (requireRole), fair use for runs, then the action, and an
- * audit row for what happened, refusals of a signed-in person included. Refusals are ApiErrors
- * (401/403/429 with Retry-After) in the one JSON error shape; otherwise the action's own answer.
+ * The one way an action route runs, in this order: refuse cross-site and non-JSON requests (403/415),
+ * check the role (401/403), read the input (400), apply fair use to runs (429 with Retry-After), act,
+ * and store an audit row for what happened, refusals of a signed-in person included.
  */
-export async function runAction(
+export async function runAction<T>(
   request: Request,
-  spec: ActionSpec,
-  perform: (user: User) => Promise<Response>,
+  spec: ActionSpec<T>,
+  perform: (user: User, input: T) => Promise<Response>,
 ): Promise<Response> {
   const settings = authSettings();
+  const crossSite = crossSiteRefusal(request, boardOrigin(request, settings));
+  if (crossSite) return errorResponse(crossSite);
   let user: User;
   try {
     user = await requireRole(request, spec.role, settings);
@@ -46,16 +57,25 @@ export async function runAction(
     if (!(error instanceof ApiError)) throw error;
     // Not signed in: no one to name, and a row per anonymous request would let anyone fill the store.
     const who = await currentUser(request, settings);
-    if (who) await audit(spec, who, 'refused', error.status, error.message);
+    if (who) {
+      // A signed-in person's refusal names what they tried, when their input says it.
+      const target = await Promise.resolve()
+        .then(spec.input)
+        .then(spec.describe)
+        .catch((): ActionTarget => ({ target: 'unreadable input' }));
+      await audit(spec.action, target, who, 'refused', error.status, error.message);
+    }
     return errorResponse(error);
   }
+  const input = await spec.input();
+  const target = spec.describe(input);
   let joined = false;
-  if (spec.job) {
+  if (target.job) {
     const { jobs } = await getRuntime();
-    joined = jobs.isRunning(spec.job);
-    const admission = fairUse().admit(spec.job, user.subject, joined);
+    joined = jobs.isRunning(target.job);
+    const admission = fairUse().admit(target.job, user.subject, joined);
     if (!admission.ok) {
-      await audit(spec, user, 'refused', 429, admission.reason);
+      await audit(spec.action, target, user, 'refused', 429, admission.reason);
       return errorResponse(
         new ApiError('rate_limited', admission.reason, {
           headers: { 'retry-after': String(admission.retryAfterSeconds) },
@@ -65,29 +85,38 @@ export async function runAction(
   }
   let response: Response;
   try {
-    response = await perform(user);
+    response = await perform(user, input);
   } catch (error) {
-    await audit(spec, user, 'failed', error instanceof ApiError ? error.status : 500, '');
+    await audit(spec.action, target, user, 'failed', error instanceof ApiError ? error.status : 500, '');
     throw error;
   }
-  await audit(
-    spec,
-    user,
-    outcomeOf(response.status, joined),
-    response.status,
-    joined ? 'joined the run in progress' : '',
-  );
+  const detail = joined ? 'joined the run in progress' : '';
+  await audit(spec.action, target, user, outcomeOf(response.status, joined), response.status, detail);
   return response;
 }
 
-function audit(spec: ActionSpec, user: User, outcome: AuditOutcome, status: number, detail: string) {
+function audit(
+  action: AuditAction,
+  target: ActionTarget,
+  user: User,
+  outcome: AuditOutcome,
+  status: number,
+  detail: string,
+) {
   return recordAudit({
     ...actorOf(user),
-    action: spec.action,
-    target: spec.target,
-    service: spec.service ?? null,
+    action,
+    target: target.target,
+    service: target.service ?? null,
     outcome,
     status,
     detail,
   });
+}
+
+/** The audit target of a run over everything, one service or one cell ("<service>/<capability>"). */
+export function scopeTarget(scope: { service?: string; cell?: string }, job: string): ActionTarget {
+  if (scope.cell) return { target: `cell:${scope.cell}`, service: scope.cell.split('/')[0], job };
+  if (scope.service) return { target: `service:${scope.service}`, service: scope.service, job };
+  return { target: 'all', service: null, job };
 }

@@ -1,12 +1,10 @@
 import { ApiError } from '../api/errors';
 
-/** State-changing routes that authenticate their caller otherwise: GitHub's HMAC, and the Faro SDK's beacon. */
-export const CROSS_SITE_EXEMPT = ['/api/github/webhook', '/faro'] as const;
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Refuses what a browser could be made to send from another site: a state-changing request whose Origin
+ * Refuses what a browser could be made to send from another site (every action route, through runAction, and
+ * sign-out; not the GitHub webhook, which checks its HMAC, nor /faro, which the Faro SDK posts): a state-changing request whose Origin
  * is not the board's (or, without Origin, whose Sec-Fetch-Site is not same-origin) gets 403, and a body
  * that is not JSON gets 415 (forms and text/plain need no CORS preflight; application/json does).
  * Requests without either header come from non-browser clients (curl, scripts), which carry no cookies
@@ -14,8 +12,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function crossSiteRefusal(request: Request, boardOrigin: string): ApiError | null {
   if (SAFE_METHODS.has(request.method)) return null;
-  const path = new URL(request.url).pathname;
-  if (CROSS_SITE_EXEMPT.some((exempt) => path === exempt)) return null;
   const origin = request.headers.get('origin');
   if (origin !== null) {
     if (origin !== boardOrigin) {

@@ -1,4 +1,6 @@
+import { errorResponse } from '../api/errors';
 import { recordAudit } from '../audit/record';
+import { crossSiteRefusal } from './cross-site';
 import { boardOrigin, identify, isHttps } from './identify';
 import { completeSignIn, type LoginState, safeReturnTo, signOutUrl, startSignIn } from './oidc';
 import {
@@ -88,6 +90,8 @@ export async function finishSignIn(request: Request, settings: AuthSettings = au
 
 /** POST /api/auth/signout: ends the board's session; answers where to go to end the provider's too. */
 export async function signOut(request: Request, settings: AuthSettings = authSettings()): Promise<Response> {
+  const crossSite = crossSiteRefusal(request, boardOrigin(request, settings));
+  if (crossSite) return errorResponse(crossSite);
   const secure = isHttps(request, settings);
   const token = readCookie(request.headers, SESSION_COOKIE);
   const session =

@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server';
-import { withRoute } from '@/lib/api/route';
+import { readRoute } from '@/lib/auth/route';
 import { currentUser } from '@/lib/auth/guard';
 import { hasRole } from '@/lib/auth/roles';
 import { faroStatus } from '@/lib/faro/status';
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * Other sessions' ids and the upstream URL go to engineers only; anyone gets their own session back
  * (sent as x-faro-session-id).
  */
-export const GET = withRoute(async (request) => {
+export const GET = readRoute(async (request) => {
   const user = await currentUser(request);
   const status = faroStatus(request.headers.get('traceparent'), {
     seesEveryone: hasRole(user, 'engineer'),
