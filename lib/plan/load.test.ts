@@ -129,8 +129,8 @@ describe('parsePlan errors', () => {
 
   it('rejects evidence for a cell the service does not have', () => {
     const broken = valid.replace(
-      '"merged": {\n          "profiling-code": [\n            {"repository": "openwallet-foundation/acapy"',
-      '"merged": {\n          "faro-code": [\n            {"repository": "openwallet-foundation/acapy"',
+      '"merged": {\n          "profiling-code": [\n            {\n              "repository": "openwallet-foundation/acapy"',
+      '"merged": {\n          "faro-code": [\n            {\n              "repository": "openwallet-foundation/acapy"',
     );
     expect(broken).not.toBe(valid);
     expect(() => parsePlan(broken, 'evidence.json')).toThrowError(
@@ -140,8 +140,8 @@ describe('parsePlan errors', () => {
 
   it('rejects a file check that checks nothing', () => {
     const broken = valid.replace(
-      '"path": "pyproject.toml", "dependencies": ["pyroscope-io"]}',
-      '"path": "pyproject.toml"}',
+      '"path": "pyproject.toml",\n              "dependencies": ["pyroscope-io"]\n',
+      '"path": "pyproject.toml"\n',
     );
     expect(() => parsePlan(broken, 'empty.json')).toThrowError(/a file check needs dependencies, contains or values/);
   });
