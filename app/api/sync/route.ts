@@ -1,32 +1,33 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { internalError, jsonError, parseInput } from '@/lib/api/responses';
+import { ApiError, parseInput } from '@/lib/api/errors';
+import { withRoute } from '@/lib/api/route';
+import { readRoute } from '@/lib/auth/route';
+import { runAction, scopeTarget } from '@/lib/auth/action';
 import { serverConfig } from '@/lib/config/env';
-import { NOT_CONFIGURED_HINT, readSyncStatus, runGitHubSync } from '@/lib/github/sync-job';
+import { GITHUB_SYNC_JOB, NOT_CONFIGURED_HINT, readSyncStatus, runGitHubSync } from '@/lib/github/sync-job';
 import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
 /** The sync panel's data: running or not, progress, the last runs with each repository's outcome, quota. */
-export async function GET() {
-  try {
-    return NextResponse.json(await readSyncStatus(await getRuntime()));
-  } catch (error) {
-    return internalError('Reading the sync status', error);
-  }
-}
+export const GET = readRoute(async () => NextResponse.json(await readSyncStatus(await getRuntime())));
 
 const postQuery = z.object({ wait: z.enum(['0', '1']).default('0') });
 
 /** "Sync now": starts a sync, or joins the one running. ?wait=1 answers when it has finished. */
-export async function POST(request: Request) {
-  const input = parseInput(postQuery, Object.fromEntries(new URL(request.url).searchParams));
-  if (!input.ok) return input.response;
-  try {
-    if (serverConfig().GITHUB_REPOS.length === 0) return jsonError(409, NOT_CONFIGURED_HINT);
+export const POST = withRoute(async (request) => {
+  const spec = {
+    action: 'sync',
+    role: 'engineer',
+    input: () => parseInput(postQuery, Object.fromEntries(new URL(request.url).searchParams)),
+    describe: () => scopeTarget({}, GITHUB_SYNC_JOB),
+  } as const;
+  return runAction(request, spec, async (_user, input) => {
+    if (serverConfig().GITHUB_REPOS.length === 0) throw new ApiError('conflict', NOT_CONFIGURED_HINT);
     const runtime = await getRuntime();
     const outcome = runGitHubSync(runtime, { trigger: 'manual' });
-    if (input.data.wait === '1') {
+    if (input.wait === '1') {
       const result = await outcome;
       return NextResponse.json(
         { outcome: result, status: await readSyncStatus(runtime) },
@@ -37,7 +38,5 @@ export async function POST(request: Request) {
       if (result.status === 'failed') console.error(`[github-sync] ${result.error}`);
     });
     return NextResponse.json(await readSyncStatus(runtime), { status: 202 });
-  } catch (error) {
-    return internalError('Starting a sync', error);
-  }
-}
+  });
+});
