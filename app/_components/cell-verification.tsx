@@ -15,6 +15,7 @@ const STATUS_LABEL: Record<CheckFact['status'], string> = {
   fail: 'no data',
   error: 'error',
   'not-configured': 'not configured',
+  'insufficient-data': 'insufficient data',
 };
 
 function Evidence({ check }: { check: CheckFact }) {
