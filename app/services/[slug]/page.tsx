@@ -6,7 +6,6 @@ import { readServiceDetail } from '@/lib/matrix/read';
 import { formatMinutes } from '@/lib/plan/estimate';
 import { CellIssueDetail } from '@/app/_components/cell-issue';
 import { CheckEvidenceButton } from '@/app/_components/check-evidence-button';
-import { CriteriaChecklist } from '@/app/_components/criteria-checklist';
 import { EvidenceChainView } from '@/app/_components/evidence-chain';
 import { ServiceCellVerification } from '@/app/_components/service-cell-verification';
 import { VerifyButton } from '@/app/_components/verify-button';
@@ -89,7 +88,6 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
               </ul>
             </>
           ) : null}
-          <CriteriaChecklist criteria={cell.criteria} />
           <EvidenceChainView chain={cell.chain} />
         </section>
       ))}
