@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { displayUrl, type Upstream } from './http';
+import { redactUrl } from '../config/redact';
+import type { Upstream } from './http';
 import { queryLogs, SYNTHETIC_ENVIRONMENT } from './loki';
 import { notConfigured, quoteLabel, type ProbeResult } from './types';
 
@@ -139,7 +140,7 @@ export async function probeFaroRoute(
   const origin = new URL(target.frontendUrl).origin;
   const sameOrigin = new URL(target.routeUrl).origin === origin;
   const evidence: FaroRouteEvidence = {
-    routeUrl: displayUrl(target.routeUrl),
+    routeUrl: redactUrl(target.routeUrl),
     origin,
     sameOrigin,
     preflight: null,
@@ -148,7 +149,7 @@ export async function probeFaroRoute(
     foundInLokiAfterMs: null,
   };
   if (!loki) return { ...notConfigured('LOKI_URL'), evidence };
-  const where = displayUrl(target.routeUrl);
+  const where = redactUrl(target.routeUrl);
 
   if (!sameOrigin) {
     const preflight = await request(
@@ -281,7 +282,7 @@ export async function probeCollectorUrl(
 ): Promise<ProbeResult<CollectorUrlEvidence>> {
   const absolute = new URL(target.collectorUrl, target.frontendUrl).href;
   const evidence: CollectorUrlEvidence = {
-    pageUrl: displayUrl(target.frontendUrl),
+    pageUrl: redactUrl(target.frontendUrl),
     collectorUrl: target.collectorUrl,
     searched: [],
     foundIn: null,
@@ -296,13 +297,13 @@ export async function probeCollectorUrl(
   const look = async (url: string) => {
     const got = await request(url, { method: 'GET', headers: { accept: '*/*' } }, target.timeoutMs);
     if (!got.ok) {
-      evidence.searched.push({ url: displayUrl(url), status: null, found: false, error: got.error });
+      evidence.searched.push({ url: redactUrl(url), status: null, found: false, error: got.error });
       return null;
     }
     const okStatus = got.reply.status >= 200 && got.reply.status < 300;
     const found = okStatus && mentionsCollector(got.reply.body, target.collectorUrl, absolute);
-    evidence.searched.push({ url: displayUrl(url), status: got.reply.status, found });
-    if (found) evidence.foundIn = displayUrl(url);
+    evidence.searched.push({ url: redactUrl(url), status: got.reply.status, found });
+    if (found) evidence.foundIn = redactUrl(url);
     return okStatus ? got.reply.body : null;
   };
   const page = await look(target.frontendUrl);
