@@ -114,7 +114,7 @@ test('the CSV download matches /api/matrix', async ({ page, request }) => {
 });
 
 test("README's picture shows the demo banner, the filter and the top of the matrix", async ({ page }) => {
-  const viewport = { width: 1440, height: 1100 };
+  const viewport = { width: 1440, height: 1600 };
   await page.setViewportSize(viewport);
   await page.goto('/');
   // What the README says the picture shows must be inside the frame: the banner, the filter, and the
