@@ -87,4 +87,21 @@ describe('deriveCellState', () => {
     expect(state.lastVerifiedAt).toBeNull();
     expect(state.reason).toContain('tempo said fail');
   });
+
+  it('is ready to close when every check passes and the work runs, but the issue is still open', () => {
+    const open = issue({ assignees: ['ivan'] });
+    const ready = deriveCellState(open, [check('pass', '2026-11-12T00:00:00.000Z')]);
+    expect(ready.state).toBe('ready-to-close');
+    expect(ready.reason).toContain('ready to close');
+    // One failing check, or only the repository check passing, is ordinary work in progress.
+    expect(
+      deriveCellState(open, [
+        check('pass', '2026-11-12T00:00:00.000Z'),
+        check('fail', '2026-11-12T00:00:01.000Z', 'tempo'),
+      ]).state,
+    ).toBe('in-progress');
+    expect(deriveCellState(open, [check('pass', '2026-11-12T00:00:00.000Z', 'merged')]).state).toBe('in-progress');
+    // Closing it makes it verified.
+    expect(deriveCellState(closed, [check('pass', '2026-11-12T00:00:00.000Z')]).state).toBe('verified');
+  });
 });

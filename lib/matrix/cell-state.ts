@@ -20,7 +20,7 @@ export interface DerivedCellState {
 
 /**
  * The one derivation of a cell's state from its issue and its check history. Done means the issue
- * is closed, the newest evidence passes, and it reaches past "merged": code counts once its data
+ * is closed, the newest evidence passes (with the issue still open that is "ready to close"), and it reaches past "merged": code counts once its data
  * flows, Helm work once its pods run with the change. A closed cell whose evidence chain breaks
  * at a link that passed before has regressed.
  */
@@ -57,6 +57,14 @@ export function deriveCellState(
     return { state: 'planned', reason: 'No GitHub issue synced for this cell yet.', lastVerifiedAt, chain };
   }
   if (issue.state === 'open') {
+    // Every check passes and the work runs: only the issue is left to close.
+    if (allLatestPass && runsProven)
+      return {
+        state: 'ready-to-close',
+        reason: `Issue #${issue.number} is still open, but live evidence already confirms it (${chain.summary}): ready to close.`,
+        lastVerifiedAt,
+        chain,
+      };
     const started = issue.assignees.length > 0 || issue.linkedPullRequests.length > 0 || lastVerifiedAt !== null;
     return started
       ? { state: 'in-progress', reason: `Issue #${issue.number} is open and being worked on.`, lastVerifiedAt, chain }

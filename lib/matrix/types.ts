@@ -1,11 +1,22 @@
 import type { PlanCapability, PlanCell, PlanService } from '../plan/load';
 
-export const CELL_STATES = ['planned', 'in-progress', 'closed-unverified', 'verified', 'regressed'] as const;
+export const CELL_STATES = [
+  'planned',
+  'in-progress',
+  'ready-to-close',
+  'closed-unverified',
+  'verified',
+  'regressed',
+] as const;
 export type CellState = (typeof CELL_STATES)[number];
+
+/** States a PM should act on: close the issue, find out why the data is missing, or fix what broke. */
+export const ATTENTION_STATES: readonly CellState[] = ['ready-to-close', 'closed-unverified', 'regressed'];
 
 export const CELL_STATE_LABELS: Record<CellState, string> = {
   planned: 'Planned',
   'in-progress': 'In progress',
+  'ready-to-close': 'Ready to close',
   'closed-unverified': 'Closed · unverified',
   verified: 'Verified',
   regressed: 'Regressed',
