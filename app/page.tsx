@@ -24,7 +24,7 @@ export default async function MatrixPage({
       <h1>{view.plan.title}</h1>
       {view.plan.prerequisite ? <p className="lede">Prerequisite: {view.plan.prerequisite}</p> : null}
       <SyncPanel initialStatus={syncStatus} />
-      <VerifyButton scope={{ kind: 'all' }} label="Verify every cell now" text="Verify all now" />
+      <VerifyButton scope={{ kind: 'all' }} text="Verify every cell now" />
       {parsed.success ? null : (
         <p role="alert" className="notice notice-error">
           The filter in this link is not valid (

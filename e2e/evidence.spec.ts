@@ -55,7 +55,7 @@ test('a code cell shows merged passed and no data as "merged, not flowing"', asy
   try {
     await page.goto('/services/bc-wallet-demo');
     const cell = page.locator('[data-cell="bc-wallet-demo/profiling-code"]');
-    await cell.getByRole('button', { name: 'Verify bc-wallet-demo — Pyroscope Profiling (Code) now' }).click();
+    await cell.getByRole('button', { name: 'Verify now: bc-wallet-demo — Pyroscope Profiling (Code)' }).click();
     await expect(cell.locator('[data-check="pyroscope"]')).toHaveAttribute('data-status', 'fail');
     await page.reload();
     const chain = page.locator('[data-cell="bc-wallet-demo/profiling-code"]').getByTestId('evidence-chain');

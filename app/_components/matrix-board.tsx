@@ -6,6 +6,7 @@ import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
 import { cellMatches, EMPTY_FILTER, isFilterActive, type MatrixFilter } from '@/lib/matrix/filter';
 import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
 import { CellIssueSummary } from './cell-issue';
+import { CellSignals, cellSignature, useChanged } from './cell-signals';
 import { ChainDots } from './evidence-chain';
 import { fetchJson } from './fetch-json';
 import { Sparkline } from './sparkline';
@@ -16,13 +17,15 @@ import { RefreshWhileVerifying } from './verify-status';
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
 function CellLink({ cell }: { cell: MatrixCell }) {
+  const changed = useChanged(cellSignature(cell));
   return (
     <Link
       href={cell.href}
-      className={`cell state-${cell.state}`}
+      className={`cell state-${cell.state}${changed ? ' changed' : ''}`}
       title={cell.stateReason}
       data-cell={cell.key}
       data-state={cell.state}
+      data-changed={changed ? 'true' : undefined}
     >
       <span className="cell-state">{cell.stateLabel}</span>
       <span className="cell-estimate">{cell.estimateText}</span>
@@ -31,25 +34,11 @@ function CellLink({ cell }: { cell: MatrixCell }) {
   );
 }
 
-const LIVE_LABEL = { pass: 'data ✓', fail: 'no data', error: 'error', 'not-configured': 'not configured' } as const;
-
-/** A matrix cell's newest live-data result, history and its own Verify now (outside the link: a button may not sit inside one). */
+/** A matrix cell's signals, history and its own Verify now (outside the link: a button may not sit inside one). */
 function CellTools({ cell }: { cell: MatrixCell }) {
-  const worst = ['error', 'fail', 'pass', 'not-configured'].find((s) =>
-    cell.latestChecks.some((c) => c.status === s),
-  ) as keyof typeof LIVE_LABEL | undefined;
   return (
     <span className="matrix-cell-tools">
-      {worst ? (
-        <span
-          className={`live-status status-${worst}`}
-          data-testid="live-status"
-          data-status={worst}
-          title={cell.latestChecks.map((c) => `${c.check}: ${c.message ?? c.status}`).join('\n')}
-        >
-          {LIVE_LABEL[worst]}
-        </span>
-      ) : null}
+      <CellSignals cell={cell} />
       <Sparkline history={cell.history} />
       <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} compact />
     </span>

@@ -138,6 +138,14 @@ describe('deriveCellState with the evidence chain', () => {
     expect(state.lastVerifiedAt).toBeNull();
   });
 
+  it('a deployed check that passes without confirming the key is partial: shown as such, and not proof', () => {
+    const checks = [check('merged', 'pass', T1), check('deployed', 'pass', T2, { partial: true })];
+    expect(statuses(checks, closed, 'helm')).toContain('deployed:partial');
+    const state = deriveCellState(closed, checks, 'helm');
+    expect(state.chain.summary).toBe('merged, deployed partly');
+    expect(state.state).toBe('closed-unverified');
+  });
+
   it('a closed Helm cell is verified once its pods run with the change', () => {
     const state = deriveCellState(closed, [check('merged', 'pass', T1), check('deployed', 'pass', T2)], 'helm');
     expect(state.state).toBe('verified');

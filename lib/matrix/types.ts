@@ -57,7 +57,8 @@ export interface CheckFact {
 /** The evidence chain of a cell, in order: issue closed → merged → deployed → data flowing. */
 export const CHAIN_LINKS = ['issue-closed', 'merged', 'deployed', 'data-flowing'] as const;
 export type ChainLinkName = (typeof CHAIN_LINKS)[number];
-export type ChainLinkStatus = 'passed' | 'failed' | 'not-checked';
+/** partial: the checks pass but say they could not confirm everything (e.g. a key inside an unreadable ConfigMap). */
+export type ChainLinkStatus = 'passed' | 'partial' | 'failed' | 'not-checked';
 
 export interface ChainLink {
   link: ChainLinkName;

@@ -25,11 +25,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         <Link href="/">← Matrix</Link>
       </p>
       <h1>{service.name}</h1>
-      <VerifyButton
-        scope={{ kind: 'service', slug: service.slug }}
-        label={`Verify every cell of ${service.name} now`}
-        text="Verify this service now"
-      />
+      <VerifyButton scope={{ kind: 'service', slug: service.slug }} text={`Verify every cell of ${service.name} now`} />
       <RefreshWhileVerifying />
       <dl className="facts">
         <dt>Runtimes</dt>
