@@ -1,7 +1,8 @@
 import { readSyncStatus } from '@/lib/github/sync-job';
 import { readMatrix } from '@/lib/matrix/read';
 import { getRuntime } from '@/lib/server/runtime';
-import { EMPTY_FILTER, parseMatrixFilter } from '@/lib/matrix/filter';
+import { redirect } from 'next/navigation';
+import { EMPTY_FILTER, filterQuery, parseMatrixFilter } from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
 import { MatrixFilterForm } from './_components/matrix-filter-form';
 import { SyncPanel } from './_components/sync-panel';
@@ -15,8 +16,12 @@ export default async function MatrixPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const parsed = parseMatrixFilter(await searchParams);
+  const params = await searchParams;
+  const parsed = parseMatrixFilter(params);
   const filter = parsed.success ? parsed.data : EMPTY_FILTER;
+  // A plain form (no JavaScript) submits every field, empty ones too: share only what is set.
+  const hasEmpty = Object.values(params).some((v) => v === '' || (Array.isArray(v) && v.includes('')));
+  if (parsed.success && hasEmpty) redirect(`/${filterQuery(filter)}`);
   const runtime = await getRuntime();
   const [view, syncStatus] = await Promise.all([readMatrix(runtime.store), readSyncStatus(runtime)]);
   return (

@@ -80,6 +80,11 @@ export function MatrixBoard({
         <h2 id="progress-heading" className="visually-hidden">
           Progress
         </h2>
+        <p className="figures-scope" data-testid="figures-scope">
+          {filtering
+            ? 'These figures and the table totals cover the whole plan: the filter only hides rows and dims cells.'
+            : 'Whole plan, the gate included; the table below is service work only.'}
+        </p>
         <div className="figure" data-testid="progress-verified">
           <span className="figure-value">{percent(progress.verifiedFraction)}</span>
           <span className="figure-label">

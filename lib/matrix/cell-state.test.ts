@@ -104,4 +104,11 @@ describe('deriveCellState', () => {
     // Closing it makes it verified.
     expect(deriveCellState(closed, [check('pass', '2026-11-12T00:00:00.000Z')]).state).toBe('verified');
   });
+
+  it('quotes a check message inside its own sentence without a double period', () => {
+    const failing = deriveCellState(closed, [
+      { ...check('fail', '2026-11-11T00:00:00.000Z'), message: 'propagate traceparent to it.' },
+    ]);
+    expect(failing.reason).toBe('Issue #12 is closed, but pyroscope: propagate traceparent to it.');
+  });
 });

@@ -11,6 +11,9 @@ export function latestPerCheck(checks: CheckFact[]): CheckFact[] {
   return [...latest.values()].sort((a, b) => b.checkedAt.localeCompare(a.checkedAt));
 }
 
+/** A check's message inside a sentence of ours: without its own closing period (no "to it.."). */
+const sentence = (text: string) => text.replace(/[.\s]+$/, '');
+
 export interface DerivedCellState {
   state: CellState;
   reason: string;
@@ -79,12 +82,12 @@ export function deriveCellState(
     };
   }
   if (regressed) {
-    const what = failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ');
+    const what = failing.map((c) => `${c.check}: ${sentence(c.message ?? c.status)}`).join('; ');
     return { state: 'regressed', reason: `Passed before, failing now (${what}).`, lastVerifiedAt, chain };
   }
   const why =
     failing.length > 0
-      ? failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ')
+      ? failing.map((c) => `${c.check}: ${sentence(c.message ?? c.status)}`).join('; ')
       : chain.furthest
         ? chain.summary
         : 'not verified yet';
