@@ -5,9 +5,11 @@ import { DemoBanner } from './_components/demo-banner';
 import { FaroSetup } from './_components/faro-setup';
 import { Providers } from './_components/providers';
 import './globals.css';
+import './phone.css';
 
 export const metadata: Metadata = {
-  title: 'rollout-board',
+  // Each page names itself ("Progress · rollout-board"); the matrix is the default.
+  title: { default: 'Matrix · rollout-board', template: '%s · rollout-board' },
   description: 'Phase 3 observability rollout: planned, closed, and proven by live data.',
 };
 
@@ -28,10 +30,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/reference/faro">Faro reference</Link>
           </nav>
         </header>
-        <DemoBanner />
         <FaroSetup />
         <Providers>
-          <main id="main">{children}</main>
+          <main id="main">
+            {/* Inside the main landmark, so every piece of content sits in one. */}
+            <DemoBanner />
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

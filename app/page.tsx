@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { EMPTY_FILTER, filterQuery, parseMatrixFilter } from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
 import { MatrixFilterForm } from './_components/matrix-filter-form';
+import { MatrixLegend } from './_components/matrix-legend';
 import { SyncPanel } from './_components/sync-panel';
 import { UnmappedPanel } from './_components/unmapped-panel';
 import { VerifyButton } from './_components/verify-button';
@@ -38,6 +39,7 @@ export default async function MatrixPage({
       )}
       <MatrixFilterForm view={view} filter={filter} />
       <MatrixBoard initialView={view} filter={filter} />
+      <MatrixLegend />
       <UnmappedPanel initialView={view} />
     </>
   );

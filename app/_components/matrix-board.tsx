@@ -142,7 +142,11 @@ export function MatrixBoard({
                 </th>
                 {row.cells.map((cell, index) =>
                   cell ? (
-                    <td key={cell.key} data-dimmed={dimmed(cell, row.service.runtimes)}>
+                    <td
+                      key={cell.key}
+                      data-dimmed={dimmed(cell, row.service.runtimes)}
+                      data-capability-name={view.columns[index].name}
+                    >
                       <CellLink cell={cell} />
                       <CellIssueSummary cell={cell} />
                       <CellTools cell={cell} />
@@ -151,6 +155,7 @@ export function MatrixBoard({
                     <td
                       key={view.columns[index].slug}
                       className="na"
+                      data-capability-name={view.columns[index].name}
                       data-cell={`${row.service.slug}/${view.columns[index].slug}`}
                       data-state="n/a"
                     >

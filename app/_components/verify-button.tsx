@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { MatrixView } from '@/lib/matrix/types';
-import { cellsInScope, describeRun, newestCheckTimes, summarizeRun } from '@/lib/verify/summary';
+import { scopedCells, describeRun, newestCheckTimes, summarizeRun } from '@/lib/verify/summary';
 import { fetchJson } from './fetch-json';
 import { useHydrated } from './use-hydrated';
 import { jobNameOf, requestVerification, useVerifyStatus, type VerifyScope } from './verify-status';
@@ -44,7 +44,7 @@ export function VerifyButton({
     mutationFn: async () => {
       setSummary(null);
       // The newest result of each cell before the run: what "new" means when it ends (server clock only).
-      baseline.current = newestCheckTimes(cellsInScope(await readMatrix(), scopeRef.current));
+      baseline.current = newestCheckTimes(scopedCells(await readMatrix(), scopeRef.current));
       return requestVerification(scope);
     },
     // Count the job as running until a status poll says otherwise, so a job that ends before the
@@ -73,7 +73,7 @@ export function VerifyButton({
       client.setQueryData(['matrix'], view);
       void client.invalidateQueries({ queryKey: ['service'] });
       setSummary({
-        text: describeRun(summarizeRun(cellsInScope(view, scopeRef.current), baseline.current ?? {})),
+        text: describeRun(summarizeRun(scopedCells(view, scopeRef.current), baseline.current ?? {})),
         failed: false,
       });
     })().catch((error: Error) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckFact, MatrixCell, MatrixView } from '../matrix/types';
-import { cellsInScope, describeRun, newestCheckTimes, summarizeRun } from './summary';
+import { scopedCells, describeRun, newestCheckTimes, summarizeRun } from './summary';
 
 const check = (status: CheckFact['status'], checkedAt: string, name = 'pyroscope'): CheckFact => ({
   cellKey: 'x',
@@ -30,12 +30,12 @@ describe('Verify now summary', () => {
   >;
 
   it('covers every cell for "all", a service’s cells for a service, one cell for a cell', () => {
-    expect(cellsInScope(view, { kind: 'all' }).map((c) => c.key)).toHaveLength(4);
-    expect(cellsInScope(view, { kind: 'service', slug: 'a' }).map((c) => c.key)).toEqual([
+    expect(scopedCells(view, { kind: 'all' }).map((c) => c.key)).toHaveLength(4);
+    expect(scopedCells(view, { kind: 'service', slug: 'a' }).map((c) => c.key)).toEqual([
       'a/profiling-code',
       'a/faro-code',
     ]);
-    expect(cellsInScope(view, { kind: 'cell', key: 'b/profiling-code' })).toHaveLength(1);
+    expect(scopedCells(view, { kind: 'cell', key: 'b/profiling-code' })).toHaveLength(1);
   });
 
   it('counts each cell once by its worst new result, and says which got none', () => {

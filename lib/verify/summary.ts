@@ -2,7 +2,7 @@ import type { CheckStatus, MatrixCell, MatrixView } from '../matrix/types';
 import type { VerifyScope } from './run';
 
 /** The cells of the view a verification scope covers (the gate belongs to "all" only). */
-export function cellsInScope(view: Pick<MatrixView, 'rows' | 'gate'>, scope: VerifyScope): MatrixCell[] {
+export function scopedCells(view: Pick<MatrixView, 'rows' | 'gate'>, scope: VerifyScope): MatrixCell[] {
   const cells = [
     ...(view.gate ? [view.gate] : []),
     ...view.rows.flatMap((r) => r.cells.filter((c): c is MatrixCell => c !== null)),

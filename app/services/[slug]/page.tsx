@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { publicConfig } from '@/lib/config/env';
@@ -13,6 +14,12 @@ import { RefreshWhileVerifying } from '@/app/_components/verify-status';
 
 export const dynamic = 'force-dynamic';
 
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  const { slug } = await params;
+  const detail = await readServiceDetail(await getStore(), slug);
+  return { title: detail ? detail.service.name : 'Unknown service' };
+}
+
 export default async function ServicePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const detail = await readServiceDetail(await getStore(), slug);
@@ -25,6 +32,11 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         <Link href="/">← Matrix</Link>
       </p>
       <h1>{service.name}</h1>
+      <p className="lede" data-testid="check-buttons-explained">
+        Two kinds of check: <strong>Verify every cell of {service.name} now</strong> asks Pyroscope, Loki and Tempo
+        whether the data flows; <strong>Check evidence now</strong> (below the facts) reads the service&apos;s
+        repository and the cluster: is the change merged, is it deployed. Both also run on a schedule.
+      </p>
       <VerifyButton scope={{ kind: 'service', slug: service.slug }} text={`Verify every cell of ${service.name} now`} />
       <RefreshWhileVerifying />
       <dl className="facts">
