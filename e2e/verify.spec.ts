@@ -91,11 +91,13 @@ test('Verify every cell from the matrix: results appear on the cells, and the ga
       .first(),
   ).toBeVisible();
   await expect(
-    page.locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="live-status"]'),
-  ).toHaveText('error');
-  await expect(page.locator('td:has([data-cell="bc-wallet-demo/faro-code"]) [data-testid="live-status"]')).toHaveText(
-    'data ✓',
-  );
+    page.locator(
+      'td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="live-status"][data-check="pyroscope"]',
+    ),
+  ).toHaveText('Pyroscope: error');
+  await expect(
+    page.locator('td:has([data-cell="bc-wallet-demo/faro-code"]) [data-testid="live-status"][data-check="loki"]'),
+  ).toHaveText('Loki ✓');
   const filter = page.getByTestId('state-filter');
   await filter.getByRole('link', { name: /^Closed · unverified/ }).click();
   await expect(page).toHaveURL(/\?state=closed-unverified$/);
