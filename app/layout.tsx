@@ -13,6 +13,11 @@ export const metadata: Metadata = {
   description: 'Phase 3 observability rollout: planned, closed, and proven by live data.',
 };
 
+/*
+ * Failed reads render app/error.tsx. There is deliberately no loading.tsx: its Suspense boundary
+ * streams every page into an element only JavaScript reveals, so without JavaScript the board
+ * would stay blank. Pages read the store in one short query set and render on the server.
+ */
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
