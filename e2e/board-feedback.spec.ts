@@ -90,13 +90,15 @@ test('a cell whose result changes is highlighted, and Verify all ends with a sum
   } finally {
     // Leave the demo as other tests expect it: data back, the cell verified again.
     await pyroscope('reset');
-    await request.post('/api/verify', { data: { kind: 'cell', key: 'acapy-agent/profiling-code' } });
+    await request.post('/api/verify', { data: { kind: 'service', slug: 'acapy-agent' } });
     await expect
       .poll(async () => {
         const view = (await (await request.get('/api/matrix')).json()) as MatrixView;
-        return serviceCells(view).find((c) => c.key === 'acapy-agent/profiling-code')?.state;
+        return serviceCells(view)
+          .filter((c) => c.serviceSlug === 'acapy-agent' && c.capabilitySlug.startsWith('profiling'))
+          .map((c) => c.state);
       })
-      .toBe('verified');
+      .toEqual(['verified', 'ready-to-close']);
   }
 });
 
