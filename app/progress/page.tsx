@@ -215,7 +215,7 @@ export default async function ProgressPage() {
           <tr>
             <th scope="row">
               Sum of the estimates written in the issues ({estimates.issuesWithEstimate} of {estimates.cellsWithIssue}{' '}
-              synced issues give one)
+              synced issues state an estimate)
             </th>
             <td>{formatMinutes(estimates.issueEstimatesMinutes)}</td>
             <td>
