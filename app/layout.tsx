@@ -4,6 +4,10 @@ import type { ReactNode } from 'react';
 import { DemoBanner } from './_components/demo-banner';
 import { FaroSetup } from './_components/faro-setup';
 import { Providers } from './_components/providers';
+import { ReadOnlyBanner } from './_components/read-only-banner';
+import { UserMenu } from './_components/user-menu';
+import { ViewerProvider } from './_components/viewer';
+import { pageViewer } from '@/lib/auth/viewer';
 import './globals.css';
 import './phone.css';
 
@@ -17,8 +21,10 @@ export const metadata: Metadata = {
  * Failed reads render app/error.tsx. There is deliberately no loading.tsx: its Suspense boundary
  * streams every page into an element only JavaScript reveals, so without JavaScript the board
  * would stay blank. Pages read the store in one short query set and render on the server.
+ * Every page reads who is looking (and gets its CSP nonce), so none is prerendered at build time.
  */
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const viewer = await pageViewer();
   return (
     <html lang="en">
       <body>
@@ -33,15 +39,20 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/">Matrix</Link>
             <Link href="/progress">Progress</Link>
             <Link href="/reference/faro">Faro reference</Link>
+            {viewer.roles.includes('admin') ? <Link href="/audit">Audit</Link> : null}
           </nav>
+          <UserMenu />
         </header>
         <FaroSetup />
         <Providers>
-          <main id="main">
-            {/* Inside the main landmark, so every piece of content sits in one. */}
-            <DemoBanner />
-            {children}
-          </main>
+          <ViewerProvider viewer={viewer}>
+            <main id="main">
+              {/* Inside the main landmark, so every piece of content sits in one. */}
+              <DemoBanner />
+              <ReadOnlyBanner />
+              {children}
+            </main>
+          </ViewerProvider>
         </Providers>
       </body>
     </html>

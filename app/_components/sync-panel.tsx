@@ -7,6 +7,7 @@ import { fetchJson } from './fetch-json';
 import { formatUtc } from './format-time';
 import styles from './github.module.css';
 import { useHydrated } from './use-hydrated';
+import { usePermission } from './viewer';
 
 async function startSync(): Promise<SyncPanelStatus> {
   const response = await fetch('/api/sync', { method: 'POST', headers: { accept: 'application/json' } });
@@ -20,6 +21,7 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
   const queryClient = useQueryClient();
   // Sync now needs JavaScript: without it the button is not rendered at all.
   const hydrated = useHydrated();
+  const permission = usePermission('engineer');
   const { data: status, error } = useQuery({
     queryKey: ['sync'],
     queryFn: () => fetchJson<SyncPanelStatus>('/api/sync'),
@@ -65,10 +67,16 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
             type="button"
             className={styles.button}
             onClick={() => syncNow.mutate()}
-            disabled={busy || syncNow.isPending}
+            disabled={busy || syncNow.isPending || !permission.allowed}
+            title={permission.reason ?? undefined}
           >
             {busy ? 'Syncing…' : 'Sync now'}
           </button>
+        ) : null}
+        {permission.reason ? (
+          <span className="action-reason" data-testid="action-reason">
+            {permission.reason}
+          </span>
         ) : null}
         <span role="status" data-testid="sync-progress">
           {status.running

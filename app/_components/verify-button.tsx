@@ -7,6 +7,7 @@ import { scopedCells, describeRun, newestCheckTimes, summarizeRun } from '@/lib/
 import { fetchJson } from './fetch-json';
 import { useHydrated } from './use-hydrated';
 import { jobNameOf, requestVerification, useVerifyStatus, type VerifyScope } from './verify-status';
+import { usePermission } from './viewer';
 import './verify.css';
 import './cell-feedback.css';
 
@@ -40,6 +41,7 @@ export function VerifyButton({
   const [waiting, setWaiting] = useState(false);
   const [summary, setSummary] = useState<{ text: string; failed: boolean } | null>(null);
 
+  const permission = usePermission('engineer');
   const start = useMutation({
     mutationFn: async () => {
       setSummary(null);
@@ -87,6 +89,8 @@ export function VerifyButton({
   }, [waiting, jobRunning, job, client]);
 
   if (!hydrated) return null;
+  // A cell's small button is hidden (the sync panel and full buttons say why); a full one is disabled with the reason.
+  if (!permission.allowed && compact) return null;
   const busy = jobRunning || running.includes('verify:all') || start.isPending || waiting;
   return (
     <span className="verify-action">
@@ -94,7 +98,9 @@ export function VerifyButton({
         type="button"
         className={compact ? 'verify-button compact' : 'verify-button'}
         onClick={() => start.mutate()}
+        disabled={!permission.allowed}
         aria-label={label}
+        title={permission.reason ?? label}
         aria-busy={busy}
         data-testid={`verify-${job}`}
       >
@@ -107,6 +113,11 @@ export function VerifyButton({
       >
         {summary && !summary.failed ? summary.text : ''}
       </span>
+      {permission.reason ? (
+        <span className="action-reason" data-testid="action-reason">
+          {permission.reason}
+        </span>
+      ) : null}
       {start.error || summary?.failed ? (
         <span role="alert" className="verify-error">
           {start.error ? start.error.message : summary?.text}
