@@ -1,20 +1,34 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import type { CheckFact, MatrixCell } from '@/lib/matrix/types';
+import type { CheckFact, CheckStatus, MatrixCell } from '@/lib/matrix/types';
 import { RelativeTime } from './relative-time';
 import { useVerifyStatus } from './verify-status';
 
+/** Short names for the matrix chips (the service page's checklist uses the longer PROOF_LABELS). */
 const SIGNAL_NAMES: Record<string, string> = {
   pyroscope: 'Pyroscope',
+  'flame-graph': 'Flame graph',
   loki: 'Loki',
   tempo: 'Tempo',
-  gate: 'Gate',
+  'faro-route': '/faro route',
+  'collector-url': 'Collector URL',
+  latency: 'Latency',
   merged: 'Merged',
   deployed: 'Deployed',
+  gate: 'Gate',
+  'gate-ready': 'Pyroscope ready',
+  'gate-reachable': 'Pyroscope reachable',
+  'gate-receiver': 'Receiver',
+  'gate-loki': 'Payload in Loki',
 };
-/** Repository and cluster checks say ✗; data checks say what is missing: no data. */
+/** Repository and cluster checks say ✗; the others say what is missing. */
 const REPOSITORY_OR_CLUSTER = new Set(['merged', 'deployed']);
+const OTHER_STATUS: Record<Exclude<CheckStatus, 'pass' | 'fail'>, string> = {
+  error: 'error',
+  'not-configured': 'not configured',
+  'insufficient-data': 'too little data',
+};
 
 /** One signal's result in a few words: "Loki ✓", "Pyroscope: no data", "Merged ✗", "Deployed: partly". */
 export function signalText(check: CheckFact): string {
@@ -22,7 +36,7 @@ export function signalText(check: CheckFact): string {
   if (check.status === 'pass')
     return (check.evidence as { partial?: unknown } | undefined)?.partial === true ? `${name}: partly` : `${name} ✓`;
   if (check.status === 'fail') return REPOSITORY_OR_CLUSTER.has(check.check) ? `${name} ✗` : `${name}: no data`;
-  return `${name}: ${check.status === 'error' ? 'error' : 'not configured'}`;
+  return `${name}: ${OTHER_STATUS[check.status]}`;
 }
 
 /** Whether a running verification (this browser's or anyone's) covers the cell. */

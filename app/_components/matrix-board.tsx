@@ -16,8 +16,13 @@ import { RefreshWhileVerifying } from './verify-status';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
+/** The criteria that do not hold, named: shown on hover and on keyboard focus of the cell. */
+const notHolding = (cell: MatrixCell) => cell.criteria.filter((c) => !c.holds);
+
 function CellLink({ cell }: { cell: MatrixCell }) {
   const changed = useChanged(cellSignature(cell));
+  const failing = notHolding(cell);
+  const describedBy = failing.length > 0 ? `failing-${cell.key.replace(/\W/g, '-')}` : undefined;
   return (
     <Link
       href={cell.href}
@@ -26,9 +31,20 @@ function CellLink({ cell }: { cell: MatrixCell }) {
       data-cell={cell.key}
       data-state={cell.state}
       data-changed={changed ? 'true' : undefined}
+      aria-describedby={describedBy}
     >
       <span className="cell-state">{cell.stateLabel}</span>
       <span className="cell-estimate">{cell.estimateText}</span>
+      {cell.criteria.length > 0 ? (
+        <span className="cell-criteria" data-testid="cell-criteria">
+          {cell.criteriaHeld} of {cell.criteria.length} criteria
+        </span>
+      ) : null}
+      {describedBy ? (
+        <span className="cell-failing" id={describedBy} data-testid="cell-failing">
+          {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
+        </span>
+      ) : null}
       <ChainDots chain={cell.chain} />
     </Link>
   );

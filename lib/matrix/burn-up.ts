@@ -53,17 +53,15 @@ const endOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS - 1;
  * derivation as the matrix to the facts known at the end of that day.
  */
 export function buildBurnUp(
-  input: Pick<MatrixInput, 'cells' | 'issues' | 'checks'> & Partial<Pick<MatrixInput, 'capabilities'>>,
+  input: Pick<MatrixInput, 'cells' | 'issues' | 'checks'> & Partial<Pick<MatrixInput, 'capabilities' | 'signOffs'>>,
   now: Date,
   options: { targetDate?: string | null } = {},
 ): BurnUp {
-  // Helm cells are proven by running pods, code cells by their data: the same parts the matrix uses.
-  const parts = new Map((input.capabilities ?? []).map((c) => [c.slug, c.part]));
-  const partOf = (key: string) => parts.get(key.split('/')[1]) ?? 'code';
   const scopeMinutes = input.cells.reduce((s, c) => s + c.estimateMinutes, 0);
   const issueByCell = new Map<string, IssueFact>();
   for (const issue of input.issues)
     if (issue.cellKey && !issueByCell.has(issue.cellKey)) issueByCell.set(issue.cellKey, issue);
+  const partOf = new Map((input.capabilities ?? []).map((c) => [c.slug, c.part]));
   const checksByCell = new Map<string, CheckFact[]>();
   for (const check of input.checks) {
     const list = checksByCell.get(check.cellKey) ?? [];
@@ -93,7 +91,13 @@ export function buildBurnUp(
       if (!closedThen) continue;
       closedMinutes += cell.estimateMinutes;
       const known = (checksByCell.get(cell.key) ?? []).filter((c) => c.checkedAt <= atIso);
-      const verified = deriveCellState(issue, known, partOf(cell.key)).state === 'verified';
+      const part = partOf.get(cell.capabilitySlug) ?? 'code';
+      // Sign-offs as they stood that day: a later revocation had not happened yet.
+      const signedThen = (input.signOffs ?? [])
+        .filter((s) => s.cellKey === cell.key && s.signedAt <= atIso)
+        .map((s) => (s.revokedAt && s.revokedAt > atIso ? { ...s, revokedAt: null } : s));
+      const verified =
+        deriveCellState(issue, known, { part, criteria: cell.criteria }, signedThen, atIso).state === 'verified';
       if (verified) verifiedMinutes += cell.estimateMinutes;
       if (verified && !firstVerified.has(cell.key)) firstVerified.set(cell.key, at);
       if (!verified && at === nowMs) firstVerified.delete(cell.key);

@@ -51,7 +51,7 @@ describe('Verify now summary', () => {
     const summary = summarizeRun(after, baseline);
     expect(summary).toEqual({
       checked: 3,
-      byStatus: { pass: 1, fail: 1, error: 1, 'not-configured': 0 },
+      byStatus: { pass: 1, fail: 1, error: 1, 'not-configured': 0, 'insufficient-data': 0 },
       unchecked: 1,
     });
     expect(describeRun(summary)).toBe('3 checked: 1 pass, 1 fail, 1 error (1 without a new result)');

@@ -1,4 +1,4 @@
-import type { CheckStatus, MatrixCell, MatrixView } from '../matrix/types';
+import { CHECK_STATUSES, type CheckStatus, type MatrixCell, type MatrixView } from '../matrix/types';
 import type { VerifyScope } from './run';
 
 /** The cells of the view a verification scope covers (the gate belongs to "all" only). */
@@ -20,17 +20,17 @@ export function newestCheckTimes(cells: MatrixCell[]): Record<string, string> {
 export interface VerifyRunSummary {
   /** Cells with at least one result newer than the baseline. */
   checked: number;
-  /** Per cell, its worst new result: error, then fail, then not configured, then pass. */
+  /** Per cell, its worst new result: error, then fail, too little data, not configured, then pass. */
   byStatus: Record<CheckStatus, number>;
   /** Cells in scope that got no new result (e.g. a probe was still queued elsewhere). */
   unchecked: number;
 }
 
-const WORST_FIRST: CheckStatus[] = ['error', 'fail', 'not-configured', 'pass'];
+const WORST_FIRST: CheckStatus[] = ['error', 'fail', 'insufficient-data', 'not-configured', 'pass'];
 
 /** What a finished verification found, per cell, compared with the newest check times before it started. */
 export function summarizeRun(cells: MatrixCell[], before: Record<string, string>): VerifyRunSummary {
-  const byStatus: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, 'not-configured': 0 };
+  const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
   let checked = 0;
   for (const cell of cells) {
     const fresh = cell.latestChecks.filter((c) => c.checkedAt > (before[cell.key] ?? ''));
@@ -46,6 +46,7 @@ export function summarizeRun(cells: MatrixCell[], before: Record<string, string>
 export function describeRun(summary: VerifyRunSummary): string {
   const { byStatus } = summary;
   const parts = [`${byStatus.pass} pass`, `${byStatus.fail} fail`, `${byStatus.error} error`];
+  if (byStatus['insufficient-data'] > 0) parts.push(`${byStatus['insufficient-data']} too little data`);
   if (byStatus['not-configured'] > 0) parts.push(`${byStatus['not-configured']} not configured`);
   const tail = summary.unchecked > 0 ? ` (${summary.unchecked} without a new result)` : '';
   return `${summary.checked} checked: ${parts.join(', ')}${tail}`;

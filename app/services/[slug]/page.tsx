@@ -36,9 +36,10 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
       </p>
       <h1>{service.name}</h1>
       <p className="lede" data-testid="check-buttons-explained">
-        Two kinds of check: <strong>Verify every cell of {service.name} now</strong> asks Pyroscope, Loki and Tempo
-        whether the data flows; <strong>Check evidence now</strong> (below the facts) reads the service&apos;s
-        repository and the cluster: is the change merged, is it deployed. Both also run on a schedule.
+        <strong>Verify every cell of {service.name} now</strong> proves every acceptance criterion below: the data in
+        Pyroscope, Loki and Tempo, and the repository and cluster where a criterion asks for them.{' '}
+        <strong>Check evidence now</strong> (below the facts) re-reads only the repository and the cluster (is the
+        change merged, is it deployed), which is quicker. Both also run on a schedule.
       </p>
       <VerifyButton scope={{ kind: 'service', slug: service.slug }} text={`Verify every cell of ${service.name} now`} />
       <RefreshWhileVerifying />
@@ -99,12 +100,6 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
               </ul>
             </>
           ) : null}
-          <h3>Acceptance criteria</h3>
-          <ul data-testid="criteria">
-            {cell.criteria.map((c) => (
-              <li key={c}>{c}</li>
-            ))}
-          </ul>
           <EvidenceChainView chain={cell.chain} />
         </section>
       ))}
