@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readJsonBody } from '@/lib/api/body';
 import { ApiError, parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
+import { busyElsewhereError } from '@/lib/jobs/busy';
 import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
 import { getRuntime } from '@/lib/server/runtime';
 import { cellKeysForScope, startVerification } from '@/lib/verify/run';
@@ -38,5 +39,7 @@ export const POST = withRoute(async (request) => {
     );
   }
   const started = startVerification(runtime, scope, 'manual');
+  const claim = await runtime.jobs.claimed(started.job);
+  if (claim.status === 'busy-elsewhere') throw busyElsewhereError('This verification', started.job, claim);
   return NextResponse.json({ job: started.job, joined: started.joined }, { status: 202 });
 });
