@@ -4,8 +4,9 @@
  * the caller just built (the e2e suite). When no real upstream is configured (or
  * DEMO=1), it starts the local simulators and points the board at them; DEMO=0 never does.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { startSimulators, upstreamEnvVars, writeSimulatorUrls, type SimulatorSet } from '../simulators';
 
@@ -38,21 +39,31 @@ async function main() {
     console.log(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   }
 
-  // next itself, not through npx: npx does not pass SIGTERM on, which would leave next-server running.
-  const server = spawn(
-    path.join(root, 'node_modules', '.bin', 'next'),
-    ['start', '-p', port, ...(host ? ['-H', host] : [])],
-    { cwd: root, env, stdio: 'inherit' },
-  );
-  console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
-
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => server.kill('SIGTERM'));
-  }
-  server.on('exit', async (code) => {
-    await simulators?.stop();
-    process.exit(code ?? 0);
+  // Next in this process, behind the board's own HTTP server: `next start` keeps a client's X-Forwarded-For
+  // as is and loses the socket's peer, so rate limits (/faro) could key on a value the client chose. Here the
+  // peer is appended as the last hop, as every proxy does; FARO_TRUSTED_PROXIES says how many hops to trust.
+  Object.assign(process.env, env, { NODE_ENV: 'production' });
+  const { default: next } = await import('next');
+  const app = next({ dev: false, dir: root, hostname: host, port: Number(port) });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((request, response) => {
+    const peer = request.socket.remoteAddress ?? 'unknown';
+    const prior = request.headers['x-forwarded-for'];
+    const hops = Array.isArray(prior) ? prior.join(', ') : prior;
+    request.headers['x-forwarded-for'] = hops ? `${hops}, ${peer}` : peer;
+    void handle(request, response);
   });
+  server.listen(Number(port), host, () =>
+    console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`),
+  );
+
+  const stop = () => {
+    server.close();
+    void Promise.all([app.close(), simulators?.stop()]).finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
 }
 
 main().catch((error) => {
