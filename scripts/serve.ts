@@ -4,11 +4,12 @@
  * the caller just built (the e2e suite). When no real upstream is configured (or
  * DEMO=1), it starts the local simulators and points the board at them; DEMO=0 never does.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { startSimulators, upstreamEnvVars, writeSimulatorUrls, type SimulatorSet } from '../simulators';
+import { DEMO_GROUPS, type RunningOpenIdProvider, startOpenIdProvider } from '../simulators/openid-provider';
 
 const root = path.resolve(__dirname, '..');
 const port = process.env.PORT ?? '3000';
@@ -26,6 +27,7 @@ async function main() {
   const configured = upstreamEnvVars().filter((name) => process.env[name]);
   const demo = process.env.DEMO === '1' || (process.env.DEMO !== '0' && configured.length === 0);
   let simulators: SimulatorSet | undefined;
+  let openIdProvider: RunningOpenIdProvider | undefined;
   if (demo && upstreamEnvVars().length > 0) {
     simulators = await startSimulators();
     Object.assign(env, simulators.env, { DEMO_SIMULATORS: simulators.simulators.map((s) => s.name).join(',') });
@@ -38,32 +40,45 @@ async function main() {
     writeSimulatorUrls(file, simulators);
     console.log(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   }
+  // The demo signs in against a real OpenID provider (oidc-provider) with demo users, unless one is configured.
+  if (demo && !process.env.AUTH_OIDC_ISSUER) {
+    const clientSecret = process.env.AUTH_OIDC_CLIENT_SECRET ?? randomBytes(32).toString('base64url');
+    openIdProvider = await startOpenIdProvider({
+      clientId: 'rollout-board',
+      clientSecret,
+      boardOrigins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
+    });
+    Object.assign(env, {
+      AUTH_OIDC_ISSUER: openIdProvider.url,
+      AUTH_OIDC_CLIENT_ID: 'rollout-board',
+      AUTH_OIDC_CLIENT_SECRET: clientSecret,
+      DEMO_USERS: 'viewer:viewer,engineer:engineer,admin:admin',
+    });
+    env.AUTH_ENGINEER_GROUPS ??= DEMO_GROUPS.engineer;
+    env.AUTH_ADMIN_GROUPS ??= DEMO_GROUPS.admin;
+    // Anyone may look at the demo; acting needs a demo user's sign-in.
+    env.AUTH_ANONYMOUS ??= 'view';
+    console.log(
+      `Demo sign-in: OpenID provider ${openIdProvider.url} (users viewer, engineer, admin; password = login)`,
+    );
+  }
 
-  // Next in this process, behind the board's own HTTP server: `next start` keeps a client's X-Forwarded-For
-  // as is and loses the socket's peer, so rate limits (/faro) could key on a value the client chose. Here the
-  // peer is appended as the last hop, as every proxy does; FARO_TRUSTED_PROXIES says how many hops to trust.
-  Object.assign(process.env, env, { NODE_ENV: 'production' });
-  const { default: next } = await import('next');
-  const app = next({ dev: false, dir: root, hostname: host, port: Number(port) });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-  const server = http.createServer((request, response) => {
-    const peer = request.socket.remoteAddress ?? 'unknown';
-    const prior = request.headers['x-forwarded-for'];
-    const hops = Array.isArray(prior) ? prior.join(', ') : prior;
-    request.headers['x-forwarded-for'] = hops ? `${hops}, ${peer}` : peer;
-    void handle(request, response);
+  // The board's own server (Next's handler behind node:http, so routes learn the TCP peer for trusted
+  // headers), run by node directly: npx would not pass SIGTERM on.
+  const server = spawn(process.execPath, [path.join(root, 'scripts', 'board-server.mjs')], {
+    cwd: root,
+    env: { ...env, PORT: port, ...(host ? { BIND_HOST: host } : {}) },
+    stdio: 'inherit',
   });
-  server.listen(Number(port), host, () =>
-    console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`),
-  );
+  console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
 
-  const stop = () => {
-    server.close();
-    void Promise.all([app.close(), simulators?.stop()]).finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5_000).unref();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => server.kill('SIGTERM'));
+  }
+  server.on('exit', async (code) => {
+    await Promise.all([simulators?.stop(), openIdProvider?.stop()]);
+    process.exit(code ?? 0);
+  });
 }
 
 main().catch((error) => {

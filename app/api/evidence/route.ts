@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readJsonBody } from '@/lib/api/body';
 import { ApiError, parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
+import { runAction, scopeTarget } from '@/lib/auth/action';
 import { busyElsewhereError } from '@/lib/jobs/busy';
 import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
 import { serverConfig } from '@/lib/config/env';
@@ -24,33 +25,52 @@ const scopeSchema = z.discriminatedUnion('scope', [
 ]);
 
 /** Runs the merged and deployed checks now, for all cells, one service or one cell. */
-export const POST = withRoute(async (request) => {
-  const body = await readJsonBody(request, {
-    example:
-      '{"scope": "all"}, {"scope": "service", "service": "traction"} or {"scope": "cell", "cell": "traction/faro-helm"}',
-  });
-  const scope = parseInput(scopeSchema, body);
-  const { store, jobs } = await getRuntime();
-  try {
-    cellsInScope(store, scope); // unknown service or cell → 404 before any job starts
-  } catch (error) {
-    if (error instanceof EvidenceScopeError) throw new ApiError('not_found', error.message);
-    throw error;
-  }
-  const checkers = serverEvidenceCheckers(serverConfig());
-  const outcome = await jobs.run(
-    evidenceJobName(scope),
-    ({ trigger }) => runEvidenceChecks(store, checkers, scope, trigger),
+export const POST = withRoute((request) =>
+  runAction(
+    request,
     {
-      trigger: 'manual',
-      onBusy: 'wait',
-      deadlineMs: serverConfig().VERIFY_TIMEOUT,
-      deadlineHint: 'VERIFY_TIMEOUT',
+      action: 'evidence',
+      role: 'engineer',
+      input: async () => {
+        const body = await readJsonBody(request, {
+          example:
+            '{"scope": "all"}, {"scope": "service", "service": "traction"} or {"scope": "cell", "cell": "traction/faro-helm"}',
+        });
+        return parseInput(scopeSchema, body);
+      },
+      describe: (scope) =>
+        scopeTarget(
+          {
+            service: scope.scope === 'service' ? scope.service : undefined,
+            cell: scope.scope === 'cell' ? scope.cell : undefined,
+          },
+          evidenceJobName(scope),
+        ),
     },
-  );
-  if (outcome.status === 'busy-elsewhere') {
-    throw busyElsewhereError('The evidence checks', evidenceJobName(scope), { ...outcome, retryAt: null });
-  }
-  if (outcome.status === 'failed') throw new ApiError('bad_gateway', `Evidence checks failed: ${outcome.error}`);
-  return NextResponse.json({ joined: outcome.joined, ...outcome.result });
-});
+    async (_user, scope) => {
+      const { store, jobs } = await getRuntime();
+      try {
+        cellsInScope(store, scope); // unknown service or cell → 404 before any job starts
+      } catch (error) {
+        if (error instanceof EvidenceScopeError) throw new ApiError('not_found', error.message);
+        throw error;
+      }
+      const checkers = serverEvidenceCheckers(serverConfig());
+      const outcome = await jobs.run(
+        evidenceJobName(scope),
+        ({ trigger }) => runEvidenceChecks(store, checkers, scope, trigger),
+        {
+          trigger: 'manual',
+          onBusy: 'wait',
+          deadlineMs: serverConfig().VERIFY_TIMEOUT,
+          deadlineHint: 'VERIFY_TIMEOUT',
+        },
+      );
+      if (outcome.status === 'busy-elsewhere') {
+        throw busyElsewhereError('The evidence checks', evidenceJobName(scope), { ...outcome, retryAt: null });
+      }
+      if (outcome.status === 'failed') throw new ApiError('bad_gateway', `Evidence checks failed: ${outcome.error}`);
+      return NextResponse.json({ joined: outcome.joined, ...outcome.result });
+    },
+  ),
+);
