@@ -18,7 +18,7 @@ const SECRET = 'faults-webhook-secret';
 const RSS_GROWTH_LIMIT = 80 * MB;
 
 let hostile: HostileUpstream;
-let board: { url: string; child: ChildProcess };
+let board: { url: string; child: ChildProcess; pid: number };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,6 +29,19 @@ function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/** The process running the board's server (scripts/serve.ts starts it as a child: scripts/board-server.mjs). */
+function boardPid(root: number): number {
+  const children = (pid: number) =>
+    readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift() as number;
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('board-server')) return pid;
+    queue.push(...children(pid));
+  }
+  throw new Error('no board-server process under the spawned serve.ts');
 }
 
 /** The board process's resident memory, in bytes. */
@@ -64,13 +77,18 @@ test.beforeAll(async () => {
       GITHUB_MAX_REPLY_BYTES: String(2 * MB),
       LOKI_URL: withCredentials,
       KUBE_NAMESPACE: 'ca7f8f-dev',
-      KUBE_API_URL: hostile.url,
-      GITHUB_API_URL: hostile.url,
+      KUBE_API_URL: withCredentials,
+      GITHUB_API_URL: withCredentials,
       GITHUB_TOKEN: 'ghp_faults',
       GITHUB_WEBHOOK_SECRET: SECRET,
       FARO_ENABLED: 'true',
       FARO_UPSTREAM_URL: `${hostile.url}/collect`,
       FARO_RATE_LIMIT_PER_SECOND: '1',
+      // Act as an engineer through the trusted-header mode (the test is the proxy on loopback).
+      AUTH_TRUSTED_PROXIES: '127.0.0.1/32',
+      AUTH_ENGINEER_GROUPS: 'faults',
+      RUN_COOLDOWN: '1ms',
+      RUN_RATE_LIMIT_PER_MINUTE: '100000',
       NEXT_TELEMETRY_DISABLED: '1',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -87,7 +105,7 @@ test.beforeAll(async () => {
     if (Date.now() > deadline) throw new Error('the board did not become healthy within 90 s');
     await new Promise((r) => setTimeout(r, 250));
   }
-  board = { url, child };
+  board = { url, child, pid: boardPid(child.pid ?? 0) };
 });
 
 test.afterAll(async () => {
@@ -99,10 +117,17 @@ test.afterAll(async () => {
   await hostile?.stop();
 });
 
+const AS_ENGINEER = { 'x-forwarded-user': 'faults-test', 'x-forwarded-groups': 'faults' };
+const get = (route: string) => fetch(`${board.url}${route}`, { headers: AS_ENGINEER });
+
 const post = (route: string, body: BodyInit, headers: Record<string, string> = {}) =>
   fetch(`${board.url}${route}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...AS_ENGINEER,
+      ...headers,
+    },
     body,
     duplex: 'half',
   } as RequestInit);
@@ -111,7 +136,7 @@ test('evidence checks against 50 MB Kubernetes and contents replies end as error
   test.setTimeout(90_000);
   // Warm up: the same routes and checks with small answers, so module loading is not counted.
   await post('/api/evidence', '{"scope":"all"}');
-  const before = rss(board.child.pid ?? 0);
+  const before = rss(board.pid);
   hostile.setMode({ kind: 'flood', bytes: 50 * MB });
   const started = Date.now();
   const answer = await post('/api/evidence', '{"scope":"all"}');
@@ -127,7 +152,7 @@ test('evidence checks against 50 MB Kubernetes and contents replies end as error
     expect(result.message).not.toMatch(/Cannot read properties|undefined/);
   }
   expect(deployed[0].message).toContain('KUBE_MAX_REPLY_BYTES');
-  const growth = rss(board.child.pid ?? 0) - before;
+  const growth = rss(board.pid) - before;
   console.log(`evidence under 50 MB floods: ${took} ms, RSS growth ${(growth / MB).toFixed(1)} MB`);
   expect(growth).toBeLessThan(RSS_GROWTH_LIMIT);
   hostile.setMode({ kind: 'answer', status: 200, body: '{}' });
@@ -137,25 +162,23 @@ test('a verification against a 50 MB Loki reply ends within PROBE_TIMEOUT, as an
   test.setTimeout(60_000);
   const cell = 'traction/faro-code';
   await post('/api/verify', JSON.stringify({ kind: 'cell', key: cell })); // warm-up
-  await expect
-    .poll(async () => (await (await fetch(`${board.url}/api/verify`)).json()).running, { timeout: 20_000 })
-    .toEqual([]);
-  const before = rss(board.child.pid ?? 0);
+  await expect.poll(async () => (await (await get(`/api/verify`)).json()).running, { timeout: 20_000 }).toEqual([]);
+  const before = rss(board.pid);
   hostile.setMode({ kind: 'flood', bytes: 50 * MB });
   const started = Date.now();
   expect((await post('/api/verify', JSON.stringify({ kind: 'cell', key: cell }))).status).toBe(202);
   await expect
-    .poll(async () => (await (await fetch(`${board.url}/api/verify`)).json()).running, {
+    .poll(async () => (await (await get(`/api/verify`)).json()).running, {
       timeout: 10_000,
       intervals: [100],
     })
     .toEqual([]);
   const took = Date.now() - started;
   expect(took).toBeLessThan(3_000 + 2_000); // PROBE_TIMEOUT plus a margin (it took 18.6 s with 3 s before)
-  const detail = await (await fetch(`${board.url}/api/services/traction`)).text();
+  const detail = await (await get(`/api/services/traction`)).text();
   expect(detail).toContain('PROBE_MAX_REPLY_BYTES');
   expect(detail).not.toContain('hunter2');
-  const growth = rss(board.child.pid ?? 0) - before;
+  const growth = rss(board.pid) - before;
   console.log(`verify under a 50 MB Loki reply: ${took} ms, RSS growth ${(growth / MB).toFixed(1)} MB`);
   expect(growth).toBeLessThan(RSS_GROWTH_LIMIT);
   hostile.setMode({ kind: 'answer', status: 200, body: '{}' });
@@ -169,7 +192,7 @@ test('10 MB bodies and a 300 MB chunked webhook are refused with 413 before they
     expect(answer.status, route).toBe(413);
     expect((await answer.json()).code).toBe('payload_too_large');
   }
-  const before = rss(board.child.pid ?? 0);
+  const before = rss(board.pid);
   let sent = 0;
   const chunk = new Uint8Array(MB).fill(0x20);
   const flood = new ReadableStream<Uint8Array>({
@@ -184,7 +207,7 @@ test('10 MB bodies and a 300 MB chunked webhook are refused with 413 before they
   expect(answer?.status ?? 413).toBe(413); // the board may close the upload before the client reads its answer
   expect(Date.now() - started).toBeLessThan(10_000);
   expect(sent).toBeLessThan(300 * MB);
-  const growth = rss(board.child.pid ?? 0) - before;
+  const growth = rss(board.pid) - before;
   console.log(
     `300 MB chunked webhook: stopped after ${(sent / MB).toFixed(0)} MB sent, RSS growth ${(growth / MB).toFixed(1)} MB`,
   );
@@ -222,9 +245,36 @@ test('/faro limits a client that sends a new X-Forwarded-For with every request'
   expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20);
 });
 
+test('a bad setting stops start-up naming the variable, instead of starting or hanging', async () => {
+  test.setTimeout(90_000);
+  const start = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
+        cwd: path.resolve(__dirname, '..'),
+        env: { ...process.env, SKIP_BUILD: '1', DEMO: '0', BIND_HOST: '127.0.0.1', PORT: '0', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
+    });
+  const proc = await start({ DATABASE_URL: 'file:/proc/self/rollout-board.db' });
+  expect(proc.code).toBe(1);
+  expect(proc.stderr).toContain('DATABASE_URL (file:/proc/self/rollout-board.db) points into /proc');
+  const ftp = await start({ LOKI_URL: 'ftp://loki.example.org', DATABASE_URL: 'file::memory:' });
+  expect(ftp.code).toBe(1);
+  expect(ftp.stderr).toContain('LOKI_URL: expected an absolute http(s) URL');
+});
+
 test('URL credentials never reach pages or API answers', async () => {
   for (const route of ['/', '/services/traction', '/api/matrix', '/api/sync', '/api/faro/stats', '/api/health']) {
-    const text = await (await fetch(`${board.url}${route}`)).text();
+    const text = await (await get(route)).text();
     expect(text, route).not.toContain('hunter2');
   }
 });

@@ -284,7 +284,7 @@ export const envSchema = z.object({
   /** The board's external URL (https://rollout.example.org): the OIDC redirect URI and the same-origin check use it. */
   PUBLIC_URL: optionalUrl,
   /** A new run of the same scope (sync, verify, evidence) within this time after the last one started gets 429. */
-  RUN_COOLDOWN: duration('30s', { min: SECOND, max: DAY }),
+  RUN_COOLDOWN: duration('30s', { min: 1, max: DAY }),
   /** How many runs one user may start per minute, over all scopes. */
   RUN_RATE_LIMIT_PER_MINUTE: positiveInt(20),
 });

@@ -25,6 +25,22 @@ async function send(request: RequestContext, bounds: Omit<RequestBounds, 'signal
   const url = new URL(request.getUrl());
   const transport = url.protocol === 'https:' ? https : http;
   const { signal } = requestSignal(bounds);
+  try {
+    return await exchange(request, url, transport, signal, bounds.maxBytes);
+  } catch (error) {
+    // Node reports an abort mid-body as "aborted" (ECONNRESET): say which limit ended it.
+    if (signal.aborted) throw signal.reason;
+    throw error;
+  }
+}
+
+async function exchange(
+  request: RequestContext,
+  url: URL,
+  transport: typeof http | typeof https,
+  signal: AbortSignal,
+  maxBytes: number,
+): Promise<ResponseContext> {
   const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
     const outgoing = transport.request(
       url,
@@ -36,7 +52,7 @@ async function send(request: RequestContext, bounds: Omit<RequestBounds, 'signal
     if (typeof body === 'string' || body instanceof URLSearchParams) outgoing.end(body.toString());
     else outgoing.end();
   });
-  const body = await readCapped(response, bounds.maxBytes);
+  const body = await readCapped(response, maxBytes);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;

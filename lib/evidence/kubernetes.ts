@@ -171,6 +171,12 @@ async function listOrExplain<T extends { items?: unknown }>(
   try {
     list = await call();
   } catch (error) {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      throw new KubernetesRequestError(
+        `the Kubernetes API at ${client.server} did not answer listing ${resource}: ${describeTransportError(error, client.timeoutMs)} (KUBE_TIMEOUT)`,
+        resource,
+      );
+    }
     const code = (error as { code?: unknown }).code;
     if (code === 403) {
       throw new KubernetesRequestError(

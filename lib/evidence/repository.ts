@@ -193,9 +193,8 @@ export class RepositoryChecker {
         );
       if (typeof status === 'number')
         return failed('error', `GitHub answered ${status} for ${spec.repository}/${spec.path}`);
-      const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause;
-      const detail =
-        cause?.code ?? cause?.cause?.code ?? describeTransportError(cause ?? error, this.github.requestTimeoutMs);
+      const cause = (error as { cause?: unknown }).cause;
+      const detail = describeTransportError(cause ?? error, this.github.requestTimeoutMs);
       return failed(
         'error',
         `cannot reach GitHub at ${redactUrl(this.settings.GITHUB_API_URL ?? DEFAULT_API)}: ${detail}`,

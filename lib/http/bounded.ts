@@ -89,8 +89,12 @@ export function describeTransportError(error: unknown, timeoutMs: number): strin
   if (error instanceof Error && error.name === 'TimeoutError')
     return `no complete answer within ${formatDuration(timeoutMs)}`;
   if (error instanceof Error && error.name === 'AbortError') return error.message || 'the request was cancelled';
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  // fetch's TypeError carries the system error (ECONNREFUSED…) as its cause; DOMExceptions have numeric codes.
+  const cause = (error as { cause?: { code?: unknown; message?: string } })?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string') return code;
+  return cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 export const formatDuration = (ms: number) =>
