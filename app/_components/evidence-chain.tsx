@@ -19,8 +19,6 @@ const statusText = (link: ChainLink) =>
 /** Times are shown in UTC so the server and the browser render the same text. */
 const formatTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
-const _linkText = (l: ChainLink) => `${l.label.toLowerCase()} ${l.regressed ? 'regressed' : STATUS_TEXT[l.status]}`;
-
 export const describeChain = (chain: EvidenceChain) =>
   `Evidence: ${chain.links.map((l) => `${l.label.toLowerCase()} ${statusText(l)}`).join(', ')} (${chain.summary})`;
 

@@ -279,8 +279,3 @@ export default async function ProgressPage() {
     </>
   );
 }
-
-function _targetVerdict(daysLate: number | null): string {
-  if (daysLate === null) return '';
-  return daysLate > 0 ? `, ${daysLate} days late` : ', on track';
-}
