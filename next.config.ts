@@ -9,6 +9,15 @@ const nextConfig: NextConfig = {
     '@prisma/adapter-pg',
     '@pyroscope/nodejs',
     '@kubernetes/client-node',
+    // Loaded as they are: pino's worker streams and OpenTelemetry's module hooks do not survive bundling.
+    'pino',
+    'prom-client',
+    '@opentelemetry/api',
+    '@opentelemetry/sdk-trace-node',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/instrumentation',
+    '@opentelemetry/instrumentation-undici',
+    '@prisma/instrumentation',
   ],
   poweredByHeader: false,
   // Server Components read plan and migration files from the project root at run time.

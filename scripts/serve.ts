@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { errorFields, logger } from '../lib/log/logger';
 import { startSimulators, upstreamEnvVars, writeSimulatorUrls, type SimulatorSet } from '../simulators';
 
 const root = path.resolve(__dirname, '..');
@@ -17,7 +18,7 @@ const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 async function main() {
   if (process.env.SKIP_BUILD !== '1' || !existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    console.log('Building the production bundle (next build)…');
+    logger().info('Building the production bundle (next build)…');
     const build = spawnSync('npx', ['next', 'build'], { cwd: root, env, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
@@ -35,7 +36,7 @@ async function main() {
     const file = process.env.SIMULATORS_FILE ?? path.join(root, 'data', 'simulators.json');
     mkdirSync(path.dirname(file), { recursive: true });
     writeSimulatorUrls(file, simulators);
-    console.log(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
+    logger().info(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   }
 
   // next itself, not through npx: npx does not pass SIGTERM on, which would leave next-server running.
@@ -44,7 +45,7 @@ async function main() {
     ['start', '-p', port, ...(host ? ['-H', host] : [])],
     { cwd: root, env, stdio: 'inherit' },
   );
-  console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
+  logger().info(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => server.kill('SIGTERM'));
@@ -56,6 +57,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error);
+  logger().fatal(errorFields(error), 'rollout-board did not start');
   process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { NextResponse } from 'next/server';
 import type { z } from 'zod';
+import { errorFields, logger } from '../log/logger';
 
 /** The one error shape of the JSON API: {"error": "what went wrong and what to do"}. */
 export function jsonError(status: number, error: string, headers?: HeadersInit): NextResponse {
@@ -19,6 +20,6 @@ export function parseInput<T extends z.ZodType>(
 
 /** Logs an unexpected failure server-side and answers 500 without leaking internals. */
 export function internalError(where: string, error: unknown): NextResponse {
-  console.error(`[${where}]`, error instanceof Error ? error.message : error);
+  logger().error({ where, ...errorFields(error) }, `${where} failed`);
   return jsonError(500, `${where} failed: ${error instanceof Error ? error.message : 'unexpected error'}`);
 }

@@ -1,10 +1,12 @@
 import { serverConfig, type ServerConfig } from '../config/env';
 import { currentLeaseHolder } from '../jobs/lease';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
+import { processMetrics } from '../metrics/process';
 import type { Runtime } from '../server/runtime';
 import { createGitHubClient, type RateLimitQuota } from './client';
 import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
 import { verificationConfigured, verifyCells } from '../verify/run';
+import { errorFields, logger } from '../log/logger';
 
 /** The job name shared by every replica: the lease row of this name keeps syncs apart. */
 export const GITHUB_SYNC_JOB = 'github-sync';
@@ -69,8 +71,10 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
     GITHUB_SYNC_JOB,
     async ({ trigger }) => {
       state.activity = { trigger, startedAt: new Date().toISOString(), progress: null };
+      const endTimer = processMetrics().syncDuration.startTimer();
+      let outcome: SyncResult['status'] = 'failed';
       try {
-        return await syncGitHub({
+        const result = await syncGitHub({
           store: runtime.store,
           client: createGitHubClient({
             apiUrl: config.GITHUB_API_URL,
@@ -86,8 +90,12 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
             if (state.activity) state.activity.progress = progress;
           },
         });
+        outcome = result.status;
+        return result;
       } finally {
         state.activity = null;
+        endTimer({ outcome });
+        processMetrics().syncRuns.inc({ outcome });
       }
     },
     { trigger: options.trigger, onBusy: options.onBusy ?? 'skip' },
@@ -101,7 +109,7 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
       verificationConfigured(serverConfig())
     ) {
       void verifyCells(runtime, result.result.changedCellKeys, 'sync').catch((error) =>
-        console.error('[verify after sync]', error),
+        logger().error(errorFields(error), 'Verifying the cells a sync changed failed'),
       );
     }
     if (state.followUp.repos.size === 0 || runtime.jobs.isRunning(GITHUB_SYNC_JOB)) return;

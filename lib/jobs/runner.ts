@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/client';
 import { releaseLease, renewLease, tryAcquireLease } from './lease';
+import { errorFields, logger } from '../log/logger';
 
 export type JobTrigger = 'start' | 'schedule' | 'manual' | 'webhook' | 'sync';
 
@@ -101,7 +102,7 @@ export function schedule(intervalMs: number, tick: () => Promise<unknown>, initi
     if (running) return;
     running = true;
     tick()
-      .catch((error) => console.error('[schedule]', error instanceof Error ? error.message : error))
+      .catch((error) => logger().error(errorFields(error), 'A scheduled job failed'))
       .finally(() => {
         running = false;
       });

@@ -1,6 +1,7 @@
 import { serverConfig, type ServerConfig } from '../config/env';
 import type { Store } from '../db/store';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
+import { processMetrics } from '../metrics/process';
 import type { CheckStatus } from '../matrix/types';
 import type { ProbeResult } from '../probes/types';
 import type { Runtime } from '../server/runtime';
@@ -70,7 +71,10 @@ export async function runChecks(
           evidence: {},
         }),
       );
-      return { result: await health.track(check, running), durationMs: Date.now() - t0 };
+      const result = await health.track(check, running);
+      const durationMs = Date.now() - t0;
+      processMetrics().probeDuration.observe({ upstream: check, status: result.status }, durationMs / 1000);
+      return { result, durationMs };
     });
 
   await Promise.all(

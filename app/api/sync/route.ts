@@ -4,6 +4,7 @@ import { internalError, jsonError, parseInput } from '@/lib/api/responses';
 import { serverConfig } from '@/lib/config/env';
 import { NOT_CONFIGURED_HINT, readSyncStatus, runGitHubSync } from '@/lib/github/sync-job';
 import { getRuntime } from '@/lib/server/runtime';
+import { logger } from '@/lib/log/logger';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,7 +35,7 @@ export async function POST(request: Request) {
       );
     }
     void outcome.then((result) => {
-      if (result.status === 'failed') console.error(`[github-sync] ${result.error}`);
+      if (result.status === 'failed') logger().error({ job: 'github-sync', error: result.error }, 'GitHub sync failed');
     });
     return NextResponse.json(await readSyncStatus(runtime), { status: 202 });
   } catch (error) {

@@ -4,6 +4,7 @@ import { serverConfig } from '@/lib/config/env';
 import { runGitHubSync } from '@/lib/github/sync-job';
 import { handleWebhook } from '@/lib/github/webhook';
 import { getRuntime } from '@/lib/server/runtime';
+import { logger } from '@/lib/log/logger';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,7 +26,8 @@ export async function POST(request: Request) {
       const refreshIssues = answer.issueNumber ? [{ repo: answer.syncRepo, number: answer.issueNumber }] : [];
       void runGitHubSync(await getRuntime(), { trigger: 'webhook', repos: [answer.syncRepo], refreshIssues }).then(
         (result) => {
-          if (result.status === 'failed') console.error(`[github-webhook] ${result.error}`);
+          if (result.status === 'failed')
+            logger().error({ job: 'github-sync', trigger: 'webhook', error: result.error }, 'GitHub sync failed');
         },
       );
     }
