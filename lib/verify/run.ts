@@ -2,6 +2,7 @@ import { serverConfig, type ServerConfig } from '../config/env';
 import type { Store } from '../db/store';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import { processMetrics } from '../metrics/process';
+import { announceAndDeliver } from '../notify/announce';
 import type { CheckStatus } from '../matrix/types';
 import type { ProbeResult } from '../probes/types';
 import type { Runtime } from '../server/runtime';
@@ -124,7 +125,16 @@ export function startVerification(
   const keys = cellKeysForScope(runtime.store, scope) ?? [];
   const done = runtime.jobs.run(
     job,
-    () => runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config),
+    async () => {
+      const summary = await runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config);
+      // Cells that changed state are announced once, by whichever replica ran this (digest for verify-all).
+      const { delivered } = await announceAndDeliver(runtime.store, {
+        digest: scope.kind === 'all',
+        boardUrl: (config ?? serverConfig()).BOARD_URL ?? null,
+      });
+      void delivered;
+      return summary;
+    },
     { trigger, onBusy: 'skip' },
   );
   return { job, joined, done };
