@@ -1,5 +1,5 @@
 import { ConfigError, serverConfig } from '../config/env';
-import { redactDatabaseUrl } from '../db/database-url';
+import { redactUrl } from '../config/redact';
 import { getStore } from '../db/store';
 import { startSelfProfiling } from '../profiling/self';
 import { runGitHubSync } from '../github/sync-job';
@@ -30,7 +30,7 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   log.info(
-    { store: store.location.provider, database: redactDatabaseUrl(config.DATABASE_URL), plan: store.plan.id },
+    { store: store.location.provider, database: redactUrl(config.DATABASE_URL), plan: store.plan.id },
     `Store ${store.location.provider} ready, plan "${store.plan.id}" with ${store.plan.services.length} services`,
   );
   const profiling = await startSelfProfiling(config);
