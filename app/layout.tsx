@@ -26,6 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/">Matrix</Link>
             <Link href="/progress">Progress</Link>
             <Link href="/reference/faro">Faro reference</Link>
+            <Link href="/settings/notifications">Notifications</Link>
           </nav>
         </header>
         <DemoBanner />

@@ -33,6 +33,9 @@ async function main() {
     env.VERIFY_INTERVAL ??= '1m';
     // The board is its own live Faro reference: in the demo it reports to the receiver simulator.
     env.FARO_ENABLED ??= 'true';
+    // ...and traces itself to the Tempo simulator (OTLP/HTTP), so its browser traces link to its server spans.
+    env.OTEL_EXPORTER_OTLP_ENDPOINT ??= simulators.urls.tempo;
+    env.OTEL_BSP_SCHEDULE_DELAY ??= '500';
     const file = process.env.SIMULATORS_FILE ?? path.join(root, 'data', 'simulators.json');
     mkdirSync(path.dirname(file), { recursive: true });
     writeSimulatorUrls(file, simulators);

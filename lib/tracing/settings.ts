@@ -6,7 +6,7 @@ export const SERVICE_NAME = 'rollout-board';
  * names), or null (tracing off) when neither is set or OTEL_SDK_DISABLED=true. Nothing is sent
  * anywhere unless configured.
  */
-export function tracingEndpoint(env: NodeJS.ProcessEnv): string | null {
+export function tracingEndpoint(env: Record<string, string | undefined>): string | null {
   if (env.OTEL_SDK_DISABLED?.toLowerCase() === 'true') return null;
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
   return endpoint ? endpoint : null;

@@ -20,7 +20,7 @@ export interface Tracing {
  * continuing the browser's `traceparent`; Prisma adds one per store query and undici one per
  * outbound request (each probe). Without an endpoint nothing is started and nothing is sent.
  */
-export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | null {
+export function startTracing(env: Record<string, string | undefined> = process.env): Tracing | null {
   const endpoint = tracingEndpoint(env);
   if (!endpoint) return null;
   diag.setLogger(
