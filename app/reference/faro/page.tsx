@@ -2,13 +2,16 @@ import type { Metadata } from 'next';
 import { FaroLive } from '@/app/_components/faro-live';
 import { OwnTracePanel } from '@/app/_components/own-trace';
 import { FARO_RECIPES } from '@/lib/faro/recipes';
+import { hasRole } from '@/lib/auth/roles';
+import { pageUser } from '@/lib/auth/viewer';
 import { faroStatus } from '@/lib/faro/status';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Faro reference · rollout-board' };
 
 /** The board as the live Faro reference: what it sends itself, and the recipe for each service kind. */
-export default function FaroReferencePage() {
+export default async function FaroReferencePage() {
+  const seesEveryone = hasRole(await pageUser(), 'engineer');
   return (
     <>
       <h1>Faro reference</h1>
@@ -18,7 +21,7 @@ export default function FaroReferencePage() {
         (adding the API key server-side), with its own size limit, per-client rate limit and a bounded upstream timeout.
         Settings are read at run time from the <code>faro.*</code> Helm values.
       </p>
-      <FaroLive initialStatus={faroStatus(null)} />
+      <FaroLive initialStatus={faroStatus(null, { seesEveryone })} />
       <h2>Browser trace → server span</h2>
       <p>
         The board traces its own server with OpenTelemetry (<code>OTEL_EXPORTER_OTLP_ENDPOINT</code>). Faro adds a{' '}

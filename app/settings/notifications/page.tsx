@@ -1,3 +1,5 @@
+import { hasRole } from '@/lib/auth/roles';
+import { pageUser } from '@/lib/auth/viewer';
 import { getStore } from '@/lib/db/store';
 import { listChannels } from '@/lib/notify/channels';
 import { NotificationSettings } from '../../_components/notification-settings';
@@ -7,6 +9,20 @@ export const metadata = { title: 'Notifications · rollout-board' };
 
 /** Admin settings: where the board posts state changes, and a test message per channel. */
 export default async function NotificationsPage() {
+  const user = await pageUser();
+  if (!hasRole(user, 'admin')) {
+    return (
+      <>
+        <h1>Notifications</h1>
+        <p role="alert" data-testid="notifications-refused">
+          {user
+            ? `Only admins manage notifications; you are signed in as ${user.name}.`
+            : 'Only admins manage notifications. '}
+          {user ? null : <a href="/signin?returnTo=/settings/notifications">Sign in</a>}
+        </p>
+      </>
+    );
+  }
   const channels = await listChannels((await getStore()).db);
   return (
     <>
