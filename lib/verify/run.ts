@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { serverConfig, type ServerConfig } from '../config/env';
 import type { Store } from '../db/store';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
@@ -30,6 +31,8 @@ export function cellKeysForScope(store: Pick<Store, 'plan'>, scope: VerifyScope)
   return keys.length > 0 ? keys : null;
 }
 
+const tracer = trace.getTracer('rollout-board.verify');
+
 export interface VerifySummary {
   checks: number;
   byStatus: Record<CheckStatus, number>;
@@ -56,33 +59,43 @@ export async function runChecks(
   const byStatus: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, 'not-configured': 0 };
 
   const health = new RunUpstreamHealth();
-  const probe = (check: CheckName, run: () => Promise<ProbeResult>) =>
-    limiter.run(async () => {
-      const t0 = Date.now();
-      const skipped = await health.skipReason(check);
-      if (skipped)
-        return {
-          result: { status: 'error', message: skipped, evidence: {} } satisfies ProbeResult,
-          durationMs: Date.now() - t0,
-        };
-      const running = run().catch(
-        (error): ProbeResult => ({
-          status: 'error',
-          message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`,
-          evidence: {},
-        }),
-      );
-      const result = await health.track(check, running);
-      const durationMs = Date.now() - t0;
-      processMetrics().probeDuration.observe({ upstream: check, status: result.status }, durationMs / 1000);
-      return { result, durationMs };
-    });
+  const probe = (check: CheckName, target: string, run: () => Promise<ProbeResult>) =>
+    limiter.run(() =>
+      // One span per probe (its requests are child spans), so a trace shows which upstream was slow or failing.
+      tracer.startActiveSpan(
+        `probe ${check}`,
+        { attributes: { 'rollout.check': check, 'rollout.target': target } },
+        async (span) => {
+          const t0 = Date.now();
+          const skipped = await health.skipReason(check);
+          const result: ProbeResult = skipped
+            ? { status: 'error', message: skipped, evidence: {} }
+            : await health.track(
+                check,
+                run().catch(
+                  (error): ProbeResult => ({
+                    status: 'error',
+                    message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`,
+                    evidence: {},
+                  }),
+                ),
+              );
+          const durationMs = Date.now() - t0;
+          processMetrics().probeDuration.observe({ upstream: check, status: result.status }, durationMs / 1000);
+          span.setAttribute('rollout.status', result.status);
+          if (result.status === 'error')
+            span.setStatus({ code: SpanStatusCode.ERROR, message: result.message ?? undefined });
+          span.end();
+          return { result, durationMs };
+        },
+      ),
+    );
 
   await Promise.all(
     planned.map(async (check) => {
       let pending = probes.get(check.key);
       if (!pending) {
-        pending = probe(check.check, () => check.run(window));
+        pending = probe(check.check, check.target, () => check.run(window));
         probes.set(check.key, pending);
       }
       const { result, durationMs } = await pending;
