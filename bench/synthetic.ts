@@ -24,7 +24,7 @@ export function writeSyntheticPlan(services: number): string {
       title: 'Infrastructure',
       estimate: '~½ day',
       match: { allLabels: ['infrastructure'] },
-      criteria: ['ready'],
+      criteria: [{ text: 'ready', proof: { kind: 'gate-pyroscope-ready' } }],
     },
     services: Array.from({ length: services }, (_, i) => ({
       slug: `service-${i}`,
@@ -40,7 +40,12 @@ export function writeSyntheticPlan(services: number): string {
             title: `service-${i} ${slug}`,
             labels: ['synthetic', slug, `svc-${i}`],
             estimate: `~${(c % 3) + 1}h`,
-            criteria: ['data flows'],
+            criteria: [
+              {
+                text: 'data flows',
+                proof: { kind: slug.startsWith('profiling') ? 'profiles' : 'browser-telemetry', require: 'any' },
+              },
+            ],
           },
         ]),
       ),

@@ -15,7 +15,12 @@ import { RefreshWhileVerifying } from './verify-status';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
+/** The criteria that do not hold, named: shown on hover and on keyboard focus of the cell. */
+const notHolding = (cell: MatrixCell) => cell.criteria.filter((c) => !c.holds);
+
 function CellLink({ cell }: { cell: MatrixCell }) {
+  const failing = notHolding(cell);
+  const describedBy = failing.length > 0 ? `failing-${cell.key.replace(/\W/g, '-')}` : undefined;
   return (
     <Link
       href={cell.href}
@@ -23,19 +28,36 @@ function CellLink({ cell }: { cell: MatrixCell }) {
       title={cell.stateReason}
       data-cell={cell.key}
       data-state={cell.state}
+      aria-describedby={describedBy}
     >
       <span className="cell-state">{cell.stateLabel}</span>
       <span className="cell-estimate">{cell.estimateText}</span>
+      {cell.criteria.length > 0 ? (
+        <span className="cell-criteria" data-testid="cell-criteria">
+          {cell.criteriaHeld} of {cell.criteria.length} criteria
+        </span>
+      ) : null}
+      {describedBy ? (
+        <span className="cell-failing" id={describedBy} data-testid="cell-failing">
+          {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
+        </span>
+      ) : null}
       <ChainDots chain={cell.chain} />
     </Link>
   );
 }
 
-const LIVE_LABEL = { pass: 'data ✓', fail: 'no data', error: 'error', 'not-configured': 'not configured' } as const;
+const LIVE_LABEL = {
+  pass: 'data ✓',
+  fail: 'no data',
+  error: 'error',
+  'insufficient-data': 'too little data',
+  'not-configured': 'not configured',
+} as const;
 
 /** A matrix cell's newest live-data result, history and its own Verify now (outside the link: a button may not sit inside one). */
 function CellTools({ cell }: { cell: MatrixCell }) {
-  const worst = ['error', 'fail', 'pass', 'not-configured'].find((s) =>
+  const worst = ['error', 'fail', 'insufficient-data', 'pass', 'not-configured'].find((s) =>
     cell.latestChecks.some((c) => c.status === s),
   ) as keyof typeof LIVE_LABEL | undefined;
   return (

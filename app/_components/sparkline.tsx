@@ -5,8 +5,15 @@ const COLORS: Record<CheckPoint['status'], string> = {
   fail: '#b58100',
   error: '#c62828',
   'not-configured': '#9aa3af',
+  'insufficient-data': '#6b7280',
 };
-const HEIGHTS: Record<CheckPoint['status'], number> = { pass: 12, fail: 7, error: 4, 'not-configured': 2 };
+const HEIGHTS: Record<CheckPoint['status'], number> = {
+  pass: 12,
+  fail: 7,
+  error: 4,
+  'not-configured': 2,
+  'insufficient-data': 3,
+};
 
 /** A cell's recent results as small bars, oldest left: green pass, amber fail, red error, grey not configured. */
 export function Sparkline({ history }: { history: CheckPoint[] }) {

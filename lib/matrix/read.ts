@@ -147,7 +147,8 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
       estimateMinutes: c.estimateMinutes,
       entryPoint: c.entryPoint,
       requirements: json<string[]>(c.requirements),
-      criteria: json<string[]>(c.criteria),
+      // Criteria and their proofs come from the plan file the store was opened with, like evidence specs.
+      criteria: plan.cells.find((p) => p.key === c.key)?.criteria ?? [],
     })),
     issues: issues.map(
       (i): IssueFact => ({
@@ -164,6 +165,7 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
     ),
     checks,
     history,
+    now: new Date().toISOString(),
     unmappedIssues: unmapped.map(
       (i): UnmappedIssueFact => ({
         ...issueIdentity(i),

@@ -1,7 +1,7 @@
 import { Gauge, Registry } from 'prom-client';
 import type { Store } from '../db/store';
 import type { Forecast } from '../matrix/burn-up';
-import { CELL_STATES, type CheckStatus, type MatrixCell, type MatrixView } from '../matrix/types';
+import { CELL_STATES, CHECK_STATUSES, type MatrixCell, type MatrixView } from '../matrix/types';
 
 /** The GitHub side of the board as the shared store knows it (every replica reads the same). */
 export interface SyncFacts {
@@ -12,7 +12,6 @@ export interface SyncFacts {
   quota: { remaining: number; limit: number | null } | null;
 }
 
-const CHECK_STATUSES: CheckStatus[] = ['pass', 'fail', 'error', 'not-configured'];
 /** The gate belongs to no service; this is its `service` label, so PromQL never meets an empty one. */
 export const GATE_SERVICE_LABEL = 'gate';
 
@@ -42,6 +41,15 @@ export function boardRegistry(view: MatrixView, forecast: Forecast | null, sync:
     'service',
     'capability',
   ] as const);
+  const criteriaTotal = gauge('rollout_cell_criteria_total', "The cell's acceptance criteria, from the plan.", [
+    'service',
+    'capability',
+  ] as const);
+  const criteriaProven = gauge(
+    'rollout_cell_criteria_proven',
+    'Acceptance criteria of the cell that hold now (proven by data or signed off).',
+    ['service', 'capability'] as const,
+  );
   const checkStatus = gauge(
     'rollout_check_status',
     'The newest result of each check of each cell (1 for its status, 0 for the others).',
@@ -58,6 +66,8 @@ export function boardRegistry(view: MatrixView, forecast: Forecast | null, sync:
     const labels = cellLabels(cell);
     for (const s of CELL_STATES) state.set({ ...labels, state: s }, s === cell.state ? 1 : 0);
     estimate.set(labels, cell.estimateMinutes);
+    criteriaTotal.set(labels, cell.criteria.length);
+    criteriaProven.set(labels, cell.criteriaHeld);
     for (const check of cell.latestChecks) {
       for (const s of CHECK_STATUSES)
         checkStatus.set({ check: check.check, cell: cell.key, status: s }, s === check.status ? 1 : 0);

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticPlan } from '@/bench/synthetic';
 import { parseConfig } from '@/lib/config/env';
 import { readMatrix } from '@/lib/matrix/read';
-import { CELL_STATES, type MatrixCell, type MatrixView } from '@/lib/matrix/types';
+import { CELL_STATES, CHECK_STATUSES, type MatrixCell, type MatrixView } from '@/lib/matrix/types';
 import { runChecks } from '@/lib/verify/run';
 import { startSimulators, type SimulatorSet } from '@/simulators';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
@@ -122,6 +122,21 @@ describe.each(STORE_PROVIDERS)('GET /metrics on %s', (provider) => {
       serviceCells.filter((c) => c.issue?.state === 'closed').reduce((s, c) => s + c.estimateMinutes, 0),
     );
 
+    // Criteria proven out of criteria total, per cell, as the matrix counts them.
+    const criterion = (name: string, cell: MatrixCell) =>
+      Number(
+        metrics
+          .get(name)!
+          .metrics.find(
+            (s) => s.labels!.service === serviceLabel(cell) && s.labels!.capability === cell.capabilitySlug,
+          )!.value,
+      );
+    for (const cell of cells) {
+      expect(criterion('rollout_cell_criteria_total', cell)).toBe(cell.criteria.length);
+      expect(criterion('rollout_cell_criteria_proven', cell)).toBe(cell.criteriaHeld);
+    }
+    expect(cells.some((c) => c.criteriaHeld > 0)).toBe(true);
+
     const statuses = metrics.get('rollout_check_status')!.metrics;
     const times = metrics.get('rollout_check_timestamp_seconds')!.metrics;
     for (const cell of cells) {
@@ -137,8 +152,10 @@ describe.each(STORE_PROVIDERS)('GET /metrics on %s', (provider) => {
     // Probe durations per upstream (this process ran them), and Node's own figures.
     expect(metrics.get('rollout_probe_duration_seconds')!.type).toBe('HISTOGRAM');
     // (The parser folds a histogram's label sets together, so its series are read from the _count lines.)
-    const probed = [...body.matchAll(/^rollout_probe_duration_seconds_count\{[^}]*upstream="(\w+)"[^}]*\} (\d+)$/gm)];
-    expect(new Set(probed.map((m) => m[1]))).toEqual(new Set(['pyroscope', 'loki', 'tempo', 'gate']));
+    const probed = [...body.matchAll(/^rollout_probe_duration_seconds_count\{[^}]*upstream="([\w:-]+)"[^}]*\} (\d+)$/gm)];
+    expect([...new Set(probed.map((m) => m[1]))]).toEqual(
+      expect.arrayContaining(['pyroscope', 'loki', 'tempo', 'gate']),
+    );
     expect(metrics.has('process_cpu_seconds_total')).toBe(true);
     expect(metrics.has('nodejs_heap_size_used_bytes')).toBe(true);
     // TARGET_DATE is long past, so the forecast is late.
@@ -227,12 +244,14 @@ describe('label cardinality', () => {
     expect(series.get('rollout_cell_state')).toBe(cells * CELL_STATES.length);
     expect(series.get('rollout_cell_estimate_minutes')).toBe(cells);
     // Two checks per cell × four statuses, whatever the number of results stored.
-    expect(series.get('rollout_check_status')).toBe(cells * 2 * 4);
+    expect(series.get('rollout_check_status')).toBe(cells * 2 * CHECK_STATUSES.length);
+    expect(series.get('rollout_cell_criteria_total')).toBe(cells);
+    expect(series.get('rollout_cell_criteria_proven')).toBe(cells);
     expect(series.get('rollout_check_timestamp_seconds')).toBe(cells * 2);
     const boardSeries = [...series.values()].reduce((s, n) => s + n, 0);
-    // Everything the board exports grows with the cells only: 5 states + 1 estimate + 2 checks × (4 statuses
-    // + 1 time) = 16 series per cell, plus a fixed part (histograms, minutes, sync) that no data grows.
-    expect(boardSeries).toBeLessThanOrEqual(cells * 16 + 400);
+    // Everything the board exports grows with the cells only: 5 states + 1 estimate + 2 criteria counts + 2 checks
+    // × (5 statuses + 1 time) = 20 series per cell, plus a fixed part (histograms, minutes, sync) no data grows.
+    expect(boardSeries).toBeLessThanOrEqual(cells * 20 + 400);
     if (services === 200) expect(cells).toBe(1201);
   });
 });

@@ -27,10 +27,14 @@ describe('tracing a verification', () => {
     const config = parseConfig({ ...sims.env, PROBE_TIMEOUT: '5s', GATE_DEADLINE: '5s' });
     await runChecks(store, ['acapy-agent/profiling-code', 'didcomm-mediator-credo/profiling-code'], 'manual', config);
     const probes = exporter.getFinishedSpans().filter((s) => s.name.startsWith('probe '));
-    expect(probes.map((s) => [s.name, s.attributes['rollout.target'], s.attributes['rollout.status']]).sort()).toEqual([
-      ['probe pyroscope', 'acapy-agent', 'pass'],
-      ['probe pyroscope', 'didcomm-mediator-credo', 'error'],
-    ]);
+    const seen = probes.map((s) => [s.name, s.attributes['rollout.target'], s.attributes['rollout.status']]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['probe pyroscope', 'acapy-agent', 'pass'],
+        ['probe pyroscope', 'didcomm-mediator-credo', 'error'],
+      ]),
+    );
+    for (const span of probes) expect(span.attributes['rollout.upstream']).toBe(span.name.slice('probe '.length));
     // The failing upstream's span is marked as an error, so trace search finds it.
     expect(probes.find((s) => s.attributes['rollout.status'] === 'error')!.status.code).toBe(2);
   });
