@@ -198,7 +198,13 @@ export function startVerification(
       void delivered;
       return summary;
     },
-    { trigger, onBusy: 'skip' },
+    {
+      trigger,
+      onBusy: 'skip',
+      retryWhenFree: trigger === 'manual',
+      deadlineMs: (config ?? serverConfig()).VERIFY_TIMEOUT,
+      deadlineHint: 'VERIFY_TIMEOUT',
+    },
   );
   return { job, joined, done };
 }
