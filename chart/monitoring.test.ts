@@ -309,7 +309,7 @@ describe('the Grafana dashboard and alert rules', () => {
     });
 
     it('every metric the dashboard and the rules query exists in /metrics', async () => {
-      const { body } = await scrapeMetrics(store, '2020-01-01');
+      const { body } = await scrapeMetrics(store, { targetDate: '2020-01-01', reuseMs: 0 });
       const exported = new Set<string>();
       for (const family of parsePrometheusTextFormat(body) as Array<{ name: string; type: string }>) {
         exported.add(family.name);

@@ -85,7 +85,10 @@ describe.each(STORE_PROVIDERS)('GET /metrics on %s', (provider) => {
       'manual',
       parseConfig({ ...sims.env, PROBE_TIMEOUT: '5s', GATE_DEADLINE: '5s', VERIFY_CONCURRENCY: '4' }),
     );
-    const [{ body, contentType }, view] = await Promise.all([scrapeMetrics(store, '2026-01-01'), readMatrix(store)]);
+    const [{ body, contentType }, view] = await Promise.all([
+      scrapeMetrics(store, { targetDate: '2026-01-01', reuseMs: 0 }),
+      readMatrix(store),
+    ]);
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(body).not.toContain('do not export me');
     const metrics = parse(body);
@@ -152,7 +155,9 @@ describe.each(STORE_PROVIDERS)('GET /metrics on %s', (provider) => {
     // Probe durations per upstream (this process ran them), and Node's own figures.
     expect(metrics.get('rollout_probe_duration_seconds')!.type).toBe('HISTOGRAM');
     // (The parser folds a histogram's label sets together, so its series are read from the _count lines.)
-    const probed = [...body.matchAll(/^rollout_probe_duration_seconds_count\{[^}]*upstream="([\w:-]+)"[^}]*\} (\d+)$/gm)];
+    const probed = [
+      ...body.matchAll(/^rollout_probe_duration_seconds_count\{[^}]*upstream="([\w:-]+)"[^}]*\} (\d+)$/gm),
+    ];
     expect([...new Set(probed.map((m) => m[1]))]).toEqual(
       expect.arrayContaining(['pyroscope', 'loki', 'tempo', 'gate']),
     );
@@ -172,7 +177,7 @@ describe.each(STORE_PROVIDERS)('GET /metrics on %s', (provider) => {
       startedAt: new Date(Date.now() - minutesAgo * 60_000),
       finishedAt: new Date(Date.now() - minutesAgo * 60_000 + 1000),
     });
-    const first = parse((await scrapeMetrics(store)).body);
+    const first = parse((await scrapeMetrics(store, { reuseMs: 0 })).body);
     expect(first.get('rollout_sync_failing_since_timestamp_seconds')!.metrics[0].value).toBe('0');
     expect(first.has('rollout_github_rate_limit_remaining')).toBe(false);
 
@@ -180,15 +185,36 @@ describe.each(STORE_PROVIDERS)('GET /metrics on %s', (provider) => {
     await store.db.repoSyncState.create({
       data: { repo: 'bcgov/rollout', lastSyncedAt: new Date(), rateLimitRemaining: 4321, rateLimitLimit: 5000 },
     });
-    const failing = parse((await scrapeMetrics(store)).body);
+    const failing = parse((await scrapeMetrics(store, { reuseMs: 0 })).body);
     const since = Number(failing.get('rollout_sync_failing_since_timestamp_seconds')!.metrics[0].value);
     expect(Math.round(Date.now() / 1000 - since)).toBeGreaterThanOrEqual(45 * 60 - 5);
     expect(Math.round(Date.now() / 1000 - since)).toBeLessThanOrEqual(45 * 60 + 5);
     expect(failing.get('rollout_github_rate_limit_remaining')!.metrics[0].value).toBe('4321');
 
     await store.db.syncRun.create({ data: run('succeeded', 1) });
-    const recovered = parse((await scrapeMetrics(store)).body);
+    const recovered = parse((await scrapeMetrics(store, { reuseMs: 0 })).body);
     expect(recovered.get('rollout_sync_failing_since_timestamp_seconds')!.metrics[0].value).toBe('0');
+  });
+});
+
+describe('scrapes arriving together', () => {
+  let store: TestStore | undefined;
+  afterEach(async () => {
+    await store?.destroy();
+    store = undefined;
+  });
+
+  it('share one rendering of the board figures, which is never older than reuseMs', async () => {
+    store = await openTestStore('sqlite');
+    const figures = (body: string) => body.slice(body.indexOf('# HELP rollout_cell_state'));
+    const [a, b] = await Promise.all([scrapeMetrics(store, { reuseMs: 60_000 }), scrapeMetrics(store)]);
+    expect(figures(b.body)).toBe(figures(a.body));
+    const failingSince = (body: string) =>
+      Number(parse(body).get('rollout_sync_failing_since_timestamp_seconds')!.metrics[0].value);
+    await store.db.syncRun.create({ data: { trigger: 'schedule', status: 'failed', startedAt: new Date() } });
+    // Within the reuse window the earlier figures are served; with none, the store is read again.
+    expect(failingSince((await scrapeMetrics(store, { reuseMs: 60_000 })).body)).toBe(0);
+    expect(failingSince((await scrapeMetrics(store, { reuseMs: 0 })).body)).toBeGreaterThan(0);
   });
 });
 

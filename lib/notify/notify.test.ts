@@ -16,6 +16,17 @@ import { deliverDue, deliverWithRetries } from './deliver';
 const REGRESSING = 'didwebvh-server-py/profiling-code';
 const FAST = { attempts: 3, backoffMs: 20, timeoutMs: 2_000 };
 
+/** Waits until the outbox has nothing pending or being sent (the verification delivers in the background). */
+async function delivered(store: TestStore) {
+  for (let i = 0; i < 200; i++) {
+    await deliverWithRetries(store.db, FAST);
+    const open = await store.db.notificationOutbox.count({ where: { status: { in: ['pending', 'sending'] } } });
+    if (open === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('the outbox did not settle');
+}
+
 /** A local webhook receiver: records every body; answers the first `failFirst` posts with 503. */
 async function startReceiver(failFirst = 0) {
   const received: Array<{ path: string; body: unknown }> = [];
@@ -107,7 +118,7 @@ describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
     const verifyAll = async () => {
       const outcome = await startVerification(runtime, { kind: 'all' }, 'schedule', config).done;
       expect(outcome.status).toBe('ran');
-      await deliverWithRetries(store!.db, FAST);
+      await delivered(store!);
     };
 
     // The demo's didwebvh-server profiles for its first minute only; pin "sending" so a slow run cannot start late.
@@ -143,6 +154,40 @@ describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
     const channels = await listChannels(store.db);
     expect(JSON.stringify(channels)).not.toContain('s3cret');
     expect(channels[0]).toMatchObject({ target: new URL(receiver.url).host + '/…', lastDelivery: { status: 'sent' } });
+  }, 60_000);
+
+  it('sends a digest channel one message per verify-all run, and the other channels one per change', async () => {
+    store = await openTestStore(provider);
+    receiver = await startReceiver();
+    await addChannel(store.db, { name: 'digest', format: 'json', url: `${receiver.url}/digest`, digest: true });
+    await addChannel(store.db, { name: 'each', format: 'json', url: `${receiver.url}/each`, digest: false });
+    await closeIssue(store, REGRESSING, 9);
+    await closeIssue(store, 'acapy-agent/profiling-code', 10);
+    const config = parseConfig({ ...sims.env, PROBE_TIMEOUT: '5s', GATE_DEADLINE: '5s' });
+    const runtime: Runtime = { store, jobs: new JobRunner(store.db) };
+    const verifyAll = async () => {
+      await startVerification(runtime, { kind: 'all' }, 'schedule', config).done;
+      await delivered(store!);
+    };
+    pyroscope().control.setService('didwebvh-server', true);
+    await verifyAll();
+    expect(receiver.received).toEqual([]);
+
+    // Both services stop sending: two cells regress in one run.
+    pyroscope().control.setService('didwebvh-server', null);
+    pyroscope().control.setService('acapy-agent', null);
+    await verifyAll();
+    const digest = receiver.received.filter((r) => r.path === '/digest');
+    const each = receiver.received.filter((r) => r.path === '/each');
+    expect(digest).toHaveLength(1);
+    expect(digest[0].body).toMatchObject({ type: 'rollout.digest' });
+    const cells = (digest[0].body as { changes: Array<{ cell: string; event: string }> }).changes;
+    expect(cells.map((c) => [c.cell, c.event]).sort()).toEqual([
+      ['acapy-agent/profiling-code', 'regressed'],
+      [REGRESSING, 'regressed'],
+    ]);
+    expect(each).toHaveLength(2);
+    expect(each.every((r) => (r.body as { type: string }).type === 'rollout.state_changed')).toBe(true);
   }, 60_000);
 
   it('of two replicas seeing the same change, exactly one announces it', async () => {
