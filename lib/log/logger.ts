@@ -36,7 +36,7 @@ function redactText(value: unknown, depth: number): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactText(v, depth - 1)]));
 }
 
-/** JSON lines on stdout: level, time, message, the request id and the trace id of the work that wrote it. */
+/** JSON lines (stdout, errors on stderr): level, time, message, the request id and the trace id of the work that wrote it. */
 export function createLogger(destination?: DestinationStream, level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino(
     {
@@ -67,7 +67,21 @@ export function createLogger(destination?: DestinationStream, level = process.en
         };
       },
     },
-    destination,
+    destination ?? standardStreams(),
+  );
+}
+
+/**
+ * JSON lines on stdout; error and fatal lines on stderr instead, where process supervisors and the
+ * start-up checks look for why the board stopped.
+ */
+function standardStreams(): DestinationStream {
+  return pino.multistream(
+    [
+      { level: 'trace', stream: pino.destination({ dest: 1, sync: true }) },
+      { level: 'error', stream: pino.destination({ dest: 2, sync: true }) },
+    ],
+    { dedupe: true },
   );
 }
 
