@@ -1,6 +1,6 @@
 import { Gauge, Registry } from 'prom-client';
 import type { Store } from '../db/store';
-import type { Forecast } from '../matrix/burn-up';
+import type { Forecast, Outlook } from '../matrix/burn-up';
 import { CELL_STATES, CHECK_STATUSES, type MatrixCell, type MatrixView } from '../matrix/types';
 
 /** The GitHub side of the board as the shared store knows it (every replica reads the same). */
@@ -12,6 +12,7 @@ export interface SyncFacts {
   quota: { remaining: number; limit: number | null } | null;
 }
 
+const OUTLOOKS: Outlook[] = ['done', 'on-track', 'at-risk', 'late'];
 /** The gate belongs to no service; this is its `service` label, so PromQL never meets an empty one. */
 export const GATE_SERVICE_LABEL = 'gate';
 
@@ -90,19 +91,27 @@ export function boardRegistry(view: MatrixView, forecast: Forecast | null, sync:
   );
   minutes('rollout_verified_minutes', 'Estimated minutes verified by live data.', (c) => c.state === 'verified');
 
-  if (forecast?.finishDate)
-    gauge('rollout_forecast_finish_timestamp_seconds', 'When the remaining work is verified at the recent rate.').set(
-      seconds(`${forecast.finishDate}T23:59:59Z`),
+  // The burn-up's forecast (lib/matrix): finish dates per scenario, and its outlook against TARGET_DATE.
+  if (forecast?.range) {
+    const finish = gauge(
+      'rollout_forecast_finish_timestamp_seconds',
+      'When the remaining work is verified at the recent weekly rates (optimistic, likely, pessimistic).',
+      ['scenario'] as const,
     );
+    for (const [scenario, point] of Object.entries(forecast.range))
+      if (point.finishDate) finish.set({ scenario }, seconds(`${point.finishDate}T23:59:59Z`));
+  }
   if (forecast?.targetDate) {
     gauge('rollout_target_timestamp_seconds', 'TARGET_DATE, the end of that day.').set(
       seconds(`${forecast.targetDate}T23:59:59Z`),
     );
   }
-  if (forecast?.daysLate != null)
-    gauge('rollout_forecast_days_late', 'Forecast finish minus TARGET_DATE in days (positive: late).').set(
-      forecast.daysLate,
-    );
+  if (forecast?.outlook) {
+    const outlook = gauge('rollout_forecast_outlook', 'The forecast against TARGET_DATE (1 for the current outlook).', [
+      'outlook',
+    ] as const);
+    for (const o of OUTLOOKS) outlook.set({ outlook: o }, o === forecast.outlook ? 1 : 0);
+  }
 
   gauge(
     'rollout_sync_failing_since_timestamp_seconds',
