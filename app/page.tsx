@@ -1,9 +1,11 @@
 import { readSyncStatus } from '@/lib/github/sync-job';
 import { readMatrix } from '@/lib/matrix/read';
 import { getRuntime } from '@/lib/server/runtime';
-import { EMPTY_FILTER, parseMatrixFilter } from '@/lib/matrix/filter';
+import { redirect } from 'next/navigation';
+import { EMPTY_FILTER, filterQuery, parseMatrixFilter } from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
 import { MatrixFilterForm } from './_components/matrix-filter-form';
+import { MatrixLegend } from './_components/matrix-legend';
 import { SyncPanel } from './_components/sync-panel';
 import { UnmappedPanel } from './_components/unmapped-panel';
 import { VerifyButton } from './_components/verify-button';
@@ -15,8 +17,12 @@ export default async function MatrixPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const parsed = parseMatrixFilter(await searchParams);
+  const params = await searchParams;
+  const parsed = parseMatrixFilter(params);
   const filter = parsed.success ? parsed.data : EMPTY_FILTER;
+  // A plain form (no JavaScript) submits every field, empty ones too: share only what is set.
+  const hasEmpty = Object.values(params).some((v) => v === '' || (Array.isArray(v) && v.includes('')));
+  if (parsed.success && hasEmpty) redirect(`/${filterQuery(filter)}`);
   const runtime = await getRuntime();
   const [view, syncStatus] = await Promise.all([readMatrix(runtime.store), readSyncStatus(runtime)]);
   return (
@@ -24,7 +30,7 @@ export default async function MatrixPage({
       <h1>{view.plan.title}</h1>
       {view.plan.prerequisite ? <p className="lede">Prerequisite: {view.plan.prerequisite}</p> : null}
       <SyncPanel initialStatus={syncStatus} />
-      <VerifyButton scope={{ kind: 'all' }} label="Verify every cell now" text="Verify all now" />
+      <VerifyButton scope={{ kind: 'all' }} text="Verify every cell now" />
       {parsed.success ? null : (
         <p role="alert" className="notice notice-error">
           The filter in this link is not valid (
@@ -33,6 +39,7 @@ export default async function MatrixPage({
       )}
       <MatrixFilterForm view={view} filter={filter} />
       <MatrixBoard initialView={view} filter={filter} />
+      <MatrixLegend />
       <UnmappedPanel initialView={view} />
     </>
   );

@@ -6,6 +6,7 @@ import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
 import { cellMatches, EMPTY_FILTER, isFilterActive, type MatrixFilter } from '@/lib/matrix/filter';
 import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
 import { CellIssueSummary } from './cell-issue';
+import { CellSignals, cellSignature, useChanged } from './cell-signals';
 import { ChainDots } from './evidence-chain';
 import { fetchJson } from './fetch-json';
 import { Sparkline } from './sparkline';
@@ -19,15 +20,17 @@ const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 const notHolding = (cell: MatrixCell) => cell.criteria.filter((c) => !c.holds);
 
 function CellLink({ cell }: { cell: MatrixCell }) {
+  const changed = useChanged(cellSignature(cell));
   const failing = notHolding(cell);
   const describedBy = failing.length > 0 ? `failing-${cell.key.replace(/\W/g, '-')}` : undefined;
   return (
     <Link
       href={cell.href}
-      className={`cell state-${cell.state}`}
+      className={`cell state-${cell.state}${changed ? ' changed' : ''}`}
       title={cell.stateReason}
       data-cell={cell.key}
       data-state={cell.state}
+      data-changed={changed ? 'true' : undefined}
       aria-describedby={describedBy}
     >
       <span className="cell-state">{cell.stateLabel}</span>
@@ -47,31 +50,11 @@ function CellLink({ cell }: { cell: MatrixCell }) {
   );
 }
 
-const LIVE_LABEL = {
-  pass: 'data ✓',
-  fail: 'no data',
-  error: 'error',
-  'insufficient-data': 'too little data',
-  'not-configured': 'not configured',
-} as const;
-
-/** A matrix cell's newest live-data result, history and its own Verify now (outside the link: a button may not sit inside one). */
+/** A matrix cell's signals, history and its own Verify now (outside the link: a button may not sit inside one). */
 function CellTools({ cell }: { cell: MatrixCell }) {
-  const worst = ['error', 'fail', 'insufficient-data', 'pass', 'not-configured'].find((s) =>
-    cell.latestChecks.some((c) => c.status === s),
-  ) as keyof typeof LIVE_LABEL | undefined;
   return (
     <span className="matrix-cell-tools">
-      {worst ? (
-        <span
-          className={`live-status status-${worst}`}
-          data-testid="live-status"
-          data-status={worst}
-          title={cell.latestChecks.map((c) => `${c.check}: ${c.message ?? c.status}`).join('\n')}
-        >
-          {LIVE_LABEL[worst]}
-        </span>
-      ) : null}
+      <CellSignals cell={cell} />
       <Sparkline history={cell.history} />
       <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} compact />
     </span>
@@ -113,6 +96,11 @@ export function MatrixBoard({
         <h2 id="progress-heading" className="visually-hidden">
           Progress
         </h2>
+        <p className="figures-scope" data-testid="figures-scope">
+          {filtering
+            ? 'These figures and the table totals cover the whole plan: the filter only hides rows and dims cells.'
+            : 'Whole plan, the gate included; the table below is service work only.'}
+        </p>
         <div className="figure" data-testid="progress-verified">
           <span className="figure-value">{percent(progress.verifiedFraction)}</span>
           <span className="figure-label">
@@ -170,7 +158,11 @@ export function MatrixBoard({
                 </th>
                 {row.cells.map((cell, index) =>
                   cell ? (
-                    <td key={cell.key} data-dimmed={dimmed(cell, row.service.runtimes)}>
+                    <td
+                      key={cell.key}
+                      data-dimmed={dimmed(cell, row.service.runtimes)}
+                      data-capability-name={view.columns[index].name}
+                    >
                       <CellLink cell={cell} />
                       <CellIssueSummary cell={cell} />
                       <CellTools cell={cell} />
@@ -179,6 +171,7 @@ export function MatrixBoard({
                     <td
                       key={view.columns[index].slug}
                       className="na"
+                      data-capability-name={view.columns[index].name}
                       data-cell={`${row.service.slug}/${view.columns[index].slug}`}
                       data-state="n/a"
                     >
