@@ -5,7 +5,7 @@ import { measureUrl, printTable, type LoadFigures } from './lib/load';
 import { ROOT, startBoard } from './lib/server';
 import { seedSyntheticStore, writeSyntheticPlan } from './synthetic';
 
-/** The matrix page and /api/matrix at the real plan size and at 200 services × 6 capabilities × 5,000 issues. */
+/** The matrix page, /api/matrix and /metrics at the real plan size and at 200 services × 6 capabilities × 5,000 issues. */
 export async function benchMatrix() {
   const rows: Array<LoadFigures & { dataset: string }> = [];
   const datasets = [
@@ -29,12 +29,14 @@ export async function benchMatrix() {
     try {
       rows.push({ dataset, ...(await measureUrl('GET /', `${board.url}/`)) });
       rows.push({ dataset, ...(await measureUrl('GET /api/matrix', `${board.url}/api/matrix`)) });
+      // A Prometheus scrape derives the same matrix and renders it as text (lib/metrics).
+      rows.push({ dataset, ...(await measureUrl('GET /metrics', `${board.url}/metrics`)) });
     } finally {
       await board.stop();
     }
   }
   printTable(
-    'Matrix page and API (10 connections, production build)',
+    'Matrix page, API and /metrics (10 connections, production build)',
     rows.map((r) => ({
       dataset: r.dataset,
       target: r.target,

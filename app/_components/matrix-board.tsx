@@ -175,7 +175,7 @@ export function MatrixBoard({
                       data-cell={`${row.service.slug}/${view.columns[index].slug}`}
                       data-state="n/a"
                     >
-                      <span aria-label="not applicable">n/a</span>
+                      <abbr title="not applicable">n/a</abbr>
                     </td>
                   ),
                 )}
