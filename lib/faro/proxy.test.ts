@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFaroReceiverSimulator, type FaroReceiverSimulator } from '@/simulators/faro-receiver';
 import { serveSimulator, text, type RunningSimulator } from '@/simulators/http';
 import { recording } from '@/simulators/recordings';
-import { handleFaroRequest, type FaroProxySettings } from './proxy';
+import { forwardedFor, handleFaroRequest, type FaroProxySettings } from './proxy';
 import { ClientRateLimiter } from './rate-limit';
 import { FaroProxyStats } from './stats';
 
@@ -226,5 +226,88 @@ describe('POST /faro proxy', () => {
     );
     expect(accepted.status).toBe(202);
     expect(accepted.headers.get('x-faro-session-status')).toBe('invalid');
+  });
+});
+
+describe('/faro decisions (pinned)', () => {
+  it('answers 413 on a declared Content-Length over the limit before reading anything', async () => {
+    const response = await send({ headers: { ...json, 'content-length': String(64 * 1024 + 1) }, body: '{}' });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: `Faro payloads are limited to ${64 * 1024} bytes.` });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('accepts a body of exactly the limit, declared or streamed, and says its length upstream', async () => {
+    const size = Buffer.byteLength(SESSION_PAYLOAD);
+    const declared = await send(
+      { headers: { ...json, 'content-length': String(size) }, body: SESSION_PAYLOAD },
+      { settings: { maxBodyBytes: size } },
+    );
+    expect(declared.status).toBe(202);
+    const streamed = await send(
+      { headers: json, body: new Blob([SESSION_PAYLOAD]).stream() },
+      { settings: { maxBodyBytes: size } },
+    );
+    expect(streamed.status).toBe(202);
+    expect(receiver.requests[1].headers['content-length']).toBe(String(size));
+    expect(receiver.requests[1].headers.traceparent).toBeUndefined();
+    expect(receiver.requests[1].headers['content-encoding']).toBeUndefined();
+  });
+
+  it('an empty POST is forwarded as empty (the receiver judges it), not refused as too large', async () => {
+    const response = await send({ headers: json });
+    expect(response.status).toBe(400);
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('takes only application/json as the whole media type', async () => {
+    expect((await send({ headers: { 'content-type': 'text/plain; x=application/json' }, body: '{}' })).status).toBe(
+      415,
+    );
+    expect((await send({ headers: { 'content-type': 'application/jsonx' }, body: '{}' })).status).toBe(415);
+    const refused = await send({ headers: { 'content-type': 'text/plain' }, body: '{}' });
+    expect(await refused.json()).toEqual({ error: 'Faro payloads must be sent as Content-Type: application/json.' });
+    expect(
+      (await send({ headers: { 'content-type': 'Application/JSON; charset=utf-8' }, body: SESSION_PAYLOAD })).status,
+    ).toBe(202);
+  });
+
+  it('tells the SDK and the operator what each refusal means', async () => {
+    const off = await send({ headers: json, body: '{}' }, { settings: { enabled: false } });
+    expect(await off.json()).toEqual({
+      error: 'Faro collection is not enabled on this board (set FARO_ENABLED and FARO_PROXY_ENABLED).',
+    });
+    const get = await handleFaroRequest(new Request('http://board.test/faro'), {
+      settings: settings(),
+      limiter: new ClientRateLimiter(100, 100),
+      stats,
+    });
+    expect(await get.json()).toEqual({ error: 'Only POST is accepted: this is the Faro Web SDK collector endpoint.' });
+    const limiter = new ClientRateLimiter(1, 1);
+    await send({ headers: json, body: SESSION_PAYLOAD }, { limiter, clientAddress: '198.51.100.1' });
+    const limited = await send({ headers: json, body: SESSION_PAYLOAD }, { limiter, clientAddress: '198.51.100.1' });
+    expect(await limited.json()).toEqual({ error: 'Too many Faro payloads from this client; retry later.' });
+  });
+
+  it('records a receiver timeout with its limit and a real duration', async () => {
+    receiver.control.delay('hang');
+    const response = await send({ headers: json, body: SESSION_PAYLOAD }, { settings: { upstreamTimeoutMs: 200 } });
+    expect(response.status).toBe(504);
+    expect(await response.json()).toEqual({ error: 'The Faro receiver did not answer within 200 ms.' });
+    const last = stats.view().lastUpstream;
+    expect(last).toMatchObject({ status: null, error: 'no answer within 200 ms' });
+    expect(last?.durationMs).toBeGreaterThanOrEqual(150);
+    expect(last?.durationMs).toBeLessThan(10_000);
+    receiver.control.delay(null);
+  });
+
+  it('X-Forwarded-For keeps the hops it got, trimmed, and appends the peer only when it is not already last', () => {
+    const headers = (value?: string) => new Headers(value === undefined ? {} : { 'x-forwarded-for': value });
+    expect(forwardedFor(headers(' 203.0.113.7 , 10.0.0.1 '), '10.0.0.2')).toBe('203.0.113.7, 10.0.0.1, 10.0.0.2');
+    expect(forwardedFor(headers('203.0.113.7, 10.0.0.2'), '10.0.0.2')).toBe('203.0.113.7, 10.0.0.2');
+    expect(forwardedFor(headers(), '10.0.0.2')).toBe('10.0.0.2');
+    expect(forwardedFor(headers('203.0.113.7'))).toBe('203.0.113.7');
+    expect(forwardedFor(headers())).toBeUndefined();
   });
 });
