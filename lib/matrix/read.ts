@@ -1,6 +1,7 @@
 import type { Store } from '../db/store';
 import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
 import { buildMatrix, buildServiceDetail } from './build';
+import { readCheckRows } from './read-checks';
 import type {
   CheckFact,
   CheckPoint,
@@ -28,55 +29,34 @@ const evidenceOf = (text: string): Record<string, unknown> => {
   }
 };
 
-/** How many recent results a cell's sparkline shows, and the cap on history rows read per request. */
-export const HISTORY_PER_CELL = 24;
-const HISTORY_ROWS_CAP = 3000;
-
 /**
  * The check results the derivation needs, bounded however long the history grows: the newest
  * result and the newest pass of each (cell, check), plus recent results for the sparklines.
  */
 async function readChecks(
-  db: Store['db'],
+  store: Pick<Store, 'db' | 'location'>,
   planId: string,
-  cellCount: number,
 ): Promise<{ checks: CheckFact[]; history: Record<string, CheckPoint[]> }> {
-  const [latest, latestPass, recent] = await Promise.all([
-    db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId }, _max: { checkedAt: true } }),
-    db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId, status: 'pass' }, _max: { checkedAt: true } }),
-    db.checkResult.findMany({
-      where: { planId },
-      orderBy: { checkedAt: 'desc' },
-      take: Math.min(HISTORY_ROWS_CAP, Math.max(1, cellCount) * HISTORY_PER_CELL * 2),
-      select: { cellKey: true, check: true, status: true, checkedAt: true },
+  const { latest, history: recent } = await readCheckRows(store, planId);
+  const checks = latest.map(
+    (c): CheckFact => ({
+      cellKey: c.cellKey,
+      check: c.check,
+      target: c.target,
+      status: c.status as CheckStatus,
+      message: c.message,
+      durationMs: c.durationMs,
+      checkedAt: c.checkedAt.toISOString(),
+      evidence: evidenceOf(c.evidence),
     }),
-  ]);
-  const wanted = [...latest, ...latestPass].flatMap((g) =>
-    g._max.checkedAt ? [{ cellKey: g.cellKey, check: g.check, checkedAt: g._max.checkedAt }] : [],
   );
-  const rows = wanted.length > 0 ? await db.checkResult.findMany({ where: { planId, OR: wanted } }) : [];
-  const seen = new Set<number>();
-  const checks = rows
-    .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map(
-      (c): CheckFact => ({
-        cellKey: c.cellKey,
-        check: c.check,
-        target: c.target,
-        status: c.status as CheckStatus,
-        message: c.message,
-        durationMs: c.durationMs,
-        checkedAt: c.checkedAt.toISOString(),
-        evidence: evidenceOf(c.evidence),
-      }),
-    );
   const history: Record<string, CheckPoint[]> = {};
-  for (const r of recent) {
-    const list = (history[r.cellKey] ??= []);
-    if (list.length < HISTORY_PER_CELL)
-      list.push({ check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() });
-  }
-  for (const list of Object.values(history)) list.reverse();
+  for (const r of recent.sort((a, b) => a.checkedAt.getTime() - b.checkedAt.getTime()))
+    (history[r.cellKey] ??= []).push({
+      check: r.check,
+      status: r.status as CheckStatus,
+      checkedAt: r.checkedAt.toISOString(),
+    });
   return { checks, history };
 }
 
@@ -90,7 +70,8 @@ const issueIdentity = (i: { id: string; repo: string; number: number; title: str
 });
 
 /** Reads everything the matrix derivation needs for the store's plan. */
-export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
+export async function readMatrixInput(store: Store): Promise<MatrixInput> {
+  const { db, plan } = store;
   const planId = plan.id;
   const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal] =
     await Promise.all([
@@ -99,7 +80,7 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
       db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
       db.cell.findMany({ where: { planId } }),
       db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
-      readChecks(db, planId, plan.cells.length),
+      readChecks(store, planId),
       db.issue.findMany({
         where: { planId, mapping: { not: 'mapped' } },
         orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
