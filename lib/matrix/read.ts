@@ -1,6 +1,8 @@
 import type { Store } from '../db/store';
 import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
+import { readStoreRevision } from '../db/revision';
 import { buildMatrix, buildServiceDetail } from './build';
+import { type CompactMatrixView, compactMatrix } from './compact';
 import { readCheckRows } from './read-checks';
 import type {
   CheckFact,
@@ -51,12 +53,11 @@ async function readChecks(
     }),
   );
   const history: Record<string, CheckPoint[]> = {};
-  for (const r of recent.sort((a, b) => a.checkedAt.getTime() - b.checkedAt.getTime()))
-    (history[r.cellKey] ??= []).push({
-      check: r.check,
-      status: r.status as CheckStatus,
-      checkedAt: r.checkedAt.toISOString(),
-    });
+  for (const r of recent.sort((a, b) => a.checkedAt.getTime() - b.checkedAt.getTime())) {
+    const point: CheckPoint = { check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() };
+    if (history[r.cellKey]) history[r.cellKey].push(point);
+    else history[r.cellKey] = [point];
+  }
   return { checks, history };
 }
 
@@ -158,10 +159,76 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
   };
 }
 
+/** The derivation at one store revision, with its JSON written once for every request that wants it. */
+export interface MatrixSnapshot {
+  revision: number;
+  input: MatrixInput;
+  view: MatrixView;
+  compact: CompactMatrixView;
+  /** `"<plan>-<revision>"`: the same on every replica, so it serves as an ETag. */
+  etag: string;
+  fullJson: () => string;
+  compactJson: () => string;
+}
+
+interface Entry {
+  revision: number;
+  snapshot: Promise<MatrixSnapshot>;
+}
+
+// One entry per store (tests open several in one process); it survives dev-mode module reloads.
+const holder = globalThis as unknown as { __rolloutBoardMatrixCache?: Map<string, Entry> };
+if (!holder.__rolloutBoardMatrixCache) holder.__rolloutBoardMatrixCache = new Map();
+const entries = holder.__rolloutBoardMatrixCache;
+
+const once = (make: () => string) => {
+  let text: string | undefined;
+  return () => {
+    if (text === undefined) text = make();
+    return text;
+  };
+};
+
+async function derive(store: Store, revision: number): Promise<MatrixSnapshot> {
+  const input = await readMatrixInput(store);
+  const view = buildMatrix(input);
+  const compact = compactMatrix(view, input, revision);
+  return {
+    revision,
+    input,
+    view,
+    compact,
+    etag: `"${store.plan.id}-${revision}"`,
+    fullJson: once(() => JSON.stringify(view)),
+    compactJson: once(() => JSON.stringify(compact)),
+  };
+}
+
+/**
+ * The derived matrix at the store's current revision. The revision is read first, so a snapshot
+ * never claims a newer revision than its data; between changes every request (and every page of
+ * every replica's users) is served from one derivation, and concurrent requests share one that is
+ * still running.
+ */
+export async function readMatrixSnapshot(store: Store): Promise<MatrixSnapshot> {
+  const revision = await readStoreRevision(store.db);
+  const key = `${store.location.provider}:${store.location.target}:${store.location.schema}:${store.plan.id}`;
+  const cached = entries.get(key);
+  if (cached && cached.revision >= revision) return cached.snapshot;
+  const snapshot = derive(store, revision);
+  entries.set(key, { revision, snapshot });
+  // A failed read is not cached: the next request tries again.
+  snapshot.catch(() => {
+    if (entries.get(key)?.snapshot === snapshot) entries.delete(key);
+  });
+  return snapshot;
+}
+
+/** The derived matrix at the store's current revision (cached, see readMatrixSnapshot). */
 export async function readMatrix(store: Store): Promise<MatrixView> {
-  return buildMatrix(await readMatrixInput(store));
+  return (await readMatrixSnapshot(store)).view;
 }
 
 export async function readServiceDetail(store: Store, slug: string): Promise<ServiceDetail | null> {
-  return buildServiceDetail(await readMatrixInput(store), slug);
+  return buildServiceDetail((await readMatrixSnapshot(store)).input, slug);
 }

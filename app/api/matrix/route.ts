@@ -1,13 +1,28 @@
-import { NextResponse } from 'next/server';
-import { internalError } from '@/lib/api/responses';
+import { z } from 'zod';
+import { internalError, parseInput } from '@/lib/api/responses';
 import { getStore } from '@/lib/db/store';
-import { readMatrix } from '@/lib/matrix/read';
+import { readMatrixSnapshot } from '@/lib/matrix/read';
 
 export const dynamic = 'force-dynamic';
 
-export async function GET() {
+const querySchema = z.object({
+  view: z.enum(['full', 'compact'], { message: 'expected "full" (the default) or "compact"' }).default('full'),
+});
+
+/**
+ * The derived matrix. The full view (every check's evidence, messages, the issue in full) is for API
+ * users; ?view=compact is what the board's UI shows. Both carry the store revision as their ETag,
+ * so a poll that finds nothing new is a 304 with no body.
+ */
+export async function GET(request: Request) {
+  const query = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.ok) return query.response;
   try {
-    return NextResponse.json(await readMatrix(await getStore()));
+    const snapshot = await readMatrixSnapshot(await getStore());
+    const headers = { etag: snapshot.etag, 'cache-control': 'no-cache', vary: 'accept-encoding' };
+    if (request.headers.get('if-none-match') === snapshot.etag) return new Response(null, { status: 304, headers });
+    const body = query.data.view === 'compact' ? snapshot.compactJson() : snapshot.fullJson();
+    return new Response(body, { headers: { ...headers, 'content-type': 'application/json' } });
   } catch (error) {
     return internalError('Reading the matrix', error);
   }
