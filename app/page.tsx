@@ -1,7 +1,7 @@
 import { readSyncStatus } from '@/lib/github/sync-job';
-import { readMatrix } from '@/lib/matrix/read';
+import { readMatrixSnapshot } from '@/lib/matrix/read';
 import { getRuntime } from '@/lib/server/runtime';
-import { EMPTY_FILTER, parseMatrixFilter } from '@/lib/matrix/filter';
+import { EMPTY_FILTER, isFilterActive, matchingCellKeys, parseMatrixFilter } from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
 import { MatrixFilterForm } from './_components/matrix-filter-form';
 import { SyncPanel } from './_components/sync-panel';
@@ -18,7 +18,10 @@ export default async function MatrixPage({
   const parsed = parseMatrixFilter(await searchParams);
   const filter = parsed.success ? parsed.data : EMPTY_FILTER;
   const runtime = await getRuntime();
-  const [view, syncStatus] = await Promise.all([readMatrix(runtime.store), readSyncStatus(runtime)]);
+  const [snapshot, syncStatus] = await Promise.all([readMatrixSnapshot(runtime.store), readSyncStatus(runtime)]);
+  const view = snapshot.compact;
+  // The filter reads the derived view (assignees, evidence); the page renders the compact one.
+  const matching = isFilterActive(filter) ? matchingCellKeys(snapshot.view, filter) : null;
   return (
     <>
       <h1>{view.plan.title}</h1>
@@ -31,9 +34,9 @@ export default async function MatrixPage({
           {parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); showing every cell.
         </p>
       )}
-      <MatrixFilterForm view={view} filter={filter} />
-      <MatrixBoard initialView={view} filter={filter} />
-      <UnmappedPanel initialView={view} />
+      <MatrixFilterForm view={snapshot.view} filter={filter} />
+      <MatrixBoard view={view} etag={snapshot.etag} matching={matching} filter={filter} />
+      <UnmappedPanel unmapped={view.unmapped} />
     </>
   );
 }
