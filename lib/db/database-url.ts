@@ -28,11 +28,3 @@ export function parseDatabaseUrl(url: string): StoreLocation {
   }
   throw new Error(`DATABASE_URL must start with file: or postgresql:// (got "${url.split(':')[0]}:…")`);
 }
-
-/** The URL without credentials, safe for logs and the health endpoint. */
-export function redactDatabaseUrl(url: string): string {
-  if (!/^postgres(ql)?:\/\//.test(url)) return url;
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}

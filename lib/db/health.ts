@@ -1,3 +1,4 @@
+import { redactSecrets } from '../config/redact';
 import { getStore } from './store';
 
 export interface StoreHealth {
@@ -21,7 +22,11 @@ export async function checkStoreHealth(): Promise<StoreHealth> {
   } catch (error) {
     return {
       status: 'unavailable',
-      store: { provider: null, reachable: false, error: error instanceof Error ? error.message : String(error) },
+      store: {
+        provider: null,
+        reachable: false,
+        error: redactSecrets(error instanceof Error ? error.message : String(error)),
+      },
       plan: null,
       checkedAt,
     };

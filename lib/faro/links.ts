@@ -13,15 +13,3 @@ export function traceIdOf(traceparent: string | null): string | null {
   const match = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent?.trim() ?? '');
   return match && !/^0+$/.test(match[1]) ? match[1] : null;
 }
-
-/** A URL without credentials, safe to show. */
-export function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}

@@ -1,5 +1,5 @@
 import { serverConfig, type ServerConfig } from '../config/env';
-import { withoutCredentials } from './links';
+import { redactUrl } from '../config/redact';
 import { processFaroStats, type FaroProxyStatsView } from './stats';
 
 /** What GET /api/faro/stats and the reference page show about the board's own Faro. */
@@ -22,7 +22,7 @@ export function faroStatus(traceparent: string | null, config: ServerConfig = se
     proxyEnabled: config.FARO_ENABLED && config.FARO_PROXY_ENABLED,
     appName: config.FARO_APP_NAME,
     collectorUrl: config.FARO_COLLECTOR_URL,
-    upstreamUrl: withoutCredentials(config.FARO_UPSTREAM_URL),
+    upstreamUrl: redactUrl(config.FARO_UPSTREAM_URL),
     grafanaUrl: config.GRAFANA_URL ?? null,
     proxy: processFaroStats().view(),
     thisRequest: { traceparent },

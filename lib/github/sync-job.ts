@@ -1,4 +1,5 @@
 import { serverConfig, type ServerConfig } from '../config/env';
+import { redactUrl } from '../config/redact';
 import { currentLeaseHolder } from '../jobs/lease';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import type { Runtime } from '../server/runtime';
@@ -150,13 +151,6 @@ export interface SyncPanelStatus {
   quota: RateLimitQuota | null;
 }
 
-function withoutCredentials(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.toString().replace(/\/$/, '');
-}
-
 export async function readSyncStatus(
   runtime: Runtime,
   config: GitHubSyncConfig = serverConfig(),
@@ -192,7 +186,7 @@ export async function readSyncStatus(
   return {
     configured,
     hint: configured ? null : NOT_CONFIGURED_HINT,
-    apiUrl: withoutCredentials(config.GITHUB_API_URL),
+    apiUrl: redactUrl(config.GITHUB_API_URL),
     repos: config.GITHUB_REPOS,
     authenticated: Boolean(config.GITHUB_TOKEN),
     intervalMs: config.SYNC_INTERVAL,

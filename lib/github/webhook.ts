@@ -27,8 +27,11 @@ export interface WebhookRequest {
   event: string | null;
   signature: string | null;
   deliveryId: string | null;
-  rawBody: string;
+  rawBody: string | Buffer;
 }
+
+/** GitHub's issue and pull-request payloads stay well under this; larger deliveries are refused unread (413). */
+export const WEBHOOK_BODY_MAX_BYTES = 1024 * 1024;
 
 export interface WebhookAnswer {
   status: number;
@@ -71,7 +74,7 @@ export function handleWebhook(
   }
   let payload: { repository?: { full_name?: string }; issue?: { number?: unknown } };
   try {
-    payload = JSON.parse(request.rawBody) as typeof payload;
+    payload = JSON.parse(request.rawBody.toString()) as typeof payload;
   } catch {
     return {
       status: 400,

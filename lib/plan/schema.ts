@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { slugSchema as slug } from '../api/schemas';
 import { parseEstimateMinutes } from './estimate';
-
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case slug like "acapy-agent"');
 
 const estimate = z.string().refine((text) => parseEstimateMinutes(text) !== null, {
   message: 'could not read this as an effort estimate (expected e.g. "~15min", "~1h", "~½ day")',

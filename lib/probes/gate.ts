@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { displayUrl, upstreamRequest, type Upstream } from './http';
+import { redactUrl } from '../config/redact';
+import { upstreamRequest, type Upstream } from './http';
 import { queryLogs } from './loki';
 import { probePyroscopeReady } from './pyroscope';
 import { quoteLabel, type ProbeResult } from './types';
@@ -95,7 +96,7 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
   if (!post.ok)
     return {
       status: 'error',
-      message: `The test payload to ${displayUrl(url)} was refused: ${post.message}`,
+      message: `The test payload to ${redactUrl(url)} was refused: ${post.message}`,
       evidence,
     };
   if (post.status !== 202)

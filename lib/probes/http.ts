@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../config/env';
+import { redactUrl } from '../config/redact';
 
 /** How to reach one upstream: its base URL, credentials, tenant and the longest wait per request. */
 export interface Upstream {
@@ -48,18 +49,6 @@ export type UpstreamReply =
   | { ok: true; status: number; body: string; contentType: string }
   | { ok: false; status: number | null; message: string };
 
-/** The URL without user:password, for messages. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
 function authHeaders(upstream: Upstream): Record<string, string> {
   const headers: Record<string, string> = {};
   if (upstream.token) headers.authorization = `Bearer ${upstream.token}`;
@@ -77,7 +66,7 @@ const excerpt = (text: string) => {
 };
 
 function transportMessage(upstream: Upstream, error: unknown, timedOut: boolean): string {
-  const where = displayUrl(upstream.url);
+  const where = redactUrl(upstream.url);
   if (timedOut) {
     return `${upstream.name} at ${where} did not answer within ${seconds(upstream.timeoutMs)} (PROBE_TIMEOUT): check that it is up and reachable from the board.`;
   }

@@ -1,5 +1,5 @@
 import { ConfigError, serverConfig } from '../config/env';
-import { redactDatabaseUrl } from '../db/database-url';
+import { redactUrl } from '../config/redact';
 import { getStore } from '../db/store';
 import { startSelfProfiling } from '../profiling/self';
 import { runGitHubSync } from '../github/sync-job';
@@ -28,7 +28,7 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   console.log(
-    `rollout-board: store ${store.location.provider} (${redactDatabaseUrl(config.DATABASE_URL)}), plan "${store.plan.id}" with ${store.plan.services.length} services`,
+    `rollout-board: store ${store.location.provider} (${redactUrl(config.DATABASE_URL)}), plan "${store.plan.id}" with ${store.plan.services.length} services`,
   );
   const profiling = await startSelfProfiling(config);
   if (profiling)

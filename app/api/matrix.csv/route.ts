@@ -1,4 +1,5 @@
-import { internalError, parseInput } from '@/lib/api/responses';
+import { parseInput } from '@/lib/api/errors';
+import { withRoute } from '@/lib/api/route';
 import { getStore } from '@/lib/db/store';
 import { readExportRows, toCsv } from '@/lib/matrix/export';
 import { matrixFilterSchema, searchParamsRecord } from '@/lib/matrix/filter';
@@ -6,19 +7,14 @@ import { matrixFilterSchema, searchParamsRecord } from '@/lib/matrix/filter';
 export const dynamic = 'force-dynamic';
 
 /** The matrix as CSV (one row per cell), honouring the same filter parameters as the page. */
-export async function GET(request: Request) {
+export const GET = withRoute(async (request) => {
   const filter = parseInput(matrixFilterSchema, searchParamsRecord(new URL(request.url).searchParams));
-  if (!filter.ok) return filter.response;
-  try {
-    const store = await getStore();
-    const csv = toCsv(await readExportRows(store, filter.data));
-    return new Response(csv, {
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="${store.plan.id}-matrix.csv"`,
-      },
-    });
-  } catch (error) {
-    return internalError('Exporting the matrix', error);
-  }
-}
+  const store = await getStore();
+  const csv = toCsv(await readExportRows(store, filter));
+  return new Response(csv, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${store.plan.id}-matrix.csv"`,
+    },
+  });
+});

@@ -1,5 +1,6 @@
 import { NextResponse } from 'next/server';
-import { internalError, parseInput } from '@/lib/api/responses';
+import { parseInput } from '@/lib/api/errors';
+import { withRoute } from '@/lib/api/route';
 import { getStore } from '@/lib/db/store';
 import { readExportRows } from '@/lib/matrix/export';
 import { matrixFilterSchema, searchParamsRecord } from '@/lib/matrix/filter';
@@ -7,12 +8,7 @@ import { matrixFilterSchema, searchParamsRecord } from '@/lib/matrix/filter';
 export const dynamic = 'force-dynamic';
 
 /** The same rows as /api/matrix.csv, as JSON. */
-export async function GET(request: Request) {
+export const GET = withRoute(async (request) => {
   const filter = parseInput(matrixFilterSchema, searchParamsRecord(new URL(request.url).searchParams));
-  if (!filter.ok) return filter.response;
-  try {
-    return NextResponse.json(await readExportRows(await getStore(), filter.data));
-  } catch (error) {
-    return internalError('Exporting the matrix', error);
-  }
-}
+  return NextResponse.json(await readExportRows(await getStore(), filter));
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { internalError, parseInput } from '@/lib/api/responses';
+import { parseInput } from '@/lib/api/errors';
+import { withRoute } from '@/lib/api/route';
 import { getStore } from '@/lib/db/store';
 import { readMatrixSnapshot } from '@/lib/matrix/read';
 
@@ -14,16 +15,11 @@ const querySchema = z.object({
  * users; ?view=compact is what the board's UI shows. Both carry the store revision as their ETag,
  * so a poll that finds nothing new is a 304 with no body.
  */
-export async function GET(request: Request) {
-  const query = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams));
-  if (!query.ok) return query.response;
-  try {
-    const snapshot = await readMatrixSnapshot(await getStore());
-    const headers = { etag: snapshot.etag, 'cache-control': 'no-cache', vary: 'accept-encoding' };
-    if (request.headers.get('if-none-match') === snapshot.etag) return new Response(null, { status: 304, headers });
-    const body = query.data.view === 'compact' ? snapshot.compactJson() : snapshot.fullJson();
-    return new Response(body, { headers: { ...headers, 'content-type': 'application/json' } });
-  } catch (error) {
-    return internalError('Reading the matrix', error);
-  }
-}
+export const GET = withRoute(async (request) => {
+  const { view } = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams));
+  const snapshot = await readMatrixSnapshot(await getStore());
+  const headers = { etag: snapshot.etag, 'cache-control': 'no-cache' };
+  if (request.headers.get('if-none-match') === snapshot.etag) return new Response(null, { status: 304, headers });
+  const body = view === 'compact' ? snapshot.compactJson() : snapshot.fullJson();
+  return new Response(body, { headers: { ...headers, 'content-type': 'application/json' } });
+});

@@ -1,6 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
-import { internalError, jsonError, parseInput } from '@/lib/api/responses';
+import { ApiError, parseInput } from '@/lib/api/errors';
+import { withRoute } from '@/lib/api/route';
 import { serverConfig } from '@/lib/config/env';
 import { NOT_CONFIGURED_HINT, readSyncStatus, runGitHubSync } from '@/lib/github/sync-job';
 import { getRuntime } from '@/lib/server/runtime';
@@ -8,36 +9,25 @@ import { getRuntime } from '@/lib/server/runtime';
 export const dynamic = 'force-dynamic';
 
 /** The sync panel's data: running or not, progress, the last runs with each repository's outcome, quota. */
-export async function GET() {
-  try {
-    return NextResponse.json(await readSyncStatus(await getRuntime()));
-  } catch (error) {
-    return internalError('Reading the sync status', error);
-  }
-}
+export const GET = withRoute(async () => NextResponse.json(await readSyncStatus(await getRuntime())));
 
 const postQuery = z.object({ wait: z.enum(['0', '1']).default('0') });
 
 /** "Sync now": starts a sync, or joins the one running. ?wait=1 answers when it has finished. */
-export async function POST(request: Request) {
+export const POST = withRoute(async (request) => {
   const input = parseInput(postQuery, Object.fromEntries(new URL(request.url).searchParams));
-  if (!input.ok) return input.response;
-  try {
-    if (serverConfig().GITHUB_REPOS.length === 0) return jsonError(409, NOT_CONFIGURED_HINT);
-    const runtime = await getRuntime();
-    const outcome = runGitHubSync(runtime, { trigger: 'manual' });
-    if (input.data.wait === '1') {
-      const result = await outcome;
-      return NextResponse.json(
-        { outcome: result, status: await readSyncStatus(runtime) },
-        { status: result.status === 'busy-elsewhere' ? 409 : 200 },
-      );
-    }
-    void outcome.then((result) => {
-      if (result.status === 'failed') console.error(`[github-sync] ${result.error}`);
-    });
-    return NextResponse.json(await readSyncStatus(runtime), { status: 202 });
-  } catch (error) {
-    return internalError('Starting a sync', error);
+  if (serverConfig().GITHUB_REPOS.length === 0) throw new ApiError('conflict', NOT_CONFIGURED_HINT);
+  const runtime = await getRuntime();
+  const outcome = runGitHubSync(runtime, { trigger: 'manual' });
+  if (input.wait === '1') {
+    const result = await outcome;
+    return NextResponse.json(
+      { outcome: result, status: await readSyncStatus(runtime) },
+      { status: result.status === 'busy-elsewhere' ? 409 : 200 },
+    );
   }
-}
+  void outcome.then((result) => {
+    if (result.status === 'failed') console.error(`[github-sync] ${result.error}`);
+  });
+  return NextResponse.json(await readSyncStatus(runtime), { status: 202 });
+});

@@ -1,36 +1,36 @@
 import { NextResponse } from 'next/server';
-import { internalError } from '@/lib/api/responses';
+import { readBodyCapped } from '@/lib/api/body';
+import { withRoute } from '@/lib/api/route';
 import { serverConfig } from '@/lib/config/env';
 import { runGitHubSync } from '@/lib/github/sync-job';
-import { handleWebhook } from '@/lib/github/webhook';
+import { handleWebhook, WEBHOOK_BODY_MAX_BYTES } from '@/lib/github/webhook';
 import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
-/** GitHub `issues` / `pull_request` webhooks: verified with X-Hub-Signature-256, then a sync of that repository. */
-export async function POST(request: Request) {
-  try {
-    const config = serverConfig();
-    const answer = handleWebhook(
-      {
-        event: request.headers.get('x-github-event'),
-        signature: request.headers.get('x-hub-signature-256'),
-        deliveryId: request.headers.get('x-github-delivery'),
-        rawBody: await request.text(),
+/**
+ * GitHub `issues` / `pull_request` webhooks: size first (capped before reading, so an unsigned flood costs
+ * nothing), then X-Hub-Signature-256, then the payload; a verified delivery syncs that repository.
+ */
+export const POST = withRoute(async (request) => {
+  const config = serverConfig();
+  const answer = handleWebhook(
+    {
+      event: request.headers.get('x-github-event'),
+      signature: request.headers.get('x-hub-signature-256'),
+      deliveryId: request.headers.get('x-github-delivery'),
+      rawBody: await readBodyCapped(request, WEBHOOK_BODY_MAX_BYTES),
+    },
+    { secret: config.GITHUB_WEBHOOK_SECRET, repos: config.GITHUB_REPOS },
+  );
+  if (answer.syncRepo) {
+    // Answer GitHub at once (it waits 10 s at most); the sync runs on.
+    const refreshIssues = answer.issueNumber ? [{ repo: answer.syncRepo, number: answer.issueNumber }] : [];
+    void runGitHubSync(await getRuntime(), { trigger: 'webhook', repos: [answer.syncRepo], refreshIssues }).then(
+      (result) => {
+        if (result.status === 'failed') console.error(`[github-webhook] ${result.error}`);
       },
-      { secret: config.GITHUB_WEBHOOK_SECRET, repos: config.GITHUB_REPOS },
     );
-    if (answer.syncRepo) {
-      // Answer GitHub at once (it waits 10 s at most); the sync runs on.
-      const refreshIssues = answer.issueNumber ? [{ repo: answer.syncRepo, number: answer.issueNumber }] : [];
-      void runGitHubSync(await getRuntime(), { trigger: 'webhook', repos: [answer.syncRepo], refreshIssues }).then(
-        (result) => {
-          if (result.status === 'failed') console.error(`[github-webhook] ${result.error}`);
-        },
-      );
-    }
-    return NextResponse.json(answer.body, { status: answer.status });
-  } catch (error) {
-    return internalError('Handling the webhook', error);
   }
-}
+  return NextResponse.json(answer.body, { status: answer.status });
+});

@@ -1,0 +1,46 @@
+import { ApiError } from './errors';
+
+/** The cap on action routes' JSON bodies: their inputs are a few fields, so anything larger is refused unread. */
+export const ACTION_BODY_MAX_BYTES = 16 * 1024;
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes; nothing was processed.`);
+}
+
+/**
+ * Reads a request body up to `maxBytes`: a declared Content-Length over the cap is refused before reading
+ * anything, and a body that streams past the cap is abandoned at the cap (chunked uploads declare nothing).
+ * Throws a 413 ApiError either way.
+ */
+export async function readBodyCapped(request: Request, maxBytes: number): Promise<Buffer> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** A capped JSON body; not JSON is a 400 whose message shows the expected shape. */
+export async function readJsonBody(
+  request: Request,
+  options: { maxBytes?: number; example: string },
+): Promise<unknown> {
+  const raw = await readBodyCapped(request, options.maxBytes ?? ACTION_BODY_MAX_BYTES);
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ApiError('bad_request', `Invalid request: expected a JSON body like ${options.example}`);
+  }
+}

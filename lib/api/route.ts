@@ -1,0 +1,17 @@
+import { toErrorResponse } from './errors';
+
+/**
+ * Wraps every route handler: whatever it throws becomes the one error shape (lib/api/errors.ts), so a
+ * handler only says what succeeds and throws ApiError for what the caller did wrong.
+ */
+export function withRoute<C = unknown>(
+  handler: (request: Request, context: C) => Response | Promise<Response>,
+): (request: Request, context: C) => Promise<Response> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return toErrorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
+    }
+  };
+}
