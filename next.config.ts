@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { SECURITY_HEADERS } from './lib/auth/security-headers';
 
 const nextConfig: NextConfig = {
   // Native modules and Prisma's driver adapters load at run time from node_modules.
@@ -11,6 +12,10 @@ const nextConfig: NextConfig = {
     '@kubernetes/client-node',
   ],
   poweredByHeader: false,
+  // proxy.ts runs for pages only, which take no body; whatever a client sends anyway is not buffered past this.
+  experimental: { proxyClientMaxBodySize: '16kb' },
+  // Every answer, static files and API included; pages also get a CSP with a nonce (proxy.ts).
+  headers: async () => [{ source: '/:path*', headers: [...SECURITY_HEADERS] }],
   // Server Components read plan and migration files from the project root at run time.
   outputFileTracingIncludes: { '/**': ['./lib/plan/*.json', './prisma/**/migration.sql'] },
 };

@@ -5,8 +5,20 @@ process.env.E2E_PORT ??= '3217';
 process.env.E2E_RUN_ID ??= String(Date.now());
 const port = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${port}`;
-// The 200-service board (e2e/fleet-server.ts) listens on the next port.
-const fleetURL = `http://127.0.0.1:${port + 1}`;
+// A second board, configured the strict way a deployment would be (no anonymous reading, the default
+// cool-down, trusted headers only from 10.0.0.0/8), for e2e/auth.spec.ts. Its secrets are known here so the
+// test can prove they appear nowhere.
+export const STRICT_PORT = port + 1;
+const strictURL = `http://127.0.0.1:${STRICT_PORT}`;
+const runId = process.env.E2E_RUN_ID;
+export const STRICT_SECRETS = {
+  AUTH_OIDC_CLIENT_SECRET: `e2e-client-secret-${runId}-9f3a`,
+  AUTH_SESSION_SECRET: `e2e-session-secret-${runId}-0123456789abcdef`,
+};
+export const STRICT_LOG = `data/e2e/${runId}-strict.log`;
+const ENGINEER_STATE = `data/e2e/${runId}-engineer.json`;
+// The 200-service board (e2e/fleet-server.ts) for e2e/fleet.spec.ts: anonymous viewing, no upstreams.
+const fleetURL = `http://127.0.0.1:${port + 2}`;
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -26,15 +38,22 @@ export default defineConfig({
   timeout: 30_000,
   forbidOnly: Boolean(process.env.CI),
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  projects: [
+    { name: 'setup', testMatch: /auth\.setup\.ts/ },
+    {
+      name: 'board',
+      testIgnore: /auth\.(setup|spec)\.ts|fleet\.spec\.ts/,
+      dependencies: ['setup'],
+      use: { storageState: ENGINEER_STATE },
+    },
+    { name: 'auth', testMatch: /auth\.spec\.ts/, use: { baseURL: strictURL } },
+    { name: 'fleet', testMatch: /fleet\.spec\.ts/, use: { baseURL: fleetURL } },
+  ],
   use: {
     baseURL,
     trace: 'retain-on-failure',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
   },
-  projects: [
-    { name: 'plan', testIgnore: /fleet\.spec\.ts/ },
-    { name: 'fleet', testMatch: /fleet\.spec\.ts/, use: { baseURL: fleetURL } },
-  ],
   webServer: [
     {
       command: 'npx tsx scripts/serve.ts',
@@ -57,6 +76,30 @@ export default defineConfig({
         FARO_PROXY_ENABLED: 'true',
         GITHUB_WEBHOOK_SECRET: process.env.E2E_WEBHOOK_SECRET ?? 'e2e-webhook-secret',
         NEXT_TELEMETRY_DISABLED: '1',
+        // Tests re-run the same scope back to back; the cool-down has its own board below.
+        RUN_COOLDOWN: '1ms',
+        RUN_RATE_LIMIT_PER_MINUTE: '100000',
+      },
+    },
+    {
+      command: `mkdir -p data/e2e && npx tsx scripts/serve.ts > ${STRICT_LOG} 2>&1`,
+      url: `${strictURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      env: {
+        PORT: String(STRICT_PORT),
+        BIND_HOST: '127.0.0.1',
+        DATABASE_URL: `file:./data/e2e/${runId}-strict.db`,
+        SIMULATORS_FILE: `./data/e2e/${runId}-strict-simulators.json`,
+        DEMO: '1',
+        VERIFY_INTERVAL: '30m',
+        SYNC_INTERVAL: '30m',
+        SKIP_BUILD: '1',
+        FARO_ENABLED: 'true',
+        AUTH_ANONYMOUS: 'none',
+        AUTH_TRUSTED_PROXIES: '10.0.0.0/8',
+        ...STRICT_SECRETS,
+        NEXT_TELEMETRY_DISABLED: '1',
       },
     },
     {
@@ -65,7 +108,7 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: 'pipe',
-      env: { PORT: String(port + 1), VERIFY_INTERVAL: '30m', DEMO: '0', NEXT_TELEMETRY_DISABLED: '1' },
+      env: { PORT: String(port + 2), VERIFY_INTERVAL: '30m', DEMO: '0', NEXT_TELEMETRY_DISABLED: '1' },
     },
   ],
 });

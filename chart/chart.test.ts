@@ -235,10 +235,73 @@ describe('the Helm chart', () => {
         faroReceiver: { url: 'http://a:12347', apiKey: 'k' },
       },
       evidence: { kubeNamespace: 'ns' },
+      auth: {
+        publicUrl: 'https://b',
+        oidc: { issuer: 'https://i', clientId: 'c', clientSecret: 's' },
+        proxy: { trustedProxies: '10.0.0.0/8' },
+        engineerGroups: 'e',
+        adminGroups: 'a',
+        sessionSecret: 'x'.repeat(32),
+      },
     });
     for (const key of envOf(everything).keys()) {
       expect(launcher.includes(key) || key in envSchema.shape, `${key} is not a variable the board reads`).toBe(true);
     }
+  });
+
+  it('keeps sign-in off and reading closed by default, and maps every auth.* value, secrets only in the Secret', () => {
+    const byDefault = envOf(defaults);
+    expect(byDefault.get('AUTH_ANONYMOUS')).toBe('none');
+    expect(
+      [...byDefault.keys()].filter((k) =>
+        /^AUTH_(OIDC_ISSUER|OIDC_CLIENT|TRUSTED|ENGINEER|ADMIN|SESSION_SECRET)/.test(k),
+      ),
+    ).toEqual([]);
+    const values = withValues({
+      auth: {
+        publicUrl: 'https://rollout.example.org',
+        oidc: { issuer: 'https://sso.example.org/realms/x', clientId: 'rollout-board', clientSecret: 'oidc-secret' },
+        proxy: { trustedProxies: '10.42.0.0/16, fd00::/8' },
+        engineerGroups: 'sre,platform',
+        adminGroups: 'rollout-admins',
+        anonymous: 'view',
+        sessionSecret: 'a-session-secret-of-at-least-32-chars!',
+      },
+    });
+    expect(errorsOf(values)).toEqual([]);
+    const config = renderedKeys(templates['configmap.yaml'], values);
+    expect(
+      Object.fromEntries(
+        [...config].filter(([k]) => k.startsWith('AUTH_') || k === 'PUBLIC_URL' || k.startsWith('RUN_')),
+      ),
+    ).toEqual({
+      AUTH_ANONYMOUS: 'view',
+      AUTH_SESSION_MAX_AGE: '8h',
+      RUN_COOLDOWN: '30s',
+      RUN_RATE_LIMIT_PER_MINUTE: '20',
+      PUBLIC_URL: 'https://rollout.example.org',
+      AUTH_ENGINEER_GROUPS: 'sre,platform',
+      AUTH_ADMIN_GROUPS: 'rollout-admins',
+      AUTH_OIDC_ISSUER: 'https://sso.example.org/realms/x',
+      AUTH_OIDC_CLIENT_ID: 'rollout-board',
+      AUTH_OIDC_SCOPES: 'openid profile email groups',
+      AUTH_OIDC_GROUPS_CLAIM: 'groups',
+      AUTH_TRUSTED_PROXIES: '10.42.0.0/16, fd00::/8',
+      AUTH_PROXY_USER_HEADER: 'X-Forwarded-User',
+      AUTH_PROXY_GROUPS_HEADER: 'X-Forwarded-Groups',
+    });
+    const secret = renderedKeys(templates['secret.yaml'], values);
+    expect(secret.get('AUTH_OIDC_CLIENT_SECRET')).toBe('oidc-secret');
+    expect(secret.get('AUTH_SESSION_SECRET')).toBe('a-session-secret-of-at-least-32-chars!');
+    for (const value of ['oidc-secret', 'a-session-secret-of-at-least-32-chars!']) {
+      expect([...config.values()]).not.toContain(value);
+    }
+    // What the board itself would refuse at start-up is refused at install.
+    expect(errorsOf(withValues({ auth: { anonymous: 'yes' } })).join()).toContain('/auth/anonymous');
+    expect(errorsOf(withValues({ auth: { sessionSecret: 'short' } })).join()).toContain('/auth/sessionSecret');
+    expect(errorsOf(withValues({ auth: { proxy: { trustedProxies: 'proxy.local' } } })).join()).toContain(
+      '/auth/proxy/trustedProxies',
+    );
   });
 
   it('refers only to values that exist in values.yaml', () => {

@@ -87,7 +87,10 @@ test('loading the board sends a valid Faro payload through /faro: app name, web 
   expect(vitals.flatMap((m) => Object.keys(m.values ?? {}))).toEqual(expect.arrayContaining(['ttfb', 'fcp']));
   // Through the board's own /faro (Playwright does not surface the SDK's keepalive fetches, so ask
   // the board what its proxy forwarded), with the allow-listed headers only.
-  const proxy = (await (await fetch(`${baseURL}/api/faro/stats`)).json()) as {
+  // Not signed in here: the board shows other visitors' sessions to engineers only, but anyone their own.
+  const proxy = (await (
+    await fetch(`${baseURL}/api/faro/stats`, { headers: { 'x-faro-session-id': sessionId } })
+  ).json()) as {
     proxy: { answered: Record<string, number>; recentSessionIds: string[] };
   };
   expect(proxy.proxy.answered['202']).toBeGreaterThanOrEqual(payloads.length);

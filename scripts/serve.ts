@@ -5,9 +5,11 @@
  * DEMO=1), it starts the local simulators and points the board at them; DEMO=0 never does.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startSimulators, upstreamEnvVars, writeSimulatorUrls, type SimulatorSet } from '../simulators';
+import { DEMO_GROUPS, type RunningOpenIdProvider, startOpenIdProvider } from '../simulators/openid-provider';
 
 const root = path.resolve(__dirname, '..');
 const port = process.env.PORT ?? '3000';
@@ -25,6 +27,7 @@ async function main() {
   const configured = upstreamEnvVars().filter((name) => process.env[name]);
   const demo = process.env.DEMO === '1' || (process.env.DEMO !== '0' && configured.length === 0);
   let simulators: SimulatorSet | undefined;
+  let openIdProvider: RunningOpenIdProvider | undefined;
   if (demo && upstreamEnvVars().length > 0) {
     simulators = await startSimulators();
     Object.assign(env, simulators.env, { DEMO_SIMULATORS: simulators.simulators.map((s) => s.name).join(',') });
@@ -37,20 +40,43 @@ async function main() {
     writeSimulatorUrls(file, simulators);
     console.log(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   }
+  // The demo signs in against a real OpenID provider (oidc-provider) with demo users, unless one is configured.
+  if (demo && !process.env.AUTH_OIDC_ISSUER) {
+    const clientSecret = process.env.AUTH_OIDC_CLIENT_SECRET ?? randomBytes(32).toString('base64url');
+    openIdProvider = await startOpenIdProvider({
+      clientId: 'rollout-board',
+      clientSecret,
+      boardOrigins: [`http://127.0.0.1:${port}`, `http://localhost:${port}`],
+    });
+    Object.assign(env, {
+      AUTH_OIDC_ISSUER: openIdProvider.url,
+      AUTH_OIDC_CLIENT_ID: 'rollout-board',
+      AUTH_OIDC_CLIENT_SECRET: clientSecret,
+      DEMO_USERS: 'viewer:viewer,engineer:engineer,admin:admin',
+    });
+    env.AUTH_ENGINEER_GROUPS ??= DEMO_GROUPS.engineer;
+    env.AUTH_ADMIN_GROUPS ??= DEMO_GROUPS.admin;
+    // Anyone may look at the demo; acting needs a demo user's sign-in.
+    env.AUTH_ANONYMOUS ??= 'view';
+    console.log(
+      `Demo sign-in: OpenID provider ${openIdProvider.url} (users viewer, engineer, admin; password = login)`,
+    );
+  }
 
-  // next itself, not through npx: npx does not pass SIGTERM on, which would leave next-server running.
-  const server = spawn(
-    path.join(root, 'node_modules', '.bin', 'next'),
-    ['start', '-p', port, ...(host ? ['-H', host] : [])],
-    { cwd: root, env, stdio: 'inherit' },
-  );
+  // The board's own server (Next's handler behind node:http, so routes learn the TCP peer for trusted
+  // headers), run by node directly: npx would not pass SIGTERM on.
+  const server = spawn(process.execPath, [path.join(root, 'scripts', 'board-server.mjs')], {
+    cwd: root,
+    env: { ...env, PORT: port, ...(host ? { BIND_HOST: host } : {}) },
+    stdio: 'inherit',
+  });
   console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => server.kill('SIGTERM'));
   }
   server.on('exit', async (code) => {
-    await simulators?.stop();
+    await Promise.all([simulators?.stop(), openIdProvider?.stop()]);
     process.exit(code ?? 0);
   });
 }

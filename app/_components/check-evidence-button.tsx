@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
+import { usePermission } from './viewer';
 
 /** Runs the merged and deployed checks for one service now, then re-renders the page with the results. */
 export function CheckEvidenceButton({ service }: { service: string }) {
@@ -9,6 +10,7 @@ export function CheckEvidenceButton({ service }: { service: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const [running, setRunning] = useState(false);
+  const permission = usePermission('engineer');
 
   async function run() {
     setRunning(true);
@@ -35,9 +37,19 @@ export function CheckEvidenceButton({ service }: { service: string }) {
 
   return (
     <p className="evidence-actions">
-      <button type="button" onClick={run} disabled={running || pending}>
+      <button
+        type="button"
+        onClick={run}
+        disabled={running || pending || !permission.allowed}
+        title={permission.reason ?? undefined}
+      >
         {running ? 'Checking…' : 'Check evidence now'}
       </button>{' '}
+      {permission.reason ? (
+        <span className="action-reason" data-testid="action-reason">
+          {permission.reason}
+        </span>
+      ) : null}
       <span role="status">{status}</span>
     </p>
   );

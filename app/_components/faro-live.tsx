@@ -45,8 +45,10 @@ function useFaroSessionId(): { state: 'starting' | 'off' | 'on'; id: string | nu
 export function FaroLive({ initialStatus }: { initialStatus: FaroStatus }) {
   const session = useFaroSessionId();
   const { data: status, error } = useQuery({
-    queryKey: ['faro-status'],
-    queryFn: () => fetchJson<FaroStatus>('/api/faro/stats'),
+    queryKey: ['faro-status', session.id],
+    // Saying which session is ours gets it back even when other visitors' sessions are not shown.
+    queryFn: () =>
+      fetchJson<FaroStatus>('/api/faro/stats', session.id ? { 'x-faro-session-id': session.id } : undefined),
     initialData: initialStatus,
     initialDataUpdatedAt: 0, // fetch at once: the server render cannot show this browser's traceparent
     refetchInterval: 5_000,
@@ -78,10 +80,7 @@ export function FaroLive({ initialStatus }: { initialStatus: FaroStatus }) {
         <dd>
           <code>{status.appName}</code>, browser sends to <code>{status.collectorUrl}</code>
           {status.proxyEnabled ? (
-            <>
-              {' '}
-              → proxy → <code>{status.upstreamUrl}</code>
-            </>
+            <> → proxy → {status.upstreamUrl ? <code>{status.upstreamUrl}</code> : 'the Faro receiver'}</>
           ) : (
             ' (proxy off on this board)'
           )}
@@ -142,12 +141,18 @@ export function FaroLive({ initialStatus }: { initialStatus: FaroStatus }) {
               ))}
         </dd>
         <dt>Recent sessions</dt>
-        <dd>
+        <dd data-testid="faro-recent-sessions">
           {status.proxy.recentSessionIds.length === 0
             ? 'none yet'
             : status.proxy.recentSessionIds.map((id) => <code key={id}>{id} </code>)}
         </dd>
       </dl>
+      {status.restricted ? (
+        <p className="na-note" data-testid="faro-restricted">
+          Other visitors&apos; session and trace ids and the receiver&apos;s address are shown to engineers only; you
+          see your own session and this refresh&apos;s trace.
+        </p>
+      ) : null}
       <p className="na-note">
         Counts are this server process&apos;s since {new Date(status.proxy.since).toLocaleString()}: they start empty at
         each restart and each replica counts only what it forwarded. Faro batches, so items appear a few seconds after

@@ -6,6 +6,7 @@ import type { SyncPanelStatus } from '@/lib/github/sync-job';
 import { fetchJson } from './fetch-json';
 import { formatUtc } from './format-time';
 import styles from './github.module.css';
+import { usePermission } from './viewer';
 
 async function startSync(): Promise<SyncPanelStatus> {
   const response = await fetch('/api/sync', { method: 'POST', headers: { accept: 'application/json' } });
@@ -17,6 +18,7 @@ async function startSync(): Promise<SyncPanelStatus> {
 /** GitHub sync: "Sync now" (disabled while a sync runs, anywhere), progress, the last run, failures by repository, quota. */
 export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus }) {
   const queryClient = useQueryClient();
+  const permission = usePermission('engineer');
   const { data: status, error } = useQuery({
     queryKey: ['sync'],
     queryFn: () => fetchJson<SyncPanelStatus>('/api/sync'),
@@ -61,10 +63,16 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
           type="button"
           className={styles.button}
           onClick={() => syncNow.mutate()}
-          disabled={busy || syncNow.isPending}
+          disabled={busy || syncNow.isPending || !permission.allowed}
+          title={permission.reason ?? undefined}
         >
           {busy ? 'Syncing…' : 'Sync now'}
         </button>
+        {permission.reason ? (
+          <span className="action-reason" data-testid="action-reason">
+            {permission.reason}
+          </span>
+        ) : null}
         <span role="status" data-testid="sync-progress">
           {status.running
             ? progress

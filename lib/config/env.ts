@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCidr } from './cidr';
 import { parseDurationMs } from './duration';
 
 const duration = (fallback: string) =>
@@ -74,6 +75,33 @@ const repoList = z
     return [...new Set(repos)];
   });
 
+/** Comma-separated names (groups); blanks dropped. */
+const nameList = z
+  .string()
+  .default('')
+  .transform((text) => [
+    ...new Set(
+      text
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  ]);
+
+/** Comma-separated CIDRs (10.0.0.0/8, 127.0.0.1/32, fd00::/8); a bare address means just that address. */
+const cidrList = nameList.transform((items, ctx) => {
+  const cidrs = [];
+  for (const item of items) {
+    const cidr = parseCidr(item);
+    if (!cidr) {
+      ctx.addIssue({ code: 'custom', message: `expected comma-separated CIDRs like 10.0.0.0/8, got "${item}"` });
+      return z.NEVER;
+    }
+    cidrs.push(cidr);
+  }
+  return cidrs;
+});
+
 /** Every variable the board reads. Parsed once; a bad value stops start-up naming the variable. */
 export const envSchema = z.object({
   DATABASE_URL: databaseUrl,
@@ -98,6 +126,17 @@ export const envSchema = z.object({
             .map((s) => s.trim())
             .filter(Boolean)
         : [],
+    ),
+  /** Set by `npm start` when it runs the demo's OpenID provider: login:role pairs the sign-in page names. */
+  DEMO_USERS: z
+    .string()
+    .default('')
+    .transform((text): { login: string; role: string }[] =>
+      text
+        .split(',')
+        .map((pair) => pair.trim().split(':'))
+        .filter((pair) => pair.length === 2 && pair[0] !== '' && pair[1] !== '')
+        .map(([login, role]) => ({ login: login ?? '', role: role ?? '' })),
     ),
   // Data source UIDs (or names) in that Grafana, for the deep links.
   GRAFANA_PYROSCOPE_DATASOURCE: z.string().default('pyroscope'),
@@ -170,6 +209,34 @@ export const envSchema = z.object({
   VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How long the gate waits for its Faro marker to show up in Loki. */
   GATE_DEADLINE: duration('30s'),
+  // Sign-in (lib/auth). OpenID Connect: all three of issuer, client id and client secret turn it on.
+  AUTH_OIDC_ISSUER: optionalUrl,
+  AUTH_OIDC_CLIENT_ID: optionalSecret,
+  /** A secret: server only (the chart keeps it in the Secret). */
+  AUTH_OIDC_CLIENT_SECRET: optionalSecret,
+  AUTH_OIDC_SCOPES: z.string().default('openid profile email groups'),
+  /** The ID token / userinfo claim that lists the user's groups (a list, or one comma-separated string). */
+  AUTH_OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  // Behind an auth proxy (oauth2-proxy): user and groups from these headers, only from AUTH_TRUSTED_PROXIES.
+  AUTH_PROXY_USER_HEADER: z.string().min(1).default('X-Forwarded-User'),
+  AUTH_PROXY_GROUPS_HEADER: z.string().min(1).default('X-Forwarded-Groups'),
+  /** Addresses of the auth proxy (CIDRs, comma-separated); empty = trusted-header mode off. */
+  AUTH_TRUSTED_PROXIES: cidrList,
+  AUTH_ENGINEER_GROUPS: nameList,
+  AUTH_ADMIN_GROUPS: nameList,
+  /** "view" lets anyone read without signing in; actions always need a role. */
+  AUTH_ANONYMOUS: z.enum(['none', 'view']).default('none'),
+  /** Key of the session cookie (32+ characters); unset = derived from AUTH_OIDC_CLIENT_SECRET. A secret. */
+  AUTH_SESSION_SECRET: optionalSecret.pipe(
+    z.string().min(32, { message: 'expected at least 32 characters (e.g. openssl rand -base64 32)' }).optional(),
+  ),
+  AUTH_SESSION_MAX_AGE: duration('8h'),
+  /** The board's external URL (https://rollout.example.org): the OIDC redirect URI and the same-origin check use it. */
+  PUBLIC_URL: optionalUrl,
+  /** A new run of the same scope (sync, verify, evidence) within this time after the last one started gets 429. */
+  RUN_COOLDOWN: duration('30s'),
+  /** How many runs one user may start per minute, over all scopes. */
+  RUN_RATE_LIMIT_PER_MINUTE: positiveInt(20),
 });
 
 export type ServerConfig = z.infer<typeof envSchema> & { planFilePath: string };

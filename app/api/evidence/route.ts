@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readJsonBody } from '@/lib/api/body';
 import { ApiError, parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
+import { runAction, scopeTarget } from '@/lib/auth/action';
 import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
 import { serverConfig } from '@/lib/config/env';
 import {
@@ -23,31 +24,50 @@ const scopeSchema = z.discriminatedUnion('scope', [
 ]);
 
 /** Runs the merged and deployed checks now, for all cells, one service or one cell. */
-export const POST = withRoute(async (request) => {
-  const body = await readJsonBody(request, {
-    example:
-      '{"scope": "all"}, {"scope": "service", "service": "traction"} or {"scope": "cell", "cell": "traction/faro-helm"}',
-  });
-  const scope = parseInput(scopeSchema, body);
-  const { store, jobs } = await getRuntime();
-  try {
-    cellsInScope(store, scope); // unknown service or cell → 404 before any job starts
-  } catch (error) {
-    if (error instanceof EvidenceScopeError) throw new ApiError('not_found', error.message);
-    throw error;
-  }
-  const checkers = serverEvidenceCheckers(serverConfig());
-  const outcome = await jobs.run(
-    evidenceJobName(scope),
-    ({ trigger }) => runEvidenceChecks(store, checkers, scope, trigger),
-    { trigger: 'manual', onBusy: 'wait' },
-  );
-  if (outcome.status === 'busy-elsewhere') {
-    throw new ApiError(
-      'conflict',
-      `Evidence checks are running on another replica (${outcome.holder ?? 'unknown'}); try again shortly.`,
-    );
-  }
-  if (outcome.status === 'failed') throw new ApiError('bad_gateway', `Evidence checks failed: ${outcome.error}`);
-  return NextResponse.json({ joined: outcome.joined, ...outcome.result });
-});
+export const POST = withRoute((request) =>
+  runAction(
+    request,
+    {
+      action: 'evidence',
+      role: 'engineer',
+      input: async () => {
+        const body = await readJsonBody(request, {
+          example:
+            '{"scope": "all"}, {"scope": "service", "service": "traction"} or {"scope": "cell", "cell": "traction/faro-helm"}',
+        });
+        return parseInput(scopeSchema, body);
+      },
+      describe: (scope) =>
+        scopeTarget(
+          {
+            service: scope.scope === 'service' ? scope.service : undefined,
+            cell: scope.scope === 'cell' ? scope.cell : undefined,
+          },
+          evidenceJobName(scope),
+        ),
+    },
+    async (_user, scope) => {
+      const { store, jobs } = await getRuntime();
+      try {
+        cellsInScope(store, scope); // unknown service or cell → 404 before any job starts
+      } catch (error) {
+        if (error instanceof EvidenceScopeError) throw new ApiError('not_found', error.message);
+        throw error;
+      }
+      const checkers = serverEvidenceCheckers(serverConfig());
+      const outcome = await jobs.run(
+        evidenceJobName(scope),
+        ({ trigger }) => runEvidenceChecks(store, checkers, scope, trigger),
+        { trigger: 'manual', onBusy: 'wait' },
+      );
+      if (outcome.status === 'busy-elsewhere') {
+        throw new ApiError(
+          'conflict',
+          `Evidence checks are running on another replica (${outcome.holder ?? 'unknown'}); try again shortly.`,
+        );
+      }
+      if (outcome.status === 'failed') throw new ApiError('bad_gateway', `Evidence checks failed: ${outcome.error}`);
+      return NextResponse.json({ joined: outcome.joined, ...outcome.result });
+    },
+  ),
+);

@@ -1,5 +1,5 @@
 import { parseInput } from '@/lib/api/errors';
-import { withRoute } from '@/lib/api/route';
+import { readRoute } from '@/lib/auth/route';
 import { getStore } from '@/lib/db/store';
 import { readExportRows, toCsv } from '@/lib/matrix/export';
 import { matrixFilterSchema, searchParamsRecord } from '@/lib/matrix/filter';
@@ -7,7 +7,7 @@ import { matrixFilterSchema, searchParamsRecord } from '@/lib/matrix/filter';
 export const dynamic = 'force-dynamic';
 
 /** The matrix as CSV (one row per cell), honouring the same filter parameters as the page. */
-export const GET = withRoute(async (request) => {
+export const GET = readRoute(async (request) => {
   const filter = parseInput(matrixFilterSchema, searchParamsRecord(new URL(request.url).searchParams));
   const store = await getStore();
   const csv = toCsv(await readExportRows(store, filter));

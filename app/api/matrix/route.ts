@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseInput } from '@/lib/api/errors';
-import { withRoute } from '@/lib/api/route';
+import { readRoute } from '@/lib/auth/route';
 import { getStore } from '@/lib/db/store';
 import { readMatrixSnapshot } from '@/lib/matrix/read';
 
@@ -15,7 +15,7 @@ const querySchema = z.object({
  * users; ?view=compact is what the board's UI shows. Both carry the store revision as their ETag,
  * so a poll that finds nothing new is a 304 with no body.
  */
-export const GET = withRoute(async (request) => {
+export const GET = readRoute(async (request) => {
   const { view } = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams));
   const snapshot = await readMatrixSnapshot(await getStore());
   const headers = { etag: snapshot.etag, 'cache-control': 'no-cache' };

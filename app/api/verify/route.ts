@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { readJsonBody } from '@/lib/api/body';
 import { ApiError, parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
+import { readRoute } from '@/lib/auth/route';
 import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
+import { runAction, scopeTarget } from '@/lib/auth/action';
 import { getRuntime } from '@/lib/server/runtime';
-import { cellKeysForScope, startVerification } from '@/lib/verify/run';
+import { cellKeysForScope, startVerification, verifyJobName } from '@/lib/verify/run';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,27 +18,46 @@ const scopeSchema = z.discriminatedUnion('kind', [
 ]);
 
 /** Which verifications are running now (the UI polls this while one runs). */
-export const GET = withRoute(async () => {
+export const GET = readRoute(async () => {
   const runtime = await getRuntime();
   return NextResponse.json({ running: runtime.jobs.runningJobs().filter((name) => name.startsWith('verify:')) });
 });
 
 /** Starts (or joins) a verification and answers at once; results are stored as each probe finishes. */
-export const POST = withRoute(async (request) => {
-  const body = await readJsonBody(request, {
-    example:
-      '{"kind": "all"}, {"kind": "service", "slug": "traction"} or {"kind": "cell", "key": "traction/faro-helm"}',
-  });
-  const scope = parseInput(scopeSchema, body);
-  const runtime = await getRuntime();
-  if (!cellKeysForScope(runtime.store, scope)) {
-    throw new ApiError(
-      'not_found',
-      scope.kind === 'service'
-        ? `Unknown service "${scope.slug}".`
-        : `Unknown cell "${scope.kind === 'cell' ? scope.key : ''}".`,
-    );
-  }
-  const started = startVerification(runtime, scope, 'manual');
-  return NextResponse.json({ job: started.job, joined: started.joined }, { status: 202 });
-});
+export const POST = withRoute((request) =>
+  runAction(
+    request,
+    {
+      action: 'verify',
+      role: 'engineer',
+      input: async () => {
+        const body = await readJsonBody(request, {
+          example:
+            '{"kind": "all"}, {"kind": "service", "slug": "traction"} or {"kind": "cell", "key": "traction/faro-helm"}',
+        });
+        return parseInput(scopeSchema, body);
+      },
+      describe: (scope) =>
+        scopeTarget(
+          {
+            service: scope.kind === 'service' ? scope.slug : undefined,
+            cell: scope.kind === 'cell' ? scope.key : undefined,
+          },
+          verifyJobName(scope),
+        ),
+    },
+    async (_user, scope) => {
+      const runtime = await getRuntime();
+      if (!cellKeysForScope(runtime.store, scope)) {
+        throw new ApiError(
+          'not_found',
+          scope.kind === 'service'
+            ? `Unknown service "${scope.slug}".`
+            : `Unknown cell "${scope.kind === 'cell' ? scope.key : ''}".`,
+        );
+      }
+      const started = startVerification(runtime, scope, 'manual');
+      return NextResponse.json({ job: started.job, joined: started.joined }, { status: 202 });
+    },
+  ),
+);

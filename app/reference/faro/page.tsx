@@ -1,13 +1,16 @@
 import type { Metadata } from 'next';
 import { FaroLive } from '@/app/_components/faro-live';
 import { FARO_RECIPES } from '@/lib/faro/recipes';
+import { hasRole } from '@/lib/auth/roles';
+import { pageUser } from '@/lib/auth/viewer';
 import { faroStatus } from '@/lib/faro/status';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Faro reference · rollout-board' };
 
 /** The board as the live Faro reference: what it sends itself, and the recipe for each service kind. */
-export default function FaroReferencePage() {
+export default async function FaroReferencePage() {
+  const seesEveryone = hasRole(await pageUser(), 'engineer');
   return (
     <>
       <h1>Faro reference</h1>
@@ -17,7 +20,7 @@ export default function FaroReferencePage() {
         (adding the API key server-side), with its own size limit, per-client rate limit and a bounded upstream timeout.
         Settings are read at run time from the <code>faro.*</code> Helm values.
       </p>
-      <FaroLive initialStatus={faroStatus(null)} />
+      <FaroLive initialStatus={faroStatus(null, { seesEveryone })} />
       <h2>Recipes</h2>
       <p>
         Each recipe is this board&apos;s implementation carried over: same statuses (404 off, 405, 415, 413 on the bytes

@@ -1,9 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { readAudit } from '@/lib/audit/read';
 import { publicConfig } from '@/lib/config/env';
 import { getStore } from '@/lib/db/store';
 import { readServiceDetail } from '@/lib/matrix/read';
 import { formatMinutes } from '@/lib/plan/estimate';
+import { AuditTable } from '@/app/_components/audit-table';
 import { CellIssueDetail } from '@/app/_components/cell-issue';
 import { CheckEvidenceButton } from '@/app/_components/check-evidence-button';
 import { EvidenceChainView } from '@/app/_components/evidence-chain';
@@ -19,6 +21,7 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
   if (!detail) notFound();
   const { service } = detail;
   const { grafanaUrl, grafanaDatasources } = publicConfig();
+  const actions = await readAudit((await getStore()).db, { service: service.slug, limit: 20 });
   return (
     <>
       <p>
@@ -102,6 +105,10 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
           Not applicable (no browser frontend): {detail.notApplicable.map((c) => c.name).join(', ')}.
         </p>
       ) : null}
+      <section aria-labelledby="actions-heading" data-testid="service-actions">
+        <h2 id="actions-heading">Actions on {service.name}</h2>
+        <AuditTable rows={actions} caption={`The newest ${actions.length} actions on this service`} />
+      </section>
     </>
   );
 }

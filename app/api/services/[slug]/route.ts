@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { ApiError, parseInput } from '@/lib/api/errors';
-import { withRoute } from '@/lib/api/route';
+import { readRoute } from '@/lib/auth/route';
 import { slugSchema } from '@/lib/api/schemas';
 import { getStore } from '@/lib/db/store';
 import { readServiceDetail } from '@/lib/matrix/read';
@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
 
 const paramsSchema = z.object({ slug: slugSchema });
 
-export const GET = withRoute(async (_request, context: { params: Promise<{ slug: string }> }) => {
+export const GET = readRoute(async (_request, context: { params: Promise<{ slug: string }> }) => {
   const { slug } = parseInput(paramsSchema, await context.params);
   const store = await getStore();
   const detail = await readServiceDetail(store, slug);

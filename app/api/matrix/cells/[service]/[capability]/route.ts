@@ -1,7 +1,7 @@
 import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { ApiError, parseInput } from '@/lib/api/errors';
-import { withRoute } from '@/lib/api/route';
+import { readRoute } from '@/lib/auth/route';
 import { slugSchema } from '@/lib/api/schemas';
 import { getStore } from '@/lib/db/store';
 import { findMatrixCell } from '@/lib/matrix/compact';
@@ -16,7 +16,7 @@ const paramsSchema = z.object({ service: slugSchema, capability: slugSchema });
  * evidence chain with evidence, the newest result of each check with its message, and the
  * acceptance criteria. The gate is /api/matrix/cells/gate/<slug>.
  */
-export const GET = withRoute(async (request, context: { params: Promise<{ service: string; capability: string }> }) => {
+export const GET = readRoute(async (request, context: { params: Promise<{ service: string; capability: string }> }) => {
   const { service, capability } = parseInput(paramsSchema, await context.params);
   const key = `${service}/${capability}`;
   const snapshot = await readMatrixSnapshot(await getStore());
