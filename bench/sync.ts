@@ -30,7 +30,7 @@ function world(): GitHubWorld {
       return {
         number: n + 1,
         title: `${cell.title} #${n + 1}`,
-        body: `Estimated Effort: ${cell.estimateText}\n\n${cell.criteria.join('\n')}`,
+        body: `Estimated Effort: ${cell.estimateText}\n\n${cell.criteria.map((c) => c.text).join('\n')}`,
         state: n % 3 === 0 ? 'closed' : 'open',
         stateReason: n % 3 === 0 ? 'completed' : null,
         labels: cell.labels,

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../lib/db/store';
+import { proofCheckName } from '../lib/plan/proofs';
 
 const CAPABILITIES = ['profiling-code', 'profiling-helm', 'faro-code', 'faro-helm', 'tracing-code', 'tracing-helm'];
 
@@ -24,7 +25,7 @@ export function writeSyntheticPlan(services: number): string {
       title: 'Infrastructure',
       estimate: '~½ day',
       match: { allLabels: ['infrastructure'] },
-      criteria: ['ready'],
+      criteria: [{ text: 'ready', proof: { kind: 'gate-pyroscope-ready' } }],
     },
     services: Array.from({ length: services }, (_, i) => ({
       slug: `service-${i}`,
@@ -40,7 +41,12 @@ export function writeSyntheticPlan(services: number): string {
             title: `service-${i} ${slug}`,
             labels: ['synthetic', slug, `svc-${i}`],
             estimate: `~${(c % 3) + 1}h`,
-            criteria: ['data flows'],
+            criteria: [
+              {
+                text: 'data flows',
+                proof: { kind: slug.startsWith('profiling') ? 'profiles' : 'browser-telemetry', require: 'any' },
+              },
+            ],
           },
         ]),
       ),
@@ -94,7 +100,8 @@ export async function seedSyntheticStore(
   if (options.checks) {
     const results = cells.flatMap((cell, n) => {
       if (n % 11 === 0) return []; // closed but never checked: closed-unverified
-      const check = cell.capabilitySlug.endsWith('helm') ? 'deployed' : 'pyroscope';
+      // The check that proves the cell's criterion, as verification would name it.
+      const check = proofCheckName(cell.criteria[0].proof) ?? 'pyroscope';
       return [3, 2, 1].map((hoursAgo) => {
         const fails = hoursAgo === 1 && n % 7 === 0; // passed before, failing now: regressed
         return {

@@ -49,6 +49,8 @@ test("a cell's detail is not in the page and loads on hover or focus", async ({ 
   await expect(cell).toHaveAttribute('aria-describedby', 'cell-detail');
   expect(requested).toEqual([`/api/matrix/cells/${key}`]);
 
+  await page.mouse.move(0, 0);
+  await expect(detail).toBeHidden();
   const other = cells.nth(1);
   const otherKey = (await other.getAttribute('data-cell')) ?? '';
   await other.focus();

@@ -442,7 +442,7 @@ export function defaultFixture(): Record<string, SimIssue[]> {
     issues.push({
       number: index + 1,
       title: cell.title,
-      body: `Labels: ${cell.labels.join(' ')} Estimated Effort: ${estimate}\n\n${cell.requirements.map((r) => `- ${r}`).join('\n')}\n\n### Acceptance Criteria\n${cell.criteria.map((c) => `- [ ] ${c}`).join('\n')}`,
+      body: `Labels: ${cell.labels.join(' ')} Estimated Effort: ${estimate}\n\n${cell.requirements.map((r) => `- ${r}`).join('\n')}\n\n### Acceptance Criteria\n${cell.criteria.map((c) => `- [ ] ${c.text}`).join('\n')}`,
       state: closed ? 'closed' : 'open',
       stateReason: closed ? 'completed' : null,
       labels: cell.labels,

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { startFaroReceiverSimulator } from './faro-receiver';
+import { DEMO_FRONTENDS, startFrontendsSimulator, type FrontendsSimulator } from './frontends';
 import { DEFAULT_REPO, GITHUB_ROUTES, GitHubWorld, startGitHubSimulator } from './github';
 import { demoGitHubContents, demoKubernetes, DEMO_NAMESPACE, loadDemoPlan } from './evidence-demo';
 import { gitHubContentsRoutes } from './github-contents';
@@ -19,9 +20,9 @@ export interface SimulatorEntry {
   /** The board's environment variable that points at this upstream. */
   envVar: string;
   /** Builds the URL the board should use from the simulator's base URL (e.g. adds a path). */
-  envValue?: (baseUrl: string) => string;
+  envValue?: (baseUrl: string, running?: RunningSimulator) => string;
   /** Other variables the board needs to use this simulator (e.g. which repositories), set only when unset. */
-  extraEnv?: (baseUrl: string) => Record<string, string>;
+  extraEnv?: (baseUrl: string, running?: RunningSimulator) => Record<string, string>;
   /** Starts it; `started` holds the simulators registered before it (e.g. the receiver's Loki and Tempo sinks). */
   start: (started: Record<string, RunningSimulator>) => Promise<RunningSimulator>;
 }
@@ -41,6 +42,23 @@ export const SIMULATORS: SimulatorEntry[] = [
       const loki = started.loki as LokiSimulator | undefined;
       const tempo = started.tempo as TempoSimulator | undefined;
       return startFaroReceiverSimulator({ sinks: { logs: loki?.push, traces: tempo?.push } });
+    },
+  },
+  // The Faro services' own frontends: pages, config.json and /faro routes (CORS variants) for the proofs.
+  {
+    name: 'frontends',
+    envVar: 'FRONTEND_URLS',
+    envValue: (_url, running) => (running as FrontendsSimulator | undefined)?.env.FRONTEND_URLS ?? '',
+    extraEnv: (_url, running) => {
+      const env = (running as FrontendsSimulator | undefined)?.env;
+      return env ? { FARO_ROUTE_URLS: env.FARO_ROUTE_URLS } : { FARO_ROUTE_URLS: '' };
+    },
+    start: (started) => {
+      const receiver = started['faro-receiver'];
+      return startFrontendsSimulator({
+        services: DEMO_FRONTENDS,
+        receiverUrl: receiver ? `${receiver.url}/collect` : null,
+      });
     },
   },
   // Issues for the sync, and repository contents for the merged check.
@@ -83,8 +101,8 @@ export async function startSimulators(): Promise<SimulatorSet> {
     const running = await entry.start(started);
     started[entry.name] = running;
     simulators.push(running);
-    env[entry.envVar] = entry.envValue ? entry.envValue(running.url) : running.url;
-    for (const [name, value] of Object.entries(entry.extraEnv?.(running.url) ?? {}))
+    env[entry.envVar] = entry.envValue ? entry.envValue(running.url, running) : running.url;
+    for (const [name, value] of Object.entries(entry.extraEnv?.(running.url, running) ?? {}))
       if (!process.env[name]) env[name] = value;
   }
   return {

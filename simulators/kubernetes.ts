@@ -74,7 +74,9 @@ export function matchesLabelSelector(labels: Record<string, string>, selector: s
     });
 }
 
-const CREATED = '2026-11-20T09:00:00Z';
+/** When the demo's workloads and pods started (the latency proof's go-live time). */
+export const DEMO_PODS_STARTED = '2026-11-20T09:00:00Z';
+const CREATED = DEMO_PODS_STARTED;
 const hash = (text: string, length: number) => createHash('sha256').update(text).digest('hex').slice(0, length);
 const uid = (text: string) => {
   const h = hash(text, 32);

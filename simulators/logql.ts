@@ -1,7 +1,7 @@
 /**
  * The small part of LogQL the board and its tests send, parsed well enough for the Loki simulator:
- * `{a="b", c=~"re"} |= "text" != "other"`, and `sum [by (l)] (count_over_time(<that>[15m]))`.
- * Anything else is a parse error in Loki's words.
+ * `{a="b", c=~"re"} |= "text" != "other" | logfmt | __error__="" | page_url=~"re"`, and
+ * `sum [by (l)] (count_over_time(<that>[15m]))`. Anything else is a parse error in Loki's words.
  */
 
 export interface Matcher {
@@ -14,6 +14,8 @@ export interface LogQuery {
   type: 'log';
   matchers: Matcher[];
   filters: Array<{ op: '|=' | '!='; text: string }>;
+  /** After the line filters: a logfmt parser and label filters on stream or extracted labels, in order. */
+  stages: Array<{ type: 'logfmt' } | { type: 'label'; matcher: Matcher }>;
 }
 
 export interface MetricQuery {
@@ -85,6 +87,7 @@ function parseLog(c: Cursor): LogQuery {
       'parse error : queries require at least one regexp or equality matcher that does not have an empty-compatible value',
     );
   const filters: LogQuery['filters'] = [];
+  const stages: LogQuery['stages'] = [];
   for (;;) {
     if (c.peek('|=')) {
       c.eat('|=');
@@ -92,9 +95,22 @@ function parseLog(c: Cursor): LogQuery {
     } else if (c.peek('!=')) {
       c.eat('!=');
       filters.push({ op: '!=', text: c.string() });
+    } else if (c.peek('|')) {
+      c.eat('|');
+      if (c.peek('logfmt')) {
+        c.eat('logfmt');
+        stages.push({ type: 'logfmt' });
+        continue;
+      }
+      const name = c.ident();
+      c.skip();
+      const op = (['=~', '!~', '!=', '='] as const).find((o) => c.text.startsWith(o, c.pos));
+      if (!op) c.fail('expecting = or != or =~ or !~');
+      c.pos += op.length;
+      stages.push({ type: 'label', matcher: { name, op, value: c.string() } });
     } else break;
   }
-  return { type: 'log', matchers, filters };
+  return { type: 'log', matchers, filters, stages };
 }
 
 function parseCountOverTime(c: Cursor): { log: LogQuery; rangeMs: number } {
@@ -139,16 +155,49 @@ export function parseLogQL(text: string): LogQuery | MetricQuery {
   return query;
 }
 
-export function matches(log: LogQuery, labels: Record<string, string>, line: string): boolean {
-  for (const m of log.matchers) {
-    const value = labels[m.name] ?? '';
-    const ok =
-      m.op === '='
-        ? value === m.value
-        : m.op === '!='
-          ? value !== m.value
-          : new RegExp(`^(?:${m.value})$`).test(value) === (m.op === '=~');
-    if (!ok) return false;
+const labelMatches = (m: Matcher, labels: Record<string, string>) => {
+  const value = labels[m.name] ?? '';
+  return m.op === '='
+    ? value === m.value
+    : m.op === '!='
+      ? value !== m.value
+      : new RegExp(`^(?:${m.value})$`).test(value) === (m.op === '=~');
+};
+
+/**
+ * Loki's logfmt parser: key=value pairs (values bare or quoted), keys sanitised to label names, a key
+ * that is already a stream label extracted as <key>_extracted; a line that is not logfmt gets
+ * __error__="LogfmtParserErr".
+ */
+export function logfmt(line: string, labels: Record<string, string>): Record<string, string> {
+  const out = { ...labels };
+  const pair = /\s*([^\s=]+)=("(?:[^"\\]|\\.)*"|\S*)/y;
+  let pos = 0;
+  while (pos < line.length) {
+    if (/^\s*$/.test(line.slice(pos))) break;
+    pair.lastIndex = pos;
+    const m = pair.exec(line);
+    if (!m) return { ...out, __error__: 'LogfmtParserErr' };
+    pos = pair.lastIndex;
+    const key = m[1].replace(/[^a-zA-Z0-9_]/g, '_');
+    const value = m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : m[2];
+    out[key in labels ? `${key}_extracted` : key] = value;
   }
-  return log.filters.every((f) => line.includes(f.text) === (f.op === '|='));
+  return out;
+}
+
+/** The labels an entry has after the query's pipeline, or null when the query drops it. */
+export function evaluate(log: LogQuery, labels: Record<string, string>, line: string): Record<string, string> | null {
+  if (!log.matchers.every((m) => labelMatches(m, labels))) return null;
+  if (!log.filters.every((f) => line.includes(f.text) === (f.op === '|='))) return null;
+  let current = labels;
+  for (const stage of log.stages) {
+    if (stage.type === 'logfmt') current = logfmt(line, current);
+    else if (!labelMatches(stage.matcher, current)) return null;
+  }
+  return current;
+}
+
+export function matches(log: LogQuery, labels: Record<string, string>, line: string): boolean {
+  return evaluate(log, labels, line) !== null;
 }

@@ -9,7 +9,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from './http';
-import { LogQLParseError, matches, parseLogQL, type LogQuery, type MetricQuery } from './logql';
+import { evaluate, LogQLParseError, parseLogQL, type LogQuery, type MetricQuery } from './logql';
 import { recording, RECORDINGS_DIR } from './recordings';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -82,6 +82,8 @@ export function recordedFaroEntries(app: string): Entry[] {
 export interface LokiSimulatorOptions {
   /** Faro apps whose recorded session is in Loki from the start. */
   faroApps?: string[];
+  /** Of those, apps that send only `kind=log` entries (no errors, no Web Vitals). */
+  logsOnly?: string[];
   faults?: Array<{ fault: Fault; target?: string }>;
 }
 
@@ -124,7 +126,9 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
   let entries: Entry[] = [];
   const faults = new FaultSwitch();
   const reset = () => {
-    entries = (options.faroApps ?? []).flatMap(recordedFaroEntries);
+    entries = (options.faroApps ?? []).flatMap((app) =>
+      recordedFaroEntries(app).filter((e) => !options.logsOnly?.includes(app) || e.labels.kind === 'log'),
+    );
     faults.clear();
     for (const f of options.faults ?? []) faults.set(f.fault, f.target);
   };
@@ -132,9 +136,14 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
 
   const timeOf = (entry: Entry, now: bigint) => entry.ns ?? now - BigInt(entry.ageMs ?? 0) * 1_000_000n;
   const select = (log: LogQuery, from: bigint, to: bigint, now: bigint) =>
-    entries
-      .map((e) => ({ labels: discoverLabels(e.labels, e.line), line: e.line, ns: timeOf(e, now) }))
-      .filter((e) => e.ns > from && e.ns <= to && matches(log, e.labels, e.line));
+    entries.flatMap((e) => {
+      const ns = timeOf(e, now);
+      if (ns <= from || ns > to) return [];
+      const labels = discoverLabels(e.labels, e.line);
+      // Log queries return the stream's labels; metric queries group by the pipeline's (extracted included).
+      const evaluated = evaluate(log, labels, e.line);
+      return evaluated ? [{ labels, evaluated, line: e.line, ns }] : [];
+    });
 
   /** Targets a query is about (its service_name/app_name values), for per-target faults. */
   const targetsOf = (log: LogQuery) =>
@@ -157,10 +166,11 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
   const countAt = (query: MetricQuery, at: bigint, now: bigint) => {
     const groups = new Map<string, { metric: Record<string, string>; count: number }>();
     for (const e of select(query.log, at - BigInt(query.rangeMs) * 1_000_000n, at, now)) {
+      const labels = e.evaluated;
       const metric =
         query.sumBy === null
-          ? e.labels
-          : Object.fromEntries(query.sumBy.filter((l) => e.labels[l] !== undefined).map((l) => [l, e.labels[l]]));
+          ? labels
+          : Object.fromEntries(query.sumBy.filter((l) => labels[l] !== undefined).map((l) => [l, labels[l]]));
       const key = JSON.stringify(metric);
       const group = groups.get(key) ?? { metric, count: 0 };
       group.count += 1;
@@ -276,8 +286,12 @@ export async function startLokiSimulator(options: LokiSimulatorOptions = {}, por
   return { ...running, push, control };
 }
 
-/** Demo data: bc-wallet-demo and traction's tenant UI have sent Faro data, vc-authn-oidc's Loki answers are broken. */
+/**
+ * Demo data: bc-wallet-demo sends errors and Web Vitals, traction's tenant UI only logs,
+ * didwebvh's Web Explorer any events; vc-authn-oidc's Loki answers are broken.
+ */
 export const DEMO_LOKI: LokiSimulatorOptions = {
-  faroApps: ['bc-wallet-demo', 'traction-tenant-ui'],
+  faroApps: ['bc-wallet-demo', 'traction-tenant-ui', 'didwebvh-server'],
+  logsOnly: ['traction-tenant-ui'],
   faults: [{ target: 'vc-authn-oidc', fault: { kind: 'status', status: 504, body: 'context deadline exceeded\n' } }],
 };

@@ -20,7 +20,28 @@ export interface ProfileData {
   points: Array<[number, number]>;
   /** The service stops sending this long after the simulator starts (a demo of a regression). */
   stopsAfterMs?: number;
+  /** Its SelectMergeStacktraces reply; default: the recorded one of its runtime. */
+  flamegraph?: unknown;
 }
+
+/** SelectMergeStacktraces as recorded: a Python CPU graph (folded stacks) and a Node wall graph. */
+const EMPTY_FLAMEGRAPH = recording('pyroscope/select-merge-stacktraces-unknown-service.json').response.body;
+const recordedFlamegraph = (profileType: string) =>
+  recording(
+    profileType.startsWith('process_cpu:')
+      ? 'pyroscope/select-merge-stacktraces-acapy-agent.json'
+      : 'pyroscope/select-merge-stacktraces-bc-wallet-demo-server.json',
+  ).response.body;
+
+/** A flame graph with samples but nothing below the root's only child: not navigable. */
+export const SHALLOW_FLAMEGRAPH = {
+  flamegraph: {
+    names: ['total', 'other'],
+    levels: [{ values: ['0', '1000', '0', '0'] }, { values: ['0', '1000', '1000', '1'] }],
+    total: '1000',
+    maxSelf: '1000',
+  },
+};
 
 // The SelectSeries recording's points, aged relative to the moment it was recorded.
 const SELECT_SERIES_RECORDED_AT = 1795600965853;
@@ -170,6 +191,22 @@ export async function startPyroscopeSimulator(
             points: s.points.map((p) => ({ value: p.value, timestamp: String(p.at) })),
           }));
         return json(200, series.length > 0 ? { series } : {});
+      });
+    }
+    if (method === 'SelectMergeStacktraces') {
+      const selector = parseSelector(body.labelSelector);
+      if (!selector)
+        return connectError(
+          `failed to parse label selector ${JSON.stringify(String(body.labelSelector))}: parse error: unexpected character inside braces`,
+        );
+      const type = String(body.profileTypeID ?? '');
+      if (type.split(':').length !== 5) return connectError(`invalid profile type id: ${type}`);
+      return withFault(faults.forTargets(selector.service_name ? [selector.service_name] : []), () => {
+        const found = matching(selector).find(
+          ([, data]) => data.profileTypes.includes(type) && inWindow(data, start, end, now).length > 0,
+        );
+        if (!found) return json(200, EMPTY_FLAMEGRAPH);
+        return json(200, found[1].flamegraph ?? recordedFlamegraph(type));
       });
     }
     if (method === 'LabelValues') {

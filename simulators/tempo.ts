@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FaultSwitch, handleControl, withFault, type Fault } from './faults';
+import { DEMO_PODS_STARTED } from './kubernetes';
 import {
   json,
   readJsonBody,
@@ -10,6 +11,7 @@ import {
   type SimResponse,
 } from './http';
 import { recording } from './recordings';
+import { metricsQueryRange, type TempoMetricsOptions } from './tempo-metrics';
 
 /**
  * Tempo's query API as recorded (simulators/recordings/tempo/*): /api/search with `q=` TraceQL
@@ -84,6 +86,8 @@ export interface TempoSimulatorOptions {
   /** Faro app → its recorded trace, linked to backend spans or browser-only. */
   apps?: Record<string, 'linked' | 'browser-only'>;
   faults?: Array<{ fault: Fault; target?: string }>;
+  /** Server spans for TraceQL metrics (the latency proof). */
+  metrics?: TempoMetricsOptions;
 }
 
 export interface TempoSimulator extends RunningSimulator {
@@ -250,6 +254,12 @@ export async function startTempoSimulator(options: TempoSimulatorOptions = {}, p
         return withFault(fault, () => text(200, 'ready\n'));
       }
       if (request.path === '/api/search') return search(request);
+      if (request.path === '/api/metrics/query_range') {
+        const names = [...(request.query.get('q') ?? '').matchAll(/resource\.service\.name\s*=\s*"([^"]+)"/g)].map(
+          (m) => m[1],
+        );
+        return withFault(faults.forTargets(names), () => metricsQueryRange(request, options.metrics ?? {}));
+      }
       const v2 = /^\/api\/v2\/traces\/([0-9a-fA-F]+)$/.exec(request.path);
       if (v2) return traceById(v2[1].toLowerCase());
       if (request.path === '/v1/traces' && request.method === 'POST') {
@@ -270,4 +280,20 @@ export async function startTempoSimulator(options: TempoSimulatorOptions = {}, p
 /** Demo data: bc-wallet-demo's browser traces reach its backend; traction's stop in the browser. */
 export const DEMO_TEMPO: TempoSimulatorOptions = {
   apps: { 'bc-wallet-demo': 'linked', 'traction-tenant-ui': 'browser-only' },
+  // Latency: acapy-agent steady (pass), vc-authn's controller 50% slower since its pods started
+  // (fail), traction's tenant UI with too few spans to compare (insufficient data).
+  metrics: {
+    services: {
+      'acapy-agent': { p95Ms: 120, spansPerMinute: 30 },
+      'vc-authn-oidc-controller': {
+        p95Ms: 200,
+        spansPerMinute: 40,
+        change: { at: Date.parse(DEMO_PODS_STARTED), p95Ms: 300 },
+      },
+      'traction-tenant-ui': { p95Ms: 80, spansPerMinute: 0.5 },
+      'traction-acapy': { p95Ms: 90, spansPerMinute: 0.5 },
+      'bc-wallet-demo-server': { p95Ms: 60, spansPerMinute: 20 },
+      'didwebvh-server': { p95Ms: 45, spansPerMinute: 10 },
+    },
+  },
 };

@@ -15,6 +15,7 @@ const STATUS_LABEL: Record<CheckFact['status'], string> = {
   fail: 'no data',
   error: 'error',
   'not-configured': 'not configured',
+  'insufficient-data': 'insufficient data',
 };
 
 function Evidence({ check }: { check: CheckFact }) {
@@ -117,29 +118,32 @@ export function CellVerification({ cell, grafana }: { cell: MatrixCell; grafana:
         <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} />
       </p>
       {cell.latestChecks.length > 0 ? (
-        <ul className="checks">
-          {cell.latestChecks.map((check) => (
-            <li key={check.check} data-check={check.check} data-status={check.status}>
-              <span className={`check-status status-${check.status}`}>
-                {check.check}: {STATUS_LABEL[check.status]}
-              </span>{' '}
-              <span className="check-target">
-                (<code>{check.target}</code>, {check.durationMs} ms)
-              </span>
-              {check.message ? (
-                <p className={check.status === 'pass' ? 'check-message' : 'check-message check-problem'}>
-                  {check.message}
-                </p>
-              ) : null}
-              <Evidence check={check} />
-              {evidenceLinks(grafana, check).map((link) => (
-                <a key={link.href} className="grafana-link" href={link.href} target="_blank" rel="noreferrer">
-                  {link.label} ↗
-                </a>
-              ))}
-            </li>
-          ))}
-        </ul>
+        <details className="checks-details">
+          <summary>Every check’s newest result ({cell.latestChecks.length})</summary>
+          <ul className="checks">
+            {cell.latestChecks.map((check) => (
+              <li key={check.check} data-check={check.check} data-status={check.status}>
+                <span className={`check-status status-${check.status}`}>
+                  {check.check}: {STATUS_LABEL[check.status]}
+                </span>{' '}
+                <span className="check-target">
+                  (<code>{check.target}</code>, {check.durationMs} ms)
+                </span>
+                {check.message ? (
+                  <p className={check.status === 'pass' ? 'check-message' : 'check-message check-problem'}>
+                    {check.message}
+                  </p>
+                ) : null}
+                <Evidence check={check} />
+                {evidenceLinks(grafana, check).map((link) => (
+                  <a key={link.href} className="grafana-link" href={link.href} target="_blank" rel="noreferrer">
+                    {link.label} ↗
+                  </a>
+                ))}
+              </li>
+            ))}
+          </ul>
+        </details>
       ) : null}
     </div>
   );

@@ -8,7 +8,6 @@ import {
 import type { MatrixFilter } from '@/lib/matrix/filter';
 import { EMPTY_FILTER, isFilterActive } from '@/lib/matrix/filter';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
-import { CellDetails } from './cell-details';
 import { MatrixCellContent } from './matrix-cell';
 import { MatrixRow } from './matrix-row';
 import { MatrixRefresh } from './matrix-refresh';
@@ -84,9 +83,9 @@ const CAPTION = 'Services × capabilities, with the plan’s effort estimates. n
 /**
  * The service × capability matrix, rendered on the server from the compact view. Past
  * GROUP_ROWS_PAST services the rows come in collapsible groups, "needs attention" first. The
- * client islands are small: one per row (its cells and Verify buttons, from the row's compact
- * data), one hover/focus detail loader, and a revision check that re-renders the page when the
- * store changed.
+ * client islands are small: one per row (its cells, their on-demand detail and Verify buttons,
+ * from the row's compact data), and a revision check that re-renders the page when the store
+ * changed.
  */
 export function MatrixBoard({
   view,
@@ -184,7 +183,6 @@ export function MatrixBoard({
           </table>
         </div>
       )}
-      <CellDetails />
     </>
   );
 }

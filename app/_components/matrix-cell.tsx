@@ -1,11 +1,19 @@
 'use client';
 
+import { useState } from 'react';
 import { compactCellHref, LETTER_STATUS, type MatrixRowCell } from '@/lib/matrix/compact';
 import { CELL_STATE_LABELS } from '@/lib/matrix/types';
+import { CellDetailPopover, useCellDetail } from './cell-detail';
 import { Sparkline } from './sparkline';
 import { VerifyButton } from './verify-button';
 
-const LIVE_LABEL = { pass: 'data ✓', fail: 'no data', error: 'error', 'not-configured': 'not configured' } as const;
+const LIVE_LABEL = {
+  pass: 'data ✓',
+  fail: 'no data',
+  error: 'error',
+  'insufficient-data': 'too little data',
+  'not-configured': 'not configured',
+} as const;
 const DOT: Record<string, string> = { p: 'passed', f: 'failed', r: 'regressed' };
 const LINK_WORDS = ['issue closed', 'merged', 'deployed', 'data flowing'];
 const STATUS_WORDS: Record<string, string> = { p: 'passed', f: 'failed', r: 'regressed', n: 'not checked' };
@@ -44,12 +52,15 @@ function IssueLine({ cell }: { cell: MatrixRowCell }) {
 }
 
 /**
- * One matrix cell from the compact view: state, estimate, chain, issue, newest live status, a
- * short history and its Verify button (on a grouped fleet board, the row's one button verifies
- * them all). The reason, evidence and criteria load on demand
- * (CellDetails), so the page carries none of them.
+ * One matrix cell from the compact view: state, estimate, how many criteria hold, chain, issue,
+ * newest live status, a short history and its Verify button (on a grouped fleet board, the row's
+ * one button verifies them all). On hover or focus it loads the cell's detail (reason, criteria
+ * with the failing ones named, evidence chain, newest results), so the page carries none of it.
  */
 export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell; verify?: boolean }) {
+  const [open, setOpen] = useState(false);
+  const loaded = useCellDetail(open ? cell.key : null);
+  const failing = loaded.detail?.criteria.filter((c) => !c.holds) ?? [];
   return (
     <>
       <a
@@ -57,12 +68,28 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
         className={`cell state-${cell.state}`}
         data-cell={cell.key}
         data-state={cell.state}
-        title={`${cell.criteria} acceptance criteri${cell.criteria === 1 ? 'on' : 'a'}`}
+        aria-describedby={open ? 'cell-detail' : undefined}
+        onMouseEnter={() => setOpen(true)}
+        onMouseLeave={() => setOpen(false)}
+        onFocus={() => setOpen(true)}
+        onBlur={() => setOpen(false)}
+        onKeyDown={(event) => event.key === 'Escape' && setOpen(false)}
       >
         <span className="cell-state">{CELL_STATE_LABELS[cell.state]}</span>
         <span className="cell-estimate">{cell.estimateText}</span>
+        {cell.criteria > 0 ? (
+          <span className="cell-criteria" data-testid="cell-criteria">
+            {`${cell.criteriaHeld} of ${cell.criteria} criteria`}
+          </span>
+        ) : null}
+        {open && failing.length > 0 ? (
+          <span className="cell-failing" data-testid="cell-failing">
+            {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
+          </span>
+        ) : null}
         <ChainDots cell={cell} />
       </a>
+      {open ? <CellDetailPopover cellKey={cell.key} {...loaded} /> : null}
       <IssueLine cell={cell} />
       <span className="matrix-cell-tools">
         {cell.liveStatus ? (

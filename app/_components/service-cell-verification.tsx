@@ -3,9 +3,10 @@
 import { useQuery } from '@tanstack/react-query';
 import type { ServiceDetail } from '@/lib/matrix/types';
 import { CellVerification, type GrafanaLinks } from './cell-verification';
+import { CriteriaChecklist } from './criteria-checklist';
 import { fetchJson } from './fetch-json';
 
-/** A service page cell's state and evidence, kept current by react-query (refetched while a verification runs). */
+/** A service page cell's state, its criteria checklist and evidence, kept current by react-query (refetched while a verification runs). */
 export function ServiceCellVerification({
   initialDetail,
   cellKey,
@@ -31,6 +32,7 @@ export function ServiceCellVerification({
         </span>{' '}
         Estimate {cell.estimateText} · {cell.stateReason}
       </p>
+      <CriteriaChecklist criteria={cell.criteria} />
       <CellVerification cell={cell} grafana={grafana} />
     </>
   );

@@ -1,7 +1,13 @@
 import type { CheckStatus } from '@/lib/matrix/types';
 
-const HEIGHTS: Record<CheckStatus, number> = { pass: 12, fail: 7, error: 4, 'not-configured': 2 };
-const ORDER: CheckStatus[] = ['pass', 'fail', 'error', 'not-configured'];
+const HEIGHTS: Record<CheckStatus, number> = {
+  pass: 12,
+  fail: 7,
+  error: 4,
+  'not-configured': 2,
+  'insufficient-data': 3,
+};
+const ORDER: CheckStatus[] = ['pass', 'fail', 'error', 'insufficient-data', 'not-configured'];
 
 /**
  * Recent results as small bars, oldest left: green pass, amber fail, red error, grey not

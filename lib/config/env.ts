@@ -75,6 +75,31 @@ const repoList = z
     return [...new Set(repos)];
   });
 
+/** "service=https://…,service=https://…": per-service URLs that override the plan's. */
+const urlsBySlug = z
+  .string()
+  .default('')
+  .transform((text, ctx) => {
+    const map: Record<string, string> = {};
+    for (const part of text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const eq = part.indexOf('=');
+      const slug = part.slice(0, eq).trim();
+      const url = part.slice(eq + 1).trim();
+      if (eq <= 0 || !/^[a-z0-9][a-z0-9-]*$/.test(slug) || !/^https?:\/\/[^\s]+$/.test(url)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected service=https://… pairs separated by commas, got "${part}"`,
+        });
+        return z.NEVER;
+      }
+      map[slug] = url;
+    }
+    return map;
+  });
+
 /** Comma-separated names (groups); blanks dropped. */
 const nameList = z
   .string()
@@ -209,6 +234,11 @@ export const envSchema = z.object({
   VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How long the gate waits for its Faro marker to show up in Loki. */
   GATE_DEADLINE: duration('30s'),
+  /** Per-service public frontend URLs, overriding the plan's telemetry.frontend.url. */
+  FRONTEND_URLS: urlsBySlug,
+  /** Per-service /faro route URLs, overriding the plan's telemetry.frontend.faroRoute. */
+  FARO_ROUTE_URLS: urlsBySlug,
+
   // Sign-in (lib/auth). OpenID Connect: all three of issuer, client id and client secret turn it on.
   AUTH_OIDC_ISSUER: optionalUrl,
   AUTH_OIDC_CLIENT_ID: optionalSecret,

@@ -176,7 +176,8 @@ interface WorkloadReport {
     env: Record<string, EnvSource | null>;
     enabled?: boolean | null;
   }>;
-  pods: Array<{ name: string; phase: string; env: Record<string, EnvSource | null> }>;
+  /** startedAt: when the pod started (the latency proof's "went live" time). */
+  pods: Array<{ name: string; phase: string; startedAt: string | null; env: Record<string, EnvSource | null> }>;
   problems: string[];
 }
 
@@ -223,6 +224,7 @@ async function inspectWorkload(
     pods: running.map((p) => ({
       name: p.metadata?.name ?? '?',
       phase: p.status?.phase ?? 'Unknown',
+      startedAt: p.status?.startTime ? new Date(p.status.startTime).toISOString() : null,
       env: envOf(p.spec?.containers ?? []),
     })),
     problems: [],

@@ -6,6 +6,8 @@ export interface LinkedPullRequest {
   repo: string;
   state: 'open' | 'closed';
   merged: boolean;
+  /** When it merged (the latency proof's go-live time when no pod start is known). */
+  mergedAt?: string | null;
 }
 
 // GitHub's closing keywords: https://docs.github.com/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue

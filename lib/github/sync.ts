@@ -135,6 +135,7 @@ function linkPullRequests(rows: Map<string, IssueData>, repo: string, pullReques
       repo,
       state: pr.state === 'closed' ? 'closed' : 'open',
       merged: Boolean(pr.pull_request?.merged_at),
+      mergedAt: pr.pull_request?.merged_at ?? null,
     };
     for (const id of closingReferences(pr.body, repo)) {
       const links = closing.get(id);

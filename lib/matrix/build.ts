@@ -11,6 +11,7 @@ import {
   type MatrixRow,
   type MatrixView,
   type ServiceDetail,
+  type SignOffFact,
 } from './types';
 
 function groupBy<T>(items: T[], key: (item: T) => string | null): Map<string, T[]> {
@@ -34,8 +35,10 @@ function toMatrixCell(
   checks: CheckFact[],
   part: 'code' | 'helm',
   history: CheckPoint[],
+  signOffs: SignOffFact[],
+  now: string,
 ): MatrixCell {
-  const derived = deriveCellState(issue, checks, part);
+  const derived = deriveCellState(issue, checks, { part, criteria: cell.criteria }, signOffs, now);
   return {
     key: cell.key,
     serviceSlug: cell.serviceSlug,
@@ -56,6 +59,8 @@ function toMatrixCell(
     lastVerifiedAt: derived.lastVerifiedAt,
     chain: derived.chain,
     history,
+    criteria: derived.criteria,
+    criteriaHeld: derived.criteria.filter((c) => c.holds).length,
   };
 }
 
@@ -63,6 +68,8 @@ function buildCells(input: MatrixInput): Map<string, MatrixCell> {
   const issuesByCell = groupBy(input.issues, (i) => i.cellKey);
   const checksByCell = groupBy(input.checks, (c) => c.cellKey);
   const partOf = new Map(input.capabilities.map((c) => [c.slug, c.part]));
+  const signOffsByCell = groupBy(input.signOffs ?? [], (s) => s.cellKey);
+  const now = input.now ?? new Date().toISOString();
   return new Map(
     input.cells.map((cell) => [
       cell.key,
@@ -74,6 +81,8 @@ function buildCells(input: MatrixInput): Map<string, MatrixCell> {
         checksByCell.get(cell.key) ?? [],
         partOf.get(cell.capabilitySlug) ?? 'code',
         input.history?.[cell.key] ?? [],
+        signOffsByCell.get(cell.key) ?? [],
+        now,
       ),
     ]),
   );
@@ -158,7 +167,6 @@ export function buildServiceDetail(input: MatrixInput, serviceSlug: string): Ser
       return [
         {
           ...cell,
-          criteria: planCell.criteria,
           requirements: planCell.requirements,
           entryPoint: planCell.entryPoint,
           capabilityName: cap.name,

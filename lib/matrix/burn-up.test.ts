@@ -13,7 +13,7 @@ const cell = (key: string, minutes: number): PlanCell => ({
   estimateMinutes: minutes,
   entryPoint: null,
   requirements: [],
-  criteria: ['x'],
+  criteria: [{ text: 'x', proof: { kind: 'profiles' } }],
 });
 const issue = (cellKey: string, openedAt: string, closedAt: string | null): IssueFact => ({
   id: `o/r#${cellKey}`,

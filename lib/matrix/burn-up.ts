@@ -36,7 +36,7 @@ const endOfDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS + DAY_MS - 1;
  * derivation as the matrix to the facts known at the end of that day.
  */
 export function buildBurnUp(
-  input: Pick<MatrixInput, 'cells' | 'issues' | 'checks'>,
+  input: Pick<MatrixInput, 'cells' | 'issues' | 'checks'> & Partial<Pick<MatrixInput, 'capabilities' | 'signOffs'>>,
   now: Date,
   options: { windowDays?: number; targetDate?: string | null } = {},
 ): BurnUp {
@@ -45,6 +45,7 @@ export function buildBurnUp(
   const issueByCell = new Map<string, IssueFact>();
   for (const issue of input.issues)
     if (issue.cellKey && !issueByCell.has(issue.cellKey)) issueByCell.set(issue.cellKey, issue);
+  const partOf = new Map((input.capabilities ?? []).map((c) => [c.slug, c.part]));
   const checksByCell = new Map<string, CheckFact[]>();
   for (const check of input.checks) {
     const list = checksByCell.get(check.cellKey) ?? [];
@@ -72,7 +73,13 @@ export function buildBurnUp(
       if (!closedThen) continue;
       closedMinutes += cell.estimateMinutes;
       const known = (checksByCell.get(cell.key) ?? []).filter((c) => c.checkedAt <= atIso);
-      if (deriveCellState(issue, known).state === 'verified') verifiedMinutes += cell.estimateMinutes;
+      const part = partOf.get(cell.capabilitySlug) ?? 'code';
+      // Sign-offs as they stood that day: a later revocation had not happened yet.
+      const signedThen = (input.signOffs ?? [])
+        .filter((s) => s.cellKey === cell.key && s.signedAt <= atIso)
+        .map((s) => (s.revokedAt && s.revokedAt > atIso ? { ...s, revokedAt: null } : s));
+      if (deriveCellState(issue, known, { part, criteria: cell.criteria }, signedThen, atIso).state === 'verified')
+        verifiedMinutes += cell.estimateMinutes;
     }
     points.push({ date: dayKey(at), scopeMinutes, closedMinutes, verifiedMinutes });
     if (day >= nowMs) break;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveCellState } from './cell-state';
-import type { CheckFact, IssueFact } from './types';
+import { deriveCellState, type CellProofSpec } from './cell-state';
+import type { CheckFact, IssueFact, SignOffFact } from './types';
 
 const issue = (overrides: Partial<IssueFact> = {}): IssueFact => ({
   id: 'bcgov/traction#12',
@@ -28,63 +28,179 @@ const check = (status: CheckFact['status'], checkedAt: string, name = 'pyroscope
   checkedAt,
 });
 const closed = issue({ state: 'closed', closedAt: '2026-11-10T00:00:00.000Z' });
+const T = (day: number, second = 0) => `2026-11-${String(day).padStart(2, '0')}T00:00:0${second}.000Z`;
+
+/** traction's Faro code cell: three criteria, three proofs. */
+const faroCode: CellProofSpec = {
+  part: 'code',
+  criteria: [
+    {
+      text: 'Browser errors and Web Vitals appear in Loki',
+      proof: { kind: 'browser-telemetry', require: 'errors-and-web-vitals', structured: true, surfaces: [] },
+    },
+    {
+      text: 'Browser traces appear in Tempo linked to backend spans',
+      proof: { kind: 'traces', linkedToBackend: true },
+    },
+    { text: 'Proxy route forwards without CORS errors', proof: { kind: 'faro-route' } },
+  ],
+};
+const profiles: CellProofSpec = {
+  part: 'code',
+  criteria: [{ text: 'Profiling data for traction visible in Pyroscope', proof: { kind: 'profiles' } }],
+};
+const gate: CellProofSpec = {
+  part: 'code',
+  criteria: [
+    { text: 'Pyroscope /ready endpoint returns healthy', proof: { kind: 'gate-pyroscope-ready' } },
+    { text: 'Any network policy or RBAC issues identified and resolved', proof: { kind: 'sign-off' } },
+  ],
+};
+const signOff = (overrides: Partial<SignOffFact> = {}): SignOffFact => ({
+  id: 's1',
+  cellKey: 'gate/infrastructure',
+  criterion: 1,
+  criterionText: 'Any network policy or RBAC issues identified and resolved',
+  by: 'ivan@example.org',
+  note: 'NetworkPolicy allows 4040 from the namespace',
+  signedAt: T(12),
+  expiresAt: null,
+  revokedAt: null,
+  revokedBy: null,
+  ...overrides,
+});
+const NOW = T(20);
 
 describe('deriveCellState', () => {
   it('is planned without an issue, and while an open issue has nobody on it', () => {
-    expect(deriveCellState(null, []).state).toBe('planned');
-    expect(deriveCellState(issue(), []).state).toBe('planned');
+    expect(deriveCellState(null, [], profiles).state).toBe('planned');
+    expect(deriveCellState(issue(), [], profiles).state).toBe('planned');
   });
 
   it('is in progress once someone is assigned or a pull request is linked', () => {
-    expect(deriveCellState(issue({ assignees: ['ivan'] }), []).state).toBe('in-progress');
-    expect(deriveCellState(issue({ linkedPullRequests: [{ number: 3, url: 'u' }] }), []).state).toBe('in-progress');
+    expect(deriveCellState(issue({ assignees: ['ivan'] }), [], profiles).state).toBe('in-progress');
+    expect(deriveCellState(issue({ linkedPullRequests: [{ number: 3, url: 'u' }] }), [], profiles).state).toBe(
+      'in-progress',
+    );
   });
 
-  it('is closed-but-unverified when closed without passing evidence, and says why', () => {
-    expect(deriveCellState(closed, []).state).toBe('closed-unverified');
-    const failing = deriveCellState(closed, [check('fail', '2026-11-11T00:00:00.000Z')]);
+  it('is closed-but-unverified when closed without passing proofs, and says which criterion and why', () => {
+    expect(deriveCellState(closed, [], profiles).state).toBe('closed-unverified');
+    const failing = deriveCellState(closed, [check('fail', T(11))], profiles);
     expect(failing.state).toBe('closed-unverified');
+    expect(failing.reason).toContain('0 of 1 criteria hold');
     expect(failing.reason).toContain('pyroscope said fail');
   });
 
-  it('is verified when closed and every check’s newest result passes', () => {
-    const state = deriveCellState(closed, [
-      check('fail', '2026-11-11T00:00:00.000Z'),
-      check('pass', '2026-11-12T00:00:00.000Z'),
-      check('pass', '2026-11-12T00:00:01.000Z', 'tempo'),
-    ]);
-    expect(state.state).toBe('verified');
-    expect(state.lastVerifiedAt).toBe('2026-11-12T00:00:01.000Z');
-  });
-
-  it('has regressed when evidence passed before and fails now', () => {
-    const state = deriveCellState(closed, [
-      check('pass', '2026-11-11T00:00:00.000Z'),
-      check('error', '2026-11-12T00:00:00.000Z'),
-    ]);
-    expect(state.state).toBe('regressed');
-    expect(state.lastVerifiedAt).toBe('2026-11-11T00:00:00.000Z');
-  });
-
-  it('does not count a not-configured upstream as evidence either way', () => {
-    expect(deriveCellState(closed, [check('not-configured', '2026-11-12T00:00:00.000Z')]).state).toBe(
-      'closed-unverified',
+  it('is verified only when every criterion’s newest proof passes: one passing proof is not enough', () => {
+    const onlyLoki = deriveCellState(closed, [check('pass', T(12), 'loki')], faroCode);
+    expect(onlyLoki.state).toBe('closed-unverified');
+    expect(onlyLoki.reason).toContain('1 of 3 criteria hold');
+    expect(onlyLoki.criteria.map((c) => c.status)).toEqual(['pass', 'not-proven', 'not-proven']);
+    const all = deriveCellState(
+      closed,
+      [check('pass', T(12, 1), 'loki'), check('pass', T(12, 2), 'tempo'), check('pass', T(12, 3), 'faro-route')],
+      faroCode,
     );
-    expect(
-      deriveCellState(closed, [
-        check('pass', '2026-11-11T00:00:00.000Z'),
-        check('not-configured', '2026-11-12T00:00:00.000Z'),
-      ]).state,
-    ).toBe('verified');
+    expect(all.state).toBe('verified');
+    expect(all.lastVerifiedAt).toBe(T(12, 3));
   });
 
-  it('has not regressed when one check passed but another never did: it was never verified', () => {
-    const state = deriveCellState(closed, [
-      check('pass', '2026-11-11T00:00:00.000Z', 'loki'),
-      check('fail', '2026-11-11T00:00:01.000Z', 'tempo'),
-    ]);
+  it('a log-only app that used to verify its cell: the Loki criterion fails with the reason the probe gave', () => {
+    const loki = {
+      ...check('fail', T(12), 'loki'),
+      message: 'no browser errors, no Web Vitals for {service_name="x"}',
+    };
+    const state = deriveCellState(
+      closed,
+      [loki, check('pass', T(12, 1), 'tempo'), check('pass', T(12, 2), 'faro-route')],
+      faroCode,
+    );
+    expect(state.state).toBe('closed-unverified');
+    expect(state.reason).toContain('no Web Vitals');
+    expect(state.criteria[0]).toMatchObject({ holds: false, status: 'fail', regressed: false });
+  });
+
+  it('has regressed when a criterion that held now fails (or errs)', () => {
+    const state = deriveCellState(closed, [check('pass', T(11)), check('error', T(12))], profiles);
+    expect(state.state).toBe('regressed');
+    expect(state.lastVerifiedAt).toBe(T(11));
+    expect(state.criteria[0].regressed).toBe(true);
+  });
+
+  it('keeps not configured and insufficient data closed-unverified with the reason, never regressed', () => {
+    const notConfigured = deriveCellState(closed, [check('pass', T(11)), check('not-configured', T(12))], profiles);
+    expect(notConfigured.state).toBe('closed-unverified');
+    expect(notConfigured.reason).toContain('pyroscope said not-configured');
+    const latency: CellProofSpec = {
+      part: 'code',
+      criteria: [
+        {
+          text: 'No measurable performance regression',
+          proof: { kind: 'latency', quantile: 0.95, maxIncreasePercent: 10, minSpans: 100, windowMinutes: 60 },
+        },
+      ],
+    };
+    const few = {
+      ...check('insufficient-data', T(12), 'latency'),
+      message: 'Too few server spans to compare: 3 before, 4 after',
+    };
+    const state = deriveCellState(closed, [check('pass', T(11), 'latency'), few], latency);
+    expect(state.state).toBe('closed-unverified');
+    expect(state.reason).toContain('Too few server spans');
+    expect(state.criteria[0].status).toBe('insufficient-data');
+  });
+
+  it('has not regressed when one criterion passed but another never did: it was never verified', () => {
+    const state = deriveCellState(closed, [check('pass', T(11), 'loki'), check('fail', T(11, 1), 'tempo')], faroCode);
     expect(state.state).toBe('closed-unverified');
     expect(state.lastVerifiedAt).toBeNull();
     expect(state.reason).toContain('tempo said fail');
+  });
+
+  it('a current sign-off makes a sign-off criterion hold, shown as signed off, never as passed by data', () => {
+    const ready = check('pass', T(11), 'gate-ready');
+    const without = deriveCellState(closed, [ready], gate, [], NOW);
+    expect(without.state).toBe('closed-unverified');
+    expect(without.criteria[1]).toMatchObject({ status: 'needs-sign-off', holds: false });
+    const signed = deriveCellState(closed, [ready], gate, [signOff()], NOW);
+    expect(signed.state).toBe('verified');
+    expect(signed.criteria[1]).toMatchObject({ status: 'signed-off', holds: true, check: null });
+    expect(signed.criteria[1].reason).toContain('Signed off by ivan@example.org');
+  });
+
+  it('an expired or revoked sign-off no longer holds, and says so; a newer sign-off decides', () => {
+    const ready = check('pass', T(11), 'gate-ready');
+    const expired = deriveCellState(closed, [ready], gate, [signOff({ expiresAt: T(15) })], NOW);
+    expect(expired.state).toBe('closed-unverified');
+    expect(expired.criteria[1].reason).toContain('expired on 2026-11-15');
+    const revoked = deriveCellState(
+      closed,
+      [ready],
+      gate,
+      [signOff({ revokedAt: T(13), revokedBy: 'admin@example.org' })],
+      NOW,
+    );
+    expect(revoked.criteria[1]).toMatchObject({ status: 'needs-sign-off', holds: false, regressed: false });
+    expect(revoked.criteria[1].reason).toContain('revoked by admin@example.org');
+    const again = deriveCellState(
+      closed,
+      [ready],
+      gate,
+      [signOff({ revokedAt: T(13) }), signOff({ id: 's2', signedAt: T(14) })],
+      NOW,
+    );
+    expect(again.state).toBe('verified');
+  });
+
+  it('a sign-off for other words (a reworded criterion) does not count', () => {
+    const state = deriveCellState(
+      closed,
+      [check('pass', T(11), 'gate-ready')],
+      gate,
+      [signOff({ criterionText: 'old words' })],
+      NOW,
+    );
+    expect(state.criteria[1].holds).toBe(false);
   });
 });

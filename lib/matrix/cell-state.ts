@@ -1,5 +1,15 @@
-import { buildEvidenceChain, MERGED_CHECK_NAME } from './evidence-chain';
-import { CELL_STATE_LABELS, type CellState, type CheckFact, type EvidenceChain, type IssueFact } from './types';
+import type { Criterion } from '../plan/schema';
+import { deriveCriteria, lastHeldAt } from './criteria';
+import { buildEvidenceChain } from './evidence-chain';
+import {
+  CELL_STATE_LABELS,
+  type CellState,
+  type CheckFact,
+  type CriterionState,
+  type EvidenceChain,
+  type IssueFact,
+  type SignOffFact,
+} from './types';
 
 /** The newest result of each check (not-configured ones do not count as evidence), newest first. */
 export function latestPerCheck(checks: CheckFact[]): CheckFact[] {
@@ -16,71 +26,76 @@ export interface DerivedCellState {
   reason: string;
   lastVerifiedAt: string | null;
   chain: EvidenceChain;
+  criteria: CriterionState[];
 }
 
+/** What the derivation needs to know about the cell itself. */
+export interface CellProofSpec {
+  part: 'code' | 'helm';
+  criteria: Criterion[];
+}
+
+/** "3 criteria" / the criterion's words, shortened for a one-line reason. */
+const short = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
+const whyNot = (criteria: CriterionState[]) =>
+  criteria
+    .filter((c) => !c.holds)
+    .map((c) => `“${short(c.text)}”: ${c.reason.replace(/\.$/, '')}`)
+    .join('; ');
+
 /**
- * The one derivation of a cell's state from its issue and its check history. Done means the issue
- * is closed, the newest evidence passes, and it reaches past "merged": code counts once its data
- * flows, Helm work once its pods run with the change. A closed cell whose evidence chain breaks
- * at a link that passed before has regressed.
+ * The one derivation of a cell's state from its issue, its acceptance criteria and their proofs.
+ * Done (verified) means the issue is closed and every criterion holds: its newest proof passes or
+ * it has a current sign-off. A closed cell with a criterion that held and now fails has regressed;
+ * not configured, insufficient data or not yet proven keep it closed · unverified, with the reason.
  */
 export function deriveCellState(
   issue: IssueFact | null,
   checks: CheckFact[],
-  part: 'code' | 'helm' = 'code',
+  cell: CellProofSpec,
+  signOffs: SignOffFact[] = [],
+  now: string = new Date().toISOString(),
 ): DerivedCellState {
-  const chain = buildEvidenceChain(issue, checks, part);
-  const evidence = checks.filter((c) => c.status !== 'not-configured');
-  const latest = latestPerCheck(evidence);
-  const allLatestPass = latest.length > 0 && latest.every((c) => c.status === 'pass');
-  const failing = latest.filter((c) => c.status !== 'pass');
-  const runsProven = chain.links.some(
-    (l) => (l.link === 'deployed' || l.link === 'data-flowing') && l.status === 'passed',
-  );
-  // Merged proves the code is in the repository, not that it runs: it never verifies a cell alone.
-  const proving = latest.filter((c) => c.check !== MERGED_CHECK_NAME);
-  const lastPass = new Map<string, string>();
-  for (const c of evidence)
-    if (c.status === 'pass' && c.check !== MERGED_CHECK_NAME && c.checkedAt > (lastPass.get(c.check) ?? ''))
-      lastPass.set(c.check, c.checkedAt);
-  // Verified at some point = every check has passed; a cell whose Tempo check never passed was
-  // never verified, however often its Loki check did. Conservatively, the earliest of those passes.
-  const everyCheckPassed = proving.length > 0 && proving.every((c) => lastPass.has(c.check));
-  const lastVerifiedAt =
-    allLatestPass && runsProven ? proving[0].checkedAt : everyCheckPassed ? [...lastPass.values()].sort()[0] : null;
-  // A repository or cluster link that breaks after passing is a regression by itself; broken data
-  // is one only when the cell was fully verified before.
-  const brokenLinks = chain.links.filter((l) => l.regressed);
-  const regressed = brokenLinks.some((l) => l.link !== 'data-flowing') || (brokenLinks.length > 0 && everyCheckPassed);
+  const chain = buildEvidenceChain(issue, checks, cell.part);
+  const criteria = deriveCriteria(cell.criteria, checks, signOffs, now);
+  const allHold = criteria.length > 0 && criteria.every((c) => c.holds);
+  const heldAt = criteria.map((c) => lastHeldAt(c, checks));
+  // Verified at some point = every criterion has held; conservatively, the earliest of those times.
+  const everyHeld = criteria.length > 0 && heldAt.every((t) => t !== null);
+  const lastVerifiedAt = allHold
+    ? (criteria
+        .map((c) => c.checkedAt ?? '')
+        .sort()
+        .at(-1) ?? null)
+    : everyHeld
+      ? ((heldAt as string[]).sort()[0] ?? null)
+      : null;
+  const base = { lastVerifiedAt, chain, criteria };
 
-  if (!issue) {
-    return { state: 'planned', reason: 'No GitHub issue synced for this cell yet.', lastVerifiedAt, chain };
-  }
+  if (!issue) return { ...base, state: 'planned', reason: 'No GitHub issue synced for this cell yet.' };
   if (issue.state === 'open') {
     const started = issue.assignees.length > 0 || issue.linkedPullRequests.length > 0 || lastVerifiedAt !== null;
     return started
-      ? { state: 'in-progress', reason: `Issue #${issue.number} is open and being worked on.`, lastVerifiedAt, chain }
-      : { state: 'planned', reason: `Issue #${issue.number} is open, nobody assigned yet.`, lastVerifiedAt, chain };
+      ? { ...base, state: 'in-progress', reason: `Issue #${issue.number} is open and being worked on.` }
+      : { ...base, state: 'planned', reason: `Issue #${issue.number} is open, nobody assigned yet.` };
   }
-  if (allLatestPass && runsProven) {
+  if (allHold) {
     return {
+      ...base,
       state: 'verified',
-      reason: `Issue #${issue.number} is closed and live evidence confirms it (${chain.summary}).`,
-      lastVerifiedAt,
-      chain,
+      reason: `Issue #${issue.number} is closed and all ${criteria.length} acceptance criteria hold.`,
     };
   }
-  if (regressed) {
-    const what = failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ');
-    return { state: 'regressed', reason: `Passed before, failing now (${what}).`, lastVerifiedAt, chain };
+  const regressed = criteria.filter((c) => c.regressed);
+  if (regressed.length > 0) {
+    return { ...base, state: 'regressed', reason: `Held before, failing now (${whyNot(regressed)}).` };
   }
-  const why =
-    failing.length > 0
-      ? failing.map((c) => `${c.check}: ${c.message ?? c.status}`).join('; ')
-      : chain.furthest
-        ? chain.summary
-        : 'not verified yet';
-  return { state: 'closed-unverified', reason: `Issue #${issue.number} is closed, but ${why}.`, lastVerifiedAt, chain };
+  const held = criteria.filter((c) => c.holds).length;
+  return {
+    ...base,
+    state: 'closed-unverified',
+    reason: `Issue #${issue.number} is closed, but ${held} of ${criteria.length} criteria hold (${whyNot(criteria)}).`,
+  };
 }
 
 export const stateLabel = (state: CellState) => CELL_STATE_LABELS[state];

@@ -14,6 +14,7 @@ const row = (slug: string, states: Array<CellState | null>): CompactRow => ({
           state,
           estimateText: '~1h',
           criteria: 2,
+          criteriaHeld: 1,
           liveStatus: null,
           history: '',
           chain: 'nnnn',

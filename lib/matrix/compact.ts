@@ -1,11 +1,9 @@
-import type { PlanCell } from '../plan/load';
 import {
   CHAIN_LINKS,
   type CellState,
   type CheckStatus,
   type EstimateTotals,
   type MatrixCell,
-  type MatrixInput,
   type MatrixProgress,
   type MatrixView,
   type UnmappedIssueFact,
@@ -17,8 +15,20 @@ export const COMPACT_HISTORY = 12;
 export const GROUP_ROWS_PAST = 40;
 
 /** One letter per result or link, so a cell's history and chain cost a few bytes. */
-export const STATUS_LETTER: Record<CheckStatus, string> = { pass: 'p', fail: 'f', error: 'e', 'not-configured': 'n' };
-export const LETTER_STATUS: Record<string, CheckStatus> = { p: 'pass', f: 'fail', e: 'error', n: 'not-configured' };
+export const STATUS_LETTER: Record<CheckStatus, string> = {
+  pass: 'p',
+  fail: 'f',
+  error: 'e',
+  'not-configured': 'n',
+  'insufficient-data': 'i',
+};
+export const LETTER_STATUS: Record<string, CheckStatus> = {
+  p: 'pass',
+  f: 'fail',
+  e: 'error',
+  n: 'not-configured',
+  i: 'insufficient-data',
+};
 
 /**
  * What the matrix shows of a cell, and nothing more: evidence, criteria texts and messages load on
@@ -31,8 +41,9 @@ export interface CompactCell {
   /** The derived state; its label is CELL_STATE_LABELS[state], its page cellHref(cell). */
   state: CellState;
   estimateText: string;
-  /** How many acceptance criteria the cell has (their texts load on demand). */
+  /** How many acceptance criteria the cell has, and how many hold (their texts load on demand). */
   criteria: number;
+  criteriaHeld: number;
   /** The worst of the newest result of each check: error, fail, pass, not configured; null before any. */
   liveStatus: CheckStatus | null;
   /** The newest COMPACT_HISTORY results, oldest first, one STATUS_LETTER each. */
@@ -103,16 +114,17 @@ export interface CompactMatrixView {
   unmapped: { total: number; issues: UnmappedIssueFact[] };
 }
 
-const WORST: CheckStatus[] = ['error', 'fail', 'pass', 'not-configured'];
+const WORST: CheckStatus[] = ['error', 'fail', 'insufficient-data', 'pass', 'not-configured'];
 
-function compactCell(cell: MatrixCell, planCell: PlanCell | undefined): CompactCell {
+function compactCell(cell: MatrixCell): CompactCell {
   const statuses = new Set(cell.latestChecks.map((c) => c.status));
   return {
     key: cell.key,
     title: cell.title,
     state: cell.state,
     estimateText: cell.estimateText,
-    criteria: planCell?.criteria.length ?? 0,
+    criteria: cell.criteria.length,
+    criteriaHeld: cell.criteriaHeld,
     liveStatus: WORST.find((s) => statuses.has(s)) ?? null,
     history: cell.history
       .slice(-COMPACT_HISTORY)
@@ -137,13 +149,8 @@ function compactCell(cell: MatrixCell, planCell: PlanCell | undefined): CompactC
 }
 
 /** The matrix as the UI shows it, projected from the derived view (states are decided in build.ts only). */
-export function compactMatrix(
-  view: MatrixView,
-  input: Pick<MatrixInput, 'cells'>,
-  revision: number,
-): CompactMatrixView {
-  const planCells = new Map(input.cells.map((c) => [c.key, c]));
-  const compact = (cell: MatrixCell) => compactCell(cell, planCells.get(cell.key));
+export function compactMatrix(view: MatrixView, revision: number): CompactMatrixView {
+  const compact = compactCell;
   return {
     revision,
     plan: view.plan,

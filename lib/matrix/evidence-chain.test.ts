@@ -131,25 +131,34 @@ describe('buildEvidenceChain', () => {
 });
 
 describe('deriveCellState with the evidence chain', () => {
-  it('merged alone never verifies a cell: a closed code cell stays closed-unverified, "merged, not flowing"', () => {
-    const state = deriveCellState(closed, [check('merged', 'pass', T1)], 'code');
+  const code = {
+    part: 'code' as const,
+    criteria: [{ text: 'Profiling data visible', proof: { kind: 'profiles' as const } }],
+  };
+  const helm = { part: 'helm' as const, criteria: [{ text: 'Env var present', proof: { kind: 'deployed' as const } }] };
+
+  it('merged alone never verifies a code cell whose criterion is its data: closed-unverified, "merged, not flowing"', () => {
+    const state = deriveCellState(closed, [check('merged', 'pass', T1)], code);
     expect(state.state).toBe('closed-unverified');
-    expect(state.reason).toBe('Issue #12 is closed, but merged, not flowing.');
+    expect(state.reason).toBe(
+      'Issue #12 is closed, but 0 of 1 criteria hold (“Profiling data visible”: Not checked yet).',
+    );
+    expect(state.chain.summary).toBe('merged, not flowing');
     expect(state.lastVerifiedAt).toBeNull();
   });
 
-  it('a closed Helm cell is verified once its pods run with the change', () => {
-    const state = deriveCellState(closed, [check('merged', 'pass', T1), check('deployed', 'pass', T2)], 'helm');
+  it('a closed Helm cell whose criterion is its running pods is verified once they run with the change', () => {
+    const state = deriveCellState(closed, [check('merged', 'pass', T1), check('deployed', 'pass', T2)], helm);
     expect(state.state).toBe('verified');
     expect(state.lastVerifiedAt).toBe(T2);
     expect(state.chain.summary).toBe('deployed');
   });
 
-  it('regresses when a link breaks after passing, and not when a later link never passed', () => {
-    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('merged', 'fail', T2)], 'code').state).toBe(
+  it('regresses when a criterion’s proof breaks after passing, and not when it never passed', () => {
+    expect(deriveCellState(closed, [check('deployed', 'pass', T1), check('deployed', 'fail', T2)], helm).state).toBe(
       'regressed',
     );
-    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('pyroscope', 'fail', T2)], 'code').state).toBe(
+    expect(deriveCellState(closed, [check('merged', 'pass', T1), check('pyroscope', 'fail', T2)], code).state).toBe(
       'closed-unverified',
     );
   });

@@ -25,9 +25,9 @@ const issue = (
   openedAt: closed?.openedAt ?? '2026-11-01T00:00:00Z',
   closedAt: closed?.closedAt ?? null,
 });
-const pass = (cellKey: string): CheckFact => ({
+const pass = (cellKey: string, check = 'pyroscope'): CheckFact => ({
   cellKey,
-  check: 'pyroscope',
+  check,
   target: 't',
   status: 'pass',
   message: null,
@@ -46,7 +46,8 @@ describe('buildProgressReport', () => {
       issue('acapy-agent/profiling-helm', { openedAt: '2026-11-01T00:00:00Z', closedAt: '2026-11-01T00:10:00Z' }, 15),
       issue('traction/faro-code', null, 240),
     ],
-    checks: [pass('acapy-agent/profiling-code')],
+    // All three criteria of acapy-agent's code cell hold: profiles, the CPU flame graph and latency.
+    checks: ['pyroscope', 'flame-graph', 'latency'].map((check) => pass('acapy-agent/profiling-code', check)),
   });
   const report = buildProgressReport(view);
 

@@ -12,12 +12,13 @@ describe.each(STORE_PROVIDERS)('reading check history on %s', (provider) => {
 
   it('stays bounded as history grows, yet remembers an old pass (regressed) and the newest result', async () => {
     store = await openTestStore(provider);
-    const key = 'acapy-agent/profiling-code';
+    // A cell whose one criterion is its profiles: that criterion held once, so the cell was verified then.
+    const key = 'acapy-endorser-service/profiling-code';
     const row = (status: string, minutesAgo: number) => ({
       planId: 'phase-3',
       cellKey: key,
       check: 'pyroscope',
-      target: 'acapy-agent',
+      target: 'acapy-endorser-service',
       status,
       message: status === 'pass' ? null : `no profiles (${minutesAgo})`,
       evidence: '{}',
@@ -49,7 +50,7 @@ describe.each(STORE_PROVIDERS)('reading check history on %s', (provider) => {
         syncedAt: now,
       },
     });
-    const cell = (await readMatrix(store)).rows[0].cells[0]!;
+    const cell = (await readMatrix(store)).rows.find((r) => r.service.slug === 'acapy-endorser-service')!.cells[0]!;
     expect(cell.state).toBe('regressed');
     expect(cell.lastVerifiedAt).toBe(
       new Date(Date.now() - 10_000 * 60_000).toISOString().slice(0, 13) + cell.lastVerifiedAt!.slice(13),

@@ -129,7 +129,8 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       estimateMinutes: c.estimateMinutes,
       entryPoint: c.entryPoint,
       requirements: json<string[]>(c.requirements),
-      criteria: json<string[]>(c.criteria),
+      // Criteria and their proofs come from the plan file the store was opened with, like evidence specs.
+      criteria: plan.cells.find((p) => p.key === c.key)?.criteria ?? [],
     })),
     issues: issues.map(
       (i): IssueFact => ({
@@ -146,6 +147,7 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
     ),
     checks,
     history,
+    now: new Date().toISOString(),
     unmappedIssues: unmapped.map(
       (i): UnmappedIssueFact => ({
         ...issueIdentity(i),
@@ -167,6 +169,11 @@ export interface MatrixSnapshot {
   compact: CompactMatrixView;
   /** `"<plan>-<revision>"`: the same on every replica, so it serves as an ETag. */
   etag: string;
+  /**
+   * When the derivation goes stale without a write (a sign-off's expiry is judged against the
+   * time), in ms since the epoch; null when only a new revision can change it.
+   */
+  staleAt: number | null;
   fullJson: () => string;
   compactJson: () => string;
 }
@@ -192,13 +199,20 @@ const once = (make: () => string) => {
 async function derive(store: Store, revision: number): Promise<MatrixSnapshot> {
   const input = await readMatrixInput(store);
   const view = buildMatrix(input);
-  const compact = compactMatrix(view, input, revision);
+  const compact = compactMatrix(view, revision);
+  const now = Date.parse(input.now ?? new Date().toISOString());
+  const expiresAt = (input.signOffs ?? []).flatMap((s) => (s.expiresAt ? [Date.parse(s.expiresAt)] : []));
+  const expiries = expiresAt.filter((at) => at > now);
+  // Sign-offs that expired since the revision was written change the view, so they change the ETag
+  // too (the same count on every replica).
+  const expired = expiresAt.length - expiries.length;
   return {
     revision,
     input,
     view,
     compact,
-    etag: `"${store.plan.id}-${revision}"`,
+    etag: `"${store.plan.id}-${revision}${expired > 0 ? `-${expired}` : ''}"`,
+    staleAt: expiries.length > 0 ? Math.min(...expiries) : null,
     fullJson: once(() => JSON.stringify(view)),
     compactJson: once(() => JSON.stringify(compact)),
   };
@@ -214,7 +228,10 @@ export async function readMatrixSnapshot(store: Store): Promise<MatrixSnapshot> 
   const revision = await readStoreRevision(store.db);
   const key = `${store.location.provider}:${store.location.target}:${store.location.schema}:${store.plan.id}`;
   const cached = entries.get(key);
-  if (cached && cached.revision >= revision) return cached.snapshot;
+  if (cached && cached.revision >= revision) {
+    const snapshot = await cached.snapshot;
+    if (snapshot.staleAt === null || Date.now() < snapshot.staleAt) return snapshot;
+  }
   const snapshot = derive(store, revision);
   entries.set(key, { revision, snapshot });
   // A failed read is not cached: the next request tries again.

@@ -1,4 +1,5 @@
 import type { PlanCapability, PlanCell, PlanService } from '../plan/load';
+import type { Proof } from '../plan/schema';
 
 export const CELL_STATES = ['planned', 'in-progress', 'closed-unverified', 'verified', 'regressed'] as const;
 export type CellState = (typeof CELL_STATES)[number];
@@ -11,7 +12,53 @@ export const CELL_STATE_LABELS: Record<CellState, string> = {
   regressed: 'Regressed',
 };
 
-export type CheckStatus = 'pass' | 'fail' | 'error' | 'not-configured';
+/**
+ * A proof's result. insufficient-data: the upstream answered, but too little data to decide (e.g.
+ * too few spans to compare latency); like not-configured it keeps a closed cell unverified.
+ */
+export const CHECK_STATUSES = ['pass', 'fail', 'error', 'not-configured', 'insufficient-data'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+/** A person's confirmation of a criterion no data can prove. */
+export interface SignOffFact {
+  id: string;
+  cellKey: string;
+  /** The criterion's index in its cell. */
+  criterion: number;
+  /** The criterion's words when signed, so a reworded criterion does not inherit it. */
+  criterionText: string;
+  by: string;
+  note: string;
+  signedAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  revokedBy: string | null;
+}
+
+/** Where a criterion stands: a check result's status, or the sign-off states, or not proven yet. */
+export type CriterionStatus = CheckStatus | 'signed-off' | 'needs-sign-off' | 'not-proven';
+
+export interface CriterionState {
+  index: number;
+  /** The plan document's exact words. */
+  text: string;
+  proof: Proof;
+  /** How it is proven, in words ("Loki: browser telemetry", "Sign-off"). */
+  proofLabel: string;
+  /** The check its results are stored as; null for a sign-off. */
+  check: string | null;
+  status: CriterionStatus;
+  /** It counts towards done: its newest proof passes, or it has a current sign-off. */
+  holds: boolean;
+  /** It held before and fails now. */
+  regressed: boolean;
+  /** One line: why it holds or not. */
+  reason: string;
+  checkedAt: string | null;
+  evidence: Record<string, unknown> | null;
+  /** The current sign-off (or the newest one, revoked or expired, so the page can say so). */
+  signOff: SignOffFact | null;
+}
 
 /** What the store knows about the GitHub issue behind a cell. */
 export interface IssueFact {
@@ -116,6 +163,10 @@ export interface MatrixInput {
   unmappedTotal?: number;
   /** Recent results per cell, oldest first, for the history sparkline. */
   history?: Record<string, CheckPoint[]>;
+  /** Sign-offs, any order (revoked ones included: the newest per criterion decides). */
+  signOffs?: SignOffFact[];
+  /** The time sign-off expiry is judged at (ISO); the derivation stays pure. */
+  now?: string;
 }
 
 export interface MatrixCell {
@@ -140,6 +191,10 @@ export interface MatrixCell {
   chain: EvidenceChain;
   /** Recent results, oldest first (bounded). */
   history: CheckPoint[];
+  /** Every acceptance criterion with its proof and status: the cell is verified when all hold. */
+  criteria: CriterionState[];
+  /** How many criteria hold ("3 of 4 criteria"). */
+  criteriaHeld: number;
 }
 
 export interface MatrixRow {
@@ -192,9 +247,7 @@ export interface MatrixView {
 
 export interface ServiceDetail {
   service: PlanService;
-  cells: Array<
-    MatrixCell & { criteria: string[]; requirements: string[]; entryPoint: string | null; capabilityName: string }
-  >;
+  cells: Array<MatrixCell & { requirements: string[]; entryPoint: string | null; capabilityName: string }>;
   notApplicable: Array<{ slug: string; name: string }>;
   estimateMinutes: number;
 }

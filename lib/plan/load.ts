@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseEstimateMinutes } from './estimate';
 import {
   planFileSchema,
+  type Criterion,
   type DeployedSpec,
   type IssueMatch,
   type PlanFile,
@@ -24,7 +25,8 @@ export interface PlanCell {
   estimateMinutes: number;
   entryPoint: string | null;
   requirements: string[];
-  criteria: string[];
+  /** The acceptance criteria, in the plan document's words, each with how it is proven. */
+  criteria: Criterion[];
 }
 
 export interface PlanService {
@@ -62,6 +64,8 @@ export interface Plan {
   prerequisite: string;
   gateSlug: string;
   gateMatch: IssueMatch;
+  /** Profile type ID prefixes that count as CPU, per runtime. */
+  cpuProfileTypes: Record<string, string[]>;
   services: PlanService[];
   capabilities: PlanCapability[];
   cells: PlanCell[];
@@ -117,6 +121,7 @@ export function flattenPlan(file: PlanFile): Plan {
     prerequisite: file.prerequisite,
     gateSlug: gate.slug,
     gateMatch: gate.match,
+    cpuProfileTypes: file.cpuProfileTypes,
     services: file.services.map((s, position) => ({
       slug: s.slug,
       position,

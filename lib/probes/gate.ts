@@ -3,7 +3,7 @@ import { redactUrl } from '../config/redact';
 import { upstreamRequest, type Upstream } from './http';
 import { queryLogs } from './loki';
 import { probePyroscopeReady } from './pyroscope';
-import { quoteLabel, type ProbeResult } from './types';
+import { notConfigured, quoteLabel, type ProbeResult } from './types';
 
 /** The Faro app name the gate's test payload uses, so its lines never mix with a real app's. */
 export const GATE_APP = 'rollout-board-probe';
@@ -19,7 +19,10 @@ export interface GateTargets {
 }
 
 export interface GateEvidence extends Record<string, unknown> {
+  /** Pyroscope answered at all (any HTTP status) on its configured URL. */
+  pyroscopeReachable: boolean | null;
   pyroscopeReady: boolean | null;
+  pyroscopeMessage: string | null;
   receiverStatus: number | null;
   marker: string | null;
   foundInLokiAfterMs: number | null;
@@ -54,7 +57,9 @@ export function gatePayload(marker: string, now = new Date()) {
  */
 export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateEvidence>> {
   const evidence: GateEvidence = {
+    pyroscopeReachable: null,
     pyroscopeReady: null,
+    pyroscopeMessage: null,
     receiverStatus: null,
     marker: null,
     foundInLokiAfterMs: null,
@@ -73,9 +78,12 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
       evidence,
     };
 
+  // Each step is its own criterion: a Pyroscope that is not ready does not stop the receiver's round trip.
   const ready = await probePyroscopeReady(pyroscope);
   evidence.pyroscopeReady = ready.ok;
-  if (!ready.ok) return { status: 'error', message: `Pyroscope is not ready: ${ready.message}`, evidence };
+  evidence.pyroscopeReachable = ready.ok || ready.status !== null;
+  evidence.pyroscopeMessage = ready.ok ? null : ready.message;
+  const notReady = ready.ok ? null : `Pyroscope is not ready: ${ready.message}`;
 
   const marker = `gate-${randomUUID()}`;
   evidence.marker = marker;
@@ -114,11 +122,9 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
     if (found.ok && found.value) {
       evidence.foundInLokiAfterMs = Date.now() - sent;
       evidence.lokiLine = found.value.line;
-      return {
-        status: 'pass',
-        message: `Pyroscope ready; Faro test payload accepted (202) and found in Loki after ${evidence.foundInLokiAfterMs} ms`,
-        evidence,
-      };
+      const roundTrip = `Faro test payload accepted (202) and found in Loki after ${evidence.foundInLokiAfterMs} ms`;
+      if (notReady) return { status: 'error', message: `${notReady} (${roundTrip})`, evidence };
+      return { status: 'pass', message: `Pyroscope ready; ${roundTrip}`, evidence };
     }
     lastError = found.ok ? null : found.message;
     if (Date.now() + (targets.pollMs ?? 1000) > deadline) break;
@@ -136,4 +142,47 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
     message: `The receiver accepted the test payload (202), but it did not appear in Loki within ${seconds}s (query ${query}): check Alloy's loki.write endpoint and extra_log_labels.`,
     evidence,
   };
+}
+
+/** The check names of the gate's four automated criteria. */
+export type GateStep = 'gate-ready' | 'gate-reachable' | 'gate-receiver' | 'gate-loki';
+
+/**
+ * One gate run as four criteria results: Pyroscope /ready, Pyroscope reachable on its port, the
+ * receiver accepting the test POST, and the payload showing up in Loki.
+ */
+export function gateStepResult(step: GateStep, run: ProbeResult<GateEvidence>): ProbeResult {
+  const e = run.evidence;
+  const evidence = { ...e };
+  if (run.status === 'not-configured') {
+    const needs: Record<GateStep, string> = {
+      'gate-ready': 'PYROSCOPE_URL',
+      'gate-reachable': 'PYROSCOPE_URL',
+      'gate-receiver': 'FARO_RECEIVER_URL',
+      'gate-loki': 'FARO_RECEIVER_URL and LOKI_URL',
+    };
+    return { ...notConfigured(needs[step]), evidence };
+  }
+  if (step === 'gate-reachable') {
+    if (e.pyroscopeReachable) return { status: 'pass', message: 'Pyroscope answered on its configured URL.', evidence };
+    return { status: 'fail', message: e.pyroscopeMessage ?? 'Pyroscope did not answer.', evidence, unreachable: true };
+  }
+  if (step === 'gate-ready') {
+    if (e.pyroscopeReady) return { status: 'pass', message: 'Pyroscope /ready answered 200 ready.', evidence };
+    return {
+      status: e.pyroscopeReachable ? 'fail' : 'error',
+      message: `Pyroscope is not ready: ${e.pyroscopeMessage}`,
+      evidence,
+    };
+  }
+  if (step === 'gate-receiver') {
+    if (e.receiverStatus === 202)
+      return { status: 'pass', message: 'The receiver accepted the test payload (202).', evidence };
+    return { status: 'error', message: run.message ?? 'The receiver did not accept the test payload.', evidence };
+  }
+  if (e.foundInLokiAfterMs !== null)
+    return { status: 'pass', message: `The test payload was in Loki after ${e.foundInLokiAfterMs} ms.`, evidence };
+  if (e.receiverStatus !== 202)
+    return { status: 'error', message: `Not sent: ${run.message ?? 'the receiver refused the payload'}`, evidence };
+  return { status: run.status === 'pass' ? 'error' : run.status, message: run.message, evidence };
 }

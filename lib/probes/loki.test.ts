@@ -1,19 +1,33 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordedBody, recording } from '@/simulators/recordings';
-import { startLokiSimulator, type LokiSimulator } from '@/simulators/loki';
+import { recordedFaroEntries, startLokiSimulator, type LokiSimulator } from '@/simulators/loki';
 import type { Upstream } from './http';
-import { defaultLokiSelector, parseCountsByKind, parseNewestLine, probeLoki } from './loki';
+import {
+  defaultLokiSelector,
+  missingKinds,
+  parseCountsByKind,
+  parseNewestLine,
+  probeLoki,
+  SYNTHETIC_ENVIRONMENT,
+} from './loki';
 
 const body = (name: string) => recordedBody(recording(name));
 
 describe('Loki reply parsers on the recorded replies', () => {
-  it('counts entries per kind from the recorded sum by (kind) matrix', () => {
-    expect(parseCountsByKind(body('loki/query-range-metric-count-by-kind.json'))).toEqual({
+  it('counts an instant query’s vector, and of a matrix only the point at the window’s end', () => {
+    expect(parseCountsByKind(body('loki/query-instant-metric.json'))).toEqual({ ok: true, value: { unlabelled: 13 } });
+    expect(parseCountsByKind(body('loki/query-range-metric-unknown-app.json'))).toEqual({ ok: true, value: {} });
+    // The recorded range query's points are step-aligned: none lies at its end (1795601096.066 s), the
+    // last one even after it. Reading "the last point" is what let stale data pass; nothing counts here.
+    expect(parseCountsByKind(body('loki/query-range-metric-count-by-kind.json'), 1795601096066)).toEqual({
+      ok: true,
+      value: {},
+    });
+    // A point exactly at end is the count over the window ending there.
+    expect(parseCountsByKind(body('loki/query-range-metric-count-by-kind.json'), 1795601040000)).toEqual({
       ok: true,
       value: { event: 5, exception: 1, log: 2, measurement: 5 },
     });
-    expect(parseCountsByKind(body('loki/query-range-metric-unknown-app.json'))).toEqual({ ok: true, value: {} });
-    expect(parseCountsByKind(body('loki/query-instant-metric.json'))).toEqual({ ok: true, value: { unlabelled: 13 } });
   });
 
   it('finds the newest line across streams, or none for `result: []`', () => {
@@ -23,9 +37,18 @@ describe('Loki reply parsers on the recorded replies', () => {
     expect(newest.ok && newest.value?.time).toBe('2026-11-25T10:00:46.423Z');
     expect(parseNewestLine(body('loki/query-range-unknown-app.json'))).toEqual({ ok: true, value: null });
   });
+
+  it('names what a surface lacks: errors and Web Vitals, or any event', () => {
+    const rule = { require: 'errors-and-web-vitals' } as const;
+    expect(missingKinds(rule, { log: 3 })).toEqual(['no browser errors', 'no Web Vitals']);
+    expect(missingKinds(rule, { exception: 1, 'measurement/web-vitals': 2 })).toEqual([]);
+    expect(missingKinds(rule, { exception: 1, 'measurement/custom': 2 })).toEqual(['no Web Vitals']);
+    expect(missingKinds({ require: 'any' }, { event: 1 })).toEqual([]);
+    expect(missingKinds({ require: 'any' }, {})).toEqual(['no browser events']);
+  });
 });
 
-describe('probeLoki against the simulator', () => {
+describe('probeLoki against the simulator (recorded Faro sessions, as Alloy wrote them)', () => {
   let sim: LokiSimulator | undefined;
   afterEach(async () => {
     await sim?.stop();
@@ -33,36 +56,104 @@ describe('probeLoki against the simulator', () => {
   });
   const window = () => ({ start: Date.now() - 15 * 60_000, end: Date.now() });
   const upstream = (timeoutMs = 5000): Upstream => ({ name: 'Loki', envPrefix: 'LOKI', url: sim!.url, timeoutMs });
+  const errorsAndVitals = { require: 'errors-and-web-vitals' as const, structured: true, surfaces: [] };
+  /** The recorded bc-wallet-demo session, re-pushed under `app` as if it arrived `minutesAgo`. */
+  const pushSession = (app: string, minutesAgo: number) => {
+    const at = BigInt(Date.now() - minutesAgo * 60_000) * 1_000_000n;
+    const entries = recordedFaroEntries(app);
+    sim!.push(entries.map((e, i) => ({ stream: e.labels, values: [[String(at + BigInt(i)), e.line]] })));
+  };
 
-  it('passes with counts per kind and the newest line for an app that sent Faro data', async () => {
+  it('passes an app that sent errors and Web Vitals, counting per kind and type in the window', async () => {
     sim = await startLokiSimulator({ faroApps: ['bc-wallet-demo'] });
-    const result = await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window());
+    const result = await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window(), errorsAndVitals);
     expect(result.status).toBe('pass');
-    expect(result.evidence.countsByKind).toMatchObject({
-      log: expect.any(Number),
-      exception: 1,
-      measurement: expect.any(Number),
-      event: expect.any(Number),
-    });
+    expect(result.evidence.countsByKind).toMatchObject({ exception: 1, 'measurement/web-vitals': expect.any(Number) });
     expect(result.evidence.newest?.line).toContain('app_name=bc-wallet-demo');
-    expect(sim.requests.some((r) => r.path === '/loki/api/v1/query')).toBe(false);
+    // Counted by an instant query at the window's end, never a range query's earlier points.
+    const counted = sim.requests.find((r) => r.path === '/loki/api/v1/query')!;
+    expect(counted.query.get('query')).toMatch(
+      /^sum by \(kind, type\) \(count_over_time\(.*\| logfmt \| __error__="" \[900s\]\)\)$/,
+    );
+    const atMs = Number(BigInt(counted.query.get('time')!) / 1_000_000n);
+    expect(Math.abs(atMs - Date.now())).toBeLessThan(5000);
   });
 
-  it('counts entries from the start of the window too, not only the last step', async () => {
+  it('fails stale data: entries 16.9 min old do not pass a 15-min window (the false pass seen on real Loki)', async () => {
     sim = await startLokiSimulator();
-    const at = (minutesAgo: number) => String(BigInt(Date.now() - minutesAgo * 60_000) * 1_000_000n);
+    pushSession('bc-wallet-demo', 16.9);
+    for (const rule of [errorsAndVitals, { require: 'any' as const, structured: false, surfaces: [] }]) {
+      const result = await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window(), rule);
+      expect(result.status).toBe('fail');
+      expect(result.evidence.total).toBe(0);
+    }
+    // The same session 14 minutes old is inside the window.
+    pushSession('bc-wallet-demo', 14);
+    expect((await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window(), errorsAndVitals)).status).toBe(
+      'pass',
+    );
+  });
+
+  it('fails an app that sends only logs where errors and Web Vitals are asked, and passes it where any event is', async () => {
+    sim = await startLokiSimulator({ faroApps: ['traction-tenant-ui'], logsOnly: ['traction-tenant-ui'] });
+    const strict = await probeLoki(upstream(), defaultLokiSelector('traction-tenant-ui'), window(), errorsAndVitals);
+    expect(strict.status).toBe('fail');
+    expect(strict.message).toContain('no browser errors, no Web Vitals');
+    const any = await probeLoki(upstream(), defaultLokiSelector('traction-tenant-ui'), window());
+    expect(any.status).toBe('pass');
+  });
+
+  it('counts only lines logfmt parses when the criterion asks for structured entries', async () => {
+    sim = await startLokiSimulator();
+    const at = String(BigInt(Date.now() - 60_000) * 1_000_000n);
+    sim.push([
+      { stream: { app_name: 'credo-ts-consumer', kind: 'exception' }, values: [[at, '{"not": "logfmt"} oops']] },
+      {
+        stream: { app_name: 'credo-ts-consumer', kind: 'measurement' },
+        values: [[at, 'kind=measurement type=web-vitals lcp=1']],
+      },
+    ]);
+    const selector = defaultLokiSelector('credo-ts-consumer');
+    const structured = await probeLoki(upstream(), selector, window(), errorsAndVitals);
+    expect(structured.status).toBe('fail');
+    expect(structured.message).toContain('no browser errors');
+    expect(structured.message).not.toContain('Web Vitals');
+  });
+
+  it('needs entries on every surface a criterion names (told apart by page URL)', async () => {
+    sim = await startLokiSimulator();
+    pushSession('vc-authn-oidc', 2); // the recorded session's pages are not /authorize: the Nuxt surface
+    const surfaces = [
+      { name: 'Jinja2', pageUrlMatches: '.*/authorize.*' },
+      { name: 'Nuxt 3', pageUrlNotMatches: '.*/authorize.*' },
+    ];
+    const rule = { require: 'errors-and-web-vitals' as const, structured: false, surfaces };
+    const selector = defaultLokiSelector('vc-authn-oidc');
+    const nuxtOnly = await probeLoki(upstream(), selector, window(), rule);
+    expect(nuxtOnly.status).toBe('fail');
+    expect(nuxtOnly.message).toContain('Jinja2: no browser errors, no Web Vitals');
+    expect(nuxtOnly.message).not.toContain('Nuxt 3:');
+    const jinja = recordedFaroEntries('vc-authn-oidc').map((e) => ({
+      ...e,
+      line: e.line.replace(/page_url="?[^" ]+"?/, 'page_url="https://vc-authn.example/authorize?pres_req_conf_id=x"'),
+    }));
+    const at = BigInt(Date.now() - 60_000) * 1_000_000n;
+    sim.push(jinja.map((e, i) => ({ stream: e.labels, values: [[String(at + BigInt(i)), e.line]] })));
+    const both = await probeLoki(upstream(), selector, window(), rule);
+    expect(both.status).toBe('pass');
+    expect(both.evidence.surfaces.map((s) => s.name)).toEqual(['Jinja2', 'Nuxt 3']);
+  });
+
+  it('never counts the board’s own synthetic payloads (the /faro route proof) as browser telemetry', async () => {
+    sim = await startLokiSimulator();
+    const at = String(BigInt(Date.now() - 60_000) * 1_000_000n);
     sim.push([
       {
         stream: { app_name: 'didwebvh-server', kind: 'log' },
-        values: [
-          [at(14), 'kind=log message=early'],
-          [at(1), 'kind=log message=late'],
-        ],
+        values: [[at, `kind=log message="probe" app_name=didwebvh-server app_environment=${SYNTHETIC_ENVIRONMENT}`]],
       },
     ]);
-    const result = await probeLoki(upstream(), defaultLokiSelector('didwebvh-server'), window());
-    expect(result.evidence.countsByKind).toEqual({ log: 2 });
-    expect(result.evidence.newest?.line).toBe('kind=log message=late');
+    expect((await probeLoki(upstream(), defaultLokiSelector('didwebvh-server'), window())).status).toBe('fail');
   });
 
   it('fails for an app with no entries, and again once its data is switched off', async () => {
@@ -71,7 +162,7 @@ describe('probeLoki against the simulator', () => {
     sim.control.setApp('traction-tenant-ui', false);
     const result = await probeLoki(upstream(), defaultLokiSelector('traction-tenant-ui'), window());
     expect(result.status).toBe('fail');
-    expect(result.message).toContain('no entries for {service_name="traction-tenant-ui"}');
+    expect(result.message).toContain('no browser events for {service_name="traction-tenant-ui"}');
   });
 
   it('shows Loki’s own text for a bad selector from the plan', async () => {

@@ -58,6 +58,8 @@ export function parseLastSampleMs(body: string): Parsed<number | null> {
 export interface PyroscopeServiceEvidence {
   serviceName: string;
   profileTypes: string[];
+  /** The profile type "last seen" was read from. */
+  lastSeenType?: string;
   lastSeenAt: string | null;
   error?: string;
   /** The error was no answer at all (timeout, refused). */
@@ -68,10 +70,23 @@ export interface PyroscopeEvidence extends Record<string, unknown> {
   services: PyroscopeServiceEvidence[];
 }
 
+/**
+ * The profile type a proof is about among those a service sent: the first that matches the
+ * preferred prefixes in order ("process_cpu:cpu", "wall:cpu"…), else null.
+ */
+export function pickProfileType(types: string[], preferred: string[]): string | null {
+  for (const prefix of preferred) {
+    const found = types.find((t) => t === prefix || t.startsWith(`${prefix}:`));
+    if (found) return found;
+  }
+  return null;
+}
+
 async function probeServiceName(
   upstream: Upstream,
   serviceName: string,
   window: ProbeWindow,
+  preferred: string[],
 ): Promise<PyroscopeServiceEvidence> {
   const selector = `{service_name=${quoteLabel(serviceName)}}`;
   const series = await upstreamRequest(upstream, {
@@ -95,12 +110,14 @@ async function probeServiceName(
   if (!types.ok) return { serviceName, profileTypes: [], lastSeenAt: null, error: types.message };
   if (types.value.length === 0) return { serviceName, profileTypes: [], lastSeenAt: null };
 
-  // Series is only as exact as Pyroscope's index blocks; SelectSeries gives the newest sample's time.
+  // Series is only as exact as Pyroscope's index blocks; SelectSeries gives the newest sample's time,
+  // of the type the proof is about (CPU first), not whichever sorts first (Node's heap object count).
   const step = Math.max(15, Math.round((window.end - window.start) / 1000 / 100));
+  const profileType = pickProfileType(types.value, preferred) ?? types.value[0];
   const select = await upstreamRequest(upstream, {
     path: '/querier.v1.QuerierService/SelectSeries',
     json: {
-      profileTypeID: types.value[0],
+      profileTypeID: profileType,
       labelSelector: selector,
       start: window.start,
       end: window.end,
@@ -121,6 +138,7 @@ async function probeServiceName(
   return {
     serviceName,
     profileTypes: types.value,
+    lastSeenType: profileType,
     lastSeenAt: last.value === null ? null : new Date(last.value).toISOString(),
   };
 }
@@ -135,8 +153,11 @@ export async function probePyroscope(
   upstream: Upstream,
   serviceNames: string[],
   window: ProbeWindow,
+  preferredTypes: string[] = [],
 ): Promise<ProbeResult<PyroscopeEvidence>> {
-  const services = await Promise.all(serviceNames.map((name) => probeServiceName(upstream, name, window)));
+  const services = await Promise.all(
+    serviceNames.map((name) => probeServiceName(upstream, name, window, preferredTypes)),
+  );
   const evidence = { services };
   const errors = services.filter((s) => s.error);
   if (errors.length > 0) {
@@ -147,7 +168,8 @@ export async function probePyroscope(
       unreachable: errors.some((s) => s.unreachable),
     };
   }
-  const missing = services.filter((s) => s.profileTypes.length === 0);
+  // Types listed but no sample inside the window (Series is block-granular) is no data either.
+  const missing = services.filter((s) => s.profileTypes.length === 0 || s.lastSeenAt === null);
   if (missing.length > 0) {
     const names = missing.map((s) => `"${s.serviceName}"`).join(', ');
     return {
@@ -163,8 +185,159 @@ export async function probePyroscope(
 }
 
 /** Pyroscope's /ready: 200 "ready", or 503 with the reason it is not. */
-export async function probePyroscopeReady(upstream: Upstream): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function probePyroscopeReady(
+  upstream: Upstream,
+): Promise<{ ok: true } | { ok: false; status: number | null; message: string }> {
   const reply = await upstreamRequest(upstream, { path: '/ready', headers: { accept: 'text/plain' } });
-  if (!reply.ok) return { ok: false, message: reply.message };
+  if (!reply.ok) return { ok: false, status: reply.status, message: reply.message };
   return { ok: true };
+}
+
+/** SelectMergeStacktraces' flame graph: levels of [x-offset, total, self, name index] per node, int64s as strings. */
+const mergeReply = z.object({
+  flamegraph: z
+    .object({
+      names: z.array(z.string()).optional(),
+      levels: z.array(z.object({ values: z.array(z.union([z.string(), z.number()])).optional() })).optional(),
+      total: z.union([z.string(), z.number()]).optional(),
+    })
+    .optional(),
+});
+
+export interface FlameGraphSummary {
+  total: number;
+  /** Frames below the root ("total"): 0 means nothing but the root. */
+  depth: number;
+  /** The widest frames just below the root, for the evidence. */
+  topFrames: string[];
+}
+
+/** Samples and depth of a merged flame graph; `{names:["total"], levels:[0,0,0,0]}` (no data) is total 0, depth 0. */
+export function parseFlameGraph(body: string): Parsed<FlameGraphSummary> {
+  const parsed = parseShape(mergeReply, body, 'SelectMergeStacktraces');
+  if (!parsed.ok) return parsed;
+  const graph = parsed.value.flamegraph ?? {};
+  const levels = (graph.levels ?? []).filter((l) => (l.values ?? []).length > 0);
+  const total = Number(graph.total ?? 0);
+  const names = graph.names ?? [];
+  const second = levels[1]?.values ?? [];
+  const topFrames: string[] = [];
+  for (let i = 3; i < second.length && topFrames.length < 3; i += 4) {
+    const name = names[Number(second[i])];
+    if (name) topFrames.push(name);
+  }
+  return { ok: true, value: { total, depth: total > 0 ? Math.max(0, levels.length - 1) : 0, topFrames } };
+}
+
+export interface FlameGraphEvidence extends Record<string, unknown> {
+  minDepth: number;
+  cpuTypes: string[];
+  services: Array<{
+    serviceName: string;
+    profileTypes: string[];
+    cpuType: string | null;
+    total: number | null;
+    depth: number | null;
+    topFrames: string[];
+    error?: string;
+  }>;
+}
+
+/**
+ * "CPU flame graphs visible and navigable": for every service_name, a CPU profile type (per the
+ * plan's runtimes) arrived in the window, and its merged flame graph has samples and at least
+ * minDepth frames below the root.
+ */
+export async function probeFlameGraph(
+  upstream: Upstream,
+  serviceNames: string[],
+  cpuTypes: string[],
+  minDepth: number,
+  window: ProbeWindow,
+): Promise<ProbeResult<FlameGraphEvidence>> {
+  const evidence: FlameGraphEvidence = { minDepth, cpuTypes, services: [] };
+  let unreachable = false;
+  for (const serviceName of serviceNames) {
+    const selector = `{service_name=${quoteLabel(serviceName)}}`;
+    const entry: FlameGraphEvidence['services'][number] = {
+      serviceName,
+      profileTypes: [],
+      cpuType: null,
+      total: null,
+      depth: null,
+      topFrames: [],
+    };
+    evidence.services.push(entry);
+    const series = await upstreamRequest(upstream, {
+      path: '/querier.v1.QuerierService/Series',
+      json: {
+        matchers: [selector],
+        labelNames: ['service_name', '__profile_type__'],
+        start: window.start,
+        end: window.end,
+      },
+    });
+    if (!series.ok) {
+      entry.error = series.message;
+      unreachable ||= series.status === null;
+      continue;
+    }
+    const types = parseSeriesProfileTypes(series.body);
+    if (!types.ok) {
+      entry.error = types.message;
+      continue;
+    }
+    entry.profileTypes = types.value;
+    entry.cpuType = pickProfileType(types.value, cpuTypes);
+    if (!entry.cpuType) continue;
+    const merged = await upstreamRequest(upstream, {
+      path: '/querier.v1.QuerierService/SelectMergeStacktraces',
+      json: {
+        profileTypeID: entry.cpuType,
+        labelSelector: selector,
+        start: window.start,
+        end: window.end,
+        maxNodes: 1024,
+      },
+    });
+    if (!merged.ok) {
+      entry.error = merged.message;
+      unreachable ||= merged.status === null;
+      continue;
+    }
+    const graph = parseFlameGraph(merged.body);
+    if (!graph.ok) {
+      entry.error = graph.message;
+      continue;
+    }
+    entry.total = graph.value.total;
+    entry.depth = graph.value.depth;
+    entry.topFrames = graph.value.topFrames;
+  }
+  const errors = evidence.services.filter((s) => s.error);
+  if (errors.length > 0)
+    return { status: 'error', message: [...new Set(errors.map((s) => s.error))].join(' '), evidence, unreachable };
+  const problems = evidence.services.flatMap((s) => {
+    if (!s.cpuType)
+      return [
+        s.profileTypes.length === 0
+          ? `"${s.serviceName}" sent no profiles`
+          : `"${s.serviceName}" sent no CPU profile type (only ${s.profileTypes.join(', ')}; CPU here is ${cpuTypes.join(' or ')})`,
+      ];
+    if (!s.total) return [`"${s.serviceName}" has no ${s.cpuType} samples`];
+    if ((s.depth ?? 0) < minDepth)
+      return [
+        `"${s.serviceName}"'s flame graph is ${s.depth} frame${s.depth === 1 ? '' : 's'} deep (needs ${minDepth})`,
+      ];
+    return [];
+  });
+  const minutes = Math.round((window.end - window.start) / 60_000);
+  if (problems.length > 0)
+    return {
+      status: 'fail',
+      message: `${problems.join('; ')} in the last ${minutes} min: check that the SDK's CPU profiling is on.`,
+      evidence,
+    };
+  const summary = evidence.services.map((s) => `${s.serviceName}: ${s.cpuType}, ${s.depth} frames deep`).join('; ');
+  return { status: 'pass', message: summary, evidence };
 }

@@ -67,9 +67,22 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     const latest = (key: string, check: string) => cellOf(view, key).latestChecks.find((c) => c.check === check)!;
     expect(latest('acapy-agent/profiling-code', 'pyroscope').status).toBe('pass');
     expect(latest('acapy-agent/profiling-code', 'pyroscope').evidence).toMatchObject({
-      services: [{ serviceName: 'acapy-agent', profileTypes: ['process_cpu:cpu:nanoseconds:cpu:nanoseconds'] }],
+      services: [
+        {
+          serviceName: 'acapy-agent',
+          profileTypes: ['process_cpu:cpu:nanoseconds:cpu:nanoseconds'],
+          lastSeenType: 'process_cpu:cpu:nanoseconds:cpu:nanoseconds',
+        },
+      ],
     });
+    expect(latest('acapy-agent/profiling-code', 'flame-graph')).toMatchObject({ status: 'pass' });
+    // No issue, no pods: nothing says when the change went live, so latency cannot be compared yet.
+    expect(latest('acapy-agent/profiling-code', 'latency').status).toBe('insufficient-data');
     expect(latest('acapy-agent/profiling-helm', 'pyroscope').status).toBe('pass');
+    // "Last seen" is read from the CPU type (wall for Node), not the first type alphabetically (heap objects).
+    expect(latest('bc-wallet-demo/profiling-code', 'pyroscope').evidence).toMatchObject({
+      services: [{ serviceName: 'bc-wallet-demo-server', lastSeenType: 'wall:wall:nanoseconds:wall:nanoseconds' }],
+    });
     expect(latest('traction/profiling-code', 'pyroscope')).toMatchObject({
       status: 'fail',
       target: 'traction-tenant-ui, traction-acapy',
@@ -79,18 +92,36 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     );
     expect(latest('bc-wallet-demo/faro-code', 'loki').status).toBe('pass');
     expect(latest('bc-wallet-demo/faro-code', 'tempo').status).toBe('pass');
+    expect(latest('bc-wallet-demo/faro-code', 'faro-route')).toMatchObject({ status: 'pass' });
     expect(latest('traction/faro-code', 'tempo').status).toBe('fail');
-    expect(latest('acapy-vc-authn-oidc/faro-helm', 'loki')).toMatchObject({
+    expect(latest('traction/faro-code', 'loki')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('no browser errors, no Web Vitals'),
+    });
+    expect(latest('traction/faro-code', 'faro-route').message).toContain('same origin, no preflight');
+    expect(latest('acapy-vc-authn-oidc/faro-code', 'loki')).toMatchObject({
       status: 'error',
       message: expect.stringContaining('504'),
     });
-    expect(latest('credo-ts/faro-helm', 'loki').status).toBe('fail');
-    expect(latest('gate/infrastructure', 'gate').status).toBe('pass');
-    // Identical probes (code + Helm cells of a service) were asked once.
+    expect(latest('acapy-vc-authn-oidc/faro-code', 'faro-route')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('no Access-Control-Allow-Origin header'),
+    });
+    expect(latest('didwebvh-server-py/faro-code', 'faro-route')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('answered 502'),
+    });
+    expect(latest('didwebvh-server-py/faro-code', 'loki').status).toBe('pass');
+    expect(latest('credo-ts/faro-code', 'loki').status).toBe('fail');
+    expect(latest('traction/faro-helm', 'collector-url').status).toBe('pass');
+    expect(latest('bc-wallet-demo/faro-helm', 'collector-url').message).toContain('config.json');
+    for (const step of ['gate-ready', 'gate-reachable', 'gate-receiver', 'gate-loki'])
+      expect(latest('gate/infrastructure', step).status, step).toBe('pass');
+    // Identical probes (the code and Helm cells' profiles) were asked once; the flame graph asks Series on its own.
     const seriesForAcapy = pyroscope.requests
       .slice(before)
       .filter((r) => r.path.endsWith('/Series') && r.body.toString().includes('acapy-agent\\"'));
-    expect(seriesForAcapy).toHaveLength(1);
+    expect(seriesForAcapy).toHaveLength(2);
   });
 
   it('says "not configured" for upstreams without a URL', async () => {
@@ -101,26 +132,33 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
       'manual',
       parseConfig({}),
     );
-    const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
-    // Without TEMPO_URL there is no Tempo check at all: Tempo is optional.
+    const rows = await store.db.checkResult.findMany({ orderBy: [{ cellKey: 'asc' }, { check: 'asc' }] });
     expect(rows.map((r) => [r.cellKey, r.check, r.status])).toEqual([
+      ['acapy-agent/profiling-code', 'flame-graph', 'not-configured'],
+      ['acapy-agent/profiling-code', 'latency', 'not-configured'],
       ['acapy-agent/profiling-code', 'pyroscope', 'not-configured'],
+      ['bc-wallet-demo/faro-code', 'faro-route', 'not-configured'],
       ['bc-wallet-demo/faro-code', 'loki', 'not-configured'],
-      ['gate/infrastructure', 'gate', 'not-configured'],
+      ['bc-wallet-demo/faro-code', 'tempo', 'not-configured'],
+      ['gate/infrastructure', 'gate-loki', 'not-configured'],
+      ['gate/infrastructure', 'gate-reachable', 'not-configured'],
+      ['gate/infrastructure', 'gate-ready', 'not-configured'],
+      ['gate/infrastructure', 'gate-receiver', 'not-configured'],
     ]);
-    expect(rows[0].message).toContain('PYROSCOPE_URL is not set');
+    expect(rows[2].message).toContain('PYROSCOPE_URL is not set');
   });
 
   it('keeps every result and combines them with the issue into the cell state', async () => {
     store = await openTestStore(provider);
-    const key = 'acapy-agent/profiling-code';
+    // One criterion, its profiles: verified when they arrive, regressed when they stop.
+    const key = 'bc-wallet-demo/profiling-code';
     expect(cellOf(await readMatrix(store), key).state).toBe('planned');
     await closeIssue(store, key, 1);
     expect(cellOf(await readMatrix(store), key).state).toBe('closed-unverified');
     await runChecks(store, [key], 'manual', config());
     const verified = cellOf(await readMatrix(store), key);
     expect(verified.state).toBe('verified');
-    (sims.byName.pyroscope as PyroscopeSimulator).control.setService('acapy-agent', null);
+    (sims.byName.pyroscope as PyroscopeSimulator).control.setService('bc-wallet-demo-server', null);
     await runChecks(store, [key], 'schedule', config());
     const regressed = cellOf(await readMatrix(store), key);
     expect(regressed.state).toBe('regressed');
@@ -144,32 +182,33 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     await runChecks(store, cells, 'manual', config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '2' }));
     // Six probes two at a time would be three waves of 600 ms; the first wave's two timeouts spare the rest.
     expect(Date.now() - started).toBeLessThan(1500);
-    const rows = await store.db.checkResult.findMany();
-    expect(rows).toHaveLength(6);
+    // Six profiles probes and acapy-agent's flame graph ask Pyroscope (latency asks Tempo).
+    const rows = await store.db.checkResult.findMany({ where: { check: { in: ['pyroscope', 'flame-graph'] } } });
+    expect(rows).toHaveLength(7);
     expect(rows.every((r) => r.status === 'error' && r.message!.includes('did not answer within 600ms'))).toBe(true);
-    expect(rows.filter((r) => r.message!.startsWith('Not asked: '))).toHaveLength(4);
+    expect(rows.filter((r) => r.message!.startsWith('Not asked: '))).toHaveLength(5);
   });
 
   it('still asks an upstream that answers other probes when one of its queries hangs', async () => {
     store = await openTestStore(provider);
-    (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' }, 'acapy-agent');
+    (sims.byName.pyroscope as PyroscopeSimulator).control.fault({ kind: 'hang' }, 'traction-tenant-ui');
     await runChecks(
       store,
       [
-        'acapy-agent/profiling-code',
-        'bc-wallet-demo/profiling-code',
         'traction/profiling-code',
+        'acapy-endorser-service/profiling-code',
+        'bc-wallet-demo/profiling-code',
         'credo-ts/profiling-code',
       ],
       'manual',
       config({ PROBE_TIMEOUT: '600ms', VERIFY_CONCURRENCY: '1' }),
     );
-    const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
+    const rows = await store.db.checkResult.findMany({ where: { check: 'pyroscope' }, orderBy: { cellKey: 'asc' } });
     expect(rows.map((r) => [r.cellKey, r.status])).toEqual([
-      ['acapy-agent/profiling-code', 'error'],
+      ['acapy-endorser-service/profiling-code', 'fail'],
       ['bc-wallet-demo/profiling-code', 'pass'],
       ['credo-ts/profiling-code', 'fail'],
-      ['traction/profiling-code', 'fail'],
+      ['traction/profiling-code', 'error'],
     ]);
   });
 
@@ -184,8 +223,15 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     const [a, b] = await Promise.all([first.done, second.done]);
     expect(a).toMatchObject({ status: 'ran', joined: false });
     expect(b).toMatchObject({ status: 'ran', joined: true });
-    // One run: bc-wallet-demo has 4 cells → pyroscope ×2, loki ×2, tempo ×1.
-    expect(await store.db.checkResult.count()).toBe(5);
+    // One run of bc-wallet-demo's automated criteria (merged and deployed need the evidence checkers):
+    // profiles, browser telemetry, traces, the /faro route and the collector URL.
+    expect((await store.db.checkResult.findMany()).map((r) => r.check).sort()).toEqual([
+      'collector-url',
+      'faro-route',
+      'loki',
+      'pyroscope',
+      'tempo',
+    ]);
   });
 
   it('bounds a hung upstream by the timeout and still stores every other result', async () => {
@@ -200,11 +246,29 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
       config({ PROBE_TIMEOUT: '500ms' }),
     );
     expect(Date.now() - started).toBeLessThan(4000);
-    const rows = await store.db.checkResult.findMany({ orderBy: { cellKey: 'asc' } });
-    expect(rows.map((r) => [r.cellKey, r.status, r.trigger])).toEqual([
-      ['acapy-agent/profiling-code', 'error', 'sync'],
-      ['bc-wallet-demo/faro-helm', 'pass', 'sync'],
+    const rows = await store.db.checkResult.findMany({ orderBy: [{ cellKey: 'asc' }, { check: 'asc' }] });
+    expect(rows.map((r) => [r.cellKey, r.check, r.status, r.trigger])).toEqual([
+      ['acapy-agent/profiling-code', 'flame-graph', 'error', 'sync'],
+      ['acapy-agent/profiling-code', 'latency', 'insufficient-data', 'sync'],
+      ['acapy-agent/profiling-code', 'pyroscope', 'error', 'sync'],
+      ['bc-wallet-demo/faro-helm', 'collector-url', 'pass', 'sync'],
     ]);
     expect(rows[0].message).toContain('did not answer within 500ms');
+  });
+
+  it('compares latency around the go-live time: the issue’s close when no pods or merge say otherwise', async () => {
+    store = await openTestStore(provider);
+    const key = 'acapy-agent/profiling-code';
+    await closeIssue(store, key, 1);
+    await store.db.issue.update({
+      where: { id: 'bcgov/rollout#1' },
+      data: { closedAt: new Date(Date.now() - 86_400_000) },
+    });
+    await runChecks(store, [key], 'manual', config());
+    const latency = await store.db.checkResult.findFirstOrThrow({ where: { cellKey: key, check: 'latency' } });
+    expect(latency.status).toBe('pass');
+    expect(JSON.parse(latency.evidence)).toMatchObject({ wentLiveFrom: 'issue closed', changePercent: 0 });
+    // All three criteria hold: the cell is verified.
+    expect(cellOf(await readMatrix(store), key)).toMatchObject({ state: 'verified', criteriaHeld: 3 });
   });
 });

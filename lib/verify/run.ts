@@ -1,10 +1,11 @@
 import { serverConfig, type ServerConfig } from '../config/env';
 import type { Store } from '../db/store';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
-import type { CheckStatus } from '../matrix/types';
+import { CHECK_STATUSES, type CheckStatus } from '../matrix/types';
 import type { ProbeResult } from '../probes/types';
 import type { Runtime } from '../server/runtime';
-import { planChecks, type CheckName } from './checks';
+import { planChecks, type EvidenceRunner, type ProofFacts, type UpstreamName } from './checks';
+import { readWentLive } from './go-live';
 import { RunUpstreamHealth } from './upstream-health';
 import { probeLimiter } from './pool';
 
@@ -34,30 +35,39 @@ export interface VerifySummary {
   durationMs: number;
 }
 
+/** Whatever else a run needs besides the plan and the configuration. */
+export interface RunDependencies {
+  /** The repository and cluster checkers (merged and deployed criteria); null runs none of them. */
+  evidence?: EvidenceRunner | null;
+}
+
 /**
- * Runs the checks of these cells with the process's bounded pool and stores one CheckResult per
- * check as soon as it finishes (so the UI shows results as they come). Identical probes (e.g. the
- * code and Helm cells of one service) are asked once; a hung upstream is waited for about once
- * (RunUpstreamHealth). A probe failing is a result, never a throw.
+ * Runs the proofs of these cells' criteria with the process's bounded pool and stores one
+ * CheckResult per check as soon as it finishes (so the UI shows results as they come). Identical
+ * proofs (e.g. the code and Helm cells of one service) are asked once; a hung upstream is waited
+ * for about once (RunUpstreamHealth). A proof failing is a result, never a throw.
  */
 export async function runChecks(
   store: Store,
   cellKeys: readonly string[] | undefined,
   trigger: JobTrigger,
   config: ServerConfig = serverConfig(),
+  dependencies: RunDependencies = {},
 ): Promise<VerifySummary> {
   const started = Date.now();
-  const planned = planChecks(store.plan, config, cellKeys);
+  const keys = cellKeys ?? store.plan.cells.map((c) => c.key);
+  const facts = await readProofFacts(store, keys);
+  const planned = planChecks(store.plan, config, cellKeys, facts, dependencies.evidence ?? null);
   const limiter = probeLimiter(config.VERIFY_CONCURRENCY);
   const window = { start: started - config.VERIFY_WINDOW, end: started };
   const probes = new Map<string, Promise<{ result: ProbeResult; durationMs: number }>>();
-  const byStatus: Record<CheckStatus, number> = { pass: 0, fail: 0, error: 0, 'not-configured': 0 };
+  const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 
   const health = new RunUpstreamHealth();
-  const probe = (check: CheckName, run: () => Promise<ProbeResult>) =>
+  const probe = (upstream: UpstreamName, run: () => Promise<ProbeResult>) =>
     limiter.run(async () => {
       const t0 = Date.now();
-      const skipped = await health.skipReason(check);
+      const skipped = await health.skipReason(upstream);
       if (skipped)
         return {
           result: { status: 'error', message: skipped, evidence: {} } satisfies ProbeResult,
@@ -70,17 +80,18 @@ export async function runChecks(
           evidence: {},
         }),
       );
-      return { result: await health.track(check, running), durationMs: Date.now() - t0 };
+      return { result: await health.track(upstream, running), durationMs: Date.now() - t0 };
     });
 
   await Promise.all(
     planned.map(async (check) => {
       let pending = probes.get(check.key);
       if (!pending) {
-        pending = probe(check.check, () => check.run(window));
+        pending = probe(check.upstream, () => check.run(window, started));
         probes.set(check.key, pending);
       }
-      const { result, durationMs } = await pending;
+      const { result: shared, durationMs } = await pending;
+      const result = check.pick ? check.pick(shared) : shared;
       byStatus[result.status] += 1;
       await store.db.checkResult.create({
         data: {
@@ -99,6 +110,45 @@ export async function runChecks(
     }),
   );
   return { checks: planned.length, byStatus, durationMs: Date.now() - started };
+}
+
+/** Go-live times and Faro on/off in the pods, read once per run for the proofs that need them. */
+async function readProofFacts(store: Store, cellKeys: readonly string[]): Promise<ProofFacts> {
+  const [wentLive, deployed] = await Promise.all([
+    readWentLive(store, cellKeys),
+    store.db.checkResult.findMany({
+      where: { planId: store.plan.id, check: 'deployed', cellKey: { in: [...cellKeys] } },
+      orderBy: { checkedAt: 'desc' },
+      distinct: ['cellKey'],
+      select: { cellKey: true, evidence: true },
+    }),
+  ]);
+  const faroEnabled = new Map<string, boolean>();
+  for (const row of deployed) {
+    const enabled = faroEnabledIn(row.evidence);
+    if (enabled !== null) faroEnabled.set(row.cellKey, enabled);
+  }
+  return { wentLive, faroEnabled };
+}
+
+/** Faro on in any controller of a deployed check's evidence (true), off in all that say (false), or unknown. */
+export function faroEnabledIn(evidenceText: string): boolean | null {
+  const states: boolean[] = [];
+  const visit = (value: unknown) => {
+    if (Array.isArray(value)) for (const v of value) visit(v);
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'enabled' && typeof v === 'boolean') states.push(v);
+        else visit(v);
+      }
+  };
+  try {
+    visit(JSON.parse(evidenceText));
+  } catch {
+    return null;
+  }
+  if (states.length === 0) return null;
+  return states.some(Boolean);
 }
 
 export interface StartedVerification {

@@ -1,13 +1,11 @@
 import type { ProbeResult } from '../probes/types';
-import type { CheckName } from './checks';
+import type { UpstreamName } from './checks';
 
-/** The upstreams a check needs (the gate also needs Alloy's receiver, which no other check asks). */
-const DEPENDS_ON: Record<CheckName, CheckName[]> = {
-  pyroscope: ['pyroscope'],
-  loki: ['loki'],
-  tempo: ['tempo'],
-  gate: ['pyroscope', 'loki'],
-};
+type CheckName = UpstreamName;
+
+/** The upstreams a check needs beyond its own (the gate also asks Pyroscope and Loki). */
+const DEPENDS_ON: Record<string, UpstreamName[]> = { gate: ['pyroscope', 'loki'] };
+const dependsOn = (name: UpstreamName) => DEPENDS_ON[name] ?? [name];
 
 /**
  * What one verification run has learned about its upstreams, so a hung upstream costs the run
@@ -23,7 +21,7 @@ export class RunUpstreamHealth {
 
   /** Why a probe of this check should not be sent, or null to send it. */
   async skipReason(check: CheckName): Promise<string | null> {
-    for (const upstream of DEPENDS_ON[check]) {
+    for (const upstream of dependsOn(check)) {
       if (this.answered.has(upstream) || !this.unreachable.has(upstream)) continue;
       await Promise.allSettled([...(this.inFlight.get(upstream) ?? [])]);
       const down = this.unreachable.get(upstream)!;

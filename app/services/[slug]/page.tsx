@@ -91,12 +91,6 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
               </ul>
             </>
           ) : null}
-          <h3>Acceptance criteria</h3>
-          <ul data-testid="criteria">
-            {cell.criteria.map((c) => (
-              <li key={c}>{c}</li>
-            ))}
-          </ul>
           <EvidenceChainView chain={cell.chain} />
         </section>
       ))}

@@ -14,7 +14,7 @@ const paramsSchema = z.object({ service: slugSchema, capability: slugSchema });
 /**
  * One cell in full, loaded on demand by the matrix (hover or focus): its state's reason, the
  * evidence chain with evidence, the newest result of each check with its message, and the
- * acceptance criteria. The gate is /api/matrix/cells/gate/<slug>.
+ * acceptance criteria with where each stands. The gate is /api/matrix/cells/gate/<slug>.
  */
 export const GET = readRoute(async (request, context: { params: Promise<{ service: string; capability: string }> }) => {
   const { service, capability } = parseInput(paramsSchema, await context.params);
