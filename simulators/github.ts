@@ -33,7 +33,9 @@ export interface GitHubFault {
   repo?: string;
   /** Page number of the listing; any page when absent. */
   page?: number;
-  status: 401 | 403 | 404 | 422 | 429 | 500 | 502 | 503;
+  status: 200 | 401 | 403 | 404 | 422 | 429 | 500 | 502 | 503;
+  /** Instead of an error status: never answer, answer 200 with a body that is not JSON, or JSON of another shape. */
+  reply?: 'hang' | 'not-json' | 'not-issues';
   /** How many matching requests it answers; until cleared when absent. */
   times?: number;
   /** retry-after header (secondary rate limit, 429/403). */
@@ -50,6 +52,8 @@ export class GitHubWorld {
   repos = new Map<string, { name: string; issues: SimIssue[] }>();
   faults: GitHubFault[] = [];
   latencyMs = 0;
+  /** When set, Link headers point at this origin instead of the simulator's own (a misbehaving proxy). */
+  linkOrigin: string | null = null;
   quota = { limit: 5000, unauthenticatedLimit: 60, used: 0, resetAt: Date.now() + 3_600_000 };
 
   constructor(repos: Record<string, SimIssue[]> = defaultFixture()) {
@@ -67,6 +71,7 @@ export class GitHubWorld {
     this.load(defaultFixture());
     this.faults = [];
     this.latencyMs = 0;
+    this.linkOrigin = null;
     this.quota.used = 0;
   }
 
@@ -278,6 +283,10 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
     world.quota.resetAt = Date.now() + 3_600_000;
   }
   const fault = world.takeFault(fullName, page);
+  if (fault?.reply === 'hang') return { status: 200, hang: true };
+  if (fault?.reply === 'not-json')
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: '<html><body>Bad gateway</body>' };
+  if (fault?.reply === 'not-issues') return json(200, [{ number: 1, title: 'no labels, no dates' }]);
   if (fault) return faultResponse(world, fault, authenticated);
   const found = world.repos.get(key(fullName));
   if (!found) return faultResponse(world, { status: 404 }, authenticated);
@@ -332,7 +341,7 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
   const pageUrl = (n: number) => {
     const query = new URLSearchParams(request.query);
     query.set('page', String(n));
-    return `<${apiBase}${request.path}?${query}>`;
+    return `<${world.linkOrigin ?? apiBase}${request.path}?${query}>`;
   };
   const links: string[] = [];
   if (page > 1) links.push(`${pageUrl(page - 1)}; rel="prev"`);

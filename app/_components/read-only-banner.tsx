@@ -1,11 +1,12 @@
-import { authSettings, SIGN_IN_NOT_CONFIGURED } from '@/lib/auth/settings';
+import { authSettings, readOnlyNotice } from '@/lib/auth/settings';
 
 /** Says plainly when no one can act because no sign-in is configured, and what to set. */
 export function ReadOnlyBanner() {
-  if (authSettings().signInConfigured) return null;
+  const notice = readOnlyNotice(authSettings());
+  if (!notice) return null;
   return (
     <div className="demo-banner" role="note" data-testid="read-only-banner">
-      <strong>Read-only:</strong> {SIGN_IN_NOT_CONFIGURED}
+      <strong>Read-only:</strong> {notice}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { peerAddress } from '@/lib/auth/identify';
 import { faroProxySettings, processFaroRateLimiter } from '@/lib/faro/config';
 import { handleFaroRequest } from '@/lib/faro/proxy';
 import { processFaroStats } from '@/lib/faro/stats';
@@ -10,6 +11,9 @@ function handle(request: Request): Promise<Response> {
     settings: faroProxySettings(),
     limiter: processFaroRateLimiter(),
     stats: processFaroStats(),
+    // The socket's peer (set by the board's own server): the rate limit keys on it, or on the hop
+    // FARO_TRUSTED_PROXIES proxies in front put there, never on an X-Forwarded-For the client wrote.
+    clientAddress: peerAddress(request.headers) ?? undefined,
   });
 }
 

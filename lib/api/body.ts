@@ -1,3 +1,4 @@
+import { isReplyTooLarge, readCapped } from '../http/bounded';
 import { ApiError } from './errors';
 
 /** The cap on action routes' JSON bodies: their inputs are a few fields, so anything larger is refused unread. */
@@ -15,21 +16,12 @@ function tooLarge(maxBytes: number): ApiError {
 export async function readBodyCapped(request: Request, maxBytes: number): Promise<Buffer> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
+  try {
+    return await readCapped(request.body, maxBytes);
+  } catch (error) {
+    if (isReplyTooLarge(error)) throw tooLarge(maxBytes);
+    throw error;
   }
-  return Buffer.concat(chunks, total);
 }
 
 /** A capped JSON body; not JSON is a 400 whose message shows the expected shape. */

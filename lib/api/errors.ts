@@ -59,6 +59,10 @@ export class ApiError extends Error {
   }
 }
 
+/** By name as well as class: a route's bundle may hold its own copy of this module. */
+export const isApiError = (error: unknown): error is ApiError =>
+  error instanceof ApiError || (error instanceof Error && error.name === 'ApiError' && 'code' in error);
+
 /** The JSON body of every error answer. `requestId` is present on 500s: the server log has the details under it. */
 export interface ApiErrorBody {
   error: string;
@@ -90,7 +94,7 @@ export function errorResponse(error: ApiError): Response {
  * logged with a fresh request id and answered with a generic 500 that carries only that id.
  */
 export function toErrorResponse(error: unknown, where: string): Response {
-  if (error instanceof ApiError) return errorResponse(error);
+  if (isApiError(error)) return errorResponse(error);
   if (error instanceof ZodError) return errorResponse(new ApiError('bad_request', describeZodError(error)));
   const requestId = randomUUID();
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -5,7 +5,7 @@ import { currentUser, requireRole } from './guard';
 import { PEER_HEADER, PEER_HEADER_FLAG } from './identify';
 import { rolesFromGroups } from './roles';
 import { SESSION_COOKIE, seal } from './session';
-import { authSettings } from './settings';
+import { authSettings, readOnlyNotice } from './settings';
 
 const oidcEnv = {
   AUTH_OIDC_ISSUER: 'http://127.0.0.1:9/',
@@ -104,6 +104,15 @@ describe('requireRole with OpenID Connect sessions', () => {
     const { status, body } = await refusal(requireRole(request(), 'engineer', settings));
     expect(status).toBe(403);
     expect(body.error).toContain('AUTH_OIDC_ISSUER');
+  });
+
+  it('shows the read-only banner exactly when no sign-in method is configured', () => {
+    expect(readOnlyNotice(settingsFor({}))).toContain('AUTH_TRUSTED_PROXIES');
+    expect(readOnlyNotice(settingsFor({ AUTH_ANONYMOUS: 'view' }))).toContain('AUTH_OIDC_CLIENT_SECRET');
+    expect(readOnlyNotice(settingsFor(oidcEnv))).toBeNull();
+    expect(readOnlyNotice(settingsFor({ AUTH_TRUSTED_PROXIES: '10.0.0.0/8' }))).toBeNull();
+    // Two of the three OIDC settings are not a sign-in method.
+    expect(readOnlyNotice(settingsFor({ ...oidcEnv, AUTH_OIDC_CLIENT_SECRET: '' }))).not.toBeNull();
   });
 
   it('rejects a session secret too short to be a key', () => {

@@ -76,6 +76,10 @@ export function authSettings(config: ServerConfig = serverConfig()): AuthSetting
   return settings;
 }
 
+/** The read-only banner's text: set when no sign-in is configured (then no one can act), else null. */
+export const readOnlyNotice = (settings: Pick<AuthSettings, 'signInConfigured'>) =>
+  settings.signInConfigured ? null : SIGN_IN_NOT_CONFIGURED;
+
 /** What the read-only banner and a refused action say when no sign-in is configured. */
 export const SIGN_IN_NOT_CONFIGURED =
   'Actions are off: no sign-in is configured. Set AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET ' +

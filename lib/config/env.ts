@@ -1,26 +1,53 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { formatDuration } from '../http/bounded';
 import { parseCidr } from './cidr';
 import { parseDurationMs } from './duration';
 
-const duration = (fallback: string) =>
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A duration within bounds: a typo like 1000h or 1ms stops start-up instead of overflowing a timer. */
+const boundedDuration = (bounds: { min: number; max: number }) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDurationMs(text);
+    if (ms === null || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 10m or 1h, got "${text}"` });
+      return z.NEVER;
+    }
+    if (ms < bounds.min || ms > bounds.max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration from ${formatDuration(bounds.min)} to ${formatDuration(bounds.max)}, got "${text}"`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+const duration = (fallback: string, bounds: { min: number; max: number }) =>
+  z.string().default(fallback).pipe(boundedDuration(bounds));
+/** Unset means "derived from another setting" (resolved after parsing). */
+const optionalDuration = (bounds: { min: number; max: number }) =>
   z
     .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      const ms = parseDurationMs(text);
-      if (ms === null || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 10m or 1h, got "${text}"` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+    .pipe(boundedDuration(bounds).optional());
+
+/** How often a job runs: from 10 s (an upstream is not a busy loop) to a day. */
+const INTERVAL = { min: 10 * SECOND, max: DAY };
+/** How long one request may take. */
+const REQUEST_TIMEOUT = { min: 100, max: 10 * MINUTE };
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL' });
 
 const optionalUrl = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
-  .pipe(z.url({ message: 'expected an absolute http(s) URL' }).optional());
+  .pipe(httpUrl.optional());
 
 /** "true"/"false" (also 1/0, yes/no), as Helm renders booleans into the environment. */
 const flag = (fallback: boolean) =>
@@ -37,6 +64,14 @@ const flag = (fallback: boolean) =>
     });
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A byte cap: at least 1 KB, at most 1 GB. */
+const byteCap = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(fallback);
 
 const optionalSecret = z
   .string()
@@ -167,7 +202,9 @@ export const envSchema = z.object({
   GRAFANA_PYROSCOPE_DATASOURCE: z.string().default('pyroscope'),
   GRAFANA_LOKI_DATASOURCE: z.string().default('loki'),
   GRAFANA_TEMPO_DATASOURCE: z.string().default('tempo'),
-  SYNC_INTERVAL: duration('10m'),
+  SYNC_INTERVAL: duration('10m', INTERVAL),
+  /** The longest one sync may run; past it the run ends failed and the next starts fresh. Default: 5m, within SYNC_INTERVAL. */
+  SYNC_TIMEOUT: optionalDuration({ min: SECOND, max: DAY }),
   /** Repositories holding the plan's issues (owner/name, comma-separated); empty = sync off. */
   GITHUB_REPOS: repoList,
   /** GitHub's REST API, or GitHub Enterprise's (https://ghe.example.org/api/v3). */
@@ -175,7 +212,11 @@ export const envSchema = z.object({
     .string()
     .default('https://api.github.com')
     .transform((v) => (v.trim() === '' ? 'https://api.github.com' : v.trim().replace(/\/+$/, '')))
-    .pipe(z.url({ message: 'expected an absolute http(s) URL' })),
+    .pipe(httpUrl),
+  /** The longest wait for one GitHub request, its whole reply included. */
+  GITHUB_TIMEOUT: duration('30s', REQUEST_TIMEOUT),
+  /** The largest GitHub reply read (a page of issues, a file); reading stops there. */
+  GITHUB_MAX_REPLY_BYTES: byteCap(10 * 1024 * 1024),
   /** Optional: public repositories sync without it, at GitHub's lower rate limit. */
   GITHUB_TOKEN: optionalSecret,
   /** Verifies X-Hub-Signature-256 on POST /api/github/webhook; unset = webhooks refused. */
@@ -183,8 +224,10 @@ export const envSchema = z.object({
   /** The label that marks the plan's issues; defaults to the plan file's issueLabel. */
   GITHUB_ISSUE_LABEL: optionalSecret,
   /** Longest wait for a rate-limit reset within one sync before giving up on the repo. */
-  GITHUB_RATE_LIMIT_MAX_WAIT: duration('60s'),
-  VERIFY_INTERVAL: duration('5m'),
+  GITHUB_RATE_LIMIT_MAX_WAIT: duration('60s', { min: SECOND, max: HOUR }),
+  VERIFY_INTERVAL: duration('5m', INTERVAL),
+  /** The longest one verification (or evidence) run may take. Default: 5m, within VERIFY_INTERVAL. */
+  VERIFY_TIMEOUT: optionalDuration({ min: SECOND, max: DAY }),
   // Grafana Faro (browser telemetry); each maps 1:1 to a Helm value of chart/ (faro.*).
   FARO_ENABLED: flag(false),
   FARO_PROXY_ENABLED: flag(true),
@@ -195,7 +238,9 @@ export const envSchema = z.object({
   FARO_API_KEY: optionalSecret,
   FARO_APP_NAME: z.string().min(1).default('rollout-board'),
   FARO_MAX_BODY_BYTES: positiveInt(1024 * 1024),
-  FARO_UPSTREAM_TIMEOUT: duration('5s'),
+  FARO_UPSTREAM_TIMEOUT: duration('5s', REQUEST_TIMEOUT),
+  /** How many proxies in front of the board append to X-Forwarded-For; 0: the socket's peer is the client. */
+  FARO_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   FARO_RATE_LIMIT_PER_SECOND: positiveInt(20),
   FARO_RATE_LIMIT_BURST: positiveInt(100),
   // Continuous profiling of the board itself (@pyroscope/nodejs); off when no address is set.
@@ -208,6 +253,9 @@ export const envSchema = z.object({
   KUBE_API_URL: optionalUrl,
   // Bearer token for KUBE_API_URL. A secret: server only.
   KUBE_TOKEN: optionalSecret,
+  /** The longest wait for one Kubernetes API request, and the largest reply read. */
+  KUBE_TIMEOUT: duration('10s', REQUEST_TIMEOUT),
+  KUBE_MAX_REPLY_BYTES: byteCap(10 * 1024 * 1024),
   // Upstreams the probes ask. An unset URL makes its checks "not configured", never a failure.
   PYROSCOPE_URL: optionalUrl,
   PYROSCOPE_USERNAME: optionalSecret,
@@ -227,13 +275,15 @@ export const envSchema = z.object({
   FARO_RECEIVER_URL: optionalUrl,
   FARO_RECEIVER_API_KEY: optionalSecret,
   /** Longest wait for any one upstream request. */
-  PROBE_TIMEOUT: duration('10s'),
+  PROBE_TIMEOUT: duration('10s', REQUEST_TIMEOUT),
+  /** The largest upstream reply a probe reads; reading stops there and the check is an error. */
+  PROBE_MAX_REPLY_BYTES: byteCap(10 * 1024 * 1024),
   /** How far back a probe looks for data. */
-  VERIFY_WINDOW: duration('15m'),
+  VERIFY_WINDOW: duration('15m', { min: MINUTE, max: 7 * DAY }),
   /** How many probes run at once. */
   VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How long the gate waits for its Faro marker to show up in Loki. */
-  GATE_DEADLINE: duration('30s'),
+  GATE_DEADLINE: duration('30s', { min: SECOND, max: HOUR }),
   /** Per-service public frontend URLs, overriding the plan's telemetry.frontend.url. */
   FRONTEND_URLS: urlsBySlug,
   /** Per-service /faro route URLs, overriding the plan's telemetry.frontend.faroRoute. */
@@ -260,16 +310,42 @@ export const envSchema = z.object({
   AUTH_SESSION_SECRET: optionalSecret.pipe(
     z.string().min(32, { message: 'expected at least 32 characters (e.g. openssl rand -base64 32)' }).optional(),
   ),
-  AUTH_SESSION_MAX_AGE: duration('8h'),
+  AUTH_SESSION_MAX_AGE: duration('8h', { min: MINUTE, max: 30 * DAY }),
   /** The board's external URL (https://rollout.example.org): the OIDC redirect URI and the same-origin check use it. */
   PUBLIC_URL: optionalUrl,
   /** A new run of the same scope (sync, verify, evidence) within this time after the last one started gets 429. */
-  RUN_COOLDOWN: duration('30s'),
+  RUN_COOLDOWN: duration('30s', { min: 1, max: DAY }),
   /** How many runs one user may start per minute, over all scopes. */
   RUN_RATE_LIMIT_PER_MINUTE: positiveInt(20),
 });
 
-export type ServerConfig = z.infer<typeof envSchema> & { planFilePath: string };
+type ParsedEnv = z.infer<typeof envSchema>;
+export type ServerConfig = Omit<ParsedEnv, 'SYNC_TIMEOUT' | 'VERIFY_TIMEOUT'> & {
+  SYNC_TIMEOUT: number;
+  VERIFY_TIMEOUT: number;
+  planFilePath: string;
+};
+
+/** Run deadlines default to 5 minutes, or the interval when that is shorter. */
+const RUN_TIMEOUT_DEFAULT = 5 * MINUTE;
+
+/** Limits that only make sense together: a timeout longer than the interval it lives in lets runs pile up. */
+function crossChecks(env: ParsedEnv, resolved: { SYNC_TIMEOUT: number; VERIFY_TIMEOUT: number }): string[] {
+  const problems: string[] = [];
+  const atMost = (name: string, value: number, limitName: string, limit: number, strict = true) => {
+    if (strict ? value >= limit : value > limit)
+      problems.push(
+        `  ${name}: ${formatDuration(value)} must be shorter than ${limitName} (${formatDuration(limit)}); lower ${name} or raise ${limitName}`,
+      );
+  };
+  atMost('SYNC_TIMEOUT', resolved.SYNC_TIMEOUT, 'SYNC_INTERVAL', env.SYNC_INTERVAL, false);
+  atMost('GITHUB_TIMEOUT', env.GITHUB_TIMEOUT, 'SYNC_TIMEOUT', resolved.SYNC_TIMEOUT);
+  atMost('VERIFY_TIMEOUT', resolved.VERIFY_TIMEOUT, 'VERIFY_INTERVAL', env.VERIFY_INTERVAL, false);
+  atMost('PROBE_TIMEOUT', env.PROBE_TIMEOUT, 'VERIFY_TIMEOUT', resolved.VERIFY_TIMEOUT);
+  atMost('KUBE_TIMEOUT', env.KUBE_TIMEOUT, 'VERIFY_TIMEOUT', resolved.VERIFY_TIMEOUT);
+  atMost('GATE_DEADLINE', env.GATE_DEADLINE, 'VERIFY_TIMEOUT', resolved.VERIFY_TIMEOUT);
+  return problems;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -282,7 +358,20 @@ export function parseConfig(env: Record<string, string | undefined>): ServerConf
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
   }
-  return { ...result.data, planFilePath: path.resolve(/*turbopackIgnore: true*/ process.cwd(), result.data.PLAN_FILE) };
+  const data = result.data;
+  const resolved = {
+    SYNC_TIMEOUT: data.SYNC_TIMEOUT ?? Math.min(RUN_TIMEOUT_DEFAULT, data.SYNC_INTERVAL),
+    VERIFY_TIMEOUT: data.VERIFY_TIMEOUT ?? Math.min(RUN_TIMEOUT_DEFAULT, data.VERIFY_INTERVAL),
+  };
+  const problems = crossChecks(data, resolved);
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration (see .env.example):\n${problems.join('\n')}`);
+  }
+  return {
+    ...data,
+    ...resolved,
+    planFilePath: path.resolve(/*turbopackIgnore: true*/ process.cwd(), data.PLAN_FILE),
+  };
 }
 
 let cached: ServerConfig | undefined;

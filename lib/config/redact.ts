@@ -7,6 +7,7 @@
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url.replace(/\/$/, ''); // as the operator wrote it
     parsed.username = '';
     parsed.password = '';
     return parsed.toString().replace(/\/$/, '');

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { StoreLocation, StoreProvider } from './database-url';
+import { checkSqlitePath, describePostgresFailure, type StoreLocation, type StoreProvider } from './database-url';
 
 export interface Migration {
   name: string;
@@ -50,8 +50,8 @@ function checkNotEdited(applied: Map<string, string>, migrations: Migration[]) {
 }
 
 function migrateSqlite(file: string, migrations: Migration[]): string[] {
-  // The embedded store is created on first start, folder included.
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  // The embedded store is created on first start, folder included; a folder it cannot write fails here.
+  checkSqlitePath(file, `file:${file}`);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -85,8 +85,13 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
 }
 
 async function migratePostgres(connectionString: string, schema: string, migrations: Migration[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
+  // A host that never answers must fail start-up, not hang it.
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw describePostgresFailure(error, connectionString);
+  }
   try {
     const quotedSchema = `"${schema.replace(/"/g, '""')}"`;
     // One replica migrates at a time; the others wait here, then find nothing left to do.

@@ -1,6 +1,16 @@
-import { AppsV1Api, CoreV1Api, KubeConfig, type V1Container } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  ServerConfiguration,
+  type V1Container,
+} from '@kubernetes/client-node';
+import { redactUrl } from '../config/redact';
+import { describeTransportError, isReplyTooLarge } from '../http/bounded';
 import type { PlanCapability, PlanService } from '../plan/load';
-import { withTimeout, type EvidenceOutcome } from './types';
+import { boundedKubernetesHttp } from './kubernetes-http';
+import type { EvidenceOutcome } from './types';
 
 /**
  * The "deployed" link: reads a service's Deployments, StatefulSets and running Pods (label selectors
@@ -11,8 +21,10 @@ import { withTimeout, type EvidenceOutcome } from './types';
 
 export interface KubernetesClient {
   namespace: string;
-  /** The API server, for messages. */
+  /** The API server, for messages (credentials removed). */
   server: string;
+  /** Each request's time limit, for messages. */
+  timeoutMs: number;
   apps: AppsV1Api;
   core: CoreV1Api;
 }
@@ -21,9 +33,12 @@ export interface KubernetesSettings {
   KUBE_NAMESPACE?: string;
   KUBE_API_URL?: string;
   KUBE_TOKEN?: string;
+  KUBE_TIMEOUT?: number;
+  KUBE_MAX_REPLY_BYTES?: number;
 }
 
 const REQUEST_TIMEOUT_MS = 10_000;
+const MAX_REPLY_BYTES = 10 * 1024 * 1024;
 
 /** null when KUBE_NAMESPACE is unset (the deployed check is not configured). */
 export function createKubernetesClient(settings: KubernetesSettings): KubernetesClient | null {
@@ -44,11 +59,23 @@ export function createKubernetesClient(settings: KubernetesSettings): Kubernetes
     // KUBECONFIG or ~/.kube/config, else the in-cluster service account.
     kubeConfig.loadFromDefault();
   }
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig names no current cluster');
+  // As makeApiClient builds it, but on a transport whose requests are time-limited and capped.
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kubeConfig },
+    httpApi: boundedKubernetesHttp({
+      timeoutMs: settings.KUBE_TIMEOUT ?? REQUEST_TIMEOUT_MS,
+      maxBytes: settings.KUBE_MAX_REPLY_BYTES ?? MAX_REPLY_BYTES,
+    }),
+  });
   return {
     namespace,
-    server: kubeConfig.getCurrentCluster()?.server ?? 'the Kubernetes API',
-    apps: kubeConfig.makeApiClient(AppsV1Api),
-    core: kubeConfig.makeApiClient(CoreV1Api),
+    server: redactUrl(cluster.server),
+    timeoutMs: settings.KUBE_TIMEOUT ?? REQUEST_TIMEOUT_MS,
+    apps: new AppsV1Api(configuration),
+    core: new CoreV1Api(configuration),
   };
 }
 
@@ -135,10 +162,21 @@ class KubernetesRequestError extends Error {
 }
 
 /** One list call, with its failure turned into a message that says what to do. */
-async function listOrExplain<T>(client: KubernetesClient, resource: string, call: () => Promise<T>): Promise<T> {
+async function listOrExplain<T extends { items?: unknown }>(
+  client: KubernetesClient,
+  resource: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  let list: T;
   try {
-    return await withTimeout(call(), REQUEST_TIMEOUT_MS, `The Kubernetes API at ${client.server}`);
+    list = await call();
   } catch (error) {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      throw new KubernetesRequestError(
+        `the Kubernetes API at ${client.server} did not answer listing ${resource}: ${describeTransportError(error, client.timeoutMs)} (KUBE_TIMEOUT)`,
+        resource,
+      );
+    }
     const code = (error as { code?: unknown }).code;
     if (code === 403) {
       throw new KubernetesRequestError(
@@ -158,12 +196,31 @@ async function listOrExplain<T>(client: KubernetesClient, resource: string, call
         resource,
       );
     }
+    if (error instanceof SyntaxError) {
+      throw new KubernetesRequestError(
+        `the Kubernetes API at ${client.server} answered listing ${resource} with a body that is not JSON: check KUBE_API_URL`,
+        resource,
+      );
+    }
+    if (isReplyTooLarge(error)) {
+      throw new KubernetesRequestError(
+        `the Kubernetes API at ${client.server} sent more than the board reads listing ${resource} (${error.message}; KUBE_MAX_REPLY_BYTES): narrow the workload's selector`,
+        resource,
+      );
+    }
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     throw new KubernetesRequestError(
-      `cannot reach the Kubernetes API at ${client.server}: ${cause ?? (error instanceof Error ? error.message : String(error))}`,
+      `cannot reach the Kubernetes API at ${client.server}: ${cause ?? describeTransportError(error, client.timeoutMs)}`,
       resource,
     );
   }
+  if (!Array.isArray(list?.items)) {
+    throw new KubernetesRequestError(
+      `the Kubernetes API at ${client.server} answered listing ${resource} with something that is not a list: check KUBE_API_URL`,
+      resource,
+    );
+  }
+  return list;
 }
 
 interface WorkloadReport {

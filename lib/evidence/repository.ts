@@ -1,7 +1,10 @@
-import { Octokit } from '@octokit/rest';
+import { redactUrl } from '../config/redact';
+import { createGitHubClient, type GitHubClient, isGitHubClientRefusal } from '../github/client';
+import { describeTransportError } from '../http/bounded';
 import type { RepositoryFileSpec } from '../plan/schema';
 import { evaluateFile, type FileFindings } from './file-rules';
-import { withTimeout, type EvidenceOutcome } from './types';
+import { Limiter } from '../verify/pool';
+import type { EvidenceOutcome } from './types';
 
 /**
  * The "merged" link: reads the files the plan names on each repository's default branch (GitHub's
@@ -14,6 +17,8 @@ import { withTimeout, type EvidenceOutcome } from './types';
 export interface RepositorySettings {
   GITHUB_API_URL?: string;
   GITHUB_TOKEN?: string;
+  GITHUB_TIMEOUT?: number;
+  GITHUB_MAX_REPLY_BYTES?: number;
 }
 
 /** What the last full read of a file found, kept with its ETag: a 304 reuses it as is. */
@@ -45,7 +50,6 @@ export interface FileEvidence {
   rules?: string;
 }
 
-const REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_API = 'https://api.github.com';
 const fileKey = (f: { repository: string; branch: string; path: string }) =>
   `${f.repository.toLowerCase()}@${f.branch}:${f.path}`;
@@ -53,7 +57,9 @@ const rulesOf = (spec: RepositoryFileSpec) =>
   JSON.stringify([spec.dependencies ?? [], spec.contains ?? [], spec.values ?? []]);
 
 export class RepositoryChecker {
-  private readonly octokit: Octokit;
+  private readonly github: GitHubClient;
+  /** A few files at once: replies in flight (each up to GITHUB_MAX_REPLY_BYTES) bound a run's memory. */
+  private readonly limiter = new Limiter(4);
   private readonly remembered = new Map<string, RememberedFile>();
   /** Whether the stored evidence has been read into memory (once per process). */
   rememberedFromStore = false;
@@ -61,11 +67,14 @@ export class RepositoryChecker {
   readonly counts = { fetched: 0, notModified: 0 };
 
   constructor(readonly settings: RepositorySettings) {
-    this.octokit = new Octokit({
-      baseUrl: (settings.GITHUB_API_URL ?? DEFAULT_API).replace(/\/$/, ''),
-      ...(settings.GITHUB_TOKEN ? { auth: settings.GITHUB_TOKEN } : {}),
-      userAgent: 'rollout-board',
-      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    // The board's one GitHub client: rate limits honoured, each request time-limited and capped.
+    this.github = createGitHubClient({
+      apiUrl: settings.GITHUB_API_URL ?? DEFAULT_API,
+      token: settings.GITHUB_TOKEN,
+      requestTimeoutMs: settings.GITHUB_TIMEOUT,
+      maxReplyBytes: settings.GITHUB_MAX_REPLY_BYTES,
+      // One retry: a check runs again on the next interval, and the run has its own deadline.
+      retries: 1,
     });
   }
 
@@ -87,7 +96,11 @@ export class RepositoryChecker {
     }
   }
 
-  async checkFile(spec: RepositoryFileSpec): Promise<FileEvidence> {
+  checkFile(spec: RepositoryFileSpec): Promise<FileEvidence> {
+    return this.limiter.run(() => this.readFile(spec));
+  }
+
+  private async readFile(spec: RepositoryFileSpec): Promise<FileEvidence> {
     const base = {
       repository: spec.repository,
       branch: spec.branch,
@@ -109,19 +122,21 @@ export class RepositoryChecker {
     const known = this.remembered.get(key);
     const conditional = known && known.rules === rules ? known : undefined;
     try {
-      const response = await withTimeout(
-        this.octokit.rest.repos.getContent({
-          owner,
-          repo,
-          path: spec.path,
-          ref: spec.branch,
-          headers: conditional ? { 'if-none-match': conditional.etag } : {},
-        }),
-        REQUEST_TIMEOUT_MS,
-        `GitHub (${this.settings.GITHUB_API_URL ?? DEFAULT_API})`,
-      );
+      const response = await this.github.octokit.rest.repos.getContent({
+        owner,
+        repo,
+        path: spec.path,
+        ref: spec.branch,
+        headers: conditional ? { 'if-none-match': conditional.etag } : {},
+      });
       const data = response.data;
-      if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) {
+      if (!Array.isArray(data) && (typeof data !== 'object' || data === null || typeof data.type !== 'string')) {
+        return failed(
+          'error',
+          `GitHub's reply for ${spec.repository}/${spec.path} is not a contents object: is GITHUB_API_URL pointing at GitHub's REST API?`,
+        );
+      }
+      if (Array.isArray(data) || data.type !== 'file' || !('content' in data) || typeof data.content !== 'string') {
         return failed('fail', `${spec.path} is a ${Array.isArray(data) ? 'directory' : data.type}, not a file`);
       }
       this.counts.fetched += 1;
@@ -150,6 +165,9 @@ export class RepositoryChecker {
       if (result.etag) this.remembered.set(key, result);
       return { ...base, ...result, notModified: false };
     } catch (error) {
+      if (isGitHubClientRefusal(error)) return failed('error', error.message);
+      // The client's own stops (a reply over its cap, the run's deadline): the message says which.
+      if (error instanceof Error && error.name === 'AbortError') return failed('error', error.message);
       // Octokit reports a transport failure as status 500 without a response.
       const reached = (error as { response?: unknown }).response !== undefined;
       const status =
@@ -175,10 +193,11 @@ export class RepositoryChecker {
         );
       if (typeof status === 'number')
         return failed('error', `GitHub answered ${status} for ${spec.repository}/${spec.path}`);
-      const cause = (error as { cause?: { code?: string; cause?: { code?: string } } }).cause;
+      const cause = (error as { cause?: unknown }).cause;
+      const detail = describeTransportError(cause ?? error, this.github.requestTimeoutMs);
       return failed(
         'error',
-        `cannot reach GitHub at ${this.settings.GITHUB_API_URL ?? DEFAULT_API}: ${cause?.code ?? cause?.cause?.code ?? (error as Error).message}`,
+        `cannot reach GitHub at ${redactUrl(this.settings.GITHUB_API_URL ?? DEFAULT_API)}: ${detail}`,
       );
     }
   }

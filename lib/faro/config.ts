@@ -10,6 +10,7 @@ export function faroProxySettings(config: ServerConfig = serverConfig()): FaroPr
     apiKey: config.FARO_API_KEY,
     maxBodyBytes: config.FARO_MAX_BODY_BYTES,
     upstreamTimeoutMs: config.FARO_UPSTREAM_TIMEOUT,
+    trustedProxies: config.FARO_TRUSTED_PROXIES,
   };
 }
 

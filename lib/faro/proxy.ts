@@ -16,6 +16,8 @@ export interface FaroProxySettings {
   apiKey?: string;
   maxBodyBytes: number;
   upstreamTimeoutMs: number;
+  /** FARO_TRUSTED_PROXIES: how many proxies in front of the board append to X-Forwarded-For. */
+  trustedProxies?: number;
 }
 
 export interface FaroProxyContext {
@@ -52,8 +54,20 @@ export function forwardedFor(headers: Headers, clientAddress?: string): string |
   return hops.length > 0 ? hops.join(', ') : undefined;
 }
 
-/** The rate-limit key: the hop nearest the board (the peer, or what the ingress in front of it saw). */
-const clientKey = (forwarded: string | undefined) => forwarded?.split(',').pop()?.trim() || 'unknown';
+/**
+ * The rate-limit key: the address the nearest trusted party saw. The board's server appends the socket's peer
+ * as the last X-Forwarded-For hop (scripts/serve.ts), and each trusted proxy in front appends the address it
+ * saw; so the client is the hop `trustedProxies` places left of the last. Anything further left is the client's
+ * own claim and never used: a new X-Forwarded-For per request does not make a new client.
+ */
+export function clientKey(forwarded: string | undefined, trustedProxies = 0): string {
+  const hops = (forwarded ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  if (hops.length === 0) return 'unknown';
+  return hops[Math.max(hops.length - 1 - trustedProxies, 0)];
+}
 
 type BodyRead = { ok: true; body: Buffer } | { ok: false };
 
@@ -138,7 +152,7 @@ export async function handleFaroRequest(request: Request, context: FaroProxyCont
     );
 
   const forwarded = forwardedFor(request.headers, context.clientAddress);
-  const limit = context.limiter.take(clientKey(forwarded));
+  const limit = context.limiter.take(clientKey(forwarded, settings.trustedProxies));
   if (!limit.allowed) {
     return answer(
       problem(429, 'Too many Faro payloads from this client; retry later.', {

@@ -1,6 +1,8 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { redactSecrets, redactUrl } from '../config/redact';
+import { fetchBounded, formatBytes, isReplyTooLarge } from '../http/bounded';
 
 const ThrottledOctokit = Octokit.plugin(throttling, retry);
 export type ThrottledOctokit = InstanceType<typeof ThrottledOctokit>;
@@ -16,7 +18,12 @@ export interface GitHubTraffic {
 export interface GitHubClient {
   octokit: ThrottledOctokit;
   traffic: GitHubTraffic;
+  /** The per-request time limit, for messages. */
+  requestTimeoutMs: number;
 }
+
+export const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
+export const GITHUB_MAX_REPLY_BYTES = 10 * 1024 * 1024;
 
 export interface GitHubClientOptions {
   /** GITHUB_API_URL: https://api.github.com, GitHub Enterprise's /api/v3, or a simulator. */
@@ -29,33 +36,80 @@ export interface GitHubClientOptions {
   backoffUnitMs?: number;
   /** Retries of a 5xx or network failure before the sync gives up on a repository. */
   retries?: number;
+  /** Longest wait for one request, its whole reply included (GITHUB_TIMEOUT). */
+  requestTimeoutMs?: number;
+  /** Largest reply read; reading stops there (GITHUB_MAX_REPLY_BYTES). */
+  maxReplyBytes?: number;
+  /** Cancels every request at once, e.g. at the sync's deadline. Not retried. */
+  signal?: AbortSignal;
 }
 
+/** A request that would leave the configured API host (a Link header or URL pointing elsewhere). */
+export class GitHubOffHostError extends Error {
+  override name = 'GitHubOffHostError';
+}
+
+/** A 2xx reply that is not JSON (an HTML error page from a proxy, a truncated body). */
+export class GitHubReplyError extends Error {
+  override name = 'GitHubReplyError';
+}
+
+/** The client's own refusals (by name: see isReplyTooLarge), whose messages say what happened and what to check. */
+export const isGitHubClientRefusal = (error: unknown): error is Error =>
+  error instanceof Error && (error.name === 'GitHubOffHostError' || error.name === 'GitHubReplyError');
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
 /**
- * An Octokit that honours GitHub's rate limits (retry-after, x-ratelimit-reset) and retries
- * transient failures. The token goes only into the Authorization header: Octokit redacts it in
- * errors, and this client's log never prints request options.
+ * The board's one GitHub client, for the sync and the evidence checks: it honours GitHub's rate limits
+ * (retry-after, x-ratelimit-reset), retries transient failures, gives every request a time limit that
+ * aborts it and a byte cap, and never sends a request (nor the token) to a host other than GITHUB_API_URL's.
+ * The token goes only into the Authorization header; URL credentials are moved out of the base URL.
  */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const maxWaitSeconds = (options.maxRateLimitWaitMs ?? 60_000) / 1000;
   const unit = options.backoffUnitMs ?? 1000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS;
+  const maxBytes = options.maxReplyBytes ?? GITHUB_MAX_REPLY_BYTES;
+  const base = new URL(options.apiUrl);
+  // `https://x-access-token:TOKEN@ghe/api/v3` is how some set a token; fetch refuses URLs with credentials.
+  const urlToken = base.password ? decodeURIComponent(base.password) : undefined;
+  const baseUrl = redactUrl(options.apiUrl);
+  const apiOrigin = base.origin;
   const waitIfShort = (retryAfterSeconds: number, retryCount: number) =>
     retryCount < 2 && retryAfterSeconds <= maxWaitSeconds;
   const quiet = () => undefined;
   const traffic: GitHubTraffic = { requests: 0, notModified: 0, quota: null };
-  const countingFetch: typeof fetch = async (input, init) => {
+  const boundedFetch: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
     traffic.requests += 1;
-    const response = await fetch(input, init);
-    if (response.status === 304) traffic.notModified += 1;
-    traffic.quota = quotaFromHeaders(Object.fromEntries(response.headers)) ?? traffic.quota;
-    return response;
+    const reply = await fetchBounded(url, init ?? {}, {
+      timeoutMs: requestTimeoutMs,
+      maxBytes,
+      signal: options.signal,
+    }).catch((error: unknown) => {
+      // Asking again gets the same flood: an AbortError is the one failure Octokit's retry plugin passes on as is.
+      if (isReplyTooLarge(error)) {
+        throw new DOMException(
+          `GitHub's reply is larger than ${formatBytes(maxBytes)} (GITHUB_MAX_REPLY_BYTES), so reading stopped there`,
+          'AbortError',
+        );
+      }
+      throw error;
+    });
+    if (reply.status === 304) traffic.notModified += 1;
+    traffic.quota = quotaFromHeaders(Object.fromEntries(reply.headers)) ?? traffic.quota;
+    return new Response(NULL_BODY_STATUSES.has(reply.status) ? null : new Uint8Array(reply.body), {
+      status: reply.status,
+      headers: reply.headers,
+    });
   };
   const octokit = new ThrottledOctokit({
-    baseUrl: options.apiUrl,
-    auth: options.token,
+    baseUrl,
+    auth: options.token ?? urlToken,
     userAgent: 'rollout-board',
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-    request: { fetch: countingFetch },
+    request: { fetch: boundedFetch },
     throttle: {
       retryAfterBaseValue: unit,
       onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
@@ -70,7 +124,26 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
     },
   });
-  return { octokit, traffic };
+  // Hooks added here run outside the plugins' retries: a refusal below is final, not retried.
+  octokit.hook.before('request', (request) => {
+    // plugin-retry counts retries on `request.request`, which is otherwise the client's shared defaults object:
+    // without a copy per call, the count (and with it the back-off, 1, 4, 9, 16… units) grows over a whole sync.
+    request.request = { ...request.request };
+    const url = String(request.url);
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) && new URL(url).origin !== apiOrigin) {
+      throw new GitHubOffHostError(
+        `GitHub pointed the board at ${redactUrl(new URL(url).origin)}, which is not GITHUB_API_URL's host (${apiOrigin}); the request was not sent, so the token stays with ${apiOrigin}.`,
+      );
+    }
+  });
+  octokit.hook.after('request', (response) => {
+    if (typeof response.data !== 'string') return;
+    const excerpt = redactSecrets(response.data.trim().replace(/\s+/g, ' ').slice(0, 120));
+    throw new GitHubReplyError(
+      `GitHub's reply is not JSON (${excerpt ? `"${excerpt}"` : 'an empty body'}): is GITHUB_API_URL pointing at GitHub's REST API?`,
+    );
+  });
+  return { octokit, traffic, requestTimeoutMs };
 }
 
 /** GitHub's rate-limit headers, as last seen. */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { describeTransportError } from '../http/bounded';
 import type { GitHubClient } from './client';
 
 /** Octokit's RequestError (also thrown for a 304), recognised by shape to avoid a transitive import. */
@@ -8,21 +10,27 @@ interface RequestError extends Error {
 const isRequestError = (error: unknown): error is RequestError =>
   error instanceof Error && error.name === 'HttpError' && typeof (error as { status?: unknown }).status === 'number';
 
-/** An item of GET /repos/{owner}/{repo}/issues: an issue, or a pull request (it has `pull_request`). */
-export interface IssueListItem {
-  number: number;
-  title: string;
-  body?: string | null;
-  state: string;
-  state_reason?: string | null;
-  labels: Array<string | { name?: string }>;
-  assignees?: Array<{ login: string }> | null;
-  html_url: string;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  pull_request?: { html_url?: string | null; merged_at?: string | null };
-}
+const timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), 'expected an ISO 8601 time');
+
+/**
+ * An item of GET /repos/{owner}/{repo}/issues: an issue, or a pull request (it has `pull_request`). Only the
+ * fields the board reads are checked; a reply of another shape is an error naming GitHub, never an exception.
+ */
+export const issueListItemSchema = z.object({
+  number: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  title: z.string(),
+  body: z.string().nullish(),
+  state: z.string(),
+  state_reason: z.string().nullish(),
+  labels: z.array(z.union([z.string(), z.object({ name: z.string().optional() })])),
+  assignees: z.array(z.object({ login: z.string() })).nullish(),
+  html_url: z.string(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  closed_at: timestamp.nullable(),
+  pull_request: z.object({ html_url: z.string().nullish(), merged_at: z.string().nullish() }).optional(),
+});
+export type IssueListItem = z.infer<typeof issueListItemSchema>;
 
 export interface ListRequest {
   repo: string;
@@ -48,15 +56,6 @@ export class GitHubSyncError extends Error {
   }
 }
 
-function nextLink(link: string | undefined): string | null {
-  if (!link) return null;
-  for (const part of link.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="next"/.exec(part);
-    if (match) return match[1];
-  }
-  return null;
-}
-
 const resetTime = (headers: Record<string, unknown> | undefined) => {
   const reset = Number(headers?.['x-ratelimit-reset']);
   return Number.isFinite(reset) && reset > 0
@@ -64,22 +63,45 @@ const resetTime = (headers: Record<string, unknown> | undefined) => {
     : '';
 };
 
+/** A reply that is not what GitHub's REST API sends: says which page, what was wrong and what to check. */
+function shapeError(repo: string, page: number, what: string): GitHubSyncError {
+  return new GitHubSyncError(
+    `${repo}: GitHub's reply to page ${page} is not a list of issues (${what}). Check that GITHUB_API_URL points at GitHub's REST API.`,
+    null,
+  );
+}
+
+/** Checks one page of a listing; the first bad item is named by its index and field. */
+export function parseIssuePage(data: unknown, repo: string, page: number): IssueListItem[] {
+  if (!Array.isArray(data)) {
+    const seen = typeof data === 'string' ? (data.trim() ? 'text that is not JSON' : 'an empty body') : typeof data;
+    return (() => {
+      throw shapeError(repo, page, `got ${seen}`);
+    })();
+  }
+  const parsed = z.array(issueListItemSchema).safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw shapeError(repo, page, `item ${issue.path.join('.')}: ${issue.message}`);
+}
+
 /** Turns an Octokit failure into a sentence naming the repository, the status and the fix. */
-export function describeFailure(error: unknown, repo: string, page: number): GitHubSyncError {
+export function describeFailure(error: unknown, repo: string, page: number, timeoutMs?: number): GitHubSyncError {
+  if (error instanceof GitHubSyncError) return error;
   if (!isRequestError(error)) {
-    return new GitHubSyncError(
-      `${repo}: ${error instanceof Error ? error.message : String(error)} (page ${page}).`,
-      null,
-    );
+    return new GitHubSyncError(`${repo}: ${describeTransportError(error, timeoutMs ?? 0)} (page ${page}).`, null);
   }
   const headers = error.response?.headers;
   const data = error.response?.data as
     | { message?: string; errors?: Array<{ field?: string; code?: string; message?: string }> }
     | undefined;
-  const said = data?.message ?? error.message;
+  const said = typeof data === 'object' && data?.message ? data.message : error.message;
   switch (true) {
     case !error.response:
-      return new GitHubSyncError(`${repo}: cannot reach GitHub at GITHUB_API_URL (${error.message}).`, null);
+      return new GitHubSyncError(
+        `${repo}: cannot get page ${page} from GitHub at GITHUB_API_URL (${describeTransportError(error.cause ?? error, timeoutMs ?? 0)}).`,
+        null,
+      );
     case error.status === 401:
       return new GitHubSyncError(`${repo}: GitHub refused the token (401 ${said}). Check GITHUB_TOKEN.`, 401);
     case error.status === 404:
@@ -111,8 +133,9 @@ export function describeFailure(error: unknown, repo: string, page: number): Git
 
 /**
  * Lists a repository's issues carrying `label` (state all, 100 per page, every page, newest update
- * first). Page 1 is a conditional request: a 304 means nothing changed since the stored ETag.
- * Sorting by update keeps that true: any change moves an issue onto page 1.
+ * first) through Octokit's pagination. Page 1 is a conditional request: a 304 means nothing changed since
+ * the stored ETag. Sorting by update keeps that true: any change moves an issue onto page 1. Every page is
+ * checked for shape, and the client keeps every page on the configured API host.
  */
 export async function listLabelledIssues(
   client: GitHubClient,
@@ -120,54 +143,48 @@ export async function listLabelledIssues(
   onPage?: (page: number) => void,
 ): Promise<ListResult> {
   const [owner, repo] = request.repo.split('/');
+  const pages = client.octokit.paginate.iterator(client.octokit.rest.issues.listForRepo, {
+    owner,
+    repo,
+    labels: request.label,
+    state: 'all',
+    sort: 'updated',
+    direction: 'desc',
+    per_page: 100,
+    ...(request.since ? { since: request.since.toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
+    headers: request.etag ? { 'if-none-match': request.etag } : {},
+  });
   let page = 1;
-  let response;
+  let etag: string | null = null;
+  const items: IssueListItem[] = [];
   try {
-    response = await client.octokit.request('GET /repos/{owner}/{repo}/issues', {
-      owner,
-      repo,
-      labels: request.label,
-      state: 'all',
-      sort: 'updated',
-      direction: 'desc',
-      per_page: 100,
-      ...(request.since ? { since: request.since.toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
-      headers: request.etag ? { 'if-none-match': request.etag } : {},
-    });
-  } catch (error) {
-    if (isRequestError(error) && error.status === 304) return { notModified: true, pages: 0 };
-    throw describeFailure(error, request.repo, page);
-  }
-  const etag = response.headers.etag ?? null;
-  const items = [...(response.data as IssueListItem[])];
-  onPage?.(page);
-  let next = nextLink(response.headers.link);
-  while (next) {
-    page += 1;
-    try {
-      const more = await client.octokit.request(`GET ${next}`);
-      items.push(...(more.data as IssueListItem[]));
-      next = nextLink(more.headers.link as string | undefined);
-    } catch (error) {
-      throw describeFailure(error, request.repo, page);
+    for await (const response of pages) {
+      if (page === 1) etag = response.headers.etag ?? null;
+      items.push(...parseIssuePage(response.data, request.repo, page));
+      onPage?.(page);
+      page += 1;
     }
-    onPage?.(page);
+  } catch (error) {
+    if (page === 1 && isRequestError(error) && error.status === 304) return { notModified: true, pages: 0 };
+    throw describeFailure(error, request.repo, page, client.requestTimeoutMs);
   }
-  return { notModified: false, items, etag, pages: page };
+  return { notModified: false, items, etag, pages: page - 1 };
 }
 
 /** One issue as GitHub has it now (labels included, even when it no longer carries the plan's label); null when gone. */
 export async function getIssue(client: GitHubClient, repo: string, number: number): Promise<IssueListItem | null> {
   const [owner, name] = repo.split('/');
+  let data: unknown;
   try {
     const response = await client.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
       owner,
       repo: name,
       issue_number: number,
     });
-    return response.data as IssueListItem;
+    data = response.data;
   } catch (error) {
     if (isRequestError(error) && (error.status === 404 || error.status === 410)) return null;
-    throw describeFailure(error, `${repo}#${number}`, 1);
+    throw describeFailure(error, `${repo}#${number}`, 1, client.requestTimeoutMs);
   }
+  return parseIssuePage([data], `${repo}#${number}`, 1)[0];
 }

@@ -1,11 +1,13 @@
 import { serverConfig, type ServerConfig } from '../config/env';
-import { redactUrl } from '../config/redact';
+import { redactSecrets, redactUrl } from '../config/redact';
 import { currentLeaseHolder } from '../jobs/lease';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import type { Runtime } from '../server/runtime';
 import { createGitHubClient, type RateLimitQuota } from './client';
 import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
 import { verificationConfigured, verifyCells } from '../verify/run';
+
+const DEFAULT_SYNC_TIMEOUT_MS = 5 * 60_000;
 
 /** The job name shared by every replica: the lease row of this name keeps syncs apart. */
 export const GITHUB_SYNC_JOB = 'github-sync';
@@ -18,10 +20,11 @@ export type GitHubSyncConfig = Pick<
   | 'GITHUB_ISSUE_LABEL'
   | 'GITHUB_RATE_LIMIT_MAX_WAIT'
   | 'SYNC_INTERVAL'
-> & {
-  /** Tests shrink GitHub back-off waits; production keeps Octokit's 1 s unit. */
-  backoffUnitMs?: number;
-};
+> &
+  Partial<Pick<ServerConfig, 'SYNC_TIMEOUT' | 'GITHUB_TIMEOUT' | 'GITHUB_MAX_REPLY_BYTES'>> & {
+    /** Tests shrink GitHub back-off waits; production keeps Octokit's 1 s unit. */
+    backoffUnitMs?: number;
+  };
 
 export const NOT_CONFIGURED_HINT =
   'GitHub sync is not configured: set GITHUB_REPOS to the repositories holding the plan’s issues (owner/name, comma-separated), and GITHUB_TOKEN for private repositories or a higher rate limit.';
@@ -68,7 +71,7 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
 
   const outcome = runtime.jobs.run(
     GITHUB_SYNC_JOB,
-    async ({ trigger }) => {
+    async ({ trigger, signal }) => {
       state.activity = { trigger, startedAt: new Date().toISOString(), progress: null };
       try {
         return await syncGitHub({
@@ -78,7 +81,11 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
             token: config.GITHUB_TOKEN,
             maxRateLimitWaitMs: config.GITHUB_RATE_LIMIT_MAX_WAIT,
             backoffUnitMs: config.backoffUnitMs,
+            requestTimeoutMs: config.GITHUB_TIMEOUT,
+            maxReplyBytes: config.GITHUB_MAX_REPLY_BYTES,
+            signal,
           }),
+          signal,
           repos,
           label: config.GITHUB_ISSUE_LABEL,
           refreshIssues: options.refreshIssues,
@@ -91,7 +98,15 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
         state.activity = null;
       }
     },
-    { trigger: options.trigger, onBusy: options.onBusy ?? 'skip' },
+    {
+      trigger: options.trigger,
+      onBusy: options.onBusy ?? 'skip',
+      // A stuck run (a hung page, a slow merge) ends failed at its deadline; the next click starts afresh.
+      deadlineMs: config.SYNC_TIMEOUT ?? DEFAULT_SYNC_TIMEOUT_MS,
+      deadlineHint: 'SYNC_TIMEOUT',
+      // A click refused because another replica (or a dead lease) holds the sync is tried again when it lapses.
+      retryWhenFree: options.trigger === 'manual',
+    },
   );
   void outcome.then((result) => {
     // A cell whose issue changed (closed, reopened, moved) is verified again right away, when there is anything to ask.
@@ -173,8 +188,11 @@ export async function readSyncStatus(
     notModified: r.notModified,
     pages: r.pages,
     issuesChanged: r.issuesChanged,
-    error: r.error,
-    repos: JSON.parse(r.repos) as RepoSyncOutcome[],
+    error: r.error === null ? null : redactSecrets(r.error),
+    repos: (JSON.parse(r.repos) as RepoSyncOutcome[]).map((o) => ({
+      ...o,
+      error: o.error === null ? null : redactSecrets(o.error),
+    })),
   }));
   // The freshest rate-limit headers: the newest run's last repository that got an answer.
   const quota =
@@ -199,7 +217,7 @@ export async function readSyncStatus(
       .map((s) => ({
         repo: s.repo,
         lastStatus: s.lastStatus,
-        lastError: s.lastError,
+        lastError: s.lastError === null ? null : redactSecrets(s.lastError),
         lastSyncedAt: s.lastSyncedAt?.toISOString() ?? null,
       })),
     quota,

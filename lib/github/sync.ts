@@ -1,3 +1,4 @@
+import { redactSecrets } from '../config/redact';
 import type { Db } from '../db/client';
 import type { StoreProvider } from '../db/database-url';
 import type { Store } from '../db/store';
@@ -56,6 +57,8 @@ export interface SyncOptions {
    * lost the label, a single GET can. Only issues already stored or carrying the label are kept.
    */
   refreshIssues?: Array<{ repo: string; number: number }>;
+  /** The run's deadline: once aborted, the repositories not yet synced fail with its reason. */
+  signal?: AbortSignal;
 }
 
 type IssueRow = Awaited<ReturnType<Db['issue']['findMany']>>[number];
@@ -244,6 +247,10 @@ export class IssueLedger {
 
   remember(rows: IssueRow[]) {
     for (const row of rows) this.rows?.set(lowerId(row.id), row);
+  }
+
+  forget() {
+    this.rows = null;
   }
 }
 
@@ -436,6 +443,48 @@ async function syncRepo(
 }
 
 /**
+ * One repository, never more: a failure that escapes it (the store refusing its merge, the run's deadline)
+ * becomes that repository's failed outcome, and the others still sync. Store details go to the server log
+ * only; the run keeps a sentence.
+ */
+async function syncRepoIsolated(
+  options: SyncOptions,
+  repo: string,
+  repoIndex: number,
+  changedCellKeys: Set<string>,
+  ledger: IssueLedger,
+): Promise<RepoSyncOutcome> {
+  const failed = (error: string): RepoSyncOutcome => ({
+    repo,
+    status: 'failed',
+    requests: 0,
+    notModified: 0,
+    pages: 0,
+    issuesChanged: 0,
+    error,
+    httpStatus: null,
+    quota: options.client.traffic.quota,
+  });
+  if (options.signal?.aborted) return failed(`${repo}: not synced, ${abortReason(options.signal)}.`);
+  try {
+    return await syncRepo(options, repo, repoIndex, changedCellKeys, ledger);
+  } catch (error) {
+    // Some batches may have been written: the next repository reads the store afresh.
+    ledger.forget();
+    if (options.signal?.aborted) return failed(`${repo}: stopped, ${abortReason(options.signal)}.`);
+    console.error(
+      `[github-sync] ${repo}: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
+    );
+    return failed(
+      `${repo}: saving its issues to the store failed; earlier data is kept. The server log has the details.`,
+    );
+  }
+}
+
+const abortReason = (signal: AbortSignal) =>
+  signal.reason instanceof Error ? signal.reason.message : 'the run was cancelled';
+
+/**
  * Syncs the plan's issues from every configured repository into the store and records the run.
  * Each repository is merged in its own transaction; a repository that fails (5xx mid-pagination,
  * rate limit, 401, 404) keeps its previous data and its reason is recorded on the run. Issues
@@ -448,7 +497,11 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   // Under the job lease no other sync runs: a run still marked running was cut off.
   await db.syncRun.updateMany({
     where: { status: 'running' },
-    data: { status: 'failed', finishedAt: startedAt, error: 'Interrupted: the server stopped during this run.' },
+    data: {
+      status: 'failed',
+      finishedAt: startedAt,
+      error: 'Interrupted: the server stopped, or the run passed SYNC_TIMEOUT, before it finished.',
+    },
   });
   const run = await db.syncRun.create({ data: { trigger: options.trigger, status: 'running', startedAt } });
   const startRequests = options.client.traffic.requests;
@@ -460,7 +513,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   try {
     for (const [index, repo] of options.repos.entries()) {
       options.onProgress?.({ repo, repoIndex: index, repoCount: options.repos.length, pages: 0 });
-      outcomes.push(await syncRepo(options, repo, index, changedCellKeys, ledger));
+      outcomes.push(await syncRepoIsolated(options, repo, index, changedCellKeys, ledger));
     }
     if (!outcomes.some((o) => o.pages > 0 || o.issuesChanged > 0) && !decidedPlans.has(options.store.plan)) {
       // Nothing fetched, so nothing re-decided cells yet: do it now, as the plan file may have changed
@@ -471,14 +524,17 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
       remappedIssues = remapped.issuesChanged;
     }
   } catch (error) {
-    // A store failure: record it on the run, then let the job runner report it.
+    // A store failure: record it on the run (without the store's own text), then let the job runner report it.
+    console.error(
+      `[github-sync] ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
+    );
     await db.syncRun.update({
       where: { id: run.id },
       data: {
         status: 'failed',
         finishedAt: new Date(),
         repos: JSON.stringify(outcomes),
-        error: `Store error: ${(error as Error).message}`,
+        error: 'Saving to the store failed; earlier data is kept. The server log has the details.',
       },
     });
     throw error;

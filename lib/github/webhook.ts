@@ -1,4 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { describeZodError } from '../api/errors';
+import { safeIntegerSchema } from '../api/schemas';
 
 /**
  * Checks GitHub's X-Hub-Signature-256 ("sha256=<hex HMAC of the raw body>") in constant time.
@@ -43,13 +46,39 @@ export interface WebhookAnswer {
 }
 
 /**
+ * Delivery ids already acted on (X-GitHub-Delivery), newest last. GitHub redelivers with the same id; a replay
+ * is acknowledged and ignored. Bounded, oldest forgotten first. Per process: a replay that reaches another
+ * replica queues at most one more sync there, which the lease keeps from running twice at once.
+ */
+export class DeliveryLog {
+  private readonly ids = new Set<string>();
+  constructor(private readonly capacity = 10_000) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string) {
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);
+  }
+}
+
+/** The fields the board reads from `issues` / `pull_request` payloads; numbers must be exact (safe) integers. */
+const payloadSchema = z.object({
+  repository: z.object({ full_name: z.string().max(200) }).optional(),
+  issue: z.object({ number: safeIntegerSchema }).optional(),
+  pull_request: z.object({ number: safeIntegerSchema }).optional(),
+});
+
+/**
  * Decides what a GitHub webhook delivery means: refuse it (401) unless its signature verifies
  * against GITHUB_WEBHOOK_SECRET; start a sync for issues/pull_request events from a configured
  * repository; acknowledge anything else without doing work. Pure, so it is tested without a server.
  */
 export function handleWebhook(
   request: WebhookRequest,
-  config: { secret: string | undefined; repos: string[] },
+  config: { secret: string | undefined; repos: string[]; deliveries?: DeliveryLog },
 ): WebhookAnswer {
   if (!config.secret) {
     return {
@@ -68,24 +97,41 @@ export function handleWebhook(
       },
     };
   }
+  if (request.deliveryId && config.deliveries?.has(request.deliveryId)) {
+    return { status: 200, body: { ignored: `delivery ${request.deliveryId} was already handled` } };
+  }
+  const answer = decide(request, config.repos);
+  if (request.deliveryId && answer.status < 300) config.deliveries?.add(request.deliveryId);
+  return answer;
+}
+
+/** A verified delivery: what it asks for. */
+function decide(request: WebhookRequest, repos: string[]): WebhookAnswer {
   if (request.event === 'ping') return { status: 200, body: { ok: true, event: 'ping' } };
   if (!request.event || !SYNC_EVENTS.has(request.event)) {
     return { status: 202, body: { ignored: `event ${request.event ?? '(none)'} does not affect the board` } };
   }
-  let payload: { repository?: { full_name?: string }; issue?: { number?: unknown } };
+  let json: unknown;
   try {
-    payload = JSON.parse(request.rawBody.toString()) as typeof payload;
+    json = JSON.parse(request.rawBody.toString());
   } catch {
     return {
       status: 400,
       body: { error: 'The delivery body is not JSON (set the webhook content type to application/json).' },
     };
   }
+  const parsed = payloadSchema.safeParse(json);
+  if (!parsed.success) {
+    return {
+      status: 400,
+      body: { error: describeZodError(parsed.error).replace('Invalid request', 'Invalid delivery') },
+    };
+  }
+  const payload = parsed.data;
   const fullName = payload.repository?.full_name ?? '';
-  const repo = config.repos.find((r) => r.toLowerCase() === fullName.toLowerCase());
+  const repo = repos.find((r) => r.toLowerCase() === fullName.toLowerCase());
   if (!repo) return { status: 202, body: { ignored: `repository ${fullName || '(none)'} is not in GITHUB_REPOS` } };
-  const issueNumber =
-    request.event === 'issues' && typeof payload.issue?.number === 'number' ? payload.issue.number : undefined;
+  const issueNumber = request.event === 'issues' ? payload.issue?.number : undefined;
   return {
     status: 202,
     body: { accepted: true, event: request.event, repo },
@@ -93,3 +139,7 @@ export function handleWebhook(
     ...(issueNumber ? { issueNumber } : {}),
   };
 }
+
+// One log per server process, surviving dev-mode module reloads.
+const held = globalThis as unknown as { __rolloutBoardDeliveries?: DeliveryLog };
+export const processDeliveryLog = () => (held.__rolloutBoardDeliveries ??= new DeliveryLog());

@@ -21,6 +21,16 @@ export async function tryAcquireLease(db: Db, name: string, holder: string, ttlM
   }
 }
 
+/** Takes over the lease from one named holder (this replica's own dead process), whatever its expiry. */
+export async function reclaimLease(db: Db, name: string, deadHolder: string, holder: string, ttlMs: number) {
+  const now = new Date();
+  const taken = await db.jobLease.updateMany({
+    where: { name, holder: deadHolder },
+    data: { holder, acquiredAt: now, expiresAt: new Date(now.getTime() + ttlMs) },
+  });
+  return taken.count === 1;
+}
+
 export async function renewLease(db: Db, name: string, holder: string, ttlMs: number): Promise<boolean> {
   const renewed = await db.jobLease.updateMany({
     where: { name, holder },

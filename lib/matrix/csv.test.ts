@@ -33,5 +33,11 @@ describe('matrix export', () => {
     expect(header.split(',')[0]).toBe('service');
     expect(line).toContain('"a, ""b"""');
     expect(line).toContain(`"'=HYPERLINK(""x"")"`);
+    for (const formula of ['\t=1+1', '\r=1+1', '+1+1', '-1+1', '@SUM(A1)']) {
+      const [, row] = toCsv([{ ...exportRows(view)[1], title: formula }])
+        .trimEnd()
+        .split('\r\n');
+      expect(row, JSON.stringify(formula)).toMatch(/(^|,)"?'[\t\r=+\-@]/);
+    }
   });
 });

@@ -54,11 +54,12 @@ export function exportRows(view: MatrixView): ExportRow[] {
   return rows;
 }
 
-// RFC 4180: quote fields with commas, quotes or line breaks; double embedded quotes. A leading
-// =, +, - or @ is prefixed with ' so spreadsheets do not run cell text as a formula.
+// RFC 4180: quote fields with commas, quotes or line breaks; double embedded quotes. Text starting with
+// =, +, -, @, TAB or CR is prefixed with ' so spreadsheets do not run it as a formula (OWASP CSV injection:
+// a spreadsheet skips a leading TAB or CR and then reads the formula). Numbers are written as numbers.
 function csvField(value: string | number): string {
   let text = String(value);
-  if (/^[=+\-@]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -1,5 +1,6 @@
 import type { ServerConfig } from '../config/env';
 import { redactUrl } from '../config/redact';
+import { fetchBounded, isReplyTooLarge } from '../http/bounded';
 
 /** How to reach one upstream: its base URL, credentials, tenant and the longest wait per request. */
 export interface Upstream {
@@ -13,7 +14,11 @@ export interface Upstream {
   token?: string;
   tenant?: string;
   timeoutMs: number;
+  /** The largest reply read; reading stops there and the answer is an error (PROBE_MAX_REPLY_BYTES). */
+  maxBytes?: number;
 }
+
+const DEFAULT_MAX_REPLY_BYTES = 10 * 1024 * 1024;
 
 type UpstreamKey = 'PYROSCOPE' | 'LOKI' | 'TEMPO';
 const NAMES: Record<UpstreamKey, string> = { PYROSCOPE: 'Pyroscope', LOKI: 'Loki', TEMPO: 'Tempo' };
@@ -31,6 +36,7 @@ export function upstreamFromConfig(config: ServerConfig, key: UpstreamKey): Upst
     token: config[`${key}_TOKEN`],
     tenant: config[`${key}_TENANT`],
     timeoutMs: config.PROBE_TIMEOUT,
+    maxBytes: config.PROBE_MAX_REPLY_BYTES,
   };
 }
 
@@ -67,7 +73,10 @@ const excerpt = (text: string) => {
 
 function transportMessage(upstream: Upstream, error: unknown, timedOut: boolean): string {
   const where = redactUrl(upstream.url);
-  if (timedOut) {
+  if (isReplyTooLarge(error)) {
+    return `${upstream.name} at ${where} sent more than the board reads (${error.message}; PROBE_MAX_REPLY_BYTES): narrow the query, or check that ${upstream.envPrefix}_URL points at ${upstream.name}.`;
+  }
+  if (timedOut || (error instanceof Error && error.name === 'TimeoutError')) {
     return `${upstream.name} at ${where} did not answer within ${seconds(upstream.timeoutMs)} (PROBE_TIMEOUT): check that it is up and reachable from the board.`;
   }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
@@ -98,21 +107,23 @@ export async function upstreamRequest(upstream: Upstream, request: UpstreamReque
     ...request.headers,
   };
   if (request.json !== undefined) headers['content-type'] = 'application/json';
-  const timeout = AbortSignal.timeout(upstream.timeoutMs);
-  const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
   try {
-    const response = await fetch(url, {
-      method: request.method ?? (request.json !== undefined ? 'POST' : 'GET'),
-      headers,
-      body: request.json !== undefined ? JSON.stringify(request.json) : undefined,
-      signal,
-    });
-    const body = await response.text();
-    const contentType = response.headers.get('content-type') ?? '';
-    if (response.ok) return { ok: true, status: response.status, body, contentType };
-    return { ok: false, status: response.status, message: statusMessage(upstream, response.status, body, contentType) };
+    // The time limit covers the whole reply, and reading stops at the cap: a flood costs neither time nor memory.
+    const reply = await fetchBounded(
+      url,
+      {
+        method: request.method ?? (request.json !== undefined ? 'POST' : 'GET'),
+        headers,
+        body: request.json !== undefined ? JSON.stringify(request.json) : undefined,
+      },
+      { timeoutMs: upstream.timeoutMs, maxBytes: upstream.maxBytes ?? DEFAULT_MAX_REPLY_BYTES, signal: request.signal },
+    );
+    const body = reply.body.toString('utf8');
+    const contentType = reply.headers.get('content-type') ?? '';
+    if (reply.status >= 200 && reply.status < 300) return { ok: true, status: reply.status, body, contentType };
+    return { ok: false, status: reply.status, message: statusMessage(upstream, reply.status, body, contentType) };
   } catch (error) {
-    return { ok: false, status: null, message: transportMessage(upstream, error, timeout.aborted) };
+    return { ok: false, status: null, message: transportMessage(upstream, error, false) };
   }
 }
 

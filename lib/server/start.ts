@@ -66,6 +66,8 @@ export async function startServer(): Promise<void> {
       () =>
         jobs.run('evidence:all', ({ trigger }) => runEvidenceChecks(store, checkers, { scope: 'all' }, trigger), {
           trigger: 'schedule',
+          deadlineMs: config.VERIFY_TIMEOUT,
+          deadlineHint: 'VERIFY_TIMEOUT',
         }),
       3_000,
     );

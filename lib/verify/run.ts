@@ -171,7 +171,13 @@ export function startVerification(
   const done = runtime.jobs.run(
     job,
     () => runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config),
-    { trigger, onBusy: 'skip' },
+    {
+      trigger,
+      onBusy: 'skip',
+      retryWhenFree: trigger === 'manual',
+      deadlineMs: (config ?? serverConfig()).VERIFY_TIMEOUT,
+      deadlineHint: 'VERIFY_TIMEOUT',
+    },
   );
   return { job, joined, done };
 }

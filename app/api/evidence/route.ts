@@ -4,6 +4,7 @@ import { readJsonBody } from '@/lib/api/body';
 import { ApiError, parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
 import { runAction, scopeTarget } from '@/lib/auth/action';
+import { busyElsewhereError } from '@/lib/jobs/busy';
 import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
 import { serverConfig } from '@/lib/config/env';
 import {
@@ -58,13 +59,15 @@ export const POST = withRoute((request) =>
       const outcome = await jobs.run(
         evidenceJobName(scope),
         ({ trigger }) => runEvidenceChecks(store, checkers, scope, trigger),
-        { trigger: 'manual', onBusy: 'wait' },
+        {
+          trigger: 'manual',
+          onBusy: 'wait',
+          deadlineMs: serverConfig().VERIFY_TIMEOUT,
+          deadlineHint: 'VERIFY_TIMEOUT',
+        },
       );
       if (outcome.status === 'busy-elsewhere') {
-        throw new ApiError(
-          'conflict',
-          `Evidence checks are running on another replica (${outcome.holder ?? 'unknown'}); try again shortly.`,
-        );
+        throw busyElsewhereError('The evidence checks', evidenceJobName(scope), { ...outcome, retryAt: null });
       }
       if (outcome.status === 'failed') throw new ApiError('bad_gateway', `Evidence checks failed: ${outcome.error}`);
       return NextResponse.json({ joined: outcome.joined, ...outcome.result });

@@ -6,6 +6,7 @@ import { readRoute } from '@/lib/auth/route';
 import { runAction, scopeTarget } from '@/lib/auth/action';
 import { serverConfig } from '@/lib/config/env';
 import { GITHUB_SYNC_JOB, NOT_CONFIGURED_HINT, readSyncStatus, runGitHubSync } from '@/lib/github/sync-job';
+import { busyElsewhereError } from '@/lib/jobs/busy';
 import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -27,6 +28,8 @@ export const POST = withRoute(async (request) => {
     if (serverConfig().GITHUB_REPOS.length === 0) throw new ApiError('conflict', NOT_CONFIGURED_HINT);
     const runtime = await getRuntime();
     const outcome = runGitHubSync(runtime, { trigger: 'manual' });
+    const claim = await runtime.jobs.claimed(GITHUB_SYNC_JOB);
+    if (claim.status === 'busy-elsewhere') throw busyElsewhereError('The GitHub sync', GITHUB_SYNC_JOB, claim);
     if (input.wait === '1') {
       const result = await outcome;
       return NextResponse.json(

@@ -6,6 +6,7 @@ import { withRoute } from '@/lib/api/route';
 import { readRoute } from '@/lib/auth/route';
 import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
 import { runAction, scopeTarget } from '@/lib/auth/action';
+import { busyElsewhereError } from '@/lib/jobs/busy';
 import { getRuntime } from '@/lib/server/runtime';
 import { cellKeysForScope, startVerification, verifyJobName } from '@/lib/verify/run';
 
@@ -57,6 +58,8 @@ export const POST = withRoute((request) =>
         );
       }
       const started = startVerification(runtime, scope, 'manual');
+      const claim = await runtime.jobs.claimed(started.job);
+      if (claim.status === 'busy-elsewhere') throw busyElsewhereError('This verification', started.job, claim);
       return NextResponse.json({ job: started.job, joined: started.joined }, { status: 202 });
     },
   ),

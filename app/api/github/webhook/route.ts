@@ -1,16 +1,18 @@
 import { NextResponse } from 'next/server';
 import { readBodyCapped } from '@/lib/api/body';
 import { withRoute } from '@/lib/api/route';
+import { recordAudit } from '@/lib/audit/record';
 import { serverConfig } from '@/lib/config/env';
 import { runGitHubSync } from '@/lib/github/sync-job';
-import { handleWebhook, WEBHOOK_BODY_MAX_BYTES } from '@/lib/github/webhook';
+import { handleWebhook, processDeliveryLog, WEBHOOK_BODY_MAX_BYTES } from '@/lib/github/webhook';
 import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
 
 /**
  * GitHub `issues` / `pull_request` webhooks: size first (capped before reading, so an unsigned flood costs
- * nothing), then X-Hub-Signature-256, then the payload; a verified delivery syncs that repository.
+ * nothing), then X-Hub-Signature-256, then the delivery id (a replay is acknowledged and ignored), then the
+ * payload; a verified delivery syncs that repository.
  */
 export const POST = withRoute(async (request) => {
   const config = serverConfig();
@@ -21,9 +23,19 @@ export const POST = withRoute(async (request) => {
       deliveryId: request.headers.get('x-github-delivery'),
       rawBody: await readBodyCapped(request, WEBHOOK_BODY_MAX_BYTES),
     },
-    { secret: config.GITHUB_WEBHOOK_SECRET, repos: config.GITHUB_REPOS },
+    { secret: config.GITHUB_WEBHOOK_SECRET, repos: config.GITHUB_REPOS, deliveries: processDeliveryLog() },
   );
   if (answer.syncRepo) {
+    // Signed by GitHub, so GitHub is who asked: the audit trail shows why a sync ran.
+    await recordAudit({
+      actor: 'GitHub webhook',
+      actorSubject: request.headers.get('x-github-delivery'),
+      action: 'sync',
+      target: `repo:${answer.syncRepo}`,
+      outcome: 'started',
+      status: answer.status,
+      detail: answer.issueNumber ? `issue #${answer.issueNumber}` : '',
+    });
     // Answer GitHub at once (it waits 10 s at most); the sync runs on.
     const refreshIssues = answer.issueNumber ? [{ repo: answer.syncRepo, number: answer.issueNumber }] : [];
     void runGitHubSync(await getRuntime(), { trigger: 'webhook', repos: [answer.syncRepo], refreshIssues }).then(

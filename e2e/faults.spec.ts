@@ -1,0 +1,280 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { signWebhookBody } from '../lib/github/webhook';
+import { type HostileUpstream, startHostileUpstream } from '../test/hostile-upstream';
+import { expect, test } from './fixtures';
+
+/**
+ * The board under faults, as a separate process: upstreams that flood 50 MB replies or stop mid-answer,
+ * oversized and replayed requests. Memory is the board process's own RSS (read from /proc), time is each
+ * request's wall time against its limit. Nothing here waits for a whole limit it could end sooner.
+ */
+
+const MB = 1024 * 1024;
+const SECRET = 'faults-webhook-secret';
+const RSS_GROWTH_LIMIT = 80 * MB;
+
+let hostile: HostileUpstream;
+let board: { url: string; child: ChildProcess; pid: number };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The process running the board's server (scripts/serve.ts starts it as a child: scripts/board-server.mjs). */
+function boardPid(root: number): number {
+  const children = (pid: number) =>
+    readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift() as number;
+    if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('board-server')) return pid;
+    queue.push(...children(pid));
+  }
+  throw new Error('no board-server process under the spawned serve.ts');
+}
+
+/** The board process's resident memory, in bytes. */
+function rss(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.match(/(\d+)/)?.[1] ?? 0) * 1024;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  hostile = await startHostileUpstream({ kind: 'answer', status: 200, body: '{}' });
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-board-faults-'));
+  const withCredentials = hostile.url.replace('http://', 'http://board:hunter2@');
+  // Node runs the board's own server (scripts/serve.ts) in one process, so its RSS is the board's.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
+    cwd: path.resolve(__dirname, '..'),
+    env: {
+      ...process.env,
+      PORT: String(port),
+      BIND_HOST: '127.0.0.1',
+      SKIP_BUILD: '1',
+      DEMO: '0',
+      DATABASE_URL: `file:${path.join(dir, 'board.db')}`,
+      VERIFY_INTERVAL: '30m',
+      PROBE_TIMEOUT: '3s',
+      PROBE_MAX_REPLY_BYTES: String(2 * MB),
+      KUBE_MAX_REPLY_BYTES: String(2 * MB),
+      GITHUB_MAX_REPLY_BYTES: String(2 * MB),
+      LOKI_URL: withCredentials,
+      KUBE_NAMESPACE: 'ca7f8f-dev',
+      KUBE_API_URL: withCredentials,
+      GITHUB_API_URL: withCredentials,
+      GITHUB_TOKEN: 'ghp_faults',
+      GITHUB_WEBHOOK_SECRET: SECRET,
+      FARO_ENABLED: 'true',
+      FARO_UPSTREAM_URL: `${hostile.url}/collect`,
+      FARO_RATE_LIMIT_PER_SECOND: '1',
+      // Act as an engineer through the trusted-header mode (the test is the proxy on loopback).
+      AUTH_TRUSTED_PROXIES: '127.0.0.1/32',
+      AUTH_ENGINEER_GROUPS: 'faults',
+      RUN_COOLDOWN: '1ms',
+      RUN_RATE_LIMIT_PER_MINUTE: '100000',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the board exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) throw new Error('the board did not become healthy within 90 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  board = { url, child, pid: boardPid(child.pid ?? 0) };
+});
+
+test.afterAll(async () => {
+  if (board?.child.exitCode === null) {
+    const exited = new Promise((r) => board.child.once('exit', r));
+    board.child.kill('SIGTERM');
+    await exited;
+  }
+  await hostile?.stop();
+});
+
+const AS_ENGINEER = { 'x-forwarded-user': 'faults-test', 'x-forwarded-groups': 'faults' };
+const get = (route: string) => fetch(`${board.url}${route}`, { headers: AS_ENGINEER });
+
+const post = (route: string, body: BodyInit, headers: Record<string, string> = {}) =>
+  fetch(`${board.url}${route}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...AS_ENGINEER,
+      ...headers,
+    },
+    body,
+    duplex: 'half',
+  } as RequestInit);
+
+test('evidence checks against 50 MB Kubernetes and contents replies end as errors, with bounded memory', async () => {
+  test.setTimeout(90_000);
+  // Warm up: the same routes and checks with small answers, so module loading is not counted.
+  await post('/api/evidence', '{"scope":"all"}');
+  const before = rss(board.pid);
+  hostile.setMode({ kind: 'flood', bytes: 50 * MB });
+  const started = Date.now();
+  const answer = await post('/api/evidence', '{"scope":"all"}');
+  const took = Date.now() - started;
+  expect(answer.status).toBe(200);
+  const body = (await answer.json()) as { results: Array<{ check: string; status: string; message: string }> };
+  const deployed = body.results.filter((r) => r.check === 'deployed');
+  const merged = body.results.filter((r) => r.check === 'merged');
+  expect(deployed.length).toBeGreaterThan(0);
+  expect(merged.length).toBeGreaterThan(0);
+  for (const result of [...deployed, ...merged]) {
+    expect(result.status, result.message).toBe('error');
+    expect(result.message).not.toMatch(/Cannot read properties|undefined/);
+  }
+  expect(deployed[0].message).toContain('KUBE_MAX_REPLY_BYTES');
+  const growth = rss(board.pid) - before;
+  console.log(`evidence under 50 MB floods: ${took} ms, RSS growth ${(growth / MB).toFixed(1)} MB`);
+  expect(growth).toBeLessThan(RSS_GROWTH_LIMIT);
+  hostile.setMode({ kind: 'answer', status: 200, body: '{}' });
+});
+
+test('a verification against a 50 MB Loki reply ends within PROBE_TIMEOUT, as an error naming Loki', async () => {
+  test.setTimeout(60_000);
+  const cell = 'traction/faro-code';
+  await post('/api/verify', JSON.stringify({ kind: 'cell', key: cell })); // warm-up
+  await expect.poll(async () => (await (await get(`/api/verify`)).json()).running, { timeout: 20_000 }).toEqual([]);
+  const before = rss(board.pid);
+  hostile.setMode({ kind: 'flood', bytes: 50 * MB });
+  const started = Date.now();
+  expect((await post('/api/verify', JSON.stringify({ kind: 'cell', key: cell }))).status).toBe(202);
+  await expect
+    .poll(async () => (await (await get(`/api/verify`)).json()).running, {
+      timeout: 10_000,
+      intervals: [100],
+    })
+    .toEqual([]);
+  const took = Date.now() - started;
+  expect(took).toBeLessThan(3_000 + 2_000); // PROBE_TIMEOUT plus a margin (it took 18.6 s with 3 s before)
+  const detail = await (await get(`/api/services/traction`)).text();
+  expect(detail).toContain('PROBE_MAX_REPLY_BYTES');
+  expect(detail).not.toContain('hunter2');
+  const growth = rss(board.pid) - before;
+  console.log(`verify under a 50 MB Loki reply: ${took} ms, RSS growth ${(growth / MB).toFixed(1)} MB`);
+  expect(growth).toBeLessThan(RSS_GROWTH_LIMIT);
+  hostile.setMode({ kind: 'answer', status: 200, body: '{}' });
+});
+
+test('10 MB bodies and a 300 MB chunked webhook are refused with 413 before they are read', async () => {
+  test.setTimeout(60_000);
+  const tenMb = JSON.stringify({ kind: 'all', pad: 'x'.repeat(10 * MB) });
+  for (const route of ['/api/verify', '/api/evidence', '/api/github/webhook']) {
+    const answer = await post(route, tenMb, { 'x-github-event': 'issues' });
+    expect(answer.status, route).toBe(413);
+    expect((await answer.json()).code).toBe('payload_too_large');
+  }
+  const before = rss(board.pid);
+  let sent = 0;
+  const chunk = new Uint8Array(MB).fill(0x20);
+  const flood = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= 300 * MB) return controller.close();
+      sent += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
+  const started = Date.now();
+  const answer = await post('/api/github/webhook', flood, { 'x-github-event': 'issues' }).catch(() => null);
+  expect(answer?.status ?? 413).toBe(413); // the board may close the upload before the client reads its answer
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(sent).toBeLessThan(300 * MB);
+  const growth = rss(board.pid) - before;
+  console.log(
+    `300 MB chunked webhook: stopped after ${(sent / MB).toFixed(0)} MB sent, RSS growth ${(growth / MB).toFixed(1)} MB`,
+  );
+  expect(growth).toBeLessThan(RSS_GROWTH_LIMIT);
+});
+
+test('a replayed webhook delivery is handled once; a number outside the safe range is a 400', async () => {
+  const body = JSON.stringify({ action: 'closed', issue: { number: 3 }, repository: { full_name: 'o/r' } });
+  const headers = {
+    'x-github-event': 'issues',
+    'x-github-delivery': 'replayed-1',
+    'x-hub-signature-256': signWebhookBody(SECRET, body),
+  };
+  const statuses: number[] = [];
+  for (let n = 0; n < 11; n++) statuses.push((await post('/api/github/webhook', body, headers)).status);
+  expect(statuses[0]).toBe(202);
+  expect(new Set(statuses.slice(1))).toEqual(new Set([200]));
+  const huge = '{"action":"closed","issue":{"number":1e308},"repository":{"full_name":"o/r"}}';
+  const answer = await post('/api/github/webhook', huge, {
+    'x-github-event': 'issues',
+    'x-github-delivery': 'huge-1',
+    'x-hub-signature-256': signWebhookBody(SECRET, huge),
+  });
+  expect(answer.status).toBe(400);
+  expect((await answer.json()).error).toMatch(/^Invalid delivery: issue\.number: /);
+});
+
+test('/faro limits a client that sends a new X-Forwarded-For with every request', async () => {
+  const statuses: number[] = [];
+  for (let n = 0; n < 130; n++) {
+    const answer = await post('/faro', '{"meta":{}}', { 'x-forwarded-for': `198.51.${n >> 8}.${n & 255}` });
+    statuses.push(answer.status);
+  }
+  // A burst of 100, then 1 a second: the rest are refused, whatever the header claims (all 130 went through before).
+  expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(20);
+});
+
+test('a bad setting stops start-up naming the variable, instead of starting or hanging', async () => {
+  test.setTimeout(90_000);
+  const start = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
+        cwd: path.resolve(__dirname, '..'),
+        env: { ...process.env, SKIP_BUILD: '1', DEMO: '0', BIND_HOST: '127.0.0.1', PORT: '0', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
+    });
+  const proc = await start({ DATABASE_URL: 'file:/proc/self/rollout-board.db' });
+  expect(proc.code).toBe(1);
+  expect(proc.stderr).toContain('DATABASE_URL (file:/proc/self/rollout-board.db) points into /proc');
+  const ftp = await start({ LOKI_URL: 'ftp://loki.example.org', DATABASE_URL: 'file::memory:' });
+  expect(ftp.code).toBe(1);
+  expect(ftp.stderr).toContain('LOKI_URL: expected an absolute http(s) URL');
+});
+
+test('URL credentials never reach pages or API answers', async () => {
+  for (const route of ['/', '/services/traction', '/api/matrix', '/api/sync', '/api/faro/stats', '/api/health']) {
+    const text = await (await get(route)).text();
+    expect(text, route).not.toContain('hunter2');
+  }
+});

@@ -1,0 +1,61 @@
+import http from 'node:http';
+import https from 'node:https';
+import {
+  type HttpLibrary,
+  type RequestContext,
+  ResponseContext,
+  SelfDecodingBody,
+  wrapHttpLibrary,
+} from '@kubernetes/client-node';
+import { type RequestBounds, readCapped, requestSignal } from '../http/bounded';
+import { Limiter } from '../verify/pool';
+
+/**
+ * The Kubernetes client's transport, bounded: the client's own one (node-fetch) has no time limit and reads
+ * whole replies. This one aborts the request at its time limit, body included, and stops reading at the cap.
+ * It keeps the client's agent, so TLS settings and client certificates from the kubeconfig still apply.
+ */
+export function boundedKubernetesHttp(bounds: Omit<RequestBounds, 'signal'>, concurrency = 4): HttpLibrary {
+  // A few requests at once, so replies in flight (each up to the cap) bound the memory a check run takes.
+  const limiter = new Limiter(concurrency);
+  return wrapHttpLibrary({ send: (request) => limiter.run(() => send(request, bounds)) });
+}
+
+async function send(request: RequestContext, bounds: Omit<RequestBounds, 'signal'>): Promise<ResponseContext> {
+  const url = new URL(request.getUrl());
+  const transport = url.protocol === 'https:' ? https : http;
+  const { signal } = requestSignal(bounds);
+  try {
+    return await exchange(request, url, transport, signal, bounds.maxBytes);
+  } catch (error) {
+    // Node reports an abort mid-body as "aborted" (ECONNRESET): say which limit ended it.
+    if (signal.aborted) throw signal.reason;
+    throw error;
+  }
+}
+
+async function exchange(
+  request: RequestContext,
+  url: URL,
+  transport: typeof http | typeof https,
+  signal: AbortSignal,
+  maxBytes: number,
+): Promise<ResponseContext> {
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const outgoing = transport.request(
+      url,
+      { method: request.getHttpMethod(), headers: request.getHeaders(), agent: request.getAgent(), signal },
+      resolve,
+    );
+    outgoing.on('error', reject);
+    const body = request.getBody();
+    if (typeof body === 'string' || body instanceof URLSearchParams) outgoing.end(body.toString());
+    else outgoing.end();
+  });
+  const body = await readCapped(response, maxBytes);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return new ResponseContext(response.statusCode ?? 0, headers, new SelfDecodingBody(Promise.resolve(body)));
+}

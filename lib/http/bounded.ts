@@ -1,0 +1,107 @@
+/**
+ * Bounds for every outbound request the board makes (GitHub, Kubernetes, Pyroscope, Loki, Tempo, the receiver):
+ * a time limit that really aborts the request, body included, and a byte cap applied while the reply streams in.
+ */
+
+/** A reply longer than its cap: reading stopped at the cap and the connection was dropped. */
+export class ReplyTooLargeError extends Error {
+  override name = 'ReplyTooLargeError';
+  constructor(readonly maxBytes: number) {
+    super(`the reply is larger than ${formatBytes(maxBytes)}, so reading stopped there`);
+  }
+}
+
+/**
+ * Recognised by name, not instanceof: the server bundles can hold more than one copy of this module, and an
+ * error crosses them (e.g. through the Kubernetes client).
+ */
+export const isReplyTooLarge = (error: unknown): error is ReplyTooLargeError =>
+  error instanceof Error && error.name === 'ReplyTooLargeError';
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+/**
+ * Reads a body (a web ReadableStream or a Node stream) up to `maxBytes`. Past the cap it stops, which cancels
+ * the stream and with it the connection, and throws ReplyTooLargeError: memory stays bounded by the cap.
+ */
+export async function readCapped(
+  body: AsyncIterable<Uint8Array> | null | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.byteLength;
+    // Leaving the loop early cancels a web stream and destroys a Node stream.
+    if (total > maxBytes) throw new ReplyTooLargeError(maxBytes);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+export interface RequestBounds {
+  timeoutMs: number;
+  maxBytes: number;
+  /** The caller's own cancellation, e.g. a run's deadline; combined with the per-request timeout. */
+  signal?: AbortSignal;
+}
+
+/** The per-request time limit, joined with the caller's signal. `timedOut()` tells the two apart afterwards. */
+export function requestSignal(bounds: Pick<RequestBounds, 'timeoutMs' | 'signal'>) {
+  const timeout = AbortSignal.timeout(bounds.timeoutMs);
+  return {
+    signal: bounds.signal ? AbortSignal.any([timeout, bounds.signal]) : timeout,
+    timedOut: () => timeout.aborted,
+  };
+}
+
+export interface BoundedReply {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  url: string;
+}
+
+/**
+ * fetch within bounds: the timeout covers connecting, the headers and the whole body; the body is read up to
+ * its cap. Throws the fetch error, a TimeoutError / AbortError DOMException, or ReplyTooLargeError.
+ */
+export async function fetchBounded(url: string | URL, init: RequestInit, bounds: RequestBounds): Promise<BoundedReply> {
+  const { signal } = requestSignal(bounds);
+  const response = await fetch(url, { ...init, signal: init.signal ? AbortSignal.any([signal, init.signal]) : signal });
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > bounds.maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw new ReplyTooLargeError(bounds.maxBytes);
+  }
+  const body = await readCapped(response.body, bounds.maxBytes);
+  return { status: response.status, headers: response.headers, body, url: response.url };
+}
+
+/** What went wrong with a bounded request, in words, for messages that then say what to check. */
+export function describeTransportError(error: unknown, timeoutMs: number): string {
+  if (isReplyTooLarge(error)) return error.message;
+  if (error instanceof Error && error.name === 'TimeoutError')
+    return `no complete answer within ${formatDuration(timeoutMs)}`;
+  if (error instanceof Error && error.name === 'AbortError') return error.message || 'the request was cancelled';
+  // fetch's TypeError carries the system error (ECONNREFUSED…) as its cause; DOMExceptions have numeric codes.
+  const cause = (error as { cause?: { code?: unknown; message?: string } })?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string') return code;
+  return cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+export const formatDuration = (ms: number) =>
+  ms % 3_600_000 === 0
+    ? `${ms / 3_600_000}h`
+    : ms % 60_000 === 0
+      ? `${ms / 60_000}m`
+      : ms % 1000 === 0
+        ? `${ms / 1000}s`
+        : `${ms}ms`;
