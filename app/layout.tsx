@@ -9,13 +9,20 @@ import { UserMenu } from './_components/user-menu';
 import { ViewerProvider } from './_components/viewer';
 import { pageViewer } from '@/lib/auth/viewer';
 import './globals.css';
+import './phone.css';
 
 export const metadata: Metadata = {
-  title: 'rollout-board',
+  // Each page names itself ("Progress · rollout-board"); the matrix is the default.
+  title: { default: 'Matrix · rollout-board', template: '%s · rollout-board' },
   description: 'Phase 3 observability rollout: planned, closed, and proven by live data.',
 };
 
-// Every page reads who is looking (and gets its CSP nonce), so none is prerendered at build time.
+/*
+ * Failed reads render app/error.tsx. There is deliberately no loading.tsx: its Suspense boundary
+ * streams every page into an element only JavaScript reveals, so without JavaScript the board
+ * would stay blank. Pages read the store in one short query set and render on the server.
+ * Every page reads who is looking (and gets its CSP nonce), so none is prerendered at build time.
+ */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const viewer = await pageViewer();
   return (
@@ -36,12 +43,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </nav>
           <UserMenu />
         </header>
-        <DemoBanner />
-        <ReadOnlyBanner />
         <FaroSetup />
         <Providers>
           <ViewerProvider viewer={viewer}>
-            <main id="main">{children}</main>
+            <main id="main">
+              {/* Inside the main landmark, so every piece of content sits in one. */}
+              <DemoBanner />
+              <ReadOnlyBanner />
+              {children}
+            </main>
           </ViewerProvider>
         </Providers>
       </body>

@@ -1,9 +1,17 @@
 import { readSyncStatus } from '@/lib/github/sync-job';
 import { readMatrixSnapshot } from '@/lib/matrix/read';
 import { getRuntime } from '@/lib/server/runtime';
-import { EMPTY_FILTER, isFilterActive, matchingCellKeys, parseMatrixFilter } from '@/lib/matrix/filter';
+import { redirect } from 'next/navigation';
+import {
+  EMPTY_FILTER,
+  filterQuery,
+  isFilterActive,
+  matchingCellKeys,
+  parseMatrixFilter,
+} from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
 import { MatrixFilterForm } from './_components/matrix-filter-form';
+import { MatrixLegend } from './_components/matrix-legend';
 import { SyncPanel } from './_components/sync-panel';
 import { UnmappedPanel } from './_components/unmapped-panel';
 import { VerifyButton } from './_components/verify-button';
@@ -15,8 +23,12 @@ export default async function MatrixPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const parsed = parseMatrixFilter(await searchParams);
+  const params = await searchParams;
+  const parsed = parseMatrixFilter(params);
   const filter = parsed.success ? parsed.data : EMPTY_FILTER;
+  // A plain form (no JavaScript) submits every field, empty ones too: share only what is set.
+  const hasEmpty = Object.values(params).some((v) => v === '' || (Array.isArray(v) && v.includes('')));
+  if (parsed.success && hasEmpty) redirect(`/${filterQuery(filter)}`);
   const runtime = await getRuntime();
   const [snapshot, syncStatus] = await Promise.all([readMatrixSnapshot(runtime.store), readSyncStatus(runtime)]);
   const view = snapshot.compact;
@@ -27,7 +39,7 @@ export default async function MatrixPage({
       <h1>{view.plan.title}</h1>
       {view.plan.prerequisite ? <p className="lede">Prerequisite: {view.plan.prerequisite}</p> : null}
       <SyncPanel initialStatus={syncStatus} />
-      <VerifyButton scope={{ kind: 'all' }} label="Verify every cell now" text="Verify all now" />
+      <VerifyButton scope={{ kind: 'all' }} text="Verify every cell now" />
       {parsed.success ? null : (
         <p role="alert" className="notice notice-error">
           The filter in this link is not valid (
@@ -36,6 +48,7 @@ export default async function MatrixPage({
       )}
       <MatrixFilterForm view={snapshot.view} filter={filter} />
       <MatrixBoard view={view} etag={snapshot.etag} matching={matching} filter={filter} />
+      <MatrixLegend />
       <UnmappedPanel unmapped={view.unmapped} />
     </>
   );

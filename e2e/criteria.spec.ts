@@ -6,7 +6,7 @@ test('a cell one log line used to verify is closed · unverified, its Loki crite
   // traction's tenant UI only sends logs in the demo; its Faro code issue is closed.
   await page.goto('/services/traction');
   const section = page.locator('section[data-cell="traction/faro-code"]');
-  await section.getByRole('button', { name: /^Verify traction — Faro RUM \(Code\) now$/ }).click();
+  await section.getByRole('button', { name: /^Verify now: traction — Faro RUM \(Code\)$/ }).click();
   const loki = section.getByTestId('criterion').filter({ hasText: 'Browser errors and Web Vitals appear in Loki' });
   await expect(loki).toHaveAttribute('data-status', 'fail');
   await expect(loki.getByTestId('criterion-reason')).toContainText('no Web Vitals');
@@ -21,7 +21,7 @@ test('a cell one log line used to verify is closed · unverified, its Loki crite
 test('the CORS proof fails for a service whose /faro route lacks the header', async ({ page }) => {
   await page.goto('/services/acapy-vc-authn-oidc');
   const section = page.locator('section[data-cell="acapy-vc-authn-oidc/faro-code"]');
-  await section.getByRole('button', { name: /^Verify .* now$/ }).click();
+  await section.getByRole('button', { name: /^Verify now: / }).click();
   const cors = section.getByTestId('criterion').filter({ hasText: 'No CORS errors in browser console' });
   await expect(cors).toHaveAttribute('data-status', 'fail');
   await expect(cors.getByTestId('criterion-reason')).toContainText('would log a CORS error');

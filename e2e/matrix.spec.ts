@@ -20,7 +20,7 @@ test('the matrix shows every service and cell of the plan with its estimate', as
         // The demo syncs the simulated GitHub on start, so cells have their issues' states.
         await expect(cell).toHaveAttribute(
           'data-state',
-          /^(planned|in-progress|closed-unverified|verified|regressed)$/,
+          /^(planned|in-progress|ready-to-close|closed-unverified|verified|regressed)$/,
         );
         await expect(cell).toContainText(planCell.estimateText);
       } else {

@@ -34,7 +34,13 @@ export function BurnUpChart({ burnUp }: { burnUp: BurnUp }) {
         ))}
         {points.map((p, i) =>
           i % labelEvery === 0 || i === points.length - 1 ? (
-            <text key={p.date} x={x(i)} y={HEIGHT - 10} textAnchor="middle" className="axis">
+            <text
+              key={p.date}
+              x={x(i)}
+              y={HEIGHT - 10}
+              textAnchor="middle"
+              className={(i / labelEvery) % 2 === 1 && i !== points.length - 1 ? 'axis axis-x-alternate' : 'axis'}
+            >
               {p.date.slice(5)}
             </text>
           ) : null,

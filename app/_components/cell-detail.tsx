@@ -37,7 +37,7 @@ export function useCellDetail(key: string | null): { detail: CellDetail | null; 
   return state && state.key === key ? state : { detail: null, error: null };
 }
 
-const MARK = { passed: '✓', failed: '✗', 'not-checked': '–' } as const;
+const MARK = { passed: '✓', partial: '◐', failed: '✗', 'not-checked': '–' } as const;
 
 /** The detail of a cell beside it: why it is in its state, its criteria, evidence chain and newest results. */
 export function CellDetailPopover({ cellKey, detail, error }: { cellKey: string } & ReturnType<typeof useCellDetail>) {

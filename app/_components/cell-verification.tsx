@@ -3,10 +3,12 @@
 import type { PublicConfig } from '@/lib/config/env';
 import type { CheckFact, MatrixCell } from '@/lib/matrix/types';
 import { evidenceLinks } from '@/lib/verify/links';
+import { cellSignature, useCellChecking, useChanged } from './cell-signals';
 import { RelativeTime } from './relative-time';
 import { Sparkline } from './sparkline';
 import { VerifyButton } from './verify-button';
 import './verify.css';
+import './cell-feedback.css';
 
 export type GrafanaLinks = Pick<PublicConfig, 'grafanaUrl' | 'grafanaDatasources'>;
 
@@ -55,8 +57,8 @@ function Evidence({ check }: { check: CheckFact }) {
         <p>{['log', 'exception', 'measurement', 'event'].map((k) => `${counts[k] ?? 0} ${k}`).join(' · ')}</p>
         {newest ? (
           <p>
-            Newest (<RelativeTime iso={newest.time} />
-            ):{' '}
+            Newest entry, stored in Loki <RelativeTime iso={newest.time} /> (the time inside the line is when the
+            browser sent it):{' '}
             <code className="log-line" title={newest.line}>
               {newest.line}
             </code>
@@ -98,8 +100,16 @@ function Evidence({ check }: { check: CheckFact }) {
 /** A cell's live-data evidence: when it was checked and last passed, its history, each check's result and evidence, and links into Grafana. */
 export function CellVerification({ cell, grafana }: { cell: MatrixCell; grafana: GrafanaLinks }) {
   const lastChecked = cell.latestChecks[0]?.checkedAt ?? null;
+  const checking = useCellChecking(cell);
+  const changed = useChanged(cellSignature(cell));
   return (
-    <div className="verification" data-testid="verification" data-verification={cell.key}>
+    <div
+      className={`verification${changed ? ' changed' : ''}`}
+      data-testid="verification"
+      data-verification={cell.key}
+      data-changed={changed ? 'true' : undefined}
+      aria-busy={checking}
+    >
       <p className="verification-summary">
         {cell.lastVerifiedAt ? (
           <span data-testid="last-passed">
@@ -108,14 +118,19 @@ export function CellVerification({ cell, grafana }: { cell: MatrixCell; grafana:
         ) : (
           <span data-testid="last-passed">never verified by live data</span>
         )}
-        {lastChecked ? (
-          <span>
+        {checking ? (
+          <span className="checking" data-testid="cell-checking">
+            {' '}
+            · checking…
+          </span>
+        ) : lastChecked ? (
+          <span data-testid="checked-at">
             {' '}
             · checked <RelativeTime iso={lastChecked} />
           </span>
         ) : null}{' '}
         <Sparkline statuses={cell.history.map((h) => h.status)} />{' '}
-        <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} />
+        <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify now: ${cell.title}`} />
       </p>
       {cell.latestChecks.length > 0 ? (
         <details className="checks-details">

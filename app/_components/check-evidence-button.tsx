@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
+import { useHydrated } from './use-hydrated';
 import { usePermission } from './viewer';
 
 /** Runs the merged and deployed checks for one service now, then re-renders the page with the results. */
@@ -10,6 +11,7 @@ export function CheckEvidenceButton({ service }: { service: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const [running, setRunning] = useState(false);
+  const hydrated = useHydrated();
   const permission = usePermission('engineer');
 
   async function run() {
@@ -35,6 +37,8 @@ export function CheckEvidenceButton({ service }: { service: string }) {
     }
   }
 
+  // It needs JavaScript: without it, no dead button.
+  if (!hydrated) return null;
   return (
     <p className="evidence-actions">
       <button

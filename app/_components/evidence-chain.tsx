@@ -2,16 +2,25 @@ import type { ChainLink, ChainLinkStatus, EvidenceChain } from '@/lib/matrix/typ
 
 const STATUS_TEXT: Record<ChainLinkStatus, string> = {
   passed: 'passed',
+  partial: 'partly proven',
   failed: 'failed',
   'not-checked': 'not checked',
 };
-const MARK: Record<ChainLinkStatus, string> = { passed: '✓', failed: '✗', 'not-checked': '–' };
+const MARK: Record<ChainLinkStatus, string> = { passed: '✓', partial: '◐', failed: '✗', 'not-checked': '–' };
+
+/** A link's status in words; an open issue has not "failed" to close, it is simply not closed yet. */
+const statusText = (link: ChainLink) =>
+  link.regressed
+    ? 'regressed (passed before)'
+    : link.link === 'issue-closed' && link.status === 'failed'
+      ? 'not yet (the issue is open)'
+      : STATUS_TEXT[link.status];
 
 /** Times are shown in UTC so the server and the browser render the same text. */
 const formatTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 export const describeChain = (chain: EvidenceChain) =>
-  `Evidence: ${chain.links.map((l) => `${l.label.toLowerCase()} ${l.regressed ? 'regressed' : STATUS_TEXT[l.status]}`).join(', ')} (${chain.summary})`;
+  `Evidence: ${chain.links.map((l) => `${l.label.toLowerCase()} ${statusText(l)}`).join(', ')} (${chain.summary})`;
 
 function LinkItem({ link }: { link: ChainLink }) {
   return (
@@ -24,8 +33,7 @@ function LinkItem({ link }: { link: ChainLink }) {
         {MARK[link.status]}
       </span>
       <div>
-        <strong>{link.label}</strong>{' '}
-        <span className="chain-status">{link.regressed ? 'regressed (passed before)' : STATUS_TEXT[link.status]}</span>
+        <strong>{link.label}</strong> <span className="chain-status">{statusText(link)}</span>
         {link.checkedAt ? (
           <>
             {' · '}

@@ -44,14 +44,13 @@ function Rows({
   matching: Set<string> | null;
   grouped?: boolean;
 }) {
-  const columns = view.columns.map((c) => c.slug);
   return (
     <tbody>
       {rows.map((row) => (
         <MatrixRow
           key={row.slug}
           row={grouped ? { ...row, cells: row.cells.map((c) => (c ? fleetRowCell(c) : null)) } : row}
-          columns={columns}
+          columns={view.columns}
           verifyPerCell={!grouped}
           dimmed={matching ? row.cells.flatMap((c) => (c && !matching.has(c.key) ? [c.key] : [])) : undefined}
         />
@@ -112,6 +111,11 @@ export function MatrixBoard({
         <h2 id="progress-heading" className="visually-hidden">
           Progress
         </h2>
+        <p className="figures-scope" data-testid="figures-scope">
+          {filtering
+            ? 'These figures and the table totals cover the whole plan: the filter only hides rows and dims cells.'
+            : 'Whole plan, the gate included; the table below is service work only.'}
+        </p>
         <div className="figure" data-testid="progress-verified">
           <span className="figure-value">{percent(progress.verifiedFraction)}</span>
           <span className="figure-label">

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { compactCellHref, LETTER_STATUS, type MatrixRowCell } from '@/lib/matrix/compact';
 import { CELL_STATE_LABELS } from '@/lib/matrix/types';
 import { CellDetailPopover, useCellDetail } from './cell-detail';
+import { CellSignals, useChanged } from './cell-signals';
 import { Sparkline } from './sparkline';
 import { VerifyButton } from './verify-button';
 
@@ -14,12 +15,21 @@ const LIVE_LABEL = {
   'insufficient-data': 'too little data',
   'not-configured': 'not configured',
 } as const;
-const DOT: Record<string, string> = { p: 'passed', f: 'failed', r: 'regressed' };
+const DOT: Record<string, string> = { p: 'passed', h: 'partial', f: 'failed', r: 'regressed' };
 const LINK_WORDS = ['issue closed', 'merged', 'deployed', 'data flowing'];
-const STATUS_WORDS: Record<string, string> = { p: 'passed', f: 'failed', r: 'regressed', n: 'not checked' };
+const STATUS_WORDS: Record<string, string> = {
+  p: 'passed',
+  h: 'partly proven',
+  f: 'failed',
+  r: 'regressed',
+  n: 'not checked',
+};
 /** The chain in words, as the service page's describeChain says it, from the four letters. */
 const spoken = (cell: MatrixRowCell) =>
   `Evidence: ${[...cell.chain].map((l, i) => `${LINK_WORDS[i]} ${STATUS_WORDS[l] ?? 'not checked'}`).join(', ')} (${cell.chainSummary})`;
+
+/** The service a cell key belongs to; null for the gate ("gate/<slug>"). */
+const serviceOf = (key: string) => (key.startsWith('gate/') ? null : key.split('/')[0]);
 
 /** The evidence chain as four dots (issue closed, merged, deployed, data flowing); the links in full load on demand. */
 function ChainDots({ cell }: { cell: MatrixRowCell }) {
@@ -53,21 +63,25 @@ function IssueLine({ cell }: { cell: MatrixRowCell }) {
 
 /**
  * One matrix cell from the compact view: state, estimate, how many criteria hold, chain, issue,
- * newest live status, a short history and its Verify button (on a grouped fleet board, the row's
+ * each signal's newest result (on a fleet board, the worst of them), a short history and its Verify button (on a grouped fleet board, the row's
  * one button verifies them all). On hover or focus it loads the cell's detail (reason, criteria
  * with the failing ones named, evidence chain, newest results), so the page carries none of it.
  */
 export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell; verify?: boolean }) {
   const [open, setOpen] = useState(false);
+  const changed = useChanged(
+    `${cell.state}|${cell.liveStatus}|${(cell.latestChecks ?? []).map((c) => `${c.check}:${c.status}`).join(',')}`,
+  );
   const loaded = useCellDetail(open ? cell.key : null);
   const failing = loaded.detail?.criteria.filter((c) => !c.holds) ?? [];
   return (
     <>
       <a
         href={compactCellHref(cell.key)}
-        className={`cell state-${cell.state}`}
+        className={`cell state-${cell.state}${changed ? ' changed' : ''}`}
         data-cell={cell.key}
         data-state={cell.state}
+        data-changed={changed ? 'true' : undefined}
         aria-describedby={open ? 'cell-detail' : undefined}
         onMouseEnter={() => setOpen(true)}
         onMouseLeave={() => setOpen(false)}

@@ -1,6 +1,8 @@
 import type { MatrixFilter } from '@/lib/matrix/filter';
 import { filterOptions, filterQuery, isFilterActive } from '@/lib/matrix/filter';
 import { CELL_STATE_LABELS, type CellState, type MatrixView } from '@/lib/matrix/types';
+import { FilterAutoApply } from './filter-auto-apply';
+import './cell-feedback.css';
 
 const EVIDENCE_LABELS: Record<string, string> = {
   'issue-closed': 'issue closed',
@@ -37,14 +39,25 @@ function Select({
 }
 
 /**
- * The matrix filter as a plain GET form: the URL holds the filter (a PM can share the view), and it
- * works without JavaScript. The exports below it keep the same filter.
+ * The matrix filter as a plain GET form: the URL is the one source of truth (a PM can share the
+ * view), and it works without JavaScript. With JavaScript a change applies at once. The form is
+ * keyed by the filter, so a state chip or the back button re-renders every field from the URL.
+ * The exports keep the same filter.
  */
 export function MatrixFilterForm({ view, filter }: { view: MatrixView; filter: MatrixFilter }) {
   const options = filterOptions(view);
   const query = filterQuery(filter);
   return (
-    <form method="get" action="/" className="matrix-filter" aria-label="Filter the matrix" data-testid="matrix-filter">
+    <form
+      key={query}
+      id="matrix-filter"
+      method="get"
+      action="/"
+      className="matrix-filter"
+      aria-label="Filter the matrix"
+      data-testid="matrix-filter"
+    >
+      <FilterAutoApply formId="matrix-filter" />
       <Select name="service" label="Service" options={options.services} selected={filter.service} />
       <Select name="capability" label="Capability" options={options.capabilities} selected={filter.capability} />
       <Select
@@ -71,7 +84,9 @@ export function MatrixFilterForm({ view, filter }: { view: MatrixView; filter: M
         options={options.evidence.map((e) => ({ value: e, label: EVIDENCE_LABELS[e] }))}
         selected={filter.evidence}
       />
-      <button type="submit">Apply</button>
+      <button type="submit" className="filter-apply">
+        Apply
+      </button>
       {isFilterActive(filter) ? <a href="/">Clear filter</a> : null}
       <span className="exports">
         Export:{' '}

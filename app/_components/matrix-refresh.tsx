@@ -13,7 +13,8 @@ import { useEffect, useRef } from 'react';
 export function MatrixRefresh({ etag }: { etag: string }) {
   const router = useRouter();
   const { data } = useQuery({
-    queryKey: ['matrix'],
+    // Under 'matrix', so whatever invalidates the matrix (a Verify click, a sync) asks here too.
+    queryKey: ['matrix', 'revision'],
     queryFn: async () => {
       const response = await fetch('/api/matrix?view=compact', {
         headers: { 'if-none-match': etag, accept: 'application/json' },

@@ -18,8 +18,8 @@ export function MatrixRow({
   verifyPerCell = true,
 }: {
   row: Omit<CompactRow, 'cells'> & { cells: Array<MatrixRowCell | null> };
-  /** Capability slugs, for the n/a cells' keys. */
-  columns: string[];
+  /** The capabilities, for the n/a cells' keys and each cell's column name (a phone shows rows as lists). */
+  columns: Array<{ slug: string; name: string }>;
   /** Keys of cells the filter leaves out (shown dimmed); absent when not filtering. */
   dimmed?: string[];
   /** One Verify button per cell (the plan's size), or one for the whole row (a fleet). */
@@ -40,11 +40,21 @@ export function MatrixRow({
       </th>
       {row.cells.map((cell, index) =>
         cell ? (
-          <td key={cell.key} data-dimmed={dimmed?.includes(cell.key) ? 'true' : undefined}>
+          <td
+            key={cell.key}
+            data-dimmed={dimmed?.includes(cell.key) ? 'true' : undefined}
+            data-capability-name={columns[index].name}
+          >
             <MatrixCellContent cell={cell} verify={verifyPerCell} />
           </td>
         ) : (
-          <td key={columns[index]} className="na" data-cell={`${row.slug}/${columns[index]}`} data-state="n/a">
+          <td
+            key={columns[index].slug}
+            className="na"
+            data-capability-name={columns[index].name}
+            data-cell={`${row.slug}/${columns[index].slug}`}
+            data-state="n/a"
+          >
             <span title="not applicable">n/a</span>
           </td>
         ),

@@ -1,21 +1,18 @@
 import Link from 'next/link';
 import { filterQuery, type MatrixFilter } from '@/lib/matrix/filter';
-import { CELL_STATE_LABELS, CELL_STATES, type CellState } from '@/lib/matrix/types';
+import { ATTENTION_STATES, CELL_STATE_LABELS, CELL_STATES, type CellState } from '@/lib/matrix/types';
 
-/** Quick state links over the matrix (`/?state=…`, other filters kept); closed-but-unverified and regressed come first, as they need attention. */
+/** Quick state links over the matrix (`/?state=…`, other filters kept); the states that need attention come first. */
 export function StateFilter({ counts, filter }: { counts: Record<CellState, number>; filter: MatrixFilter }) {
   const current = filter.state.length === 1 ? filter.state[0] : null;
-  const order: CellState[] = [
-    'closed-unverified',
-    'regressed',
-    ...CELL_STATES.filter((s) => s !== 'closed-unverified' && s !== 'regressed'),
-  ];
-  const attention = counts['closed-unverified'] + counts.regressed;
+  const order: CellState[] = [...ATTENTION_STATES, ...CELL_STATES.filter((s) => !ATTENTION_STATES.includes(s))];
+  const attention = ATTENTION_STATES.reduce((sum, s) => sum + counts[s], 0);
   return (
     <nav className="state-filter" aria-label="Filter cells by state" data-testid="state-filter">
       {attention > 0 ? (
         <span className="attention" role="status">
-          Needs attention: {counts['closed-unverified']} closed but unverified, {counts.regressed} regressed.
+          Needs attention: {counts['ready-to-close']} ready to close, {counts['closed-unverified']} closed but
+          unverified, {counts.regressed} regressed.
         </span>
       ) : null}
       <Link href={`/${filterQuery({ ...filter, state: [] })}`} aria-current={filter.state.length === 0}>

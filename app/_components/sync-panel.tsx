@@ -6,6 +6,7 @@ import type { SyncPanelStatus } from '@/lib/github/sync-job';
 import { fetchJson } from './fetch-json';
 import { formatUtc } from './format-time';
 import styles from './github.module.css';
+import { useHydrated } from './use-hydrated';
 import { usePermission } from './viewer';
 
 async function startSync(): Promise<SyncPanelStatus> {
@@ -18,6 +19,8 @@ async function startSync(): Promise<SyncPanelStatus> {
 /** GitHub sync: "Sync now" (disabled while a sync runs, anywhere), progress, the last run, failures by repository, quota. */
 export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus }) {
   const queryClient = useQueryClient();
+  // Sync now needs JavaScript: without it the button is not rendered at all.
+  const hydrated = useHydrated();
   const permission = usePermission('engineer');
   const { data: status, error } = useQuery({
     queryKey: ['sync'],
@@ -59,15 +62,17 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
     <section className={styles.panel} aria-labelledby="sync-heading" data-testid="sync-panel" aria-busy={busy}>
       <h2 id="sync-heading">GitHub sync</h2>
       <div className={styles.row}>
-        <button
-          type="button"
-          className={styles.button}
-          onClick={() => syncNow.mutate()}
-          disabled={busy || syncNow.isPending || !permission.allowed}
-          title={permission.reason ?? undefined}
-        >
-          {busy ? 'Syncing…' : 'Sync now'}
-        </button>
+        {hydrated ? (
+          <button
+            type="button"
+            className={styles.button}
+            onClick={() => syncNow.mutate()}
+            disabled={busy || syncNow.isPending || !permission.allowed}
+            title={permission.reason ?? undefined}
+          >
+            {busy ? 'Syncing…' : 'Sync now'}
+          </button>
+        ) : null}
         {permission.reason ? (
           <span className="action-reason" data-testid="action-reason">
             {permission.reason}
@@ -87,8 +92,8 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
             Last sync {formatUtc(last.finishedAt ?? last.startedAt)} ({last.trigger}):{' '}
             <span className={last.status === 'succeeded' ? styles.ok : styles.bad}>{last.status}</span>,{' '}
             {last.issuesChanged} issue
-            {last.issuesChanged === 1 ? '' : 's'} changed, {last.requests} request{last.requests === 1 ? '' : 's'} (
-            {last.notModified} unchanged · 304)
+            {last.issuesChanged === 1 ? '' : 's'} changed, {last.requests} request{last.requests === 1 ? '' : 's'}
+            {last.notModified > 0 ? ` (${last.notModified} answered “not modified”, which costs no quota)` : ''}
           </span>
         ) : (
           <span className={styles.muted}>Not synced yet.</span>

@@ -1,11 +1,23 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import type { MatrixView } from '@/lib/matrix/types';
+import { scopedCells, describeRun, newestCheckTimes, summarizeRun } from '@/lib/verify/summary';
+import { fetchJson } from './fetch-json';
+import { useHydrated } from './use-hydrated';
 import { jobNameOf, requestVerification, useVerifyStatus, type VerifyScope } from './verify-status';
 import { usePermission } from './viewer';
 import './verify.css';
+import './cell-feedback.css';
 
-/** "Verify now" for one cell, one service or everything. A click while the same check runs joins it. */
+const readMatrix = () => fetchJson<MatrixView>('/api/matrix');
+
+/**
+ * "Verify now" for one cell, one service or everything. A click while the same check runs joins it.
+ * When the run ends it says what it found ("27 checked: 18 pass, 6 fail, 3 error") in a live region;
+ * the cells themselves show their new results. Not rendered without JavaScript (it needs it).
+ */
 export function VerifyButton({
   scope,
   label,
@@ -13,28 +25,73 @@ export function VerifyButton({
   compact = false,
 }: {
   scope: VerifyScope;
-  label: string;
+  /** The accessible name when the visible text alone is not enough (compact); it starts with the visible text. */
+  label?: string;
   text?: string;
   compact?: boolean;
 }) {
+  const hydrated = useHydrated();
   const client = useQueryClient();
   const { running } = useVerifyStatus();
+  const job = jobNameOf(scope);
+  // The scope object is new on every render; the job name identifies it.
+  const scopeRef = useRef(scope);
+  scopeRef.current = scope;
+  const baseline = useRef<Record<string, string> | null>(null);
+  const [waiting, setWaiting] = useState(false);
+  const [summary, setSummary] = useState<{ text: string; failed: boolean } | null>(null);
+
   const permission = usePermission('engineer');
   const start = useMutation({
-    mutationFn: () => requestVerification(scope),
+    mutationFn: async () => {
+      setSummary(null);
+      // The newest result of each cell before the run: what "new" means when it ends (server clock only).
+      baseline.current = newestCheckTimes(scopedCells(await readMatrix(), scopeRef.current));
+      return requestVerification(scope);
+    },
     // Count the job as running until a status poll says otherwise, so a job that ends before the
     // next poll still triggers the final refresh (RefreshWhileVerifying).
-    onSuccess: ({ job }) => {
+    onSuccess: ({ job: started }) => {
       client.setQueryData<{ running: string[] }>(['verify'], (old) => ({
-        running: [...new Set([...(old?.running ?? []), job])],
+        running: [...new Set([...(old?.running ?? []), started])],
       }));
+      setWaiting(true);
       void client.invalidateQueries({ queryKey: ['matrix'] });
       void client.invalidateQueries({ queryKey: ['service'] });
     },
   });
-  const busy = running.includes(jobNameOf(scope)) || running.includes('verify:all') || start.isPending;
+
+  const jobRunning = running.includes(job);
+  useEffect(() => {
+    if (!waiting || jobRunning) return;
+    let cancelled = false;
+    (async () => {
+      // A poll that left before the job started may answer "not running": ask once more.
+      const status = await fetchJson<{ running: string[] }>('/api/verify');
+      if (cancelled || status.running.includes(job)) return;
+      const view = await readMatrix();
+      if (cancelled) return;
+      setWaiting(false);
+      client.setQueryData(['matrix'], view);
+      void client.invalidateQueries({ queryKey: ['service'] });
+      setSummary({
+        text: describeRun(summarizeRun(scopedCells(view, scopeRef.current), baseline.current ?? {})),
+        failed: false,
+      });
+    })().catch((error: Error) => {
+      if (cancelled) return;
+      setWaiting(false);
+      setSummary({ text: `The run ended, but its results could not be read: ${error.message}`, failed: true });
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [waiting, jobRunning, job, client]);
+
+  if (!hydrated) return null;
   // A cell's small button is hidden (the sync panel and full buttons say why); a full one is disabled with the reason.
   if (!permission.allowed && compact) return null;
+  const busy = jobRunning || running.includes('verify:all') || start.isPending || waiting;
   return (
     <span className="verify-action">
       <button
@@ -45,18 +102,25 @@ export function VerifyButton({
         aria-label={label}
         title={permission.reason ?? label}
         aria-busy={busy}
-        data-testid={`verify-${jobNameOf(scope)}`}
+        data-testid={`verify-${job}`}
       >
-        {compact ? (busy ? '…' : '↻') : busy ? 'Verifying…' : text}
+        {compact ? 'Verify' : busy ? 'Verifying…' : text}
       </button>
+      <span
+        role="status"
+        className={compact ? 'visually-hidden' : 'verify-summary'}
+        data-testid={`verify-summary-${job}`}
+      >
+        {summary && !summary.failed ? summary.text : ''}
+      </span>
       {permission.reason ? (
         <span className="action-reason" data-testid="action-reason">
           {permission.reason}
         </span>
       ) : null}
-      {start.error ? (
+      {start.error || summary?.failed ? (
         <span role="alert" className="verify-error">
-          {start.error.message}
+          {start.error ? start.error.message : summary?.text}
         </span>
       ) : null}
     </span>

@@ -97,6 +97,11 @@ describe('the deployed check against the Kubernetes API', () => {
     expect(outcome.message).toContain(
       'set via ConfigMap didwebvh-env (envFrom: the board cannot read ConfigMaps, so the key itself is not confirmed)',
     );
+    // The pass is marked partial, so the chain shows it as partly proven rather than passed.
+    expect(outcome.evidence).toMatchObject({
+      partial: true,
+      unconfirmed: [expect.stringContaining('PYROSCOPE_SERVER_ADDRESS')],
+    });
   });
 
   it('says when running pods predate the change', async () => {

@@ -360,7 +360,22 @@ export async function checkDeployed(
       const how = spec.env.map((name) => describeEnvSource(name, first.env[name]!)).join(', ');
       return `${r.workload} (${r.controllers.map((c) => `${c.kind} ${c.name}`).join(', ')}, ${r.pods.length} running pod${r.pods.length === 1 ? '' : 's'}): ${how}`;
     });
-    return { status: 'pass', target, message: found.join('; '), evidence };
+    // envFrom names a ConfigMap or Secret the board cannot read: the variable's key is not confirmed,
+    // so the deployment is proven only partly.
+    const unconfirmed = reports.flatMap((r) =>
+      spec.env
+        .filter((name) => {
+          const source = r.controllers[0].env[name];
+          return source && source.source !== 'value' && source.source !== 'field' && source.via === 'envFrom';
+        })
+        .map((name) => `${r.workload}: ${name}`),
+    );
+    return {
+      status: 'pass',
+      target,
+      message: found.join('; '),
+      evidence: { ...evidence, partial: unconfirmed.length > 0, unconfirmed },
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {

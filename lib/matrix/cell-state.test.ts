@@ -158,6 +158,28 @@ describe('deriveCellState', () => {
     expect(state.reason).toContain('tempo said fail');
   });
 
+  it('is ready to close when every criterion holds but the issue is still open', () => {
+    const open = issue({ assignees: ['ivan'] });
+    const ready = deriveCellState(open, [check('pass', T(12))], profiles);
+    expect(ready.state).toBe('ready-to-close');
+    expect(ready.reason).toContain('ready to close');
+    // One criterion not holding is ordinary work in progress.
+    const partly = deriveCellState(open, [check('pass', T(12, 1), 'loki'), check('fail', T(12, 2), 'tempo')], faroCode);
+    expect(partly.state).toBe('in-progress');
+    // Closing it makes it verified.
+    expect(deriveCellState(closed, [check('pass', T(12))], profiles).state).toBe('verified');
+  });
+
+  it('quotes a proof’s message inside its own sentence without a double period', () => {
+    const failing = deriveCellState(
+      closed,
+      [{ ...check('fail', T(11)), message: 'propagate traceparent to it.' }],
+      profiles,
+    );
+    expect(failing.reason).not.toContain('..');
+    expect(failing.reason).toContain('propagate traceparent to it)');
+  });
+
   it('a current sign-off makes a sign-off criterion hold, shown as signed off, never as passed by data', () => {
     const ready = check('pass', T(11), 'gate-ready');
     const without = deriveCellState(closed, [ready], gate, [], NOW);

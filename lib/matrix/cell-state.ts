@@ -46,7 +46,7 @@ const whyNot = (criteria: CriterionState[]) =>
 /**
  * The one derivation of a cell's state from its issue, its acceptance criteria and their proofs.
  * Done (verified) means the issue is closed and every criterion holds: its newest proof passes or
- * it has a current sign-off. A closed cell with a criterion that held and now fails has regressed;
+ * it has a current sign-off. Every criterion holding while the issue is still open is "ready to close". A closed cell with a criterion that held and now fails has regressed;
  * not configured, insufficient data or not yet proven keep it closed · unverified, with the reason.
  */
 export function deriveCellState(
@@ -74,6 +74,13 @@ export function deriveCellState(
 
   if (!issue) return { ...base, state: 'planned', reason: 'No GitHub issue synced for this cell yet.' };
   if (issue.state === 'open') {
+    // Every criterion holds: only the issue is left to close.
+    if (allHold)
+      return {
+        ...base,
+        state: 'ready-to-close',
+        reason: `Issue #${issue.number} is still open, but all ${criteria.length} acceptance criteria hold: ready to close.`,
+      };
     const started = issue.assignees.length > 0 || issue.linkedPullRequests.length > 0 || lastVerifiedAt !== null;
     return started
       ? { ...base, state: 'in-progress', reason: `Issue #${issue.number} is open and being worked on.` }

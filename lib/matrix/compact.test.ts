@@ -16,6 +16,7 @@ const row = (slug: string, states: Array<CellState | null>): CompactRow => ({
           criteria: 2,
           criteriaHeld: 1,
           liveStatus: null,
+          latestChecks: [],
           history: '',
           chain: 'nnnn',
           chainSummary: 'nothing proven yet',
@@ -32,6 +33,7 @@ describe('grouping a fleet', () => {
   it('puts a row with any closed-unverified or regressed cell under "needs attention", whatever else it has', () => {
     expect(rowGroupOf(row('a', ['verified', 'regressed', null]))).toBe('attention');
     expect(rowGroupOf(row('b', ['planned', 'closed-unverified']))).toBe('attention');
+    expect(rowGroupOf(row('g', ['verified', 'ready-to-close']))).toBe('attention');
     expect(rowGroupOf(row('c', ['verified', 'verified', null]))).toBe('verified');
     expect(rowGroupOf(row('d', ['planned', 'planned']))).toBe('planned');
     expect(rowGroupOf(row('e', ['planned', 'verified']))).toBe('in-progress');

@@ -1,6 +1,8 @@
 import {
+  ATTENTION_STATES,
   CHAIN_LINKS,
   type CellState,
+  type ChainLinkStatus,
   type CheckStatus,
   type EstimateTotals,
   type MatrixCell,
@@ -46,9 +48,11 @@ export interface CompactCell {
   criteriaHeld: number;
   /** The worst of the newest result of each check: error, fail, pass, not configured; null before any. */
   liveStatus: CheckStatus | null;
+  /** The newest result of each check, newest first, without its message or evidence (those load on demand). */
+  latestChecks: Array<{ check: string; status: CheckStatus; checkedAt: string; partial?: true }>;
   /** The newest COMPACT_HISTORY results, oldest first, one STATUS_LETTER each. */
   history: string;
-  /** One letter per evidence link (issue closed, merged, deployed, data flowing): p passed, f failed, n not checked, r regressed. */
+  /** One letter per evidence link (issue closed, merged, deployed, data flowing): p passed, h partly, f failed, n not checked, r regressed. */
   chain: string;
   chainSummary: string;
   issue: {
@@ -66,14 +70,15 @@ export interface CompactCell {
  * A cell as the board's row island receives it: the compact cell, or on a grouped fleet board the
  * compact cell without its issue and title (the on-demand detail shows them), so rows stay small.
  */
-export type MatrixRowCell = Omit<CompactCell, 'issue' | 'title' | 'issueEstimate'> &
-  Partial<Pick<CompactCell, 'issue' | 'title' | 'issueEstimate'>>;
+export type MatrixRowCell = Omit<CompactCell, 'issue' | 'title' | 'issueEstimate' | 'latestChecks'> &
+  Partial<Pick<CompactCell, 'issue' | 'title' | 'issueEstimate' | 'latestChecks'>>;
 
 /** What a grouped fleet board sends of a cell. */
 export const fleetRowCell = ({
   issue: _issue,
   title: _title,
   issueEstimate: _estimate,
+  latestChecks: _checks,
   ...rest
 }: CompactCell): MatrixRowCell => rest;
 
@@ -88,7 +93,7 @@ export interface CompactRow {
 }
 
 export const ROW_GROUPS = [
-  { id: 'attention', label: 'Needs attention', hint: 'a cell closed but unverified, or regressed' },
+  { id: 'attention', label: 'Needs attention', hint: 'a cell ready to close, closed but unverified, or regressed' },
   { id: 'in-progress', label: 'In progress', hint: 'work started, nothing needs attention' },
   { id: 'planned', label: 'Not started', hint: 'every cell planned' },
   { id: 'verified', label: 'Verified', hint: 'every cell verified by live data' },
@@ -114,6 +119,7 @@ export interface CompactMatrixView {
   unmapped: { total: number; issues: UnmappedIssueFact[] };
 }
 
+const CHAIN_LETTER: Record<ChainLinkStatus, string> = { passed: 'p', partial: 'h', failed: 'f', 'not-checked': 'n' };
 const WORST: CheckStatus[] = ['error', 'fail', 'insufficient-data', 'pass', 'not-configured'];
 
 function compactCell(cell: MatrixCell): CompactCell {
@@ -126,13 +132,21 @@ function compactCell(cell: MatrixCell): CompactCell {
     criteria: cell.criteria.length,
     criteriaHeld: cell.criteriaHeld,
     liveStatus: WORST.find((s) => statuses.has(s)) ?? null,
+    latestChecks: cell.latestChecks.map((c) => ({
+      check: c.check,
+      status: c.status,
+      checkedAt: c.checkedAt,
+      ...((c.evidence as { partial?: unknown } | undefined)?.partial === true ? { partial: true as const } : {}),
+    })),
     history: cell.history
       .slice(-COMPACT_HISTORY)
       .map((h) => STATUS_LETTER[h.status])
       .join(''),
     chain: CHAIN_LINKS.map((name) => {
       const link = cell.chain.links.find((l) => l.link === name);
-      return !link ? 'n' : link.regressed ? 'r' : link.status === 'passed' ? 'p' : link.status === 'failed' ? 'f' : 'n';
+      if (!link) return 'n';
+      if (link.regressed) return 'r';
+      return CHAIN_LETTER[link.status];
     }).join(''),
     chainSummary: cell.chain.summary,
     issue: cell.issue
@@ -181,7 +195,7 @@ export const compactCellHref = (key: string) => {
   return service === 'gate' ? '/#gate' : `/services/${service}#${capability}`;
 };
 
-const ATTENTION: ReadonlySet<CellState> = new Set<CellState>(['closed-unverified', 'regressed']);
+const ATTENTION: ReadonlySet<CellState> = new Set(ATTENTION_STATES);
 
 /** Which group a service's row belongs to, from its cells' derived states. */
 export function rowGroupOf(row: CompactRow): RowGroupId {

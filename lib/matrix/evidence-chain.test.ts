@@ -147,6 +147,12 @@ describe('deriveCellState with the evidence chain', () => {
     expect(state.lastVerifiedAt).toBeNull();
   });
 
+  it('a deployed check that passes without confirming the key is partial: shown as such, not as passed', () => {
+    const checks = [check('merged', 'pass', T1), check('deployed', 'pass', T2, { partial: true })];
+    expect(statuses(checks, closed, 'helm')).toContain('deployed:partial');
+    expect(buildEvidenceChain(closed, checks, 'helm').summary).toBe('merged, deployed partly');
+  });
+
   it('a closed Helm cell whose criterion is its running pods is verified once they run with the change', () => {
     const state = deriveCellState(closed, [check('merged', 'pass', T1), check('deployed', 'pass', T2)], helm);
     expect(state.state).toBe('verified');

@@ -61,7 +61,8 @@ function linkFromChecks(link: ChainLinkName, checks: CheckFact[], notCheckedMess
     return { ...base, status: 'failed', regressed, message, evidence, checkedAt };
   }
   const message = newest.map((c) => (newest.length > 1 ? `${c.check}: ` : '') + (c.message ?? 'passed')).join('; ');
-  return { ...base, status: 'passed', regressed: false, message, evidence, checkedAt };
+  const partial = newest.some((c) => (c.evidence as { partial?: unknown } | undefined)?.partial === true);
+  return { ...base, status: partial ? 'partial' : 'passed', regressed: false, message, evidence, checkedAt };
 }
 
 function issueLink(issue: IssueFact | null): ChainLink {
@@ -135,5 +136,8 @@ export function buildEvidenceChain(
   if (furthest === null) summary = 'nothing proven yet';
   else if (furthest === 'data-flowing') summary = 'data flowing';
   else summary = missing ? `${SHORT[furthest]}, not ${SHORT[missing]}` : SHORT[furthest];
+  // A link proven only partly does not count as proven, and says so.
+  const partly = links.find((l, index) => index > furthestIndex && l.status === 'partial');
+  if (partly) summary = `${furthest ? `${SHORT[furthest]}, ` : ''}${SHORT[partly.link]} partly`;
   return { links, furthest, summary, regressed };
 }

@@ -8,19 +8,26 @@ export interface ProgressLine {
   verifiedMinutes: number;
 }
 
-export interface Overrun {
+/** How long a closed issue stayed open: calendar time, shown next to the estimate, never divided by it. */
+export interface CycleTime {
   cellKey: string;
   title: string;
   issue: string;
   issueUrl: string;
+  /** The plan's estimate, the one the matrix uses. */
   estimateMinutes: number;
-  elapsedMinutes: number;
-  /** elapsed / estimate */
-  ratio: number;
+  estimateText: string;
+  /** The issue's own estimate when it differs from the plan's (e.g. plan ~3h, issue ~5h). */
+  issueEstimateText: string | null;
+  /** Opened → closed. */
+  openMinutes: number;
 }
 
 export interface ProgressReport {
   overall: ProgressLine & { gapMinutes: number };
+  /** The service cells alone, and the infrastructure gate alone: the gate is a large share of early progress. */
+  serviceWork: ProgressLine;
+  gate: (ProgressLine & { estimateText: string }) | null;
   byService: ProgressLine[];
   byCapability: ProgressLine[];
   estimates: {
@@ -33,8 +40,8 @@ export interface ProgressReport {
     cellsWithIssue: number;
     cellCount: number;
   };
-  /** Closed issues whose opened → closed time exceeded their estimate, worst first. */
-  overruns: Overrun[];
+  /** Closed issues by how long they stayed open, longest first. */
+  cycleTimes: CycleTime[];
 }
 
 const isClosed = (c: MatrixCell) =>
@@ -51,31 +58,36 @@ function line(slug: string, name: string, cells: MatrixCell[]): ProgressLine {
   };
 }
 
-/** Estimate-weighted progress counted two ways (closed, verified), the estimate totals side by side, and overruns. */
+/**
+ * Estimate-weighted progress counted two ways (closed, verified), with the gate apart from service
+ * work, the estimate totals side by side, and how long closed issues stayed open.
+ */
 export function buildProgressReport(view: MatrixView): ProgressReport {
   const serviceCells = view.rows.flatMap((r) => r.cells.filter((c): c is MatrixCell => c !== null));
   const all = view.gate ? [view.gate, ...serviceCells] : serviceCells;
   const overall = line('all', 'Whole plan', all);
   const withIssue = all.filter((c) => c.issue);
-  const overruns = withIssue
+  const cycleTimes = withIssue
     .filter((c) => c.issue!.closedAt)
-    .map((c) => {
-      const elapsedMinutes = Math.round((Date.parse(c.issue!.closedAt!) - Date.parse(c.issue!.openedAt)) / 60_000);
-      const estimateMinutes = c.issue!.estimateMinutes ?? c.estimateMinutes;
-      return {
+    .map(
+      (c): CycleTime => ({
         cellKey: c.key,
         title: c.title,
         issue: `${c.issue!.repo}#${c.issue!.number}`,
         issueUrl: c.issue!.htmlUrl,
-        estimateMinutes,
-        elapsedMinutes,
-        ratio: estimateMinutes > 0 ? elapsedMinutes / estimateMinutes : 0,
-      };
-    })
-    .filter((o) => o.elapsedMinutes > o.estimateMinutes)
-    .sort((a, b) => b.ratio - a.ratio);
+        estimateMinutes: c.estimateMinutes,
+        estimateText: c.estimateText,
+        issueEstimateText: c.issueEstimate?.text ?? null,
+        openMinutes: Math.round((Date.parse(c.issue!.closedAt!) - Date.parse(c.issue!.openedAt)) / 60_000),
+      }),
+    )
+    .sort((a, b) => b.openMinutes - a.openMinutes);
   return {
     overall: { ...overall, gapMinutes: overall.closedMinutes - overall.verifiedMinutes },
+    serviceWork: line('services', 'Service work', serviceCells),
+    gate: view.gate
+      ? { ...line('gate', `Gate: ${view.gate.title}`, [view.gate]), estimateText: view.gate.estimateText }
+      : null,
     byService: view.rows.map((r) =>
       line(
         r.service.slug,
@@ -99,6 +111,6 @@ export function buildProgressReport(view: MatrixView): ProgressReport {
       cellsWithIssue: withIssue.length,
       cellCount: all.length,
     },
-    overruns,
+    cycleTimes,
   };
 }

@@ -1,12 +1,23 @@
 import type { PlanCapability, PlanCell, PlanService } from '../plan/load';
 import type { Proof } from '../plan/schema';
 
-export const CELL_STATES = ['planned', 'in-progress', 'closed-unverified', 'verified', 'regressed'] as const;
+export const CELL_STATES = [
+  'planned',
+  'in-progress',
+  'ready-to-close',
+  'closed-unverified',
+  'verified',
+  'regressed',
+] as const;
 export type CellState = (typeof CELL_STATES)[number];
+
+/** States a PM should act on: close the issue, find out why the data is missing, or fix what broke. */
+export const ATTENTION_STATES: readonly CellState[] = ['ready-to-close', 'closed-unverified', 'regressed'];
 
 export const CELL_STATE_LABELS: Record<CellState, string> = {
   planned: 'Planned',
   'in-progress': 'In progress',
+  'ready-to-close': 'Ready to close',
   'closed-unverified': 'Closed · unverified',
   verified: 'Verified',
   regressed: 'Regressed',
@@ -93,7 +104,8 @@ export interface CheckFact {
 /** The evidence chain of a cell, in order: issue closed → merged → deployed → data flowing. */
 export const CHAIN_LINKS = ['issue-closed', 'merged', 'deployed', 'data-flowing'] as const;
 export type ChainLinkName = (typeof CHAIN_LINKS)[number];
-export type ChainLinkStatus = 'passed' | 'failed' | 'not-checked';
+/** partial: the checks pass but say they could not confirm everything (e.g. a key inside an unreadable ConfigMap). */
+export type ChainLinkStatus = 'passed' | 'partial' | 'failed' | 'not-checked';
 
 export interface ChainLink {
   link: ChainLinkName;

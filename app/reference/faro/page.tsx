@@ -6,7 +6,7 @@ import { pageUser } from '@/lib/auth/viewer';
 import { faroStatus } from '@/lib/faro/status';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Faro reference · rollout-board' };
+export const metadata: Metadata = { title: 'Faro reference' };
 
 /** The board as the live Faro reference: what it sends itself, and the recipe for each service kind. */
 export default async function FaroReferencePage() {

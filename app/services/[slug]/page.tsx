@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { readAudit } from '@/lib/audit/read';
@@ -15,6 +16,12 @@ import { RefreshWhileVerifying } from '@/app/_components/verify-status';
 
 export const dynamic = 'force-dynamic';
 
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  const { slug } = await params;
+  const detail = await readServiceDetail(await getStore(), slug);
+  return { title: detail ? detail.service.name : 'Unknown service' };
+}
+
 export default async function ServicePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const detail = await readServiceDetail(await getStore(), slug);
@@ -28,11 +35,13 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         <Link href="/">← Matrix</Link>
       </p>
       <h1>{service.name}</h1>
-      <VerifyButton
-        scope={{ kind: 'service', slug: service.slug }}
-        label={`Verify every cell of ${service.name} now`}
-        text="Verify this service now"
-      />
+      <p className="lede" data-testid="check-buttons-explained">
+        <strong>Verify every cell of {service.name} now</strong> proves every acceptance criterion below: the data in
+        Pyroscope, Loki and Tempo, and the repository and cluster where a criterion asks for them.{' '}
+        <strong>Check evidence now</strong> (below the facts) re-reads only the repository and the cluster (is the
+        change merged, is it deployed), which is quicker. Both also run on a schedule.
+      </p>
+      <VerifyButton scope={{ kind: 'service', slug: service.slug }} text={`Verify every cell of ${service.name} now`} />
       <RefreshWhileVerifying />
       <dl className="facts">
         <dt>Runtimes</dt>
