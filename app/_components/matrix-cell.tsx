@@ -24,9 +24,16 @@ const STATUS_WORDS: Record<string, string> = {
   r: 'regressed',
   n: 'not checked',
 };
+/** A link's status in words, as describeChain says it: an open issue has not failed to close, it is not closed yet. */
+const linkWords = (letter: string, index: number) =>
+  index === 0 && letter === 'f'
+    ? 'not yet (the issue is open)'
+    : letter === 'r'
+      ? 'regressed (passed before)'
+      : (STATUS_WORDS[letter] ?? 'not checked');
 /** The chain in words, as the service page's describeChain says it, from the four letters. */
 const spoken = (cell: MatrixRowCell) =>
-  `Evidence: ${[...cell.chain].map((l, i) => `${LINK_WORDS[i]} ${STATUS_WORDS[l] ?? 'not checked'}`).join(', ')} (${cell.chainSummary})`;
+  `Evidence: ${[...cell.chain].map((l, i) => `${LINK_WORDS[i]} ${linkWords(l, i)}`).join(', ')} (${cell.chainSummary})`;
 
 /** The service a cell key belongs to; null for the gate ("gate/<slug>"). */
 const serviceOf = (key: string) => (key.startsWith('gate/') ? null : key.split('/')[0]);
@@ -106,7 +113,9 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
       {open ? <CellDetailPopover cellKey={cell.key} {...loaded} /> : null}
       <IssueLine cell={cell} />
       <span className="matrix-cell-tools">
-        {cell.liveStatus ? (
+        {cell.latestChecks ? (
+          <CellSignals cell={{ key: cell.key, serviceSlug: serviceOf(cell.key), latestChecks: cell.latestChecks }} />
+        ) : cell.liveStatus ? (
           <span
             className={`live-status status-${cell.liveStatus}`}
             data-testid="live-status"
