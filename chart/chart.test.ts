@@ -150,6 +150,7 @@ describe('the Helm chart', () => {
       FARO_UPSTREAM_URL: 'http://alloy:12347/collect',
       FARO_COLLECTOR_URL: '/faro',
       FARO_APP_NAME: 'rollout-board',
+      FARO_TRUSTED_PROXIES: '0',
     });
     expect(config.has('FARO_API_KEY')).toBe(false);
     expect(renderedKeys(templates['secret.yaml'], values).get('FARO_API_KEY')).toBe('secret-key');
