@@ -39,9 +39,10 @@ const spoken = (cell: MatrixRowCell) =>
 const serviceOf = (key: string) => (key.startsWith('gate/') ? null : key.split('/')[0]);
 
 /** The evidence chain as four dots (issue closed, merged, deployed, data flowing); the links in full load on demand. */
-function ChainDots({ cell }: { cell: MatrixRowCell }) {
+function ChainDots({ cell, brief }: { cell: MatrixRowCell; brief: boolean }) {
   return (
-    <span className="chain-dots" role="img" aria-label={spoken(cell)}>
+    // On a fleet board the label is the summary: the cell's detail (on focus) names every link.
+    <span className="chain-dots" role="img" aria-label={brief ? `Evidence: ${cell.chainSummary}` : spoken(cell)}>
       {[...cell.chain].map((letter, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: the four links have fixed positions
         <i key={i} className={DOT[letter] ? `dot-${DOT[letter]}` : undefined} />
@@ -108,7 +109,7 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
             {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
           </span>
         ) : null}
-        <ChainDots cell={cell} />
+        <ChainDots cell={cell} brief={!verify} />
       </a>
       {open ? <CellDetailPopover cellKey={cell.key} {...loaded} /> : null}
       <IssueLine cell={cell} />
