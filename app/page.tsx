@@ -2,13 +2,7 @@ import { readSyncStatus } from '@/lib/github/sync-job';
 import { readMatrixSnapshot } from '@/lib/matrix/read';
 import { getRuntime } from '@/lib/server/runtime';
 import { redirect } from 'next/navigation';
-import {
-  EMPTY_FILTER,
-  filterQuery,
-  isFilterActive,
-  matchingCellKeys,
-  parseMatrixFilter,
-} from '@/lib/matrix/filter';
+import { EMPTY_FILTER, filterQuery, isFilterActive, matchingCellKeys, parseMatrixFilter } from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
 import { MatrixFilterForm } from './_components/matrix-filter-form';
 import { MatrixLegend } from './_components/matrix-legend';
