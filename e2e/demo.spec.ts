@@ -87,8 +87,8 @@ test('the burn-up renders with data from the synced issues and the verifications
   const rows = chart.locator('tbody tr');
   expect(await rows.count()).toBeGreaterThan(1);
   const last = rows.last().locator('td');
-  await expect(last.nth(2)).not.toHaveText('0min');
-  await expect(last.nth(3)).not.toHaveText('0min');
+  await expect(last.nth(2)).not.toHaveText('0h');
+  await expect(last.nth(3)).not.toHaveText('0h');
 });
 
 test('the CSV download matches /api/matrix, and the README screenshot is the demo board', async ({ page, request }) => {

@@ -55,7 +55,7 @@ export function MatrixRow({
             data-cell={`${row.slug}/${columns[index].slug}`}
             data-state="n/a"
           >
-            <span title="not applicable">n/a</span>
+            <abbr title="not applicable">n/a</abbr>
           </td>
         ),
       )}

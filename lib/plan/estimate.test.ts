@@ -31,6 +31,9 @@ describe('formatMinutes', () => {
     expect(formatMinutes(2190)).toBe('36.5h');
     expect(formatMinutes(75)).toBe('1.25h');
   });
+  it('shows nothing as 0h, not "0min"', () => {
+    expect(formatMinutes(0)).toBe('0h');
+  });
   it('signs differences', () => {
     expect(formatMinutesDelta(570)).toBe('+9.5h');
     expect(formatMinutesDelta(-30)).toBe('−30min');

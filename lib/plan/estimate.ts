@@ -52,6 +52,8 @@ export function parseEstimateMinutes(text: string): number | null {
 
 /** Formats minutes the way the board shows effort: "45min", "2h", "2.5h", "36.5h". */
 export function formatMinutes(minutes: number): string {
+  // Nothing reads as "0h", like the "±0h" of a delta, not as "0min".
+  if (minutes === 0) return '0h';
   if (minutes < 60) return `${minutes}min`;
   const hours = minutes / 60;
   return `${Number.isInteger(hours) ? hours : hours.toFixed(hours * 10 === Math.round(hours * 10) ? 1 : 2)}h`;
