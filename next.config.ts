@@ -10,6 +10,15 @@ const nextConfig: NextConfig = {
     '@prisma/adapter-pg',
     '@pyroscope/nodejs',
     '@kubernetes/client-node',
+    // Loaded as they are: pino's worker streams and OpenTelemetry's module hooks do not survive bundling.
+    'pino',
+    'prom-client',
+    '@opentelemetry/api',
+    '@opentelemetry/sdk-trace-node',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/instrumentation',
+    '@opentelemetry/instrumentation-undici',
+    '@prisma/instrumentation',
   ],
   poweredByHeader: false,
   // proxy.ts runs for pages only, which take no body; whatever a client sends anyway is not buffered past this.

@@ -40,6 +40,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/progress">Progress</Link>
             <Link href="/reference/faro">Faro reference</Link>
             {viewer.roles.includes('admin') ? <Link href="/audit">Audit</Link> : null}
+            {viewer.roles.includes('admin') ? <Link href="/settings/notifications">Notifications</Link> : null}
           </nav>
           <UserMenu />
         </header>

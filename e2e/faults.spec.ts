@@ -18,7 +18,7 @@ const SECRET = 'faults-webhook-secret';
 const RSS_GROWTH_LIMIT = 80 * MB;
 
 let hostile: HostileUpstream;
-let board: { url: string; child: ChildProcess; pid: number };
+let board: Board;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -54,13 +54,15 @@ function rss(pid: number): number {
 
 test.describe.configure({ mode: 'serial' });
 
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  hostile = await startHostileUpstream({ kind: 'answer', status: 200, body: '{}' });
+interface Board {
+  url: string;
+  child: ChildProcess;
+  pid: number;
+}
+
+/** Starts a board (scripts/serve.ts, no simulators) on a free port with these settings; resolves once healthy. */
+async function startBoard(env: Record<string, string>): Promise<Board> {
   const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-board-faults-'));
-  const withCredentials = hostile.url.replace('http://', 'http://board:hunter2@');
-  // Node runs the board's own server (scripts/serve.ts) in one process, so its RSS is the board's.
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/serve.ts'], {
     cwd: path.resolve(__dirname, '..'),
     env: {
@@ -69,27 +71,14 @@ test.beforeAll(async () => {
       BIND_HOST: '127.0.0.1',
       SKIP_BUILD: '1',
       DEMO: '0',
-      DATABASE_URL: `file:${path.join(dir, 'board.db')}`,
       VERIFY_INTERVAL: '30m',
-      PROBE_TIMEOUT: '3s',
-      PROBE_MAX_REPLY_BYTES: String(2 * MB),
-      KUBE_MAX_REPLY_BYTES: String(2 * MB),
-      GITHUB_MAX_REPLY_BYTES: String(2 * MB),
-      LOKI_URL: withCredentials,
-      KUBE_NAMESPACE: 'ca7f8f-dev',
-      KUBE_API_URL: withCredentials,
-      GITHUB_API_URL: withCredentials,
-      GITHUB_TOKEN: 'ghp_faults',
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      FARO_ENABLED: 'true',
-      FARO_UPSTREAM_URL: `${hostile.url}/collect`,
-      FARO_RATE_LIMIT_PER_SECOND: '1',
       // Act as an engineer through the trusted-header mode (the test is the proxy on loopback).
       AUTH_TRUSTED_PROXIES: '127.0.0.1/32',
       AUTH_ENGINEER_GROUPS: 'faults',
       RUN_COOLDOWN: '1ms',
       RUN_RATE_LIMIT_PER_MINUTE: '100000',
       NEXT_TELEMETRY_DISABLED: '1',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -105,15 +94,41 @@ test.beforeAll(async () => {
     if (Date.now() > deadline) throw new Error('the board did not become healthy within 90 s');
     await new Promise((r) => setTimeout(r, 250));
   }
-  board = { url, child, pid: boardPid(child.pid ?? 0) };
+  return { url, child, pid: boardPid(child.pid ?? 0) };
+}
+
+async function stopBoard(running: Board | undefined) {
+  if (!running || running.child.exitCode !== null) return;
+  const exited = new Promise((r) => running.child.once('exit', r));
+  running.child.kill('SIGTERM');
+  await exited;
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  hostile = await startHostileUpstream({ kind: 'answer', status: 200, body: '{}' });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-board-faults-'));
+  const withCredentials = hostile.url.replace('http://', 'http://board:hunter2@');
+  board = await startBoard({
+    DATABASE_URL: `file:${path.join(dir, 'board.db')}`,
+    PROBE_TIMEOUT: '3s',
+    PROBE_MAX_REPLY_BYTES: String(2 * MB),
+    KUBE_MAX_REPLY_BYTES: String(2 * MB),
+    GITHUB_MAX_REPLY_BYTES: String(2 * MB),
+    LOKI_URL: withCredentials,
+    KUBE_NAMESPACE: 'ca7f8f-dev',
+    KUBE_API_URL: withCredentials,
+    GITHUB_API_URL: withCredentials,
+    GITHUB_TOKEN: 'ghp_faults',
+    GITHUB_WEBHOOK_SECRET: SECRET,
+    FARO_ENABLED: 'true',
+    FARO_UPSTREAM_URL: `${hostile.url}/collect`,
+    FARO_RATE_LIMIT_PER_SECOND: '1',
+  });
 });
 
 test.afterAll(async () => {
-  if (board?.child.exitCode === null) {
-    const exited = new Promise((r) => board.child.once('exit', r));
-    board.child.kill('SIGTERM');
-    await exited;
-  }
+  await stopBoard(board);
   await hostile?.stop();
 });
 
@@ -276,5 +291,45 @@ test('URL credentials never reach pages or API answers', async () => {
   for (const route of ['/', '/services/traction', '/api/matrix', '/api/sync', '/api/faro/stats', '/api/health']) {
     const text = await (await get(route)).text();
     expect(text, route).not.toContain('hunter2');
+  }
+});
+
+test('after kill -9 mid-verification, the restarted board runs the next Verify now at once', async () => {
+  test.setTimeout(120_000);
+  const stalled = await startHostileUpstream({ kind: 'stall-body' });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-board-crash-'));
+  const env = { DATABASE_URL: `file:${path.join(dir, 'board.db')}`, LOKI_URL: stalled.url, PROBE_TIMEOUT: '20s' };
+  const running = (at: Board) =>
+    fetch(`${at.url}/api/verify`, { headers: AS_ENGINEER }).then(
+      async (r) => ((await r.json()) as { running: string[] }).running,
+    );
+  const verifyAll = (at: Board) =>
+    fetch(`${at.url}/api/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...AS_ENGINEER },
+      body: '{"kind":"all"}',
+    });
+  let first: Board | undefined;
+  let second: Board | undefined;
+  try {
+    first = await startBoard(env);
+    expect((await verifyAll(first)).status).toBe(202);
+    expect(await running(first)).toContain('verify:all'); // holding the lease, waiting on the stalled Loki
+    // kill -9: no clean-up, the lease row stays valid for its whole TTL.
+    process.kill(first.pid, 'SIGKILL');
+    first.child.kill('SIGKILL');
+    second = await startBoard(env);
+    const started = Date.now();
+    const answer = await verifyAll(second);
+    expect(answer.status).toBe(202);
+    // It runs now, not after the dead lease expires (nothing ran for about 60 s before): still running a
+    // moment later, on the Loki that never answers.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await running(second)).toContain('verify:all');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  } finally {
+    await stopBoard(second);
+    if (first) first.child.kill('SIGKILL');
+    await stalled.stop();
   }
 });

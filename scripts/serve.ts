@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { errorFields, logger } from '../lib/log/logger';
 import { startSimulators, upstreamEnvVars, writeSimulatorUrls, type SimulatorSet } from '../simulators';
 import { DEMO_GROUPS, type RunningOpenIdProvider, startOpenIdProvider } from '../simulators/openid-provider';
 
@@ -19,7 +20,7 @@ const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 
 async function main() {
   if (process.env.SKIP_BUILD !== '1' || !existsSync(path.join(root, '.next', 'BUILD_ID'))) {
-    console.log('Building the production bundle (next build)…');
+    logger().info('Building the production bundle (next build)…');
     const build = spawnSync('npx', ['next', 'build'], { cwd: root, env, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
@@ -35,10 +36,13 @@ async function main() {
     env.VERIFY_INTERVAL ??= '1m';
     // The board is its own live Faro reference: in the demo it reports to the receiver simulator.
     env.FARO_ENABLED ??= 'true';
+    // ...and traces itself to the Tempo simulator (OTLP/HTTP), so its browser traces link to its server spans.
+    env.OTEL_EXPORTER_OTLP_ENDPOINT ??= simulators.urls.tempo;
+    env.OTEL_BSP_SCHEDULE_DELAY ??= '500';
     const file = process.env.SIMULATORS_FILE ?? path.join(root, 'data', 'simulators.json');
     mkdirSync(path.dirname(file), { recursive: true });
     writeSimulatorUrls(file, simulators);
-    console.log(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
+    logger().info(`Demo mode: simulated ${simulators.simulators.map((s) => `${s.name} ${s.url}`).join(', ')}`);
   }
   // The demo signs in against a real OpenID provider (oidc-provider) with demo users, unless one is configured.
   if (demo && !process.env.AUTH_OIDC_ISSUER) {
@@ -58,7 +62,7 @@ async function main() {
     env.AUTH_ADMIN_GROUPS ??= DEMO_GROUPS.admin;
     // Anyone may look at the demo; acting needs a demo user's sign-in.
     env.AUTH_ANONYMOUS ??= 'view';
-    console.log(
+    logger().info(
       `Demo sign-in: OpenID provider ${openIdProvider.url} (users viewer, engineer, admin; password = login)`,
     );
   }
@@ -70,7 +74,7 @@ async function main() {
     env: { ...env, PORT: port, ...(host ? { BIND_HOST: host } : {}) },
     stdio: 'inherit',
   });
-  console.log(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
+  logger().info(`rollout-board on http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${port}`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => server.kill('SIGTERM'));
@@ -82,6 +86,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error(error);
+  logger().fatal(errorFields(error), 'rollout-board did not start');
   process.exit(1);
 });

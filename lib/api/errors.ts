@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ZodError, type z } from 'zod';
-import { redactSecrets } from '../config/redact';
+import { currentRequestContext } from '../log/context';
+import { errorFields, logger } from '../log/logger';
 
 /** What kind of failure an API answer reports; each code has one HTTP status. */
 export type ApiErrorCode =
@@ -91,14 +92,13 @@ export function errorResponse(error: ApiError): Response {
 
 /**
  * Maps anything a route threw to its answer. ApiError and zod errors say what was wrong; everything else is
- * logged with a fresh request id and answered with a generic 500 that carries only that id.
+ * logged under the request's id and answered with a generic 500 that carries only that id.
  */
 export function toErrorResponse(error: unknown, where: string): Response {
   if (isApiError(error)) return errorResponse(error);
   if (error instanceof ZodError) return errorResponse(new ApiError('bad_request', describeZodError(error)));
-  const requestId = randomUUID();
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  console.error(`[${where}] request ${requestId} failed: ${redactSecrets(detail)}`);
+  const requestId = currentRequestContext()?.requestId ?? randomUUID();
+  logger().error({ where, requestId, ...errorFields(error) }, `${where} failed`);
   const body: ApiErrorBody = {
     error: `Something went wrong on the board's side (request id ${requestId}). The server log has the details under that id.`,
     code: 'internal_error',

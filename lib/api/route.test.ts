@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ACTION_BODY_MAX_BYTES, readBodyCapped, readJsonBody } from './body';
 import { ApiError, parseInput } from './errors';
+import { currentRequestContext } from '../log/context';
+import { logger } from '../log/logger';
 import { withRoute } from './route';
 import { CELL_KEY_PATTERN, cellKeySchema, safeIntegerSchema, slugSchema } from './schemas';
 
@@ -25,7 +27,7 @@ function countingStream(chunks: number) {
 
 describe('withRoute: the one error shape', () => {
   it('answers an unexpected failure with a generic 500 and a request id, logging the details under that id', async () => {
-    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const log = vi.spyOn(logger(), 'error').mockImplementation(() => {});
     const internal = 'Invalid `prisma.syncRun.create()` invocation in /app/lib/github/sync.ts:42 postgresql://u:pw@db';
     const route = withRoute(() => {
       throw new Error(internal);
@@ -39,11 +41,24 @@ describe('withRoute: the one error shape', () => {
     expect(body.error).toContain(body.requestId);
     expect(JSON.stringify(body)).not.toMatch(/prisma|sync\.ts|postgresql|pw/);
     // The log has the detail (credentials masked) and the same id, so an operator can find it.
-    const line = String(log.mock.calls[0][0]);
+    const line = JSON.stringify(log.mock.calls[0]);
     expect(line).toContain(body.requestId);
     expect(line).toContain('GET /api/matrix');
     expect(line).toContain('prisma.syncRun.create()');
     expect(line).not.toContain(':pw@');
+  });
+
+  it("runs the handler under the request's id, so every log line it writes carries it", async () => {
+    const seen: Array<string | undefined> = [];
+    const route = withRoute(() => {
+      seen.push(currentRequestContext()?.requestId);
+      return new Response('ok');
+    });
+    await route(new Request('http://board.test/api/x', { headers: { 'x-request-id': 'ingress-req-0001' } }), undefined);
+    await route(new Request('http://board.test/api/x', { headers: { 'x-request-id': 'bad id\n' } }), undefined);
+    expect(seen[0]).toBe('ingress-req-0001');
+    expect(seen[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(currentRequestContext()).toBeUndefined();
   });
 
   it('maps each ApiError code to its status and shows its message as is', async () => {

@@ -1,7 +1,17 @@
 import type { Role, User } from '../auth/roles';
 import { getRuntime } from '../server/runtime';
+import { errorFields, logger } from '../log/logger';
 
-export const AUDIT_ACTIONS = ['sync', 'verify', 'evidence', 'sign-off', 'revoke', 'sign-in', 'sign-out'] as const;
+export const AUDIT_ACTIONS = [
+  'sync',
+  'verify',
+  'evidence',
+  'sign-off',
+  'revoke',
+  'sign-in',
+  'sign-out',
+  'notifications',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'started' | 'joined' | 'ok' | 'refused' | 'failed';
 
@@ -44,8 +54,6 @@ export async function recordAudit(entry: AuditInput, at = new Date()): Promise<v
       },
     });
   } catch (error) {
-    console.error(
-      `[audit] could not store ${entry.action} by ${entry.actor}: ${error instanceof Error ? error.message : error}`,
-    );
+    logger().error({ action: entry.action, actor: entry.actor, ...errorFields(error) }, 'Could not store an audit row');
   }
 }

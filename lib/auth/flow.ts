@@ -14,6 +14,7 @@ import {
   unseal,
 } from './session';
 import { type AuthSettings, authSettings } from './settings';
+import { errorFields, logger } from '../log/logger';
 
 /** The redirect URI to register at the provider. */
 export const CALLBACK_PATH = '/api/auth/callback';
@@ -38,7 +39,7 @@ export async function beginSignIn(request: Request, settings: AuthSettings = aut
     const secure = isHttps(request, settings);
     return redirect(url.href, [cookieHeader(LOGIN_COOKIE, sealed, { secure, maxAgeSeconds: LOGIN_MAX_AGE_SECONDS })]);
   } catch (error) {
-    console.error(`[auth] sign-in could not start: ${error instanceof Error ? error.message : error}`);
+    logger().error(errorFields(error), 'Sign-in could not start');
     return redirect(signInPage('The sign-in provider could not be reached; try again, or ask an admin to check it.'));
   }
 }
@@ -64,7 +65,7 @@ export async function finishSignIn(request: Request, settings: AuthSettings = au
   try {
     session = await completeSignIn(settings.oidc, callbackUrl, login);
   } catch (error) {
-    console.error(`[auth] sign-in failed: ${error instanceof Error ? error.message : error}`);
+    logger().error(errorFields(error), 'Sign-in failed');
     await recordAudit({
       actor: 'unknown',
       action: 'sign-in',

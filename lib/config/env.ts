@@ -169,6 +169,8 @@ export const envSchema = z.object({
   APP_VERSION: z.string().default(process.env.npm_package_version ?? '0.0.0'),
   APP_ENVIRONMENT: z.string().default('development'),
   GRAFANA_URL: optionalUrl,
+  /** The board's address as its users open it, for links in notifications (e.g. https://rollout.example.org). */
+  BOARD_URL: optionalUrl,
   /** The date the PM wants Phase 3 done by; the forecast is measured against it. */
   TARGET_DATE: z
     .string()
@@ -284,6 +286,10 @@ export const envSchema = z.object({
   VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** How long the gate waits for its Faro marker to show up in Loki. */
   GATE_DEADLINE: duration('30s', { min: SECOND, max: HOUR }),
+  // The board's own telemetry: JSON log lines at this level, and OpenTelemetry traces (off when no endpoint is set).
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: z.string().min(1).default('rollout-board'),
   /** Per-service public frontend URLs, overriding the plan's telemetry.frontend.url. */
   FRONTEND_URLS: urlsBySlug,
   /** Per-service /faro route URLs, overriding the plan's telemetry.frontend.faroRoute. */

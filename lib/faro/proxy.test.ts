@@ -58,6 +58,10 @@ describe('POST /faro proxy', () => {
     expect(stats.view().lastUpstream).toMatchObject({ status: 202, error: null });
     expect(stats.view().accepted.measurements).toBeGreaterThan(0);
     expect(stats.view().recentSessionIds).toEqual(['tu1vn8rvcK']);
+    // The bytes /metrics reports (rollout_faro_proxy_bytes_total): read from the browser, sent on.
+    const size = Buffer.byteLength(SESSION_PAYLOAD);
+    expect(stats.view().bytes).toEqual({ received: size, forwarded: size });
+    expect(stats.view().answered).toEqual({ 202: 1 });
   });
 
   it('forwards only the allow-listed headers, adds the API key server-side and sets X-Forwarded-For', async () => {
@@ -106,6 +110,7 @@ describe('POST /faro proxy', () => {
     const response = await send({ headers: json, body: big });
     expect(response.status).toBe(413);
     expect(receiver.requests).toHaveLength(0);
+    expect(stats.view().bytes).toEqual({ received: 0, forwarded: 0 });
   });
 
   it('answers 413 on a chunked oversize body with no Content-Length, counting the bytes streamed', async () => {

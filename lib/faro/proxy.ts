@@ -168,6 +168,7 @@ export async function handleFaroRequest(request: Request, context: FaroProxyCont
   if (Number.isFinite(declared) && declared > settings.maxBodyBytes) return tooLarge();
   const read = await readBounded(request, settings.maxBodyBytes);
   if (!read.ok) return tooLarge();
+  stats.recordBytes('received', read.body.length);
 
   const headers: Record<string, string> = { 'content-length': String(read.body.length) };
   for (const name of FORWARDED_HEADERS) {
@@ -178,6 +179,7 @@ export async function handleFaroRequest(request: Request, context: FaroProxyCont
   if (settings.apiKey) headers['x-api-key'] = settings.apiKey;
 
   const startedAt = performance.now();
+  stats.recordBytes('forwarded', read.body.length);
   const result = await postUpstream(new URL(settings.upstreamUrl), headers, read.body, settings.upstreamTimeoutMs);
   const durationMs = Math.round(performance.now() - startedAt);
   const at = new Date().toISOString();

@@ -25,6 +25,8 @@ export interface FaroProxyStatsView {
   /** Requests that reached the proxy, and how the proxy answered them (by status). */
   requests: number;
   answered: Record<string, number>;
+  /** Payload bytes read from browsers, and bytes sent on to the receiver. */
+  bytes: { received: number; forwarded: number };
   /** Items inside the payloads the receiver accepted (2xx). */
   accepted: FaroItemCounts;
   lastUpstream: FaroUpstreamOutcome | null;
@@ -58,12 +60,17 @@ export class FaroProxyStats {
   private readonly answered: Record<string, number> = {};
   private readonly accepted: FaroItemCounts = { logs: 0, exceptions: 0, measurements: 0, events: 0, spans: 0 };
   private lastUpstream: FaroUpstreamOutcome | null = null;
+  private readonly bytes = { received: 0, forwarded: 0 };
   private readonly recentTraceIds: string[] = [];
   private readonly recentSessionIds: string[] = [];
 
   recordAnswer(status: number) {
     this.requests += 1;
     this.answered[status] = (this.answered[status] ?? 0) + 1;
+  }
+
+  recordBytes(direction: 'received' | 'forwarded', count: number) {
+    this.bytes[direction] += count;
   }
 
   recordUpstream(outcome: FaroUpstreamOutcome) {
@@ -104,6 +111,7 @@ export class FaroProxyStats {
       since: this.since,
       requests: this.requests,
       answered: { ...this.answered },
+      bytes: { ...this.bytes },
       accepted: { ...this.accepted },
       lastUpstream: this.lastUpstream,
       recentTraceIds: [...this.recentTraceIds],

@@ -2,10 +2,12 @@ import { serverConfig, type ServerConfig } from '../config/env';
 import { redactSecrets, redactUrl } from '../config/redact';
 import { currentLeaseHolder } from '../jobs/lease';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
+import { processMetrics } from '../metrics/process';
 import type { Runtime } from '../server/runtime';
 import { createGitHubClient, type RateLimitQuota } from './client';
 import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
 import { verificationConfigured, verifyCells } from '../verify/run';
+import { errorFields, logger } from '../log/logger';
 
 const DEFAULT_SYNC_TIMEOUT_MS = 5 * 60_000;
 
@@ -73,8 +75,10 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
     GITHUB_SYNC_JOB,
     async ({ trigger, signal }) => {
       state.activity = { trigger, startedAt: new Date().toISOString(), progress: null };
+      const endTimer = processMetrics().syncDuration.startTimer();
+      let outcome: SyncResult['status'] = 'failed';
       try {
-        return await syncGitHub({
+        const result = await syncGitHub({
           store: runtime.store,
           client: createGitHubClient({
             apiUrl: config.GITHUB_API_URL,
@@ -94,8 +98,12 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
             if (state.activity) state.activity.progress = progress;
           },
         });
+        outcome = result.status;
+        return result;
       } finally {
         state.activity = null;
+        endTimer({ outcome });
+        processMetrics().syncRuns.inc({ outcome });
       }
     },
     {
@@ -117,7 +125,7 @@ export function runGitHubSync(runtime: Runtime, options: RunSyncOptions): Promis
       verificationConfigured(serverConfig())
     ) {
       void verifyCells(runtime, result.result.changedCellKeys, 'sync').catch((error) =>
-        console.error('[verify after sync]', error),
+        logger().error(errorFields(error), 'Verifying the cells a sync changed failed'),
       );
     }
     if (state.followUp.repos.size === 0 || runtime.jobs.isRunning(GITHUB_SYNC_JOB)) return;

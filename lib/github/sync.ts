@@ -1,4 +1,3 @@
-import { redactSecrets } from '../config/redact';
 import type { Db } from '../db/client';
 import type { StoreProvider } from '../db/database-url';
 import type { Store } from '../db/store';
@@ -8,6 +7,7 @@ import { assignCells } from './classify';
 import type { GitHubClient, RateLimitQuota } from './client';
 import { closingReferences, type LinkedPullRequest } from './linked-prs';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
+import { errorFields, logger } from '../log/logger';
 
 export interface RepoSyncOutcome {
   repo: string;
@@ -472,9 +472,7 @@ async function syncRepoIsolated(
     // Some batches may have been written: the next repository reads the store afresh.
     ledger.forget();
     if (options.signal?.aborted) return failed(`${repo}: stopped, ${abortReason(options.signal)}.`);
-    console.error(
-      `[github-sync] ${repo}: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
-    );
+    logger().error({ job: 'github-sync', repo, ...errorFields(error) }, `Saving ${repo}'s issues failed`);
     return failed(
       `${repo}: saving its issues to the store failed; earlier data is kept. The server log has the details.`,
     );
@@ -525,9 +523,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
     }
   } catch (error) {
     // A store failure: record it on the run (without the store's own text), then let the job runner report it.
-    console.error(
-      `[github-sync] ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`,
-    );
+    logger().error({ job: 'github-sync', ...errorFields(error) }, 'GitHub sync failed in the store');
     await db.syncRun.update({
       where: { id: run.id },
       data: {

@@ -4,6 +4,7 @@ import { redactSecrets } from '../config/redact';
 import type { Db } from '../db/client';
 import { formatDuration } from '../http/bounded';
 import { reclaimLease, releaseLease, renewLease, tryAcquireLease } from './lease';
+import { errorFields, logger } from '../log/logger';
 
 export type JobTrigger = 'start' | 'schedule' | 'manual' | 'webhook' | 'sync';
 
@@ -49,7 +50,7 @@ const DEADLINE_GRACE_MS = 1_000;
 function outcomeMessage(name: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof Error && /^Prisma/.test(error.name)) {
-    console.error(`[job ${name}] ${redactSecrets(error.stack ?? message)}`);
+    logger().error({ job: name, ...errorFields(error) }, `Job ${name} failed in the store`);
     return `${name} failed in the store; the server log has the details.`;
   }
   return redactSecrets(message);
@@ -237,7 +238,7 @@ export function schedule(intervalMs: number, tick: () => Promise<unknown>, initi
     if (running) return;
     running = true;
     tick()
-      .catch((error) => console.error('[schedule]', error instanceof Error ? error.message : error))
+      .catch((error) => logger().error(errorFields(error), 'A scheduled job failed'))
       .finally(() => {
         running = false;
       });

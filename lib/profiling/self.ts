@@ -1,4 +1,5 @@
 import type { ServerConfig } from '../config/env';
+import { errorFields, logger } from '../log/logger';
 
 /**
  * Continuous profiling of the board's own server with @pyroscope/nodejs, so rollout-board shows up
@@ -39,9 +40,7 @@ export async function startSelfProfiling(
     Pyroscope.start();
     return { serverAddress, stop: () => Pyroscope.stop() };
   } catch (error) {
-    console.error(
-      `rollout-board: self-profiling not started (${error instanceof Error ? error.message : String(error)}); the board runs without it.`,
-    );
+    logger().warn(errorFields(error), 'Self-profiling not started; the board runs without it');
     return null;
   }
 }

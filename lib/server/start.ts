@@ -7,6 +7,7 @@ import { evidenceConfigured, runEvidenceChecks, serverEvidenceCheckers } from '.
 import { schedule } from '../jobs/runner';
 import { startVerification } from '../verify/run';
 import { getRuntime } from './runtime';
+import { errorFields, logger } from '../log/logger';
 
 /** Start-up work of the server process; later concerns (sync, verify schedules) hook in here. */
 export async function startServer(): Promise<void> {
@@ -15,46 +16,49 @@ export async function startServer(): Promise<void> {
     config = serverConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(error.message);
+      logger().fatal(error.message);
       process.exit(1);
     }
     throw error;
   }
+  const log = logger();
   let store;
   try {
     store = await getStore();
   } catch (error) {
-    console.error(`rollout-board cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    logger().fatal(errorFields(error), 'rollout-board cannot start');
     process.exit(1);
   }
-  console.log(
-    `rollout-board: store ${store.location.provider} (${redactUrl(config.DATABASE_URL)}), plan "${store.plan.id}" with ${store.plan.services.length} services`,
+  log.info(
+    { store: store.location.provider, database: redactUrl(config.DATABASE_URL), plan: store.plan.id },
+    `Store ${store.location.provider} ready, plan "${store.plan.id}" with ${store.plan.services.length} services`,
   );
   const profiling = await startSelfProfiling(config);
-  if (profiling)
-    console.log(`rollout-board: profiling itself to ${new URL(profiling.serverAddress).origin} as "rollout-board"`);
+  if (profiling) log.info(`Profiling itself to ${new URL(profiling.serverAddress).origin} as "rollout-board"`);
 
   if (config.GITHUB_REPOS.length > 0) {
     const runtime = await getRuntime();
     const sync = async (trigger: 'start' | 'schedule') => {
       const outcome = await runGitHubSync(runtime, { trigger });
-      if (outcome.status === 'failed') console.error(`[github-sync] ${outcome.error}`);
+      if (outcome.status === 'failed') log.error({ job: 'github-sync', error: outcome.error }, 'GitHub sync failed');
       else if (outcome.status === 'ran' && !outcome.joined && outcome.result.status !== 'succeeded') {
-        console.error(
-          `[github-sync] ${outcome.result.status}: ${outcome.result.repos
-            .filter((r) => r.error)
-            .map((r) => r.error)
-            .join(' ')}`,
+        log.error(
+          {
+            job: 'github-sync',
+            outcome: outcome.result.status,
+            errors: outcome.result.repos.flatMap((r) => r.error ?? []),
+          },
+          `GitHub sync ${outcome.result.status}`,
         );
       }
     };
     void sync('start');
     schedule(config.SYNC_INTERVAL, () => sync('schedule'));
-    console.log(
-      `rollout-board: GitHub sync of ${config.GITHUB_REPOS.join(', ')} on start and every ${Math.round(config.SYNC_INTERVAL / 1000)} s`,
+    log.info(
+      `GitHub sync of ${config.GITHUB_REPOS.join(', ')} on start and every ${Math.round(config.SYNC_INTERVAL / 1000)} s`,
     );
   } else {
-    console.log('rollout-board: GitHub sync is off (set GITHUB_REPOS to turn it on)');
+    log.info('GitHub sync is off (set GITHUB_REPOS to turn it on)');
   }
 
   // Evidence (merged in the repositories, deployed in the cluster) on the verify interval, first soon after start.

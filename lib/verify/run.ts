@@ -1,7 +1,10 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { serverConfig, type ServerConfig } from '../config/env';
 import type { Store } from '../db/store';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import { CHECK_STATUSES, type CheckStatus } from '../matrix/types';
+import { processMetrics } from '../metrics/process';
+import { announceAndDeliver } from '../notify/announce';
 import type { ProbeResult } from '../probes/types';
 import type { Runtime } from '../server/runtime';
 import { planChecks, type EvidenceRunner, type ProofFacts, type UpstreamName } from './checks';
@@ -28,6 +31,8 @@ export function cellKeysForScope(store: Pick<Store, 'plan'>, scope: VerifyScope)
       : cells.filter((c) => c.key === scope.key).map((c) => c.key);
   return keys.length > 0 ? keys : null;
 }
+
+const tracer = trace.getTracer('rollout-board.verify');
 
 export interface VerifySummary {
   checks: number;
@@ -64,30 +69,43 @@ export async function runChecks(
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 
   const health = new RunUpstreamHealth();
-  const probe = (upstream: UpstreamName, run: () => Promise<ProbeResult>) =>
-    limiter.run(async () => {
-      const t0 = Date.now();
-      const skipped = await health.skipReason(upstream);
-      if (skipped)
-        return {
-          result: { status: 'error', message: skipped, evidence: {} } satisfies ProbeResult,
-          durationMs: Date.now() - t0,
-        };
-      const running = run().catch(
-        (error): ProbeResult => ({
-          status: 'error',
-          message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`,
-          evidence: {},
-        }),
-      );
-      return { result: await health.track(upstream, running), durationMs: Date.now() - t0 };
-    });
+  const probe = (upstream: UpstreamName, target: string, run: () => Promise<ProbeResult>) =>
+    limiter.run(() =>
+      // One span per probe (its requests are child spans), so a trace shows which upstream was slow or failing.
+      tracer.startActiveSpan(
+        `probe ${upstream}`,
+        { attributes: { 'rollout.upstream': upstream, 'rollout.target': target } },
+        async (span) => {
+          const t0 = Date.now();
+          const skipped = await health.skipReason(upstream);
+          const result: ProbeResult = skipped
+            ? { status: 'error', message: skipped, evidence: {} }
+            : await health.track(
+                upstream,
+                run().catch(
+                  (error): ProbeResult => ({
+                    status: 'error',
+                    message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`,
+                    evidence: {},
+                  }),
+                ),
+              );
+          const durationMs = Date.now() - t0;
+          processMetrics().probeDuration.observe({ upstream, status: result.status }, durationMs / 1000);
+          span.setAttribute('rollout.status', result.status);
+          if (result.status === 'error')
+            span.setStatus({ code: SpanStatusCode.ERROR, message: result.message ?? undefined });
+          span.end();
+          return { result, durationMs };
+        },
+      ),
+    );
 
   await Promise.all(
     planned.map(async (check) => {
       let pending = probes.get(check.key);
       if (!pending) {
-        pending = probe(check.upstream, () => check.run(window, started));
+        pending = probe(check.upstream, check.target, () => check.run(window, started));
         probes.set(check.key, pending);
       }
       const { result: shared, durationMs } = await pending;
@@ -170,7 +188,16 @@ export function startVerification(
   const keys = cellKeysForScope(runtime.store, scope) ?? [];
   const done = runtime.jobs.run(
     job,
-    () => runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config),
+    async () => {
+      const summary = await runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config);
+      // Cells that changed state are announced once, by whichever replica ran this (digest for verify-all).
+      const { delivered } = await announceAndDeliver(runtime.store, {
+        digest: scope.kind === 'all',
+        boardUrl: (config ?? serverConfig()).BOARD_URL ?? null,
+      });
+      void delivered;
+      return summary;
+    },
     {
       trigger,
       onBusy: 'skip',

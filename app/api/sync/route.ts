@@ -8,6 +8,7 @@ import { serverConfig } from '@/lib/config/env';
 import { GITHUB_SYNC_JOB, NOT_CONFIGURED_HINT, readSyncStatus, runGitHubSync } from '@/lib/github/sync-job';
 import { busyElsewhereError } from '@/lib/jobs/busy';
 import { getRuntime } from '@/lib/server/runtime';
+import { logger } from '@/lib/log/logger';
 
 export const dynamic = 'force-dynamic';
 
@@ -38,7 +39,7 @@ export const POST = withRoute(async (request) => {
       );
     }
     void outcome.then((result) => {
-      if (result.status === 'failed') console.error(`[github-sync] ${result.error}`);
+      if (result.status === 'failed') logger().error({ job: 'github-sync', error: result.error }, 'GitHub sync failed');
     });
     return NextResponse.json(await readSyncStatus(runtime), { status: 202 });
   });

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { FaroLive } from '@/app/_components/faro-live';
+import { OwnTracePanel } from '@/app/_components/own-trace';
 import { FARO_RECIPES } from '@/lib/faro/recipes';
 import { hasRole } from '@/lib/auth/roles';
 import { pageUser } from '@/lib/auth/viewer';
@@ -21,6 +22,13 @@ export default async function FaroReferencePage() {
         Settings are read at run time from the <code>faro.*</code> Helm values.
       </p>
       <FaroLive initialStatus={faroStatus(null, { seesEveryone })} />
+      <h2>Browser trace → server span</h2>
+      <p>
+        The board traces its own server with OpenTelemetry (<code>OTEL_EXPORTER_OTLP_ENDPOINT</code>). Faro adds a{' '}
+        <code>traceparent</code> to the browser&apos;s fetches, the server span continues it, and both reach Tempo: this
+        is the newest such trace, read back from <code>TEMPO_URL</code>.
+      </p>
+      <OwnTracePanel />
       <h2>Recipes</h2>
       <p>
         Each recipe is this board&apos;s implementation carried over: same statuses (404 off, 405, 415, 413 on the bytes

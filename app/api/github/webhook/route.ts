@@ -6,6 +6,7 @@ import { serverConfig } from '@/lib/config/env';
 import { runGitHubSync } from '@/lib/github/sync-job';
 import { handleWebhook, processDeliveryLog, WEBHOOK_BODY_MAX_BYTES } from '@/lib/github/webhook';
 import { getRuntime } from '@/lib/server/runtime';
+import { logger } from '@/lib/log/logger';
 
 export const dynamic = 'force-dynamic';
 
@@ -40,7 +41,8 @@ export const POST = withRoute(async (request) => {
     const refreshIssues = answer.issueNumber ? [{ repo: answer.syncRepo, number: answer.issueNumber }] : [];
     void runGitHubSync(await getRuntime(), { trigger: 'webhook', repos: [answer.syncRepo], refreshIssues }).then(
       (result) => {
-        if (result.status === 'failed') console.error(`[github-webhook] ${result.error}`);
+        if (result.status === 'failed')
+          logger().error({ job: 'github-sync', trigger: 'webhook', error: result.error }, 'GitHub sync failed');
       },
     );
   }
