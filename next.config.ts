@@ -26,7 +26,16 @@ const nextConfig: NextConfig = {
   // Every answer, static files and API included; pages also get a CSP with a nonce (proxy.ts).
   headers: async () => [{ source: '/:path*', headers: [...SECURITY_HEADERS] }],
   // Server Components read plan and migration files from the project root at run time.
-  outputFileTracingIncludes: { '/**': ['./lib/plan/*.json', './prisma/**/migration.sql'] },
+  outputFileTracingIncludes: {
+    '/**': [
+      './lib/plan/*.json',
+      './prisma/**/migration.sql',
+      // /reference/faro shows these files as they are (lib/faro/recipes.ts).
+      './lib/faro/recipes/*',
+      './lib/faro/browser.ts',
+      './app/faro/route.ts',
+    ],
+  },
 };
 
 export default nextConfig;

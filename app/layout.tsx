@@ -15,6 +15,9 @@ export const metadata: Metadata = {
   // Each page names itself ("Progress · rollout-board"); the matrix is the default.
   title: { default: 'Matrix · rollout-board', template: '%s · rollout-board' },
   description: 'Phase 3 observability rollout: planned, closed, and proven by live data.',
+  icons: { icon: '/favicon.svg' },
+  // An internal tool: no search engine indexes it (public/robots.txt says the same to crawlers).
+  robots: { index: false, follow: false },
 };
 
 /*

@@ -67,11 +67,13 @@ function evaluate(expression: string, values: Values): unknown {
   };
   const call = (): unknown => {
     const head = tokens[at];
-    if (head === 'not') return (at++, !term());
-    if (head === 'and') return (at++, [term(), term()].every(Boolean));
-    if (head === 'or') return (at++, [term(), term()].some(Boolean));
-    if (head === 'eq') return (at++, term() === term());
-    return term();
+    if (!['not', 'and', 'or', 'eq'].includes(String(head))) return term();
+    at++;
+    if (head === 'not') return !term();
+    const [left, right] = [term(), term()];
+    if (head === 'and') return Boolean(left) && Boolean(right);
+    if (head === 'or') return Boolean(left) || Boolean(right);
+    return left === right;
   };
   return call();
 }

@@ -47,6 +47,7 @@ const dashboardSchema = {
           datasource: {
             type: 'object',
             required: ['type', 'uid'],
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's own template variable
             properties: { type: { const: 'prometheus' }, uid: { const: '${datasource}' } },
           },
           targets: {
@@ -54,6 +55,7 @@ const dashboardSchema = {
             items: {
               type: 'object',
               required: ['refId', 'expr', 'datasource'],
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's own template variable
               properties: { expr, datasource: { properties: { uid: { const: '${datasource}' } } } },
             },
           },

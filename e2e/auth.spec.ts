@@ -155,6 +155,21 @@ test('an expired, tampered or foreign session is refused', async ({ browser, req
   expect((await post(await seal('session', claims, key, 600))).status()).toBe(202);
 });
 
+test("a callback that did not come from this browser's sign-in, or whose code fails, signs no one in", async ({
+  page,
+}) => {
+  // No sign-in started here: nothing to check state, nonce and PKCE against.
+  await page.goto('/api/auth/callback?code=stolen&state=guessed');
+  await expect(page).toHaveURL(/\/signin\?error=/);
+  await expect(page.getByTestId('signin-error')).toContainText('sign in again');
+  // A real start, then a forged code with the right state: the provider's token endpoint refuses it.
+  const toProvider = await page.request.get('/api/auth/signin?returnTo=/', { maxRedirects: 0 });
+  const state = new URL(toProvider.headers().location).searchParams.get('state');
+  await page.goto(`/api/auth/callback?code=forged&state=${state}`);
+  await expect(page.getByTestId('signin-error')).toContainText('token exchange');
+  expect((await page.context().cookies()).some((c) => c.name === SESSION_COOKIE)).toBe(false);
+});
+
 test('trusted headers are ignored from an address outside AUTH_TRUSTED_PROXIES', async ({ request }) => {
   const headers = {
     'x-forwarded-user': 'mallory',
@@ -236,6 +251,7 @@ test('every action leaves an audit row: admins read it at /audit and GET /api/au
   expect(has('Erin Engineer', 'verify', 'refused', 'cell:bc-wallet-demo/profiling-code')).toBe(true);
   expect(has('Vera Viewer', 'verify', 'refused', 'cell:traction/profiling-code')).toBe(true);
   expect(has('Ada Admin', 'sync', 'refused', 'all')).toBe(true);
+  expect(has('unknown', 'sign-in', 'failed')).toBe(true);
   // Anonymous and cross-site attempts never reached an action, so they are not anyone's rows.
   expect(events.some((e) => e.actor === 'mallory' || (e.target === 'all' && e.action === 'verify'))).toBe(false);
 

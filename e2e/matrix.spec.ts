@@ -98,3 +98,20 @@ test('the JSON API answers for scripts, with a clear 404 for an unknown service'
   const health = await request.get('/api/health');
   expect(await health.json()).toMatchObject({ status: 'ok', store: { reachable: true, provider: 'sqlite' } });
 });
+
+test('static assets come from public/: the favicon the page names, and a robots.txt that keeps crawlers out', async ({
+  page,
+  request,
+}) => {
+  await page.goto('/');
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute('href');
+  expect(icon).toMatch(/^\/favicon\.svg/);
+  const favicon = await request.get(icon!);
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()['content-type']).toContain('image/svg+xml');
+  await expect(page.locator('meta[name="robots"]')).toHaveAttribute('content', /noindex/);
+
+  const robots = await request.get('/robots.txt');
+  expect(robots.status()).toBe(200);
+  expect(await robots.text()).toMatch(/^User-agent: \*\nDisallow: \/$/m);
+});

@@ -1,6 +1,6 @@
 /**
- * The one test command (README, CI): unit and store tests (SQLite and PostgreSQL) with Vitest,
- * a production build, then the Playwright e2e suite in Debian Chromium. Ends with one line
+ * The one test command (README, CI): static checks (Biome lint and format, line length, tsc), unit
+ * and store tests (SQLite and PostgreSQL) with Vitest, a production build, then the Playwright e2e suite in Debian Chromium. Ends with one line
  * "N passed, N failed" summing both runners.
  */
 import { spawnSync } from 'node:child_process';
@@ -56,6 +56,19 @@ function playwrightTally(file: string): Tally | null {
 
 const exitCodes: number[] = [];
 const tallies: Tally[] = [];
+
+// Static checks come first and stop the run: lint and format (Biome), line length, then types.
+const staticChecks: Array<[string, string, string[]]> = [
+  ['lint and format', 'npx', ['biome', 'ci', '--colors=off', '.']],
+  ['line length', 'npx', ['tsx', 'scripts/check-line-length.ts']],
+  ['types', 'npx', ['tsc', '--noEmit']],
+];
+for (const [label, command, args] of staticChecks) {
+  if (run(label, command, args) !== 0) {
+    console.log(`\n0 passed, 1 failed (static check "${label}" failed: fix it, or run npm run format)`);
+    process.exit(1);
+  }
+}
 
 if (only !== 'e2e') {
   const unitReport = path.join(results, 'unit.json');

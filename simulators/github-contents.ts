@@ -51,11 +51,11 @@ export const gitBlobSha = (content: string) => {
 
 /** Base64 with a newline after every 60 characters, as the contents API sends it. */
 export const wrappedBase64 = (content: string) =>
-  (
+  `${(
     Buffer.from(content, 'utf8')
       .toString('base64')
       .match(/.{1,60}/g) ?? []
-  ).join('\n') + '\n';
+  ).join('\n')}\n`;
 
 const API = 'https://api.github.com';
 const notFound = (

@@ -9,7 +9,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from './http';
-import { evaluate, LogQLParseError, parseLogQL, type LogQuery, type MetricQuery } from './logql';
+import { evaluate, parseLogQL, type LogQuery, type MetricQuery } from './logql';
 import { recording, RECORDINGS_DIR } from './recordings';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

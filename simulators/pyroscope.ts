@@ -151,7 +151,7 @@ export async function startPyroscopeSimulator(
     if (method === 'Series') {
       const matchers = (body.matchers as unknown[] | undefined) ?? [];
       const selectors = matchers.map(parseSelector);
-      const bad = selectors.findIndex((s) => s === null);
+      const bad = selectors.indexOf(null);
       if (bad >= 0) return selectorError(matchers[bad]);
       const targets = selectors.map((s) => s!.service_name).filter(Boolean);
       return withFault(faults.forTargets(targets), () => {

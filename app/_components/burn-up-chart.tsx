@@ -23,7 +23,10 @@ export function BurnUpChart({ burnUp }: { burnUp: BurnUp }) {
   return (
     <figure className="burn-up" data-testid="burn-up">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby="burn-up-title">
-        <title id="burn-up-title">{`Burn-up: ${formatMinutes(points.at(-1)?.verifiedMinutes ?? 0)} verified and ${formatMinutes(points.at(-1)?.closedMinutes ?? 0)} closed of ${formatMinutes(maxMinutes)}`}</title>
+        <title id="burn-up-title">
+          {`Burn-up: ${formatMinutes(points.at(-1)?.verifiedMinutes ?? 0)} verified and ` +
+            `${formatMinutes(points.at(-1)?.closedMinutes ?? 0)} closed of ${formatMinutes(maxMinutes)}`}
+        </title>
         {ticks.map((t) => (
           <g key={t}>
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(t)} y2={y(t)} className="grid" />

@@ -97,7 +97,10 @@ function Evidence({ check }: { check: CheckFact }) {
   return null;
 }
 
-/** A cell's live-data evidence: when it was checked and last passed, its history, each check's result and evidence, and links into Grafana. */
+/**
+ * A cell's live-data evidence: when it was checked and last passed, its history, each check's result
+ * and evidence, and links into Grafana.
+ */
 export function CellVerification({ cell, grafana }: { cell: MatrixCell; grafana: GrafanaLinks }) {
   const lastChecked = cell.latestChecks[0]?.checkedAt ?? null;
   const checking = useCellChecking(cell);

@@ -72,8 +72,9 @@ function IssueLine({ cell }: { cell: MatrixRowCell }) {
 /**
  * One matrix cell from the compact view: state, estimate, how many criteria hold, chain, issue,
  * each signal's newest result (on a fleet board, the worst of them), a short history and its
- * Verify button (on a grouped fleet board, the row's one button verifies them all). On hover or focus it loads the cell's detail (reason, criteria
- * with the failing ones named, evidence chain, newest results), so the page carries none of it.
+ * Verify button (on a grouped fleet board, the row's one button verifies them all). On hover or
+ * focus it loads the cell's detail (reason, criteria with the failing ones named, evidence chain,
+ * newest results), so the page carries none of it.
  */
 export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell; verify?: boolean }) {
   const [open, setOpen] = useState(false);

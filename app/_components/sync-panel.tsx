@@ -81,7 +81,8 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
         <span role="status" data-testid="sync-progress">
           {status.running
             ? progress
-              ? `Syncing ${progress.repo} (repository ${progress.repoIndex + 1} of ${progress.repoCount}): ${progress.pages} page${progress.pages === 1 ? '' : 's'} read…`
+              ? `Syncing ${progress.repo} (repository ${progress.repoIndex + 1} of ${progress.repoCount}): ` +
+                `${progress.pages} page${progress.pages === 1 ? '' : 's'} read…`
               : 'Sync starting…'
             : status.runningElsewhere
               ? 'Another replica is syncing…'

@@ -32,6 +32,8 @@ export function RefreshWhileVerifying() {
   const client = useQueryClient();
   const { running, updatedAt } = useVerifyStatus();
   const wasRunning = useRef(false);
+  // updatedAt is the trigger, not an input: each status poll while running refetches the results.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
   useEffect(() => {
     if (running.length > 0 || wasRunning.current) {
       void client.invalidateQueries({ queryKey: ['matrix'] });

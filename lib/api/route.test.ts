@@ -5,7 +5,7 @@ import { ApiError, parseInput } from './errors';
 import { currentRequestContext } from '../log/context';
 import { logger } from '../log/logger';
 import { withRoute } from './route';
-import { CELL_KEY_PATTERN, cellKeySchema, safeIntegerSchema, slugSchema } from './schemas';
+import { CELL_KEY_PATTERN, cellKeySchema, safeIntegerSchema, slugSchema } from '../zod/schemas';
 
 afterEach(() => vi.restoreAllMocks());
 

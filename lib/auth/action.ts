@@ -87,7 +87,10 @@ export async function runAction<T>(
   try {
     response = await perform(user, input);
   } catch (error) {
-    await audit(spec.action, target, user, 'failed', error instanceof ApiError ? error.status : 500, '');
+    const status = error instanceof ApiError ? error.status : 500;
+    // A refusal decided inside the action (e.g. revoking someone else's sign-off) is still a refusal.
+    const outcome = status === 401 || status === 403 || status === 429 ? 'refused' : 'failed';
+    await audit(spec.action, target, user, outcome, status, error instanceof ApiError ? error.message : '');
     throw error;
   }
   const detail = joined ? 'joined the run in progress' : '';

@@ -341,7 +341,8 @@ function crossChecks(env: ParsedEnv, resolved: { SYNC_TIMEOUT: number; VERIFY_TI
   const atMost = (name: string, value: number, limitName: string, limit: number, strict = true) => {
     if (strict ? value >= limit : value > limit)
       problems.push(
-        `  ${name}: ${formatDuration(value)} must be shorter than ${limitName} (${formatDuration(limit)}); lower ${name} or raise ${limitName}`,
+        `  ${name}: ${formatDuration(value)} must be shorter than ${limitName} (${formatDuration(limit)}); lower ` +
+          `${name} or raise ${limitName}`,
       );
   };
   atMost('SYNC_TIMEOUT', resolved.SYNC_TIMEOUT, 'SYNC_INTERVAL', env.SYNC_INTERVAL, false);

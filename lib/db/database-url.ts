@@ -48,7 +48,8 @@ export function checkSqlitePath(file: string, url: string): void {
   const shown = redactUrl(url);
   if (VIRTUAL_ROOTS.some((root) => file === root || file.startsWith(`${root}/`))) {
     throw new StoreLocationError(
-      `DATABASE_URL (${shown}) points into ${file.split('/').slice(0, 2).join('/')}, a virtual file system that cannot hold a database: use a path on a volume, e.g. file:./data/rollout-board.db.`,
+      `DATABASE_URL (${shown}) points into ${file.split('/').slice(0, 2).join('/')}, a virtual file system that ` +
+        `cannot hold a database: use a path on a volume, e.g. file:./data/rollout-board.db.`,
     );
   }
   const folder = path.dirname(file);
@@ -60,7 +61,8 @@ export function checkSqlitePath(file: string, url: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new StoreLocationError(
-      `DATABASE_URL (${shown}): the board cannot create or write the folder ${folder} (${code}). Check the path, and that the board's user may write there (in the chart: the volume mounted at that folder).`,
+      `DATABASE_URL (${shown}): the board cannot create or write the folder ${folder} (${code}). Check the ` +
+        `path, and that the board's user may write there (in the chart: the volume mounted at that folder).`,
     );
   }
 }
@@ -79,6 +81,7 @@ export function describePostgresFailure(error: unknown, url: string): StoreLocat
           ? 'PostgreSQL refused the credentials: check the user and password in DATABASE_URL'
           : code === '3D000'
             ? 'the database does not exist: check its name in DATABASE_URL'
-            : `check that PostgreSQL is up and reachable from the board (${code ?? (error instanceof Error ? error.message : String(error))})`;
+            : `check that PostgreSQL is up and reachable from the board ` +
+              `(${code ?? (error instanceof Error ? error.message : String(error))})`;
   return new StoreLocationError(`DATABASE_URL (${redactUrl(url)}): cannot connect to PostgreSQL at ${where}: ${hint}.`);
 }

@@ -73,7 +73,8 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
       db.transaction(() => {
         db.exec(m.sql);
         db.prepare(
-          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
+          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) ' +
+            'VALUES (?, ?, ?, ?, ?, 1)',
         ).run(randomUUID(), m.checksum, new Date().toISOString(), m.name, new Date().toISOString());
       }).immediate();
       ran.push(m.name);
@@ -110,7 +111,8 @@ async function migratePostgres(connectionString: string, schema: string, migrati
       try {
         await client.query(m.sql);
         await client.query(
-          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, now(), 1)',
+          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) ' +
+            'VALUES ($1, $2, now(), $3, now(), 1)',
           [randomUUID(), m.checksum, m.name],
         );
         await client.query('COMMIT');

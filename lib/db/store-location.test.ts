@@ -20,7 +20,10 @@ describe('DATABASE_URL checked at start', () => {
     }
     expect(error).toBeInstanceOf(StoreLocationError);
     expect((error as Error).message).toMatch(
-      /^DATABASE_URL \(file:\/etc\/hostname\/data\/rollout-board\.db\): the board cannot create or write the folder \/etc\/hostname\/data \((ENOTDIR|EEXIST)\)\. Check the path/,
+      new RegExp(
+        '^DATABASE_URL \\(file:/etc/hostname/data/rollout-board\\.db\\): the board cannot create or write ' +
+          'the folder /etc/hostname/data \\((ENOTDIR|EEXIST)\\)\\. Check the path',
+      ),
     );
   });
 
@@ -31,7 +34,8 @@ describe('DATABASE_URL checked at start', () => {
     );
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((failure as Error).message).toBe(
-      'DATABASE_URL (postgresql://127.0.0.1:1/board): cannot connect to PostgreSQL at 127.0.0.1:1: nothing listens there: check the port, and that PostgreSQL is up.',
+      'DATABASE_URL (postgresql://127.0.0.1:1/board): cannot connect to PostgreSQL at 127.0.0.1:1: ' +
+        'nothing listens there: check the port, and that PostgreSQL is up.',
     );
   });
 });

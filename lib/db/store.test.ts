@@ -141,7 +141,8 @@ describe.each(STORE_PROVIDERS)('migrations on %s', (provider) => {
           store.location.provider === 'sqlite'
             ? await store.db.$queryRawUnsafe<Array<{ name: string }>>(`SELECT name FROM pragma_table_info('${model}')`)
             : await store.db.$queryRawUnsafe<Array<{ name: string }>>(
-                `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = '${store.location.schema}' AND table_name = '${model}'`,
+                `SELECT column_name AS name FROM information_schema.columns WHERE table_schema = '${store.location.schema}' ` +
+                  `AND table_name = '${model}'`,
               );
         expect(rows.map((r) => r.name).sort(), model).toEqual([...fields].sort());
       }

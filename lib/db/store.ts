@@ -1,6 +1,6 @@
 import { serverConfig } from '../config/env';
 import { loadPlanFile, type Plan } from '../plan/load';
-import { seedPlan } from '../plan/seed';
+import { seedPlan } from './seed-plan';
 import { createPrismaClient, type Db } from './client';
 import { parseDatabaseUrl, type StoreLocation } from './database-url';
 import { applyMigrations } from './migrate';

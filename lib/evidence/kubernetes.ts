@@ -173,20 +173,23 @@ async function listOrExplain<T extends { items?: unknown }>(
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       throw new KubernetesRequestError(
-        `the Kubernetes API at ${client.server} did not answer listing ${resource}: ${describeTransportError(error, client.timeoutMs)} (KUBE_TIMEOUT)`,
+        `the Kubernetes API at ${client.server} did not answer listing ${resource}: ` +
+          `${describeTransportError(error, client.timeoutMs)} (KUBE_TIMEOUT)`,
         resource,
       );
     }
     const code = (error as { code?: unknown }).code;
     if (code === 403) {
       throw new KubernetesRequestError(
-        `forbidden (needs get/list on ${resource} in namespace ${client.namespace}). Grant it in the board's Role: see README, Evidence chain`,
+        `forbidden (needs get/list on ${resource} in namespace ${client.namespace}). Grant it in the board's Role: see ` +
+          `README, Evidence chain`,
         resource,
       );
     }
     if (code === 401) {
       throw new KubernetesRequestError(
-        `unauthorized: the Kubernetes API at ${client.server} rejected the board's credentials (check KUBE_TOKEN, the kubeconfig or the service account)`,
+        `unauthorized: the Kubernetes API at ${client.server} rejected the board's credentials (check KUBE_TOKEN, the ` +
+          `kubeconfig or the service account)`,
         resource,
       );
     }
@@ -204,7 +207,8 @@ async function listOrExplain<T extends { items?: unknown }>(
     }
     if (isReplyTooLarge(error)) {
       throw new KubernetesRequestError(
-        `the Kubernetes API at ${client.server} sent more than the board reads listing ${resource} (${error.message}; KUBE_MAX_REPLY_BYTES): narrow the workload's selector`,
+        `the Kubernetes API at ${client.server} sent more than the board reads listing ${resource} ` +
+          `(${error.message}; KUBE_MAX_REPLY_BYTES): narrow the workload's selector`,
         resource,
       );
     }
@@ -293,7 +297,8 @@ async function inspectWorkload(
   for (const controller of report.controllers) {
     if (enabledBy && controller.enabled === false) {
       report.problems.push(
-        `${enabledBy} is not true in ${controller.kind} ${controller.name}: the feature is switched off here, so its settings cannot be checked (enable it in this environment's values)`,
+        `${enabledBy} is not true in ${controller.kind} ${controller.name}: the feature is switched off here, so its ` +
+          `settings cannot be checked (enable it in this environment's values)`,
       );
       continue;
     }
@@ -358,7 +363,10 @@ export async function checkDeployed(
     const found = reports.map((r) => {
       const first = r.controllers[0];
       const how = spec.env.map((name) => describeEnvSource(name, first.env[name]!)).join(', ');
-      return `${r.workload} (${r.controllers.map((c) => `${c.kind} ${c.name}`).join(', ')}, ${r.pods.length} running pod${r.pods.length === 1 ? '' : 's'}): ${how}`;
+      return (
+        `${r.workload} (${r.controllers.map((c) => `${c.kind} ${c.name}`).join(', ')}, ${r.pods.length} ` +
+        `running pod${r.pods.length === 1 ? '' : 's'}): ${how}`
+      );
     });
     // envFrom names a ConfigMap or Secret the board cannot read: the variable's key is not confirmed,
     // so the deployment is proven only partly.

@@ -29,7 +29,8 @@ const chartValues: RepositoryFileSpec = {
   values: FARO_VALUES,
 };
 const faroValues = (enabled: boolean) =>
-  `server:\n  replicaCount: 1\nfaro:\n  enabled: ${enabled}\n  collectorUrl: ""\n  proxy:\n    enabled: false\n    upstreamUrl: http://alloy:12347\n`;
+  `server:\n  replicaCount: 1\nfaro:\n  enabled: ${enabled}\n  collectorUrl: ""\n  proxy:\n    enabled: false\n  ` +
+  `  upstreamUrl: http://alloy:12347\n`;
 
 describe('the merged check against the GitHub contents API', () => {
   let state: GitHubContentsState;

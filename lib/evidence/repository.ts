@@ -207,7 +207,7 @@ export class RepositoryChecker {
     const target = files.map((f) => `${f.repository}@${f.branch}:${f.path}`).join(' + ');
     const results = await Promise.all(files.map((f) => this.checkFile(f)));
     const evidence = { files: results };
-    const describe = (r: FileEvidence) => `${r.repository}:${r.path}`;
+    const fileLabel = (r: FileEvidence) => `${r.repository}:${r.path}`;
     const errors = results.filter((r) => r.status === 'error');
     if (errors.length > 0)
       return { status: 'error', target, message: `error: ${errors.map((r) => r.error).join('; ')}`, evidence };
@@ -216,14 +216,16 @@ export class RepositoryChecker {
       return {
         status: 'fail',
         target,
-        message: failing.map((r) => `${describe(r)}: ${r.error ?? r.missing.join(', ')}`).join('; '),
+        message: failing.map((r) => `${fileLabel(r)}: ${r.error ?? r.missing.join(', ')}`).join('; '),
         evidence,
       };
     }
     return {
       status: 'pass',
       target,
-      message: `merged on ${[...new Set(results.map((r) => r.branch))].join(', ')}: ${results.map((r) => `${describe(r)} ${r.found.join(', ')}`).join('; ')}`,
+      message:
+        `merged on ${[...new Set(results.map((r) => r.branch))].join(', ')}: ` +
+        `${results.map((r) => `${fileLabel(r)} ${r.found.join(', ')}`).join('; ')}`,
       evidence,
     };
   }

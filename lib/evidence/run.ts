@@ -40,7 +40,9 @@ export function createEvidenceCheckers(config: KubernetesSettings & RepositorySe
   try {
     kubernetes = createKubernetesClient(config);
   } catch (error) {
-    kubernetesError = `no usable Kubernetes configuration (${(error as Error).message}): set KUBE_API_URL, KUBECONFIG, or run in the cluster`;
+    kubernetesError =
+      `no usable Kubernetes configuration (${(error as Error).message}): set KUBE_API_URL, ` +
+      `KUBECONFIG, or run in the cluster`;
   }
   return { kubernetes, repository: createRepositoryChecker(config), kubernetesError };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadPlanFile } from '@/lib/plan/load';
 import { PHASE_3_PLAN } from '@/test/stores';
-import { assignCells, classifyIssue } from './classify';
+import { assignCells, classifyIssue, matchesIssue } from './classify';
 import { closingReferences } from './linked-prs';
 
 const { plan } = loadPlanFile(PHASE_3_PLAN);
@@ -78,6 +78,73 @@ describe('classifying issues by the plan’s labels', () => {
     expect(decisions.get('o/r#5')).toEqual({ cellKey: 'acapy-agent/profiling-code', mapping: 'mapped', note: null });
     expect(decisions.get('o/r#9')).toMatchObject({ cellKey: null, mapping: 'conflict' });
     expect(decisions.get('o/r#2')?.note).toContain('o/r#5 is that cell');
+  });
+});
+
+describe('classification decisions people read (pinned)', () => {
+  const serviceLabels = plan.services.map((s) => s.label);
+  const capabilityLabels = [...new Set(plan.capabilities.flatMap((c) => c.match.allLabels))];
+
+  it('a rule with no labels and no title matches nothing, not everything', () => {
+    expect(matchesIssue({ allLabels: [], noneLabels: [] }, new Set(['phase-3', 'profiling']), 'anything')).toBe(false);
+  });
+
+  it('the gate is the gate only without a service label', () => {
+    const gateTitle = 'Phase 3 Infrastructure Validation (dev only)';
+    expect(classifyIssue(plan, { labels: ['phase-3', 'acapy'], title: gateTitle })).toEqual({
+      kind: 'unmapped',
+      note: `Service acapy-agent, but no capability labels: expected ${capabilityLabels.join(' / ')}.`,
+    });
+  });
+
+  it('says which labels were expected or clashed, in full', () => {
+    expect(classifyIssue(plan, { labels: ['phase-3', 'profiling'], title: 'x' })).toEqual({
+      kind: 'unmapped',
+      note: `No service label: expected one of ${serviceLabels.join(', ')}.`,
+    });
+    expect(classifyIssue(plan, { labels: ['phase-3', 'profiling', 'acapy', 'traction'], title: 'x' })).toEqual({
+      kind: 'unmapped',
+      note: 'Several service labels (acapy, traction): the plan has one issue per service and capability.',
+    });
+    expect(classifyIssue(plan, { labels: ['phase-3', 'profiling', 'faro', 'traction'], title: 'x' })).toEqual({
+      kind: 'unmapped',
+      note: 'Matches several capabilities (Pyroscope · code, Faro · code): one issue per cell.',
+    });
+  });
+
+  const issue = (id: string, day: number, extra: Partial<{ state: string; stateReason: string | null }> = {}) => ({
+    id,
+    title: 't',
+    labels: ['phase-3', 'profiling', 'acapy'],
+    state: 'open',
+    stateReason: null,
+    openedAt: at(day),
+    ...extra,
+  });
+
+  it('only an issue closed as not planned or duplicate yields its cell: a completed or reopened one keeps it', () => {
+    const completed = assignCells(plan, [
+      issue('o/r#1', 1, { state: 'closed', stateReason: 'completed' }),
+      issue('o/r#2', 2),
+    ]);
+    expect(completed.get('o/r#1')?.mapping).toBe('mapped');
+    expect(completed.get('o/r#2')?.mapping).toBe('conflict');
+    const reopened = assignCells(plan, [issue('o/r#1', 1, { stateReason: 'not_planned' }), issue('o/r#2', 2)]);
+    expect(reopened.get('o/r#1')?.mapping).toBe('mapped');
+    const duplicate = assignCells(plan, [
+      issue('o/r#1', 1, { state: 'closed', stateReason: 'duplicate' }),
+      issue('o/r#2', 2),
+    ]);
+    expect(duplicate.get('o/r#2')?.mapping).toBe('mapped');
+  });
+
+  it('an issue that matches no cell is listed as unmapped with its reason, never dropped', () => {
+    const decisions = assignCells(plan, [{ ...issue('o/r#7', 1), labels: ['phase-3', 'acapy'] }]);
+    expect(decisions.get('o/r#7')).toEqual({
+      cellKey: null,
+      mapping: 'unmapped',
+      note: `Service acapy-agent, but no capability labels: expected ${capabilityLabels.join(' / ')}.`,
+    });
   });
 });
 

@@ -132,7 +132,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     const url = String(request.url);
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) && new URL(url).origin !== apiOrigin) {
       throw new GitHubOffHostError(
-        `GitHub pointed the board at ${redactUrl(new URL(url).origin)}, which is not GITHUB_API_URL's host (${apiOrigin}); the request was not sent, so the token stays with ${apiOrigin}.`,
+        `GitHub pointed the board at ${redactUrl(new URL(url).origin)}, which is not GITHUB_API_URL's host ` +
+          `(${apiOrigin}); the request was not sent, so the token stays with ${apiOrigin}.`,
       );
     }
   });

@@ -103,7 +103,8 @@ describe('the sync under faults', () => {
     expect(outcome.result.status).toBe('partial');
     const [bad, good] = outcome.result.repos;
     expect(bad.error).toBe(
-      `${DEFAULT_REPO}: GitHub's reply is not JSON ("<html><body>Bad gateway</body>"): is GITHUB_API_URL pointing at GitHub's REST API? (page 1).`,
+      `${DEFAULT_REPO}: GitHub's reply is not JSON ("<html><body>Bad gateway</body>"): is GITHUB_API_URL ` +
+        `pointing at GitHub's REST API? (page 1).`,
     );
     expect(good).toMatchObject({ repo: OTHER_REPO, status: 'updated', issuesChanged: 250 });
     expect(await store.db.issue.count({ where: { repo: OTHER_REPO } })).toBe(250);

@@ -3,7 +3,7 @@ import { redactSecrets, redactUrl } from '../config/redact';
 import { currentLeaseHolder } from '../jobs/lease';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import { processMetrics } from '../metrics/process';
-import type { Runtime } from '../server/runtime';
+import type { Runtime } from '../jobs/runtime';
 import { createGitHubClient, type RateLimitQuota } from './client';
 import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
 import { verificationConfigured, verifyCells } from '../verify/run';
@@ -29,7 +29,8 @@ export type GitHubSyncConfig = Pick<
   };
 
 export const NOT_CONFIGURED_HINT =
-  'GitHub sync is not configured: set GITHUB_REPOS to the repositories holding the plan’s issues (owner/name, comma-separated), and GITHUB_TOKEN for private repositories or a higher rate limit.';
+  'GitHub sync is not configured: set GITHUB_REPOS to the repositories holding the plan’s issues (owner/name, ' +
+  'comma-separated), and GITHUB_TOKEN for private repositories or a higher rate limit.';
 
 interface SyncActivity {
   trigger: string;

@@ -254,7 +254,7 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(await store.db.issue.count({ where: { mapping: 'mapped' } })).toBe(27);
   });
 
-  it('waits out a short secondary rate limit (retry-after), a quota reset due soon (x-ratelimit-reset) and a transient 5xx, then succeeds', async () => {
+  it('waits out a secondary rate limit (retry-after), a quota reset due soon and a transient 5xx, then succeeds', async () => {
     sim.world.injectFault({ status: 429, retryAfterSeconds: 1, times: 1, repo: DEFAULT_REPO });
     sim.world.injectFault({ status: 403, resetInSeconds: 1, times: 1, repo: OTHER_REPO, page: 1 });
     sim.world.injectFault({ status: 503, times: 2, repo: OTHER_REPO, page: 2 });

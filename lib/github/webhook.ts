@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { describeZodError } from '../api/errors';
-import { safeIntegerSchema } from '../api/schemas';
+import { safeIntegerSchema } from '../zod/schemas';
 
 /**
  * Checks GitHub's X-Hub-Signature-256 ("sha256=<hex HMAC of the raw body>") in constant time.

@@ -37,13 +37,28 @@ describe.each(STORE_PROVIDERS)('job runner on %s', (provider) => {
       await new Promise((r) => setTimeout(r, 150));
       order.push(`${who} end`);
     };
-    const a = replicaA.run('sync', job('A'), { trigger: 'schedule' });
-    await new Promise((r) => setTimeout(r, 30));
+    // A holds its lease until the test lets it go, so the outcome never depends on the machine's speed.
+    let aStarted!: () => void;
+    let releaseA!: () => void;
+    const started = new Promise<void>((resolve) => (aStarted = resolve));
+    const held = new Promise<void>((resolve) => (releaseA = resolve));
+    const a = replicaA.run(
+      'sync',
+      async () => {
+        order.push('A start');
+        aStarted();
+        await held;
+        order.push('A end');
+      },
+      { trigger: 'schedule' },
+    );
+    await started;
     expect(await replicaB.run('sync', job('B'), { trigger: 'schedule', onBusy: 'skip' })).toMatchObject({
       status: 'busy-elsewhere',
       holder: replicaA.holder,
     });
     const b = replicaB.run('sync', job('B'), { trigger: 'manual', onBusy: 'wait' });
+    releaseA();
     await Promise.all([a, b]);
     expect(order).toEqual(['A start', 'A end', 'B start', 'B end']);
     expect(await store.db.jobLease.count()).toBe(0);

@@ -206,7 +206,8 @@ export class JobRunner {
             const limit = formatDuration(options.deadlineMs ?? 0);
             deadlineTimer = setTimeout(() => {
               const reason = new DOMException(
-                `the run did not finish within ${limit}${options.deadlineHint ? ` (${options.deadlineHint})` : ''}, so it was stopped; the next run starts fresh`,
+                `the run did not finish within ${limit}${options.deadlineHint ? ` (${options.deadlineHint})` : ''}, so it ` +
+                  `was stopped; the next run starts fresh`,
                 'AbortError',
               );
               controller.abort(reason);

@@ -46,7 +46,8 @@ const whyNot = (criteria: CriterionState[]) =>
 /**
  * The one derivation of a cell's state from its issue, its acceptance criteria and their proofs.
  * Done (verified) means the issue is closed and every criterion holds: its newest proof passes or
- * it has a current sign-off. Every criterion holding while the issue is still open is "ready to close". A closed cell with a criterion that held and now fails has regressed;
+ * it has a current sign-off. Every criterion holding while the issue is still open is "ready to close".
+ * A closed cell with a criterion that held and now fails has regressed;
  * not configured, insufficient data or not yet proven keep it closed · unverified, with the reason.
  */
 export function deriveCellState(

@@ -52,7 +52,10 @@ export interface CompactCell {
   latestChecks: Array<{ check: string; status: CheckStatus; checkedAt: string; partial?: true }>;
   /** The newest COMPACT_HISTORY results, oldest first, one STATUS_LETTER each. */
   history: string;
-  /** One letter per evidence link (issue closed, merged, deployed, data flowing): p passed, h partly, f failed, n not checked, r regressed. */
+  /**
+   * One letter per evidence link (issue closed, merged, deployed, data flowing): p passed, h partly,
+   * f failed, n not checked, r regressed.
+   */
   chain: string;
   chainSummary: string;
   issue: {

@@ -66,5 +66,5 @@ function csvField(value: string | number): string {
 export function toCsv(rows: ExportRow[]): string {
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0]) as Array<keyof ExportRow>;
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))].join('\r\n') + '\r\n';
+  return `${[columns.join(','), ...rows.map((r) => columns.map((c) => csvField(r[c])).join(','))].join('\r\n')}\r\n`;
 }

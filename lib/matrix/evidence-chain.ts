@@ -93,7 +93,9 @@ function mergedLink(issue: IssueFact | null, checks: CheckFact[]): ChainLink {
   return {
     ...link,
     status: 'passed',
-    message: `Linked pull request${mergedPulls.length > 1 ? 's' : ''} ${mergedPulls.map((p) => `#${p.number}`).join(', ')} merged (no repository file check for this cell).`,
+    message:
+      `Linked pull request${mergedPulls.length > 1 ? 's' : ''} ` +
+      `${mergedPulls.map((p) => `#${p.number}`).join(', ')} merged (no repository file check for this cell).`,
     evidence: { pullRequests: mergedPulls },
     checkedAt: issue?.closedAt ?? null,
   };

@@ -75,7 +75,8 @@ export function matchingCellKeys(view: MatrixView, filter: MatrixFilter): Set<st
 /** Everything a filter form can offer, from the view itself. */
 export function filterOptions(view: MatrixView) {
   const assignees = new Set<string>();
-  for (const row of view.rows) for (const cell of row.cells) cell?.issue?.assignees.forEach((a) => assignees.add(a));
+  for (const row of view.rows)
+    for (const cell of row.cells) for (const a of cell?.issue?.assignees ?? []) assignees.add(a);
   return {
     services: view.rows.map((r) => ({ value: r.service.slug, label: r.service.name })),
     capabilities: view.columns.map((c) => ({ value: c.slug, label: c.name })),

@@ -16,6 +16,8 @@ const ICON: Record<ChangeEvent, string> = {
   'gate-green': ':large_green_circle:',
 };
 
+const changeLabel = (c: StateChange) => (c.service ? `${c.service} · ${c.capability}` : `Gate ${c.capability}`);
+
 /** One line per change, in a PM's words. */
 export function describeChange(change: StateChange): string {
   const what = change.service
@@ -82,7 +84,8 @@ export function renderMessage(
             : []),
           ...changes.map(
             (c) =>
-              `${ICON[c.event]} <${c.href}|${slackEscape(c.service ? `${c.service} · ${c.capability}` : `Gate ${c.capability}`)}> ${HEADLINE[c.event]} (was ${c.from}). ${slackEscape(c.reason)}`,
+              `${ICON[c.event]} <${c.href}|${slackEscape(changeLabel(c))}> ${HEADLINE[c.event]} (was ${c.from}). ` +
+              slackEscape(c.reason),
           ),
         ];
   return { summary, body: JSON.stringify({ text: lines.join('\n') }) };

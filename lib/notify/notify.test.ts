@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@/lib/config/env';
 import { openStore } from '@/lib/db/store';
 import { JobRunner } from '@/lib/jobs/runner';
-import type { Runtime } from '@/lib/server/runtime';
+import type { Runtime } from '@/lib/jobs/runtime';
 import { startVerification } from '@/lib/verify/run';
 import { startSimulators, type SimulatorSet } from '@/simulators';
 import type { PyroscopeSimulator } from '@/simulators/pyroscope';
@@ -153,7 +153,7 @@ describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
     // The settings page shows where each channel posts without its secret path, and the last delivery.
     const channels = await listChannels(store.db);
     expect(JSON.stringify(channels)).not.toContain('s3cret');
-    expect(channels[0]).toMatchObject({ target: new URL(receiver.url).host + '/…', lastDelivery: { status: 'sent' } });
+    expect(channels[0]).toMatchObject({ target: `${new URL(receiver.url).host}/…`, lastDelivery: { status: 'sent' } });
   }, 60_000);
 
   it('sends a digest channel one message per verify-all run, and the other channels one per change', async () => {

@@ -39,3 +39,39 @@ describe('formatMinutes', () => {
     expect(formatMinutesDelta(-30)).toBe('−30min');
   });
 });
+
+describe('estimate decisions (pinned)', () => {
+  it('reads a marker only at the start, and every unit word whole', () => {
+    expect(parseEstimateMinutes('  ~1H ')).toBe(60);
+    expect(parseEstimateMinutes('about 2h')).toBe(120);
+    expect(parseEstimateMinutes('approx. 3h')).toBe(180);
+    expect(parseEstimateMinutes('approx.3h')).toBe(180);
+    expect(parseEstimateMinutes('approx 3h')).toBe(180);
+    expect(parseEstimateMinutes('1h~2h')).toBe(null);
+    expect(parseEstimateMinutes('1h about 2h')).toBe(null);
+    expect(parseEstimateMinutes('1h approx 2h')).toBe(null);
+    expect(parseEstimateMinutes('2 hours')).toBe(120);
+    expect(parseEstimateMinutes('2 month')).toBe(null);
+    expect(parseEstimateMinutes('2 mo')).toBe(null);
+  });
+
+  it('keeps every decimal digit and reads "half day" without "a"', () => {
+    expect(parseEstimateMinutes('1.25h')).toBe(75);
+    expect(parseEstimateMinutes('1,5h')).toBe(90);
+    expect(parseEstimateMinutes('half day')).toBe(240);
+  });
+
+  it('is not an estimate when nothing but separators is written', () => {
+    expect(parseEstimateMinutes('and')).toBe(null);
+    expect(parseEstimateMinutes(', +')).toBe(null);
+    expect(parseEstimateMinutes('~')).toBe(null);
+  });
+
+  it('switches to hours at exactly 60 minutes, and signs differences', () => {
+    expect(formatMinutes(59)).toBe('59min');
+    expect(formatMinutes(60)).toBe('1h');
+    expect(formatMinutesDelta(0)).toBe('±0h');
+    expect(formatMinutesDelta(-30)).toBe('−30min');
+    expect(formatMinutesDelta(90)).toBe('+1.5h');
+  });
+});

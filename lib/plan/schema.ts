@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { slugSchema as slug } from '../api/schemas';
+import { slugSchema as slug } from '../zod/schemas';
 import { parseEstimateMinutes } from './estimate';
 
 const estimate = z.string().refine((text) => parseEstimateMinutes(text) !== null, {

@@ -201,7 +201,9 @@ export async function probeFaroRoute(
   if (status < 200 || status >= 300)
     return {
       status: 'fail',
-      message: `POST ${where} answered ${status}: the route does not forward (check faro.proxy.upstreamUrl and that Alloy's receiver is reachable from the service).`,
+      message:
+        `POST ${where} answered ${status}: the route does not forward (check faro.proxy.upstreamUrl and ` +
+        `that Alloy's receiver is reachable from the service).`,
       evidence,
     };
   if (corsOnPost)
@@ -237,7 +239,9 @@ export async function probeFaroRoute(
     };
   return {
     status: 'fail',
-    message: `POST ${where} answered ${status}, but the payload did not reach Loki within ${Math.round(target.deadlineMs / 1000)}s: the route accepts but does not forward to Alloy.`,
+    message:
+      `POST ${where} answered ${status}, but the payload did not reach Loki within ` +
+      `${Math.round(target.deadlineMs / 1000)}s: the route accepts but does not forward to Alloy.`,
     evidence,
   };
 }
@@ -323,7 +327,10 @@ export async function probeCollectorUrl(
     return { status: 'pass', message: `${target.collectorUrl} is injected (found in ${evidence.foundIn}).`, evidence };
   return {
     status: 'fail',
-    message: `The collector URL ${target.collectorUrl} is not in the page, ${target.configPath ?? 'its config'} or the ${evidence.searched.length - 1} file(s) it loads: check faro.collectorUrl reaches the frontend build.`,
+    message:
+      `The collector URL ${target.collectorUrl} is not in the page, ` +
+      `${target.configPath ?? 'its config'} or the ${evidence.searched.length - 1} file(s) it loads: ` +
+      'check faro.collectorUrl reaches the frontend build.',
     evidence,
   };
 }

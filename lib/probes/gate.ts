@@ -139,7 +139,9 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
     };
   return {
     status: 'fail',
-    message: `The receiver accepted the test payload (202), but it did not appear in Loki within ${seconds}s (query ${query}): check Alloy's loki.write endpoint and extra_log_labels.`,
+    message:
+      `The receiver accepted the test payload (202), but it did not appear in Loki within ${seconds}s ` +
+      `(query ${query}): check Alloy's loki.write endpoint and extra_log_labels.`,
     evidence,
   };
 }

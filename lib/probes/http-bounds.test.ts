@@ -26,7 +26,8 @@ describe('upstreamRequest bounds', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(reply).toMatchObject({ ok: false, status: null });
     expect((reply as { message: string }).message).toBe(
-      `Loki at ${server.url} sent more than the board reads (the reply is larger than 1 MB, so reading stopped there; PROBE_MAX_REPLY_BYTES): narrow the query, or check that LOKI_URL points at Loki.`,
+      `Loki at ${server.url} sent more than the board reads (the reply is larger than 1 MB, so reading stopped ` +
+        `there; PROBE_MAX_REPLY_BYTES): narrow the query, or check that LOKI_URL points at Loki.`,
     );
   });
 

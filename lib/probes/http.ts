@@ -74,10 +74,16 @@ const excerpt = (text: string) => {
 function transportMessage(upstream: Upstream, error: unknown, timedOut: boolean): string {
   const where = redactUrl(upstream.url);
   if (isReplyTooLarge(error)) {
-    return `${upstream.name} at ${where} sent more than the board reads (${error.message}; PROBE_MAX_REPLY_BYTES): narrow the query, or check that ${upstream.envPrefix}_URL points at ${upstream.name}.`;
+    return (
+      `${upstream.name} at ${where} sent more than the board reads (${error.message}; ` +
+      `PROBE_MAX_REPLY_BYTES): narrow the query, or check that ${upstream.envPrefix}_URL points at ${upstream.name}.`
+    );
   }
   if (timedOut || (error instanceof Error && error.name === 'TimeoutError')) {
-    return `${upstream.name} at ${where} did not answer within ${seconds(upstream.timeoutMs)} (PROBE_TIMEOUT): check that it is up and reachable from the board.`;
+    return (
+      `${upstream.name} at ${where} did not answer within ${seconds(upstream.timeoutMs)} ` +
+      `(PROBE_TIMEOUT): check that it is up and reachable from the board.`
+    );
   }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
@@ -142,7 +148,10 @@ function statusMessage(upstream: Upstream, status: number, body: string, content
   const what = detail ? `: ${detail}` : ' with an empty body';
   const p = upstream.envPrefix;
   if (status === 401 || status === 403) {
-    return `${upstream.name} answered ${status}${what}. Check ${p}_USERNAME/${p}_PASSWORD or ${p}_TOKEN, and ${p}_TENANT (sent as X-Scope-OrgID).`;
+    return (
+      `${upstream.name} answered ${status}${what}. Check ${p}_USERNAME/${p}_PASSWORD or ${p}_TOKEN, and ` +
+      `${p}_TENANT (sent as X-Scope-OrgID).`
+    );
   }
   if (status === 404)
     return `${upstream.name} answered 404${what}. Check that ${p}_URL points at ${upstream.name} itself (no extra path).`;
@@ -161,7 +170,9 @@ export function parseJsonReply<T>(
   } catch {
     return {
       ok: false,
-      message: `${upstream.name} sent a reply that is not JSON (${excerpt(body) || 'empty body'}): is the URL pointing at ${upstream.name}?`,
+      message:
+        `${upstream.name} sent a reply that is not JSON (${excerpt(body) || 'empty body'}): is the URL ` +
+        `pointing at ${upstream.name}?`,
     };
   }
 }

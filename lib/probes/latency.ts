@@ -159,7 +159,9 @@ export async function probeLatency(
   if (wentLive.at + windowMs > now)
     return {
       status: 'insufficient-data',
-      message: `Went live ${evidence.wentLiveAt} (${wentLive.from}); the ${rule.windowMinutes}-min window after it ends ${new Date(wentLive.at + windowMs).toISOString()}.`,
+      message:
+        `Went live ${evidence.wentLiveAt} (${wentLive.from}); the ${rule.windowMinutes}-min window after ` +
+        `it ends ${new Date(wentLive.at + windowMs).toISOString()}.`,
       evidence,
     };
   const [before, after] = await Promise.all([
@@ -171,7 +173,9 @@ export async function probeLatency(
     if (m.off)
       return {
         status: 'not-configured',
-        message: `Tempo's TraceQL metrics API is not available (${m.message}): enable the metrics-generator's local-blocks processor to compare latency.`,
+        message:
+          `Tempo's TraceQL metrics API is not available (${m.message}): enable the metrics-generator's ` +
+          `local-blocks processor to compare latency.`,
         evidence,
       };
     return { status: 'error', message: m.message, evidence, unreachable: m.unreachable };
@@ -194,7 +198,9 @@ export async function probeLatency(
     };
   evidence.changePercent =
     b.quantileMs === 0 ? 0 : Math.round(((a.quantileMs - b.quantileMs) / b.quantileMs) * 1000) / 10;
-  const figures = `${p} ${b.quantileMs} ms before → ${a.quantileMs} ms after (${evidence.changePercent >= 0 ? '+' : ''}${evidence.changePercent}%, limit +${rule.maxIncreasePercent}%)`;
+  const figures =
+    `${p} ${b.quantileMs} ms before → ${a.quantileMs} ms after ` +
+    `(${evidence.changePercent >= 0 ? '+' : ''}${evidence.changePercent}%, limit +${rule.maxIncreasePercent}%)`;
   if (evidence.changePercent > rule.maxIncreasePercent)
     return { status: 'fail', message: `Latency regressed: ${figures}.`, evidence };
   return { status: 'pass', message: figures, evidence };

@@ -260,7 +260,10 @@ export async function probeLoki(
     const newest = evidence.newest ? ` (newest entry ${evidence.newest.time})` : '';
     return {
       status: 'fail',
-      message: `${what} for ${selector} in the last ${minutes} min${newest}${rule.structured ? ' that logfmt parses' : ''}: check the app's Faro instrumentations and collector URL, and Alloy's faro.receiver → loki.write pipeline.`,
+      message:
+        `${what} for ${selector} in the last ${minutes} ` +
+        `min${newest}${rule.structured ? ' that logfmt parses' : ''}: check the app's Faro instrumentations and ` +
+        `collector URL, and Alloy's faro.receiver → loki.write pipeline.`,
       evidence,
     };
   }

@@ -25,7 +25,9 @@ function parseShape<T>(schema: z.ZodType<T>, body: string, call: string): Parsed
   if (!result.success)
     return {
       ok: false,
-      message: `Pyroscope's ${call} reply has an unexpected shape (${result.error.issues[0]?.message}): is PYROSCOPE_URL a Pyroscope v1 server?`,
+      message:
+        `Pyroscope's ${call} reply has an unexpected shape (${result.error.issues[0]?.message}): is ` +
+        `PYROSCOPE_URL a Pyroscope v1 server?`,
     };
   return { ok: true, value: result.data };
 }
@@ -174,7 +176,9 @@ export async function probePyroscope(
     const names = missing.map((s) => `"${s.serviceName}"`).join(', ');
     return {
       status: 'fail',
-      message: `Pyroscope is up but has no profiles for service_name ${names} in the last ${minutes(window)}: check the SDK's application name and server address.`,
+      message:
+        `Pyroscope is up but has no profiles for service_name ${names} in the last ${minutes(window)}: ` +
+        `check the SDK's application name and server address.`,
       evidence,
     };
   }

@@ -126,7 +126,9 @@ export async function probeTempo(
   if (traces.value.length === 0) {
     return {
       status: 'fail',
-      message: `Tempo is up but has no traces for service.name "${faroApp}" in the window: check Faro's TracingInstrumentation and Alloy's traces output.`,
+      message:
+        `Tempo is up but has no traces for service.name "${faroApp}" in the window: check Faro's ` +
+        `TracingInstrumentation and Alloy's traces output.`,
       evidence,
     };
   }
@@ -146,7 +148,9 @@ export async function probeTempo(
   if (requireBackendLink) {
     return {
       status: 'fail',
-      message: `${count}, but none of the newest ${Math.min(TRACES_TO_INSPECT, evidence.traceCount)} has a backend span: check that the backend is traced and that Faro propagates traceparent to it.`,
+      message:
+        `${count}, but none of the newest ${Math.min(TRACES_TO_INSPECT, evidence.traceCount)} has a ` +
+        `backend span: check that the backend is traced and that Faro propagates traceparent to it.`,
       evidence,
     };
   }

@@ -38,7 +38,13 @@ export async function startSelfProfiling(
       flushIntervalMs: options.flushIntervalMs,
     });
     Pyroscope.start();
-    return { serverAddress, stop: () => Pyroscope.stop() };
+    const stop = async () => {
+      // The SDK's flush timer hands each round to setImmediate; a round queued just before stop() would
+      // run after the heap profiler stopped, reject unhandled and re-arm its timer. Let it run first.
+      await new Promise((resolve) => setImmediate(resolve));
+      await Pyroscope.stop();
+    };
+    return { serverAddress, stop };
   } catch (error) {
     logger().warn(errorFields(error), 'Self-profiling not started; the board runs without it');
     return null;

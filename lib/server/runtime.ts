@@ -1,10 +1,6 @@
-import { getStore, type Store } from '../db/store';
+import { getStore } from '../db/store';
 import { JobRunner } from '../jobs/runner';
-
-export interface Runtime {
-  store: Store;
-  jobs: JobRunner;
-}
+import type { Runtime } from '../jobs/runtime';
 
 const holder = globalThis as unknown as { __rolloutBoardRuntime?: Promise<Runtime> };
 

@@ -11,7 +11,7 @@ import { errorFields, logger } from '../log/logger';
 
 /** Start-up work of the server process; later concerns (sync, verify schedules) hook in here. */
 export async function startServer(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof serverConfig>;
   try {
     config = serverConfig();
   } catch (error) {
@@ -22,7 +22,7 @@ export async function startServer(): Promise<void> {
     throw error;
   }
   const log = logger();
-  let store;
+  let store: Awaited<ReturnType<typeof getStore>>;
   try {
     store = await getStore();
   } catch (error) {

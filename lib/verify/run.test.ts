@@ -3,7 +3,7 @@ import { parseConfig } from '@/lib/config/env';
 import { JobRunner } from '@/lib/jobs/runner';
 import { readMatrix } from '@/lib/matrix/read';
 import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
-import type { Runtime } from '@/lib/server/runtime';
+import type { Runtime } from '@/lib/jobs/runtime';
 import { startSimulators, type SimulatorSet } from '@/simulators';
 import type { LokiSimulator } from '@/simulators/loki';
 import type { PyroscopeSimulator } from '@/simulators/pyroscope';

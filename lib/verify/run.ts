@@ -6,7 +6,7 @@ import { CHECK_STATUSES, type CheckStatus } from '../matrix/types';
 import { processMetrics } from '../metrics/process';
 import { announceAndDeliver } from '../notify/announce';
 import type { ProbeResult } from '../probes/types';
-import type { Runtime } from '../server/runtime';
+import type { Runtime } from '../jobs/runtime';
 import { planChecks, type EvidenceRunner, type ProofFacts, type UpstreamName } from './checks';
 import { readWentLive } from './go-live';
 import { RunUpstreamHealth } from './upstream-health';

@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
-import { slugSchema } from '@/lib/api/schemas';
+import { slugSchema } from '@/lib/zod/schemas';
 import { AUDIT_ACTIONS } from '@/lib/audit/record';
 import { readAudit } from '@/lib/audit/read';
 import { requireRole } from '@/lib/auth/guard';

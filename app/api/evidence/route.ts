@@ -5,7 +5,7 @@ import { ApiError, parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
 import { runAction, scopeTarget } from '@/lib/auth/action';
 import { busyElsewhereError } from '@/lib/jobs/busy';
-import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
+import { cellKeySchema, slugSchema } from '@/lib/zod/schemas';
 import { serverConfig } from '@/lib/config/env';
 import {
   cellsInScope,

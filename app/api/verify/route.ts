@@ -4,7 +4,7 @@ import { readJsonBody } from '@/lib/api/body';
 import { ApiError, parseInput } from '@/lib/api/errors';
 import { withRoute } from '@/lib/api/route';
 import { readRoute } from '@/lib/auth/route';
-import { cellKeySchema, slugSchema } from '@/lib/api/schemas';
+import { cellKeySchema, slugSchema } from '@/lib/zod/schemas';
 import { runAction, scopeTarget } from '@/lib/auth/action';
 import { busyElsewhereError } from '@/lib/jobs/busy';
 import { getRuntime } from '@/lib/server/runtime';

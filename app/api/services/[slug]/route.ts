@@ -2,7 +2,7 @@ import { NextResponse } from 'next/server';
 import { z } from 'zod';
 import { ApiError, parseInput } from '@/lib/api/errors';
 import { readRoute } from '@/lib/auth/route';
-import { slugSchema } from '@/lib/api/schemas';
+import { slugSchema } from '@/lib/zod/schemas';
 import { getStore } from '@/lib/db/store';
 import { readServiceDetail } from '@/lib/matrix/read';
 

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// The tests Stryker runs for each mutant (npm run test:mutation): the unit tests of the mutated modules
+// only, without the store tests' database, so a mutant costs a second, not a suite.
+export default defineConfig({
+  resolve: { alias: { '@': import.meta.dirname } },
+  test: {
+    include: [
+      'lib/matrix/*.test.ts',
+      'lib/plan/*.test.ts',
+      'lib/github/classify.test.ts',
+      'lib/github/body-estimate.test.ts',
+      'lib/probes/*.test.ts',
+      'lib/faro/*.test.ts',
+    ],
+    exclude: ['lib/matrix/read.test.ts'],
+    testTimeout: 20_000,
+    maxWorkers: 1,
+  },
+});
