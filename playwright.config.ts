@@ -17,6 +17,8 @@ export const STRICT_SECRETS = {
 };
 export const STRICT_LOG = `data/e2e/${runId}-strict.log`;
 const ENGINEER_STATE = `data/e2e/${runId}-engineer.json`;
+// The 200-service board (e2e/fleet-server.ts) for e2e/fleet.spec.ts: anonymous viewing, no upstreams.
+const fleetURL = `http://127.0.0.1:${port + 2}`;
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -40,11 +42,12 @@ export default defineConfig({
     { name: 'setup', testMatch: /auth\.setup\.ts/ },
     {
       name: 'board',
-      testIgnore: /auth\.(setup|spec)\.ts/,
+      testIgnore: /auth\.(setup|spec)\.ts|fleet\.spec\.ts/,
       dependencies: ['setup'],
       use: { storageState: ENGINEER_STATE },
     },
     { name: 'auth', testMatch: /auth\.spec\.ts/, use: { baseURL: strictURL } },
+    { name: 'fleet', testMatch: /fleet\.spec\.ts/, use: { baseURL: fleetURL } },
   ],
   use: {
     baseURL,
@@ -98,6 +101,14 @@ export default defineConfig({
         ...STRICT_SECRETS,
         NEXT_TELEMETRY_DISABLED: '1',
       },
+    },
+    {
+      command: 'npx tsx e2e/fleet-server.ts',
+      url: `${fleetURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      env: { PORT: String(port + 2), VERIFY_INTERVAL: '30m', DEMO: '0', NEXT_TELEMETRY_DISABLED: '1' },
     },
   ],
 });

@@ -1,8 +1,8 @@
 import { readSyncStatus } from '@/lib/github/sync-job';
-import { readMatrix } from '@/lib/matrix/read';
+import { readMatrixSnapshot } from '@/lib/matrix/read';
 import { getRuntime } from '@/lib/server/runtime';
 import { redirect } from 'next/navigation';
-import { EMPTY_FILTER, filterQuery, parseMatrixFilter } from '@/lib/matrix/filter';
+import { EMPTY_FILTER, filterQuery, isFilterActive, matchingCellKeys, parseMatrixFilter } from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
 import { MatrixFilterForm } from './_components/matrix-filter-form';
 import { MatrixLegend } from './_components/matrix-legend';
@@ -24,7 +24,10 @@ export default async function MatrixPage({
   const hasEmpty = Object.values(params).some((v) => v === '' || (Array.isArray(v) && v.includes('')));
   if (parsed.success && hasEmpty) redirect(`/${filterQuery(filter)}`);
   const runtime = await getRuntime();
-  const [view, syncStatus] = await Promise.all([readMatrix(runtime.store), readSyncStatus(runtime)]);
+  const [snapshot, syncStatus] = await Promise.all([readMatrixSnapshot(runtime.store), readSyncStatus(runtime)]);
+  const view = snapshot.compact;
+  // The filter reads the derived view (assignees, evidence); the page renders the compact one.
+  const matching = isFilterActive(filter) ? matchingCellKeys(snapshot.view, filter) : null;
   return (
     <>
       <h1>{view.plan.title}</h1>
@@ -37,10 +40,10 @@ export default async function MatrixPage({
           {parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}); showing every cell.
         </p>
       )}
-      <MatrixFilterForm view={view} filter={filter} />
-      <MatrixBoard initialView={view} filter={filter} />
+      <MatrixFilterForm view={snapshot.view} filter={filter} />
+      <MatrixBoard view={view} etag={snapshot.etag} matching={matching} filter={filter} />
       <MatrixLegend />
-      <UnmappedPanel initialView={view} />
+      <UnmappedPanel unmapped={view.unmapped} />
     </>
   );
 }

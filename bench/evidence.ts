@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../lib/db/store';
 import { createEvidenceCheckers, runEvidenceChecks } from '../lib/evidence/run';
-import { readMatrix } from '../lib/matrix/read';
+import { buildMatrix } from '../lib/matrix/build';
+import { readMatrixInput } from '../lib/matrix/read';
 import { demoGitHubContents, demoKubernetes, DEMO_NAMESPACE, loadDemoPlan } from '../simulators/evidence-demo';
 import { serveGitHubContentsSimulator } from '../simulators/github-contents';
 import { serveKubernetesSimulator } from '../simulators/kubernetes';
@@ -91,22 +92,24 @@ export async function benchEvidence() {
       'GitHub rate limit used': median(restartedCost),
     });
 
+    // The uncached read and derivation (readMatrix serves a cached snapshot until the store changes).
+    const derive = async () => buildMatrix(await readMatrixInput(store));
     const readTimes = async () => {
-      await readMatrix(store);
+      await derive();
       const times: number[] = [];
-      for (let i = 0; i < 20; i++) times.push(await timeMs(() => readMatrix(store)));
+      for (let i = 0; i < 20; i++) times.push(await timeMs(derive));
       return median(times);
     };
     const historyRows = await store.db.checkResult.count();
     rows.push({
-      measurement: `readMatrix, ${historyRows} evidence rows`,
+      measurement: `reading and deriving the matrix, ${historyRows} evidence rows`,
       'median ms': (await readTimes()).toFixed(1),
       'GitHub rate limit used': '-',
     });
     for (let i = 0; i < 90; i++) await runEvidenceChecks(store, checkers, { scope: 'all' }, 'schedule');
     const moreRows = await store.db.checkResult.count();
     rows.push({
-      measurement: `readMatrix, ${moreRows} evidence rows`,
+      measurement: `reading and deriving the matrix, ${moreRows} evidence rows`,
       'median ms': (await readTimes()).toFixed(1),
       'GitHub rate limit used': '-',
     });

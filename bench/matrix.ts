@@ -1,49 +1,121 @@
-import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import { measureUrl, printTable, type LoadFigures } from './lib/load';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { measureUrl, printTable, ratioLine, type LoadFigures } from './lib/load';
 import { ROOT, startBoard } from './lib/server';
 import { seedSyntheticStore, writeSyntheticPlan } from './synthetic';
 
-/** The matrix page, /api/matrix and /metrics at the real plan size and at 200 services × 6 capabilities × 5,000 issues. */
+interface DatasetFigures {
+  dataset: string;
+  cells: number;
+  load: Record<string, LoadFigures>;
+  bytes: Record<string, { raw: number; gzip: number }>;
+  peakRssMiB: number;
+}
+
+const PATHS = {
+  health: '/api/health',
+  page: '/',
+  compact: '/api/matrix?view=compact',
+  full: '/api/matrix',
+  // A Prometheus scrape derives the same matrix and renders it as text (lib/metrics).
+  metrics: '/metrics',
+};
+
+async function size(url: string) {
+  const body = Buffer.from(await (await fetch(url)).arrayBuffer());
+  return { raw: body.length, gzip: gzipSync(body).length };
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/**
+ * The matrix page, its API and /metrics at the real plan's size and at 200 services × 6
+ * capabilities with 5,000 issues (and their check results), side by side, with issue 16's targets
+ * as ratios of one run.
+ */
 export async function benchMatrix() {
-  const rows: Array<LoadFigures & { dataset: string }> = [];
+  const results: DatasetFigures[] = [];
+  const synthetic = writeSyntheticPlan(200);
   const datasets = [
     {
       dataset: 'Phase 3 plan (8 × 4)',
-      env: {
+      cells: 27,
+      env: async () => ({
         DATABASE_URL: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-bench-')), 'plan.db')}`,
         PLAN_FILE: path.join(ROOT, 'lib/plan/phase-3.json'),
-      },
+      }),
     },
-    await (async () => {
-      const planFile = writeSyntheticPlan(200);
-      return {
-        dataset: 'synthetic 200 × 6, 5,000 issues',
-        env: { DATABASE_URL: await seedSyntheticStore(planFile, 5000), PLAN_FILE: planFile },
-      };
-    })(),
+    {
+      // The issue's dataset: synced issues, no check results yet.
+      dataset: '200 × 6, 5,000 issues',
+      cells: 200 * 6 + 1,
+      env: async () => ({ DATABASE_URL: await seedSyntheticStore(synthetic, 5000), PLAN_FILE: synthetic }),
+    },
+    {
+      // The same after verification: three results per cell, so live status, history and states show.
+      dataset: '200 × 6, 5,000 issues, checked',
+      cells: 200 * 6 + 1,
+      env: async () => ({
+        DATABASE_URL: await seedSyntheticStore(synthetic, 5000, { checks: true }),
+        PLAN_FILE: synthetic,
+      }),
+    },
   ];
-  for (const { dataset, env } of datasets) {
-    const board = await startBoard(env);
+  for (const { dataset, cells, env } of datasets) {
+    const board = await startBoard(await env());
     try {
-      rows.push({ dataset, ...(await measureUrl('GET /', `${board.url}/`)) });
-      rows.push({ dataset, ...(await measureUrl('GET /api/matrix', `${board.url}/api/matrix`)) });
-      // A Prometheus scrape derives the same matrix and renders it as text (lib/metrics).
-      rows.push({ dataset, ...(await measureUrl('GET /metrics', `${board.url}/metrics`)) });
+      const load: Record<string, LoadFigures> = {};
+      const bytes: DatasetFigures['bytes'] = {};
+      for (const [name, route] of Object.entries(PATHS)) {
+        load[name] = await measureUrl(`GET ${route}`, `${board.url}${route}`);
+        if (name !== 'health' && name !== 'metrics') bytes[name] = await size(`${board.url}${route}`);
+      }
+      results.push({ dataset, cells, load, bytes, peakRssMiB: board.peakRssMiB() });
     } finally {
       await board.stop();
     }
   }
   printTable(
     'Matrix page, API and /metrics (10 connections, production build)',
-    rows.map((r) => ({
+    results.flatMap((r) =>
+      Object.values(r.load).map((l) => ({
+        dataset: r.dataset,
+        target: l.target,
+        'req/s': l.requestsPerSecond,
+        'p50 ms': l.p50Ms,
+        'p99 ms': l.p99Ms,
+        'non-2xx': l.non2xx,
+      })),
+    ),
+  );
+  printTable(
+    'Sizes and memory',
+    results.map((r) => ({
       dataset: r.dataset,
-      target: r.target,
-      'req/s': r.requestsPerSecond,
-      'p50 ms': r.p50Ms,
-      'p99 ms': r.p99Ms,
-      'non-2xx': r.non2xx,
+      cells: r.cells,
+      '/ HTML': kib(r.bytes.page.raw),
+      'per cell': `${(r.bytes.page.raw / r.cells).toFixed(0)} B`,
+      '/ gzip': kib(r.bytes.page.gzip),
+      compact: kib(r.bytes.compact.raw),
+      full: kib(r.bytes.full.raw),
+      'server peak RSS': `${r.peakRssMiB} MiB`,
     })),
   );
+  const [plan, fleet, checked] = results;
+  const p50 = (r: DatasetFigures, name: string) => Math.max(r.load[name].p50Ms, 1);
+  console.log('\nTargets (issue 16), as ratios of this run:');
+  console.log(`  GET / p50, 200 × 6 vs plan:               ${ratioLine(p50(fleet, 'page') / p50(plan, 'page'), 4)}`);
+  console.log(
+    `  GET /api/matrix?view=compact p50, same:   ${ratioLine(p50(fleet, 'compact') / p50(plan, 'compact'), 4)}`,
+  );
+  console.log(
+    `  / HTML per cell at 200 × 6:               ${ratioLine(fleet.bytes.page.raw / fleet.cells / 1024, 1, ' KiB')}`,
+  );
+  console.log(
+    `    … once checked:                         ${ratioLine(checked.bytes.page.raw / checked.cells / 1024, 1, ' KiB')}`,
+  );
+  console.log(`  GET / p50, checked 200 × 6 vs plan:       ${ratioLine(p50(checked, 'page') / p50(plan, 'page'), 4)}`);
+  console.log(`  GET / p50 vs /api/health p50, plan size:  ${ratioLine(p50(plan, 'page') / p50(plan, 'health'), 5)}`);
 }

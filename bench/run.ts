@@ -9,6 +9,7 @@ import { benchFaro } from './faro';
 import { benchEvidence } from './evidence';
 import { benchMatrix } from './matrix';
 import { benchSync } from './sync';
+import { benchSyncLoad } from './sync-load';
 import { ROOT } from './lib/server';
 import { benchVerify } from './verify';
 
@@ -16,6 +17,7 @@ const sections: Array<[string, () => Promise<void>]> = [
   ['matrix', benchMatrix],
   ['faro', benchFaro],
   ['sync', benchSync],
+  ['sync-load', benchSyncLoad],
   ['evidence', benchEvidence],
   ['verify', benchVerify],
 ];

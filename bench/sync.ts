@@ -10,7 +10,7 @@ import { syncGitHub } from '../lib/github/sync';
 import { loadPlanFile } from '../lib/plan/load';
 import { GitHubWorld, startGitHubSimulator, type SimIssue } from '../simulators/github';
 import { startTestPostgres } from '../test/postgres-server';
-import { printTable } from './lib/load';
+import { printTable, ratioLine } from './lib/load';
 import { ROOT } from './lib/server';
 
 const PLAN_FILE = path.join(ROOT, 'lib/plan/phase-3.json');
@@ -167,6 +167,15 @@ export async function benchSync() {
         'vs fetch only': `${(median(again) / fetchMs).toFixed(2)}×`,
       });
     }
+    const verdicts: string[] = [];
+    for (const initial of rows.filter((r) => r.what === 'initial sync')) {
+      const again = rows.find((r) => r.store === initial.store && r.what === 'no-change re-sync');
+      const initialMs = Number(initial['ms (median)']);
+      verdicts.push(
+        `  ${initial.store}: initial sync vs fetch only ${ratioLine(initialMs / fetchMs, 1.5)}; ` +
+          `no-change re-sync vs initial ${ratioLine((100 * Number(again?.['ms (median)'])) / initialMs, 5, '%')}`,
+      );
+    }
     printTable(
       `GitHub sync: ${REPOS * ISSUES_PER_REPO} issues over ${REPOS} repositories (simulator on loopback, median of ${RUNS})`,
       rows,
@@ -174,6 +183,7 @@ export async function benchSync() {
     console.log(
       'Initial sync requests = 3 pages per repository + 1 request per repository that primes the ETag for the next sync.',
     );
+    console.log(`Targets (issue 16), as ratios of this run:\n${verdicts.join('\n')}`);
   } finally {
     await sim.stop();
     await postgres.stop();

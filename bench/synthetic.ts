@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../lib/db/store';
+import { proofCheckName } from '../lib/plan/proofs';
 
 const CAPABILITIES = ['profiling-code', 'profiling-helm', 'faro-code', 'faro-helm', 'tracing-code', 'tracing-helm'];
 
@@ -56,8 +57,16 @@ export function writeSyntheticPlan(services: number): string {
   return file;
 }
 
-/** Seeds a SQLite store with the synthetic plan and `issues` issues spread over its cells. */
-export async function seedSyntheticStore(planFile: string, issues: number): Promise<string> {
+/**
+ * Seeds a SQLite store with the synthetic plan and `issues` issues spread over its cells; with
+ * `checks`, three results per cell as verification would store them (most pass, some regress,
+ * some closed cells never checked), so every state is on the board.
+ */
+export async function seedSyntheticStore(
+  planFile: string,
+  issues: number,
+  options: { checks?: boolean } = {},
+): Promise<string> {
   const databaseUrl = `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-bench-db-')), 'bench.db')}`;
   const store = await openStore({ databaseUrl, planFilePath: planFile });
   const cells = store.plan.cells.filter((c) => c.serviceSlug);
@@ -88,6 +97,30 @@ export async function seedSyntheticStore(planFile: string, issues: number): Prom
     };
   });
   for (let i = 0; i < rows.length; i += 500) await store.db.issue.createMany({ data: rows.slice(i, i + 500) });
+  if (options.checks) {
+    const results = cells.flatMap((cell, n) => {
+      if (n % 11 === 0) return []; // closed but never checked: closed-unverified
+      // The check that proves the cell's criterion, as verification would name it.
+      const check = proofCheckName(cell.criteria[0].proof) ?? 'pyroscope';
+      return [3, 2, 1].map((hoursAgo) => {
+        const fails = hoursAgo === 1 && n % 7 === 0; // passed before, failing now: regressed
+        return {
+          planId: store.plan.id,
+          cellKey: cell.key,
+          check,
+          target: cell.key,
+          status: fails ? 'fail' : 'pass',
+          message: fails ? `no ${check} data for ${cell.key} in the last 15 minutes` : null,
+          evidence: JSON.stringify({ series: fails ? 0 : 3, window: '15m' }),
+          durationMs: 12,
+          trigger: 'schedule',
+          checkedAt: new Date(now - hoursAgo * 3_600_000),
+        };
+      });
+    });
+    for (let i = 0; i < results.length; i += 1000)
+      await store.db.checkResult.createMany({ data: results.slice(i, i + 1000) });
+  }
   await store.db.$disconnect();
   return databaseUrl;
 }

@@ -19,7 +19,8 @@ test('Verify now turns a cell’s evidence to pass with the profile types Pyrosc
   await page.goto('/services/acapy-agent');
   const cell = page.locator('[data-verification="acapy-agent/profiling-code"]');
   // The demo verifies every synced cell at start-up, so the click adds one more result to the history.
-  const before = await cell.getByTestId('sparkline').locator('rect').count();
+  const points = async () => Number(await cell.getByTestId('sparkline').getAttribute('data-points'));
+  const before = await points();
   await cell.getByRole('button', { name: 'Verify now: acapy-agent — Pyroscope Profiling (Code)' }).click();
   const check = cell.locator('[data-check="pyroscope"]');
   await expect(check).toHaveAttribute('data-status', 'pass');
@@ -35,9 +36,7 @@ test('Verify now turns a cell’s evidence to pass with the profile types Pyrosc
     'data-state',
     'verified',
   );
-  await expect
-    .poll(() => cell.getByTestId('sparkline').locator('rect').count())
-    .toBeGreaterThanOrEqual(Math.min(before + 1, 24));
+  await expect.poll(points).toBeGreaterThanOrEqual(Math.min(before + 1, 24));
 });
 
 test('a cell whose upstream fails shows the upstream’s error text', async ({ page }) => {
@@ -76,18 +75,18 @@ test('Verify every cell from the matrix: results appear on the cells, and the ga
   await page.goto('/');
   await page.getByRole('button', { name: 'Verify every cell now' }).click();
   const gate = page.locator('#gate');
-  await expect(gate.getByTestId('sparkline').locator('rect[data-status="pass"]').first()).toBeVisible({
+  await expect(gate.getByTestId('sparkline').locator('path[data-status="pass"]').first()).toBeVisible({
     timeout: 20_000,
   });
   await expect(
     page
-      .locator('td:has([data-cell="acapy-agent/profiling-code"]) [data-testid="sparkline"] rect[data-status="pass"]')
+      .locator('td:has([data-cell="acapy-agent/profiling-code"]) [data-testid="sparkline"] path[data-status="pass"]')
       .first(),
   ).toBeVisible();
   await expect(
     page
       .locator(
-        'td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="sparkline"] rect[data-status="error"]',
+        'td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="sparkline"] path[data-status="error"]',
       )
       .first(),
   ).toBeVisible();

@@ -30,11 +30,20 @@ const OTHER_STATUS: Record<Exclude<CheckStatus, 'pass' | 'fail'>, string> = {
   'insufficient-data': 'too little data',
 };
 
+/** A check's newest result as a cell shows it: the full fact, or the matrix's compact one (partial flag, no evidence). */
+export type SignalFact = Pick<CheckFact, 'check' | 'status' | 'checkedAt'> & {
+  message?: string | null;
+  evidence?: Record<string, unknown>;
+  partial?: boolean;
+};
+
 /** One signal's result in a few words: "Loki ✓", "Pyroscope: no data", "Merged ✗", "Deployed: partly". */
-export function signalText(check: CheckFact): string {
+export function signalText(check: SignalFact): string {
   const name = SIGNAL_NAMES[check.check] ?? check.check;
   if (check.status === 'pass')
-    return (check.evidence as { partial?: unknown } | undefined)?.partial === true ? `${name}: partly` : `${name} ✓`;
+    return check.partial || (check.evidence as { partial?: unknown } | undefined)?.partial === true
+      ? `${name}: partly`
+      : `${name} ✓`;
   if (check.status === 'fail') return REPOSITORY_OR_CLUSTER.has(check.check) ? `${name} ✗` : `${name}: no data`;
   return `${name}: ${OTHER_STATUS[check.status]}`;
 }
@@ -64,11 +73,15 @@ export function useChanged(value: string, ms = 4000): boolean {
 }
 
 /** What a change highlight compares: the state and each signal's result. */
-export const cellSignature = (cell: MatrixCell) =>
+export const cellSignature = (cell: Pick<MatrixCell, 'state'> & { latestChecks: SignalFact[] }) =>
   `${cell.state}|${cell.latestChecks.map((c) => `${c.check}:${c.status}`).join(',')}`;
 
 /** A cell's signals, each labelled for what it is, "checking…" while a run covers it, and when it was last checked. */
-export function CellSignals({ cell }: { cell: MatrixCell }) {
+export function CellSignals({
+  cell,
+}: {
+  cell: Pick<MatrixCell, 'key' | 'serviceSlug'> & { latestChecks: SignalFact[] };
+}) {
   const checking = useCellChecking(cell);
   const newest = cell.latestChecks[0]?.checkedAt;
   return (

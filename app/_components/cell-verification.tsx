@@ -132,7 +132,7 @@ export function CellVerification({ cell, grafana }: { cell: MatrixCell; grafana:
             · checked <RelativeTime iso={lastChecked} />
           </span>
         ) : null}{' '}
-        <Sparkline history={cell.history} />{' '}
+        <Sparkline statuses={cell.history.map((h) => h.status)} />{' '}
         <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify now: ${cell.title}`} />
       </p>
       {cell.latestChecks.length > 0 ? (

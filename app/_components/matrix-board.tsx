@@ -1,97 +1,112 @@
-'use client';
-
-import { useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
+import {
+  type CompactMatrixView,
+  type CompactRow,
+  fleetRowCell,
+  GROUP_ROWS_PAST,
+  groupRows,
+} from '@/lib/matrix/compact';
+import type { MatrixFilter } from '@/lib/matrix/filter';
+import { EMPTY_FILTER, isFilterActive } from '@/lib/matrix/filter';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
-import { cellMatches, EMPTY_FILTER, isFilterActive, type MatrixFilter } from '@/lib/matrix/filter';
-import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
-import { CellIssueSummary } from './cell-issue';
-import { CellSignals, cellSignature, useChanged } from './cell-signals';
-import { ChainDots } from './evidence-chain';
-import { fetchJson } from './fetch-json';
-import { Sparkline } from './sparkline';
+import { MatrixCellContent } from './matrix-cell';
+import { MatrixRow } from './matrix-row';
+import { MatrixRefresh } from './matrix-refresh';
 import { StateFilter } from './state-filter';
-import { VerifyButton } from './verify-button';
+import './matrix.css';
 import { RefreshWhileVerifying } from './verify-status';
 
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
-/** The criteria that do not hold, named: shown on hover and on keyboard focus of the cell. */
-const notHolding = (cell: MatrixCell) => cell.criteria.filter((c) => !c.holds);
-
-function CellLink({ cell }: { cell: MatrixCell }) {
-  const changed = useChanged(cellSignature(cell));
-  const failing = notHolding(cell);
-  const describedBy = failing.length > 0 ? `failing-${cell.key.replace(/\W/g, '-')}` : undefined;
+function Head({ view }: { view: CompactMatrixView }) {
   return (
-    <Link
-      href={cell.href}
-      className={`cell state-${cell.state}${changed ? ' changed' : ''}`}
-      title={cell.stateReason}
-      data-cell={cell.key}
-      data-state={cell.state}
-      data-changed={changed ? 'true' : undefined}
-      aria-describedby={describedBy}
-    >
-      <span className="cell-state">{cell.stateLabel}</span>
-      <span className="cell-estimate">{cell.estimateText}</span>
-      {cell.criteria.length > 0 ? (
-        <span className="cell-criteria" data-testid="cell-criteria">
-          {cell.criteriaHeld} of {cell.criteria.length} criteria
-        </span>
-      ) : null}
-      {describedBy ? (
-        <span className="cell-failing" id={describedBy} data-testid="cell-failing">
-          {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
-        </span>
-      ) : null}
-      <ChainDots chain={cell.chain} />
-    </Link>
+    <thead>
+      <tr>
+        <th scope="col">Service</th>
+        {view.columns.map((column) => (
+          <th scope="col" key={column.slug} data-capability={column.slug}>
+            {column.name}
+          </th>
+        ))}
+        <th scope="col">Estimate</th>
+      </tr>
+    </thead>
   );
 }
 
-/** A matrix cell's signals, history and its own Verify now (outside the link: a button may not sit inside one). */
-function CellTools({ cell }: { cell: MatrixCell }) {
+function Rows({
+  view,
+  rows,
+  matching,
+  grouped = false,
+}: {
+  view: CompactMatrixView;
+  rows: CompactRow[];
+  matching: Set<string> | null;
+  grouped?: boolean;
+}) {
   return (
-    <span className="matrix-cell-tools">
-      <CellSignals cell={cell} />
-      <Sparkline history={cell.history} />
-      <VerifyButton scope={{ kind: 'cell', key: cell.key }} label={`Verify ${cell.title} now`} compact />
-    </span>
+    <tbody>
+      {rows.map((row) => (
+        <MatrixRow
+          key={row.slug}
+          row={grouped ? { ...row, cells: row.cells.map((c) => (c ? fleetRowCell(c) : null)) } : row}
+          columns={view.columns}
+          verifyPerCell={!grouped}
+          dimmed={matching ? row.cells.flatMap((c) => (c && !matching.has(c.key) ? [c.key] : [])) : undefined}
+        />
+      ))}
+    </tbody>
   );
 }
 
-/** The service × capability matrix. Server-rendered with the initial view; react-query refreshes it. */
+function Totals({ view }: { view: CompactMatrixView }) {
+  return (
+    <tfoot>
+      <tr>
+        <th scope="row">Total</th>
+        {view.columns.map((column) => (
+          <td key={column.slug} className="total" data-testid="column-total">
+            {formatMinutes(column.estimateMinutes)}
+          </td>
+        ))}
+        <td className="total" data-testid="grand-total">
+          {formatMinutes(view.totals.serviceCellsMinutes)}
+        </td>
+      </tr>
+    </tfoot>
+  );
+}
+
+const CAPTION = 'Services × capabilities, with the plan’s effort estimates. n/a: the service has no browser frontend.';
+
+/**
+ * The service × capability matrix, rendered on the server from the compact view. Past
+ * GROUP_ROWS_PAST services the rows come in collapsible groups, "needs attention" first. The
+ * client islands are small: one per row (its cells, their on-demand detail and Verify buttons,
+ * from the row's compact data), and a revision check that re-renders the page when the store
+ * changed.
+ */
 export function MatrixBoard({
-  initialView,
+  view,
+  etag,
+  matching = null,
   filter = EMPTY_FILTER,
 }: {
-  initialView: MatrixView;
+  view: CompactMatrixView;
+  etag: string;
+  /** Keys of the cells that pass the filter; null when not filtering. */
+  matching?: Set<string> | null;
   filter?: MatrixFilter;
 }) {
-  const { data: view, error } = useQuery({
-    queryKey: ['matrix'],
-    queryFn: () => fetchJson<MatrixView>('/api/matrix'),
-    initialData: initialView,
-    refetchInterval: 30_000,
-  });
   const { totals, progress } = view;
-  const filtering = isFilterActive(filter);
-  const dimmed = (cell: MatrixCell, runtimes: string[]) =>
-    filtering && !cellMatches(cell, runtimes, filter) ? 'true' : undefined;
+  const filtering = isFilterActive(filter) && matching !== null;
   // While filtering, a service with no matching cell is left out; the others keep their shape.
-  const rows = filtering
-    ? view.rows.filter((r) => r.cells.some((c) => c && cellMatches(c, r.service.runtimes, filter)))
-    : view.rows;
+  const rows = filtering ? view.rows.filter((r) => r.cells.some((c) => c && matching.has(c.key))) : view.rows;
+  const groups = view.rows.length > GROUP_ROWS_PAST ? groupRows(rows) : null;
 
   return (
     <>
-      {error ? (
-        <p role="alert" className="notice notice-error">
-          Could not refresh the matrix: {error.message}. Showing the last data loaded.
-        </p>
-      ) : null}
-
+      <MatrixRefresh etag={etag} />
       <section aria-labelledby="progress-heading" className="summary">
         <h2 id="progress-heading" className="visually-hidden">
           Progress
@@ -124,82 +139,54 @@ export function MatrixBoard({
         <section id="gate" aria-labelledby="gate-heading" className="gate">
           <h2 id="gate-heading">Gate: {view.gate.title}</h2>
           <p>Go/no-go for every service below: Pyroscope ready, Alloy faro receiver → Loki round trip.</p>
-          <CellLink cell={view.gate} />
-          <CellIssueSummary cell={view.gate} />
-          <CellTools cell={view.gate} />
+          <MatrixCellContent cell={view.gate} />
         </section>
       ) : null}
 
       <RefreshWhileVerifying />
       <StateFilter counts={progress.countsByState} filter={filter} />
 
-      <div className="table-scroll">
-        <table className="matrix" data-testid="matrix">
-          <caption>
-            Services × capabilities, with the plan&apos;s effort estimates. n/a: the service has no browser frontend.
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              {view.columns.map((column) => (
-                <th scope="col" key={column.slug} data-capability={column.slug}>
-                  {column.name}
-                </th>
-              ))}
-              <th scope="col">Estimate</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <tr key={row.service.slug} data-service={row.service.slug}>
-                <th scope="row">
-                  <Link href={`/services/${row.service.slug}`}>{row.service.name}</Link>
-                  <span className="runtimes">{row.service.runtimes.join(' · ')}</span>
-                </th>
-                {row.cells.map((cell, index) =>
-                  cell ? (
-                    <td
-                      key={cell.key}
-                      data-dimmed={dimmed(cell, row.service.runtimes)}
-                      data-capability-name={view.columns[index].name}
-                    >
-                      <CellLink cell={cell} />
-                      <CellIssueSummary cell={cell} />
-                      <CellTools cell={cell} />
-                    </td>
-                  ) : (
-                    <td
-                      key={view.columns[index].slug}
-                      className="na"
-                      data-capability-name={view.columns[index].name}
-                      data-cell={`${row.service.slug}/${view.columns[index].slug}`}
-                      data-state="n/a"
-                    >
-                      <abbr title="not applicable">n/a</abbr>
-                    </td>
-                  ),
-                )}
-                <td className="total" data-testid="row-total">
-                  {formatMinutes(row.estimateMinutes)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              {view.columns.map((column) => (
-                <td key={column.slug} className="total" data-testid="column-total">
-                  {formatMinutes(column.estimateMinutes)}
-                </td>
-              ))}
-              <td className="total" data-testid="grand-total">
-                {formatMinutes(totals.serviceCellsMinutes)}
-              </td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>
+      {groups ? (
+        <div className="matrix-groups" data-testid="matrix">
+          <p className="caption">
+            {CAPTION} {view.rows.length} services in {groups.length} groups; needs attention first.
+          </p>
+          {groups.map((group, index) => (
+            <details
+              key={group.id}
+              className="matrix-group"
+              data-group={group.id}
+              open={filtering || group.id === 'attention' || (index === 0 && groups[0].id !== 'attention')}
+            >
+              <summary>
+                <span className="group-label">{group.label}</span> ({group.rows.length} service
+                {group.rows.length === 1 ? '' : 's'}) <span className="group-hint">{group.hint}</span>
+              </summary>
+              <div className="table-scroll">
+                <table className="matrix">
+                  <Head view={view} />
+                  <Rows view={view} rows={group.rows} matching={filtering ? matching : null} grouped />
+                </table>
+              </div>
+            </details>
+          ))}
+          <div className="table-scroll">
+            <table className="matrix matrix-totals">
+              <Head view={view} />
+              <Totals view={view} />
+            </table>
+          </div>
+        </div>
+      ) : (
+        <div className="table-scroll">
+          <table className="matrix" data-testid="matrix">
+            <caption>{CAPTION}</caption>
+            <Head view={view} />
+            <Rows view={view} rows={rows} matching={filtering ? matching : null} />
+            <Totals view={view} />
+          </table>
+        </div>
+      )}
     </>
   );
 }

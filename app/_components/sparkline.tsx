@@ -1,53 +1,43 @@
-import type { CheckPoint } from '@/lib/matrix/types';
+import type { CheckStatus } from '@/lib/matrix/types';
 
-const COLORS: Record<CheckPoint['status'], string> = {
-  pass: '#1a7f37',
-  fail: '#b58100',
-  error: '#c62828',
-  'not-configured': '#9aa3af',
-  'insufficient-data': '#6b7280',
-};
-const HEIGHTS: Record<CheckPoint['status'], number> = {
+const HEIGHTS: Record<CheckStatus, number> = {
   pass: 12,
   fail: 7,
   error: 4,
   'not-configured': 2,
   'insufficient-data': 3,
 };
+const ORDER: CheckStatus[] = ['pass', 'fail', 'error', 'insufficient-data', 'not-configured'];
 
-/** A cell's recent results as small bars, oldest left: green pass, amber fail, red error, grey not configured. */
-export function Sparkline({ history }: { history: CheckPoint[] }) {
-  if (history.length === 0) return null;
-  const counts: Record<string, number> = {};
-  for (const h of history) counts[h.status] = (counts[h.status] ?? 0) + 1;
-  const summary = Object.entries(counts)
-    .map(([status, n]) => `${n} ${status}`)
-    .join(', ');
-  const width = history.length * 4;
+/**
+ * Recent results as small bars, oldest left: green pass, amber fail, red error, grey not
+ * configured. One stroked path per status keeps a matrix of a thousand cells light.
+ */
+export function Sparkline({ statuses }: { statuses: CheckStatus[] }) {
+  if (statuses.length === 0) return null;
+  const counts = new Map<CheckStatus, number>();
+  for (const s of statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const summary = `Last ${statuses.length} results: ${ORDER.filter((s) => counts.has(s))
+    .map((s) => `${counts.get(s)} ${s}`)
+    .join(', ')}`;
   return (
     <svg
       className="sparkline"
-      width={width}
-      height={12}
-      viewBox={`0 0 ${width} 12`}
+      // 12px high by CSS, as wide as its bars (the viewBox's ratio): fewer bytes per cell on a large board.
+      viewBox={`0 0 ${statuses.length * 4} 12`}
       role="img"
-      aria-label={`Last ${history.length} results: ${summary}`}
+      aria-label={summary}
       data-testid="sparkline"
+      data-points={statuses.length}
     >
-      <title>{`Last ${history.length} results: ${summary}`}</title>
-      {history
-        .map((h, i) => ({ ...h, x: i * 4 }))
-        .map((h) => (
-          <rect
-            key={`${h.checkedAt}-${h.check}-${h.x}`}
-            x={h.x}
-            y={12 - HEIGHTS[h.status]}
-            width={3}
-            height={HEIGHTS[h.status]}
-            fill={COLORS[h.status]}
-            data-status={h.status}
-          />
-        ))}
+      {ORDER.filter((s) => counts.has(s)).map((status) => (
+        <path
+          key={status}
+          data-status={status}
+          // One 3px stroke per result (matrix.css), from its height down to the baseline.
+          d={statuses.map((s, i) => (s === status ? `M${i * 4 + 1.5} ${12 - HEIGHTS[s]}V12` : '')).join('')}
+        />
+      ))}
     </svg>
   );
 }

@@ -1,19 +1,9 @@
-'use client';
-
-import { useQuery } from '@tanstack/react-query';
-import type { MatrixView } from '@/lib/matrix/types';
-import { fetchJson } from './fetch-json';
+import type { CompactMatrixView } from '@/lib/matrix/compact';
 import styles from './github.module.css';
 
 /** Issues the sync found but could not place on the matrix: no matching labels, or a second issue for a cell. */
-export function UnmappedPanel({ initialView }: { initialView: MatrixView }) {
-  const { data: view } = useQuery({
-    queryKey: ['matrix'],
-    queryFn: () => fetchJson<MatrixView>('/api/matrix'),
-    initialData: initialView,
-    refetchInterval: 30_000,
-  });
-  const { total, issues } = view.unmapped;
+export function UnmappedPanel({ unmapped }: { unmapped: CompactMatrixView['unmapped'] }) {
+  const { total, issues } = unmapped;
   if (total === 0) return null;
   return (
     <section className={styles.panel} aria-labelledby="unmapped-heading" data-testid="unmapped-panel">

@@ -42,3 +42,35 @@ export function printTable(title: string, rows: Array<Record<string, string | nu
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
 }
+
+/** Drives a URL until `until` settles (at most maxSeconds), e.g. for the length of a sync. */
+export function measureUntil(
+  target: string,
+  url: string,
+  until: Promise<unknown>,
+  options: { connections?: number; maxSeconds?: number } = {},
+): Promise<LoadFigures> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      { url, connections: options.connections ?? 5, duration: options.maxSeconds ?? 300 },
+      (error, result) => {
+        if (error) reject(error);
+        else
+          resolve({
+            target,
+            requestsPerSecond: Math.round(result.requests.average),
+            p50Ms: result.latency.p50,
+            p99Ms: result.latency.p99,
+            non2xx: result.non2xx,
+          });
+      },
+    );
+    void until.finally(() => instance.stop());
+  });
+}
+
+/** A ratio against its target, as the bench prints it: "3.1× (target ≤ 4×) ✓". */
+export function ratioLine(value: number, target: number, unit = '×'): string {
+  const shown = value < 10 ? value.toFixed(2) : value.toFixed(0);
+  return `${shown}${unit} (target ≤ ${target}${unit}) ${value <= target ? '✓' : '✗ MISSED'}`;
+}

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -17,7 +18,34 @@ export function freePort(): Promise<number> {
 
 export interface RunningBoard {
   url: string;
+  /** The highest resident set size the server process (and any child) has reached so far, in MiB. */
+  peakRssMiB: () => number;
   stop: () => Promise<void>;
+}
+
+/** VmHWM (peak RSS) of a process and its descendants, from /proc; the largest, in MiB. */
+function peakRss(pid: number): number {
+  const children = (p: number): number[] => {
+    try {
+      return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number)
+        .flatMap((c) => [c, ...children(c)]);
+    } catch {
+      return [];
+    }
+  };
+  let peakKiB = 0;
+  for (const p of [pid, ...children(pid)]) {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (match) peakKiB = Math.max(peakKiB, Number(match[1]));
+    } catch {
+      // the process ended
+    }
+  }
+  return Math.round(peakKiB / 1024);
 }
 
 /** Starts the production build (`next start`) with the given environment and waits for /api/health. */
@@ -47,6 +75,7 @@ export async function startBoard(env: Record<string, string>): Promise<RunningBo
   }
   return {
     url,
+    peakRssMiB: () => (child.pid ? peakRss(child.pid) : 0),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -14,6 +14,12 @@ export function createPrismaClient(location: StoreLocation): Db {
   if (location.provider === 'sqlite') {
     return new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${location.target}` }) });
   }
-  const adapter = new PrismaPg({ connectionString: location.target }, { schema: location.schema });
+  // Raw SQL (the matrix's indexed reads) names tables unqualified, as the migrations do: the
+  // connection's search_path points at the store's schema.
+  const searchPath = `"${location.schema.replace(/"/g, '""')}"`;
+  const adapter = new PrismaPg(
+    { connectionString: location.target, options: `-c search_path=${searchPath}` },
+    { schema: location.schema },
+  );
   return new PostgresPrismaClient({ adapter }) as unknown as Db;
 }

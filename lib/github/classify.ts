@@ -34,6 +34,22 @@ export function matchesIssue(match: IssueMatch, labels: Set<string>, title: stri
   return byLabels || byTitle;
 }
 
+/** Per plan, services by lower-case label and the cell keys: classifying is then linear in issues, not issues × fleet. */
+const planIndexes = new WeakMap<Plan, { servicesByLabel: Map<string, Plan['services']>; cellKeys: Set<string> }>();
+function planIndex(plan: Plan) {
+  let index = planIndexes.get(plan);
+  if (!index) {
+    const servicesByLabel = new Map<string, Plan['services']>();
+    for (const service of plan.services) {
+      const label = service.label.toLowerCase();
+      servicesByLabel.set(label, [...(servicesByLabel.get(label) ?? []), service]);
+    }
+    index = { servicesByLabel, cellKeys: new Set(plan.cells.map((c) => c.key)) };
+    planIndexes.set(plan, index);
+  }
+  return index;
+}
+
 /** The cell an issue belongs to, or why it belongs to none. Pure; the mapping is the plan's data. */
 export function classifyIssue(
   plan: Plan,
@@ -47,7 +63,9 @@ export function classifyIssue(
       note: `No longer labelled ${issueLabel}: not part of the plan unless the label is put back.`,
     };
   }
-  const services = plan.services.filter((s) => labels.has(s.label.toLowerCase()));
+  const index = planIndex(plan);
+  const matched = new Set([...labels].flatMap((l) => index.servicesByLabel.get(l) ?? []));
+  const services = [...matched].sort((a, b) => a.position - b.position); // plan order, as before
   const capabilities = plan.capabilities.filter((c) => matchesIssue(c.match, labels, issue.title));
   const gate = matchesIssue(plan.gateMatch, labels, issue.title);
 
@@ -79,7 +97,7 @@ export function classifyIssue(
     };
   }
   const cellKey = `${service.slug}/${capabilities[0].slug}`;
-  if (!plan.cells.some((c) => c.key === cellKey)) {
+  if (!index.cellKeys.has(cellKey)) {
     return {
       kind: 'unmapped',
       note: `The plan has no ${capabilities[0].name} cell for ${service.name} (not applicable).`,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import type { StoreProvider } from '../db/database-url';
 import type { Store } from '../db/store';
 import type { Plan } from '../plan/load';
 import { parseBodyEstimate } from './body-estimate';
@@ -44,7 +45,7 @@ export interface SyncResult {
 }
 
 export interface SyncOptions {
-  store: Pick<Store, 'db' | 'plan'>;
+  store: Pick<Store, 'db' | 'plan' | 'location'>;
   client: GitHubClient;
   repos: string[];
   /** The label of the plan's issues; the plan file's issueLabel by default. */
@@ -120,10 +121,17 @@ const same = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 const differs = (a: IssueData, b: IssueData, fields: Array<keyof IssueData>) => fields.some((f) => !same(a[f], b[f]));
 
-/** Applies pull requests' closing references to the issues they close (any configured repository). */
+/**
+ * Applies pull requests' closing references to the issues they close (any configured repository).
+ * Linear in issues + pull requests: each pull request is indexed once, each issue looked at once,
+ * and only issues that carry one of these pull requests or are closed by one are rewritten.
+ */
 function linkPullRequests(rows: Map<string, IssueData>, repo: string, pullRequests: IssueListItem[]) {
+  if (pullRequests.length === 0) return;
+  const repoKey = repo.toLowerCase();
+  const listed = new Set(pullRequests.map((pr) => pr.number));
+  const closing = new Map<string, LinkedPullRequest[]>();
   for (const pr of pullRequests) {
-    const closes = new Set(closingReferences(pr.body, repo));
     const link: LinkedPullRequest = {
       number: pr.number,
       url: pr.pull_request?.html_url ?? pr.html_url,
@@ -132,15 +140,21 @@ function linkPullRequests(rows: Map<string, IssueData>, repo: string, pullReques
       merged: Boolean(pr.pull_request?.merged_at),
       mergedAt: pr.pull_request?.merged_at ?? null,
     };
-    for (const [id, row] of rows) {
-      const links = JSON.parse(row.linkedPullRequests) as LinkedPullRequest[];
-      const others = links.filter((l) => !(l.number === pr.number && l.repo.toLowerCase() === repo.toLowerCase()));
-      const next = closes.has(id)
-        ? [...others, link].sort((a, b) => a.repo.localeCompare(b.repo) || a.number - b.number)
-        : others;
-      if (next.length !== links.length || closes.has(id))
-        rows.set(id, { ...row, linkedPullRequests: JSON.stringify(next) });
+    for (const id of closingReferences(pr.body, repo)) {
+      const links = closing.get(id);
+      if (links) links.push(link);
+      else closing.set(id, [link]);
     }
+  }
+  for (const [id, row] of rows) {
+    const adds = closing.get(id);
+    if (!adds && row.linkedPullRequests === '[]') continue;
+    const links = JSON.parse(row.linkedPullRequests) as LinkedPullRequest[];
+    // A listed pull request replaces its stored link (its state may have moved) or drops it (no longer closes).
+    const others = links.filter((l) => !(l.repo.toLowerCase() === repoKey && listed.has(l.number)));
+    if (!adds && others.length === links.length) continue;
+    const next = [...others, ...(adds ?? [])].sort((a, b) => a.repo.localeCompare(b.repo) || a.number - b.number);
+    rows.set(id, { ...row, linkedPullRequests: JSON.stringify(next) });
   }
 }
 
@@ -157,94 +171,172 @@ interface RepoListing {
   quota: RateLimitQuota | null;
 }
 
-/**
- * Merges one repository's fetched issues into the store and re-decides every issue's cell, in one
- * transaction. Without a listing it only re-decides cells (after the plan file changed); rows that
- * come out the same are not written.
- */
-async function mergeIssues(db: Db, plan: Plan, label: string, listing: RepoListing | null): Promise<ApplyResult> {
-  return db.$transaction(
-    async (tx) => {
-      const existing = await tx.issue.findMany({ where: { planId: plan.id } });
-      const before = new Map(existing.map((row) => [lowerId(row.id), row]));
-      const rows = new Map<string, IssueData>(existing.map((row) => [lowerId(row.id), row]));
-      // The listing is newest-update first and may repeat an item across passes: keep the newest.
-      const latest = new Map<number, IssueListItem>();
-      for (const item of listing?.items ?? []) {
-        const seen = latest.get(item.number);
-        if (!seen || Date.parse(item.updated_at) >= Date.parse(seen.updated_at)) latest.set(item.number, item);
-      }
-      const pullRequests: IssueListItem[] = [];
-      for (const item of latest.values()) {
-        if (item.pull_request) {
-          pullRequests.push(item); // the issues endpoint returns pull requests too: they are not issues
-          continue;
-        }
-        const id = lowerId(`${listing!.repo}#${item.number}`);
-        rows.set(id, fromGitHub(plan.id, listing!.repo, item, before.get(id)));
-      }
-      if (listing) linkPullRequests(rows, listing.repo, pullRequests);
+/** Issues written per statement: 500 × 20 columns stays far below SQLite's and PostgreSQL's parameter limits. */
+export const ISSUE_WRITE_BATCH = 500;
+const ISSUE_COLUMNS = [
+  'id',
+  'planId',
+  'repo',
+  'number',
+  'title',
+  'state',
+  'stateReason',
+  'labels',
+  'assignees',
+  'htmlUrl',
+  'estimateText',
+  'estimateMinutes',
+  'linkedPullRequests',
+  'cellKey',
+  'mapping',
+  'mappingNote',
+  'openedAt',
+  'updatedAt',
+  'closedAt',
+  'syncedAt',
+] as const satisfies ReadonlyArray<keyof IssueRow>;
+const quoted = ISSUE_COLUMNS.map((c) => `"${c}"`);
+const UPSERT_TAIL = ` ON CONFLICT ("id") DO UPDATE SET ${quoted
+  .slice(1)
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ')}`;
 
-      const decisions = assignCells(
-        plan,
-        [...rows.values()].map((r) => ({
-          id: r.id,
-          title: r.title,
-          labels: JSON.parse(r.labels) as string[],
-          state: r.state,
-          stateReason: r.stateReason,
-          openedAt: r.openedAt,
-        })),
-        label,
-      );
-      const now = new Date();
-      const created: IssueRow[] = [];
-      const updated: IssueRow[] = [];
-      const changedCellKeys = new Set<string>();
-      for (const [id, row] of rows) {
-        const decision = decisions.get(row.id)!;
-        const next: IssueData = {
-          ...row,
-          cellKey: decision.cellKey,
-          mapping: decision.mapping,
-          mappingNote: decision.note,
-        };
-        const previous = before.get(id);
-        if (previous && !differs(previous, next, FIELDS)) continue;
-        (previous ? updated : created).push({ ...next, syncedAt: now });
-        const cellMoved = previous?.cellKey !== next.cellKey || previous?.mapping !== next.mapping;
-        if (previous?.mapping === 'mapped' && previous.cellKey && (cellMoved || differs(previous, next, CELL_FIELDS)))
-          changedCellKeys.add(previous.cellKey);
-        if (
-          next.mapping === 'mapped' &&
-          next.cellKey &&
-          (!previous || cellMoved || differs(previous, next, CELL_FIELDS))
-        )
-          changedCellKeys.add(next.cellKey);
-      }
-      if (created.length > 0) await tx.issue.createMany({ data: created });
-      for (const row of updated) {
-        const { id, ...data } = row;
-        await tx.issue.update({ where: { id }, data });
-      }
-      if (listing) {
-        const { repo, quota } = listing;
-        const state = {
-          etag: listing.etag,
-          since: listing.since,
-          lastSyncedAt: now,
-          lastStatus: 'ok',
-          lastError: null,
-          rateLimitRemaining: quota?.remaining ?? null,
-          rateLimitLimit: quota?.limit ?? null,
-          rateLimitReset: quota ? new Date(quota.resetAt) : null,
-        };
-        await tx.repoSyncState.upsert({ where: { repo }, create: { repo, ...state }, update: state });
-      }
-      return { issuesChanged: created.length + updated.length, changedCellKeys };
-    },
-    { maxWait: 30_000, timeout: 120_000 },
+/**
+ * Writes issues in batches, one INSERT … ON CONFLICT DO UPDATE statement per batch (new and
+ * changed rows alike). Each statement commits on its own, so readers (the matrix, /api/health)
+ * never wait behind a whole sync: at most behind one batch.
+ */
+async function writeIssues(db: Db, provider: StoreProvider, rows: IssueRow[]) {
+  for (let start = 0; start < rows.length; start += ISSUE_WRITE_BATCH) {
+    const batch = rows.slice(start, start + ISSUE_WRITE_BATCH);
+    const values: unknown[] = [];
+    const tuples = batch.map(
+      (row) =>
+        `(${ISSUE_COLUMNS.map((column) => {
+          values.push(row[column]);
+          return provider === 'sqlite' ? '?' : `$${values.length}`;
+        }).join(', ')})`,
+    );
+    await db.$executeRawUnsafe(
+      `INSERT INTO "Issue" (${quoted.join(', ')}) VALUES ${tuples.join(', ')}${UPSERT_TAIL}`,
+      ...values,
+    );
+  }
+}
+
+/** Plans whose issues this process has mapped to cells since it loaded them. */
+const decidedPlans = new WeakSet<Plan>();
+
+/**
+ * The plan's stored issues, read once per sync and kept current as repositories merge, so the
+ * second repository does not read the first one's issues back.
+ */
+export class IssueLedger {
+  private rows: Map<string, IssueRow> | null = null;
+  constructor(
+    private readonly db: Db,
+    private readonly planId: string,
+  ) {}
+
+  async all(): Promise<Map<string, IssueRow>> {
+    this.rows ??= new Map(
+      (await this.db.issue.findMany({ where: { planId: this.planId } })).map((row) => [lowerId(row.id), row]),
+    );
+    return this.rows;
+  }
+
+  remember(rows: IssueRow[]) {
+    for (const row of rows) this.rows?.set(lowerId(row.id), row);
+  }
+
+  forget() {
+    this.rows = null;
+  }
+}
+
+/**
+ * Merges one repository's fetched issues into the store and re-decides every issue's cell. Without
+ * a listing it only re-decides cells (after the plan file changed); rows that come out the same are
+ * not written. The work is done in memory, then written in batches (writeIssues); the repository's
+ * ETag and `since` are stored last, so a merge cut off half-way is fetched and merged again next
+ * time, and every row it did write is a whole, newer issue.
+ */
+async function mergeIssues(
+  store: Pick<Store, 'db' | 'plan' | 'location'>,
+  ledger: IssueLedger,
+  label: string,
+  listing: RepoListing | null,
+): Promise<ApplyResult> {
+  const { db, plan } = store;
+  const before = await ledger.all();
+  const rows = new Map<string, IssueData>(before);
+  // The listing is newest-update first and may repeat an item across passes: keep the newest.
+  const latest = new Map<number, IssueListItem>();
+  for (const item of listing?.items ?? []) {
+    const seen = latest.get(item.number);
+    if (!seen || Date.parse(item.updated_at) >= Date.parse(seen.updated_at)) latest.set(item.number, item);
+  }
+  const pullRequests: IssueListItem[] = [];
+  for (const item of latest.values()) {
+    if (item.pull_request) {
+      pullRequests.push(item); // the issues endpoint returns pull requests too: they are not issues
+      continue;
+    }
+    const id = lowerId(`${listing!.repo}#${item.number}`);
+    rows.set(id, fromGitHub(plan.id, listing!.repo, item, before.get(id)));
+  }
+  if (listing) linkPullRequests(rows, listing.repo, pullRequests);
+
+  const decisions = assignCells(
+    plan,
+    [...rows.values()].map((r) => ({
+      id: r.id,
+      title: r.title,
+      labels: JSON.parse(r.labels) as string[],
+      state: r.state,
+      stateReason: r.stateReason,
+      openedAt: r.openedAt,
+    })),
+    label,
   );
+  const now = new Date();
+  const written: IssueRow[] = [];
+  const changedCellKeys = new Set<string>();
+  for (const [id, row] of rows) {
+    const decision = decisions.get(row.id)!;
+    const next: IssueData = {
+      ...row,
+      cellKey: decision.cellKey,
+      mapping: decision.mapping,
+      mappingNote: decision.note,
+    };
+    const previous = before.get(id);
+    if (previous && !differs(previous, next, FIELDS)) continue;
+    written.push({ ...next, syncedAt: now });
+    const cellMoved = previous?.cellKey !== next.cellKey || previous?.mapping !== next.mapping;
+    if (previous?.mapping === 'mapped' && previous.cellKey && (cellMoved || differs(previous, next, CELL_FIELDS)))
+      changedCellKeys.add(previous.cellKey);
+    if (next.mapping === 'mapped' && next.cellKey && (!previous || cellMoved || differs(previous, next, CELL_FIELDS)))
+      changedCellKeys.add(next.cellKey);
+  }
+  await writeIssues(db, store.location.provider, written);
+  ledger.remember(written);
+  decidedPlans.add(plan);
+  if (listing) {
+    const { repo, quota } = listing;
+    const state = {
+      etag: listing.etag,
+      since: listing.since,
+      lastSyncedAt: now,
+      lastStatus: 'ok',
+      lastError: null,
+      rateLimitRemaining: quota?.remaining ?? null,
+      rateLimitLimit: quota?.limit ?? null,
+      rateLimitReset: quota ? new Date(quota.resetAt) : null,
+    };
+    await db.repoSyncState.upsert({ where: { repo }, create: { repo, ...state }, update: state });
+  }
+  return { issuesChanged: written.length, changedCellKeys };
 }
 
 /** One repository: fetch (conditional, paginated), then merge in one transaction, or record why not. */
@@ -253,6 +345,7 @@ async function syncRepo(
   repo: string,
   repoIndex: number,
   changedCellKeys: Set<string>,
+  ledger: IssueLedger,
 ): Promise<RepoSyncOutcome> {
   const { store, client } = options;
   const label = options.label ?? store.plan.issueLabel;
@@ -339,7 +432,7 @@ async function syncRepo(
     }
     return outcome('unchanged', {});
   }
-  const applied = await mergeIssues(store.db, store.plan, label, {
+  const applied = await mergeIssues(store, ledger, label, {
     repo,
     items: [...items, ...refreshed],
     ...stored,
@@ -359,6 +452,7 @@ async function syncRepoIsolated(
   repo: string,
   repoIndex: number,
   changedCellKeys: Set<string>,
+  ledger: IssueLedger,
 ): Promise<RepoSyncOutcome> {
   const failed = (error: string): RepoSyncOutcome => ({
     repo,
@@ -373,8 +467,10 @@ async function syncRepoIsolated(
   });
   if (options.signal?.aborted) return failed(`${repo}: not synced, ${abortReason(options.signal)}.`);
   try {
-    return await syncRepo(options, repo, repoIndex, changedCellKeys);
+    return await syncRepo(options, repo, repoIndex, changedCellKeys, ledger);
   } catch (error) {
+    // Some batches may have been written: the next repository reads the store afresh.
+    ledger.forget();
     if (options.signal?.aborted) return failed(`${repo}: stopped, ${abortReason(options.signal)}.`);
     logger().error({ job: 'github-sync', repo, ...errorFields(error) }, `Saving ${repo}'s issues failed`);
     return failed(
@@ -410,15 +506,18 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   const startNotModified = options.client.traffic.notModified;
   const changedCellKeys = new Set<string>();
   const outcomes: RepoSyncOutcome[] = [];
+  const ledger = new IssueLedger(db, options.store.plan.id);
   let remappedIssues = 0;
   try {
     for (const [index, repo] of options.repos.entries()) {
       options.onProgress?.({ repo, repoIndex: index, repoCount: options.repos.length, pages: 0 });
-      outcomes.push(await syncRepoIsolated(options, repo, index, changedCellKeys));
+      outcomes.push(await syncRepoIsolated(options, repo, index, changedCellKeys, ledger));
     }
-    if (!outcomes.some((o) => o.pages > 0 || o.issuesChanged > 0)) {
-      // Nothing fetched, so nothing re-decided cells yet: do it now, as the plan file may have changed.
-      const remapped = await mergeIssues(db, options.store.plan, options.label ?? options.store.plan.issueLabel, null);
+    if (!outcomes.some((o) => o.pages > 0 || o.issuesChanged > 0) && !decidedPlans.has(options.store.plan)) {
+      // Nothing fetched, so nothing re-decided cells yet: do it now, as the plan file may have changed
+      // (it is read at start, so once per process is enough).
+      const label = options.label ?? options.store.plan.issueLabel;
+      const remapped = await mergeIssues(options.store, ledger, label, null);
       for (const key of remapped.changedCellKeys) changedCellKeys.add(key);
       remappedIssues = remapped.issuesChanged;
     }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
-import { HISTORY_PER_CELL, readMatrix } from './read';
+import { readMatrix } from './read';
+import { HISTORY_PER_CELL } from './read-checks';
 
 describe.each(STORE_PROVIDERS)('reading check history on %s', (provider) => {
   let store: TestStore | undefined;

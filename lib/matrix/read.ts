@@ -1,6 +1,9 @@
 import type { Store } from '../db/store';
 import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
+import { readStoreRevision } from '../db/revision';
 import { buildMatrix, buildServiceDetail } from './build';
+import { type CompactMatrixView, compactMatrix } from './compact';
+import { readCheckRows } from './read-checks';
 import type {
   CheckFact,
   CheckPoint,
@@ -28,56 +31,33 @@ const evidenceOf = (text: string): Record<string, unknown> => {
   }
 };
 
-/** How many recent results a cell's sparkline shows, and the cap on history rows read per request. */
-export const HISTORY_PER_CELL = 24;
-const HISTORY_ROWS_CAP = 3000;
-
 /**
  * The check results the derivation needs, bounded however long the history grows: the newest
  * result and the newest pass of each (cell, check), plus recent results for the sparklines.
  */
 async function readChecks(
-  db: Store['db'],
+  store: Pick<Store, 'db' | 'location'>,
   planId: string,
-  cellCount: number,
 ): Promise<{ checks: CheckFact[]; history: Record<string, CheckPoint[]> }> {
-  const [latest, latestPass, recent] = await Promise.all([
-    db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId }, _max: { checkedAt: true } }),
-    db.checkResult.groupBy({ by: ['cellKey', 'check'], where: { planId, status: 'pass' }, _max: { checkedAt: true } }),
-    db.checkResult.findMany({
-      where: { planId },
-      orderBy: { checkedAt: 'desc' },
-      take: Math.min(HISTORY_ROWS_CAP, Math.max(1, cellCount) * HISTORY_PER_CELL * 2),
-      select: { cellKey: true, check: true, status: true, checkedAt: true },
+  const { latest, history: recent } = await readCheckRows(store, planId);
+  const checks = latest.map(
+    (c): CheckFact => ({
+      cellKey: c.cellKey,
+      check: c.check,
+      target: c.target,
+      status: c.status as CheckStatus,
+      message: c.message,
+      durationMs: c.durationMs,
+      checkedAt: c.checkedAt.toISOString(),
+      evidence: evidenceOf(c.evidence),
     }),
-  ]);
-  const wanted = [...latest, ...latestPass].flatMap((g) =>
-    g._max.checkedAt ? [{ cellKey: g.cellKey, check: g.check, checkedAt: g._max.checkedAt }] : [],
   );
-  const rows = wanted.length > 0 ? await db.checkResult.findMany({ where: { planId, OR: wanted } }) : [];
-  const seen = new Set<number>();
-  const checks = rows
-    .filter((r) => !seen.has(r.id) && seen.add(r.id))
-    .map(
-      (c): CheckFact => ({
-        cellKey: c.cellKey,
-        check: c.check,
-        target: c.target,
-        status: c.status as CheckStatus,
-        message: c.message,
-        durationMs: c.durationMs,
-        checkedAt: c.checkedAt.toISOString(),
-        evidence: evidenceOf(c.evidence),
-      }),
-    );
   const history: Record<string, CheckPoint[]> = {};
-  for (const r of recent) {
-    history[r.cellKey] ??= [];
-    const list = history[r.cellKey];
-    if (list.length < HISTORY_PER_CELL)
-      list.push({ check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() });
+  for (const r of recent.sort((a, b) => a.checkedAt.getTime() - b.checkedAt.getTime())) {
+    const point: CheckPoint = { check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() };
+    if (history[r.cellKey]) history[r.cellKey].push(point);
+    else history[r.cellKey] = [point];
   }
-  for (const list of Object.values(history)) list.reverse();
   return { checks, history };
 }
 
@@ -91,7 +71,8 @@ const issueIdentity = (i: { id: string; repo: string; number: number; title: str
 });
 
 /** Reads everything the matrix derivation needs for the store's plan. */
-export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput> {
+export async function readMatrixInput(store: Store): Promise<MatrixInput> {
+  const { db, plan } = store;
   const planId = plan.id;
   const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal] =
     await Promise.all([
@@ -100,7 +81,7 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
       db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
       db.cell.findMany({ where: { planId } }),
       db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
-      readChecks(db, planId, plan.cells.length),
+      readChecks(store, planId),
       db.issue.findMany({
         where: { planId, mapping: { not: 'mapped' } },
         orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
@@ -180,10 +161,91 @@ export async function readMatrixInput({ db, plan }: Store): Promise<MatrixInput>
   };
 }
 
+/** The derivation at one store revision, with its JSON written once for every request that wants it. */
+export interface MatrixSnapshot {
+  revision: number;
+  input: MatrixInput;
+  view: MatrixView;
+  compact: CompactMatrixView;
+  /** `"<plan>-<revision>"`: the same on every replica, so it serves as an ETag. */
+  etag: string;
+  /**
+   * When the derivation goes stale without a write (a sign-off's expiry is judged against the
+   * time), in ms since the epoch; null when only a new revision can change it.
+   */
+  staleAt: number | null;
+  fullJson: () => string;
+  compactJson: () => string;
+}
+
+interface Entry {
+  revision: number;
+  snapshot: Promise<MatrixSnapshot>;
+}
+
+// One entry per store (tests open several in one process); it survives dev-mode module reloads.
+const holder = globalThis as unknown as { __rolloutBoardMatrixCache?: Map<string, Entry> };
+if (!holder.__rolloutBoardMatrixCache) holder.__rolloutBoardMatrixCache = new Map();
+const entries = holder.__rolloutBoardMatrixCache;
+
+const once = (make: () => string) => {
+  let text: string | undefined;
+  return () => {
+    if (text === undefined) text = make();
+    return text;
+  };
+};
+
+async function derive(store: Store, revision: number): Promise<MatrixSnapshot> {
+  const input = await readMatrixInput(store);
+  const view = buildMatrix(input);
+  const compact = compactMatrix(view, revision);
+  const now = Date.parse(input.now ?? new Date().toISOString());
+  const expiresAt = (input.signOffs ?? []).flatMap((s) => (s.expiresAt ? [Date.parse(s.expiresAt)] : []));
+  const expiries = expiresAt.filter((at) => at > now);
+  // Sign-offs that expired since the revision was written change the view, so they change the ETag
+  // too (the same count on every replica).
+  const expired = expiresAt.length - expiries.length;
+  return {
+    revision,
+    input,
+    view,
+    compact,
+    etag: `"${store.plan.id}-${revision}${expired > 0 ? `-${expired}` : ''}"`,
+    staleAt: expiries.length > 0 ? Math.min(...expiries) : null,
+    fullJson: once(() => JSON.stringify(view)),
+    compactJson: once(() => JSON.stringify(compact)),
+  };
+}
+
+/**
+ * The derived matrix at the store's current revision. The revision is read first, so a snapshot
+ * never claims a newer revision than its data; between changes every request (and every page of
+ * every replica's users) is served from one derivation, and concurrent requests share one that is
+ * still running.
+ */
+export async function readMatrixSnapshot(store: Store): Promise<MatrixSnapshot> {
+  const revision = await readStoreRevision(store.db);
+  const key = `${store.location.provider}:${store.location.target}:${store.location.schema}:${store.plan.id}`;
+  const cached = entries.get(key);
+  if (cached && cached.revision >= revision) {
+    const snapshot = await cached.snapshot;
+    if (snapshot.staleAt === null || Date.now() < snapshot.staleAt) return snapshot;
+  }
+  const snapshot = derive(store, revision);
+  entries.set(key, { revision, snapshot });
+  // A failed read is not cached: the next request tries again.
+  snapshot.catch(() => {
+    if (entries.get(key)?.snapshot === snapshot) entries.delete(key);
+  });
+  return snapshot;
+}
+
+/** The derived matrix at the store's current revision (cached, see readMatrixSnapshot). */
 export async function readMatrix(store: Store): Promise<MatrixView> {
-  return buildMatrix(await readMatrixInput(store));
+  return (await readMatrixSnapshot(store)).view;
 }
 
 export async function readServiceDetail(store: Store, slug: string): Promise<ServiceDetail | null> {
-  return buildServiceDetail(await readMatrixInput(store), slug);
+  return buildServiceDetail((await readMatrixSnapshot(store)).input, slug);
 }

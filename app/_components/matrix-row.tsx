@@ -1,0 +1,67 @@
+'use client';
+
+import Link from 'next/link';
+import type { CompactRow, MatrixRowCell } from '@/lib/matrix/compact';
+import { formatMinutes } from '@/lib/plan/estimate';
+import { MatrixCellContent } from './matrix-cell';
+import { VerifyButton } from './verify-button';
+
+/**
+ * One service's row: a client island holding only its own compact cells and its Verify
+ * button(s). The server renders it; the browser gets the row's compact data once, not the markup
+ * twice, and no component holds the whole table.
+ */
+export function MatrixRow({
+  row,
+  columns,
+  dimmed,
+  verifyPerCell = true,
+}: {
+  row: Omit<CompactRow, 'cells'> & { cells: Array<MatrixRowCell | null> };
+  /** The capabilities, for the n/a cells' keys and each cell's column name (a phone shows rows as lists). */
+  columns: Array<{ slug: string; name: string }>;
+  /** Keys of cells the filter leaves out (shown dimmed); absent when not filtering. */
+  dimmed?: string[];
+  /** One Verify button per cell (the plan's size), or one for the whole row (a fleet). */
+  verifyPerCell?: boolean;
+}) {
+  return (
+    <tr data-service={row.slug}>
+      <th scope="row">
+        <Link href={`/services/${row.slug}`}>{row.name}</Link>
+        <span className="runtimes">{row.runtimes.join(' · ')}</span>
+        {verifyPerCell ? null : (
+          <VerifyButton
+            scope={{ kind: 'service', slug: row.slug }}
+            label={`Verify every cell of ${row.name} now`}
+            compact
+          />
+        )}
+      </th>
+      {row.cells.map((cell, index) =>
+        cell ? (
+          <td
+            key={cell.key}
+            data-dimmed={dimmed?.includes(cell.key) ? 'true' : undefined}
+            data-capability-name={columns[index].name}
+          >
+            <MatrixCellContent cell={cell} verify={verifyPerCell} />
+          </td>
+        ) : (
+          <td
+            key={columns[index].slug}
+            className="na"
+            data-capability-name={columns[index].name}
+            data-cell={`${row.slug}/${columns[index].slug}`}
+            data-state="n/a"
+          >
+            <abbr title="not applicable">n/a</abbr>
+          </td>
+        ),
+      )}
+      <td className="total" data-testid="row-total">
+        {formatMinutes(row.estimateMinutes)}
+      </td>
+    </tr>
+  );
+}
