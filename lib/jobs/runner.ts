@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { redactSecrets } from '../config/redact';
 import type { Db } from '../db/client';
@@ -62,9 +63,16 @@ const DEFAULT_LEASE_TTL_MS = 60_000;
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A process killed along with its parent stays a zombie until something reaps it (in a container, PID 1
+  // may never do so): signal 0 still reaches it, but it runs nothing and holds nothing.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return true;
   }
 }
 
