@@ -17,10 +17,12 @@ const delivery = (overrides: Partial<Parameters<typeof handleWebhook>[0]> = {}) 
 });
 
 describe('GitHub webhook deliveries', () => {
-  it('accept a correctly signed issues event from a configured repository and ask for its sync', () => {
-    const answer = handleWebhook(delivery(), config);
+  it('accept a correctly signed issues event from a configured repository and ask for its sync', async () => {
+    const answer = await handleWebhook(delivery(), config);
     expect(answer).toMatchObject({ status: 202, syncRepo: 'bcgov/phase-3-observability', issueNumber: 3 });
-    expect(handleWebhook(delivery({ event: 'pull_request' }), config).syncRepo).toBe('bcgov/phase-3-observability');
+    expect((await handleWebhook(delivery({ event: 'pull_request' }), config)).syncRepo).toBe(
+      'bcgov/phase-3-observability',
+    );
   });
 
   it.each([
@@ -28,24 +30,24 @@ describe('GitHub webhook deliveries', () => {
     ['a missing signature', { signature: null }],
     ['a signature of another body', { rawBody: body.replace('closed', 'reopened') }],
     ['a malformed signature', { signature: 'sha1=abc' }],
-  ])('refuse %s with 401 and start nothing', (_name, overrides) => {
-    const answer = handleWebhook(delivery(overrides), config);
+  ])('refuse %s with 401 and start nothing', async (_name, overrides) => {
+    const answer = await handleWebhook(delivery(overrides), config);
     expect(answer.status).toBe(401);
     expect(answer.syncRepo).toBeUndefined();
   });
 
-  it('refuse everything while no secret is configured, saying what to set', () => {
-    const answer = handleWebhook(delivery(), { secret: undefined, repos: config.repos });
+  it('refuse everything while no secret is configured, saying what to set', async () => {
+    const answer = await handleWebhook(delivery(), { secret: undefined, repos: config.repos });
     expect(answer.status).toBe(401);
     expect(String(answer.body.error)).toContain('GITHUB_WEBHOOK_SECRET');
   });
 
-  it('acknowledge pings, other events and other repositories without syncing', () => {
-    expect(handleWebhook(delivery({ event: 'ping' }), config)).toMatchObject({ status: 200 });
-    expect(handleWebhook(delivery({ event: 'push' }), config).syncRepo).toBeUndefined();
+  it('acknowledge pings, other events and other repositories without syncing', async () => {
+    expect(await handleWebhook(delivery({ event: 'ping' }), config)).toMatchObject({ status: 200 });
+    expect((await handleWebhook(delivery({ event: 'push' }), config)).syncRepo).toBeUndefined();
     const other = JSON.stringify({ repository: { full_name: 'someone/else' } });
     expect(
-      handleWebhook(delivery({ rawBody: other, signature: signWebhookBody(secret, other) }), config).syncRepo,
+      (await handleWebhook(delivery({ rawBody: other, signature: signWebhookBody(secret, other) }), config)).syncRepo,
     ).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { describeZodError } from '../api/errors';
+import type { Db } from '../db/client';
 import { safeIntegerSchema } from '../zod/schemas';
 
 /**
@@ -46,21 +47,34 @@ export interface WebhookAnswer {
 }
 
 /**
- * Delivery ids already acted on (X-GitHub-Delivery), newest last. GitHub redelivers with the same id; a replay
- * is acknowledged and ignored. Bounded, oldest forgotten first. Per process: a replay that reaches another
- * replica queues at most one more sync there, which the lease keeps from running twice at once.
+ * How long a delivery id is remembered: GitHub lets anyone with access to the hook redeliver a delivery of
+ * the past 3 days, with the same X-GitHub-Delivery. Older ids are pruned, which keeps the table bounded.
+ */
+export const DELIVERY_MEMORY_MS = 3 * 24 * 60 * 60 * 1000;
+
+/** Longer ids are not GitHub's GUIDs; they are remembered by their first this many characters. */
+const DELIVERY_ID_MAX_CHARS = 200;
+
+/**
+ * Delivery ids already acted on (X-GitHub-Delivery), kept in the store so that every replica shares them: a
+ * replay is acknowledged and ignored wherever it lands. The id is the primary key, so of two replicas claiming
+ * the same delivery at once exactly one wins.
  */
 export class DeliveryLog {
-  private readonly ids = new Set<string>();
-  constructor(private readonly capacity = 10_000) {}
+  constructor(private readonly db: Pick<Db, 'webhookDelivery'>) {}
 
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
-  add(id: string) {
-    this.ids.add(id);
-    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);
+  /** Records the id; false when it was already recorded (a replay). Forgets ids older than DELIVERY_MEMORY_MS. */
+  async claim(id: string, now = new Date()): Promise<boolean> {
+    await this.db.webhookDelivery.deleteMany({
+      where: { receivedAt: { lt: new Date(now.getTime() - DELIVERY_MEMORY_MS) } },
+    });
+    try {
+      await this.db.webhookDelivery.create({ data: { id: id.slice(0, DELIVERY_ID_MAX_CHARS), receivedAt: now } });
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'P2002') return false; // the unique key: seen before
+      throw error;
+    }
   }
 }
 
@@ -74,12 +88,13 @@ const payloadSchema = z.object({
 /**
  * Decides what a GitHub webhook delivery means: refuse it (401) unless its signature verifies
  * against GITHUB_WEBHOOK_SECRET; start a sync for issues/pull_request events from a configured
- * repository; acknowledge anything else without doing work. Pure, so it is tested without a server.
+ * repository; acknowledge anything else without doing work; acknowledge and ignore a delivery id
+ * already acted on. Needs no server, so it is tested without one.
  */
-export function handleWebhook(
+export async function handleWebhook(
   request: WebhookRequest,
-  config: { secret: string | undefined; repos: string[]; deliveries?: DeliveryLog },
-): WebhookAnswer {
+  config: { secret: string | undefined; repos: string[]; deliveries?: Pick<DeliveryLog, 'claim'> },
+): Promise<WebhookAnswer> {
   if (!config.secret) {
     return {
       status: 401,
@@ -97,11 +112,13 @@ export function handleWebhook(
       },
     };
   }
-  if (request.deliveryId && config.deliveries?.has(request.deliveryId)) {
-    return { status: 200, body: { ignored: `delivery ${request.deliveryId} was already handled` } };
-  }
   const answer = decide(request, config.repos);
-  if (request.deliveryId && answer.status < 300) config.deliveries?.add(request.deliveryId);
+  // Only a delivery that was acted on uses up its id (a refused one may be fixed and redelivered); claimed after
+  // deciding, in one step, so two replicas given the same delivery at once do not both act on it.
+  if (request.deliveryId && answer.status < 300 && config.deliveries) {
+    if (!(await config.deliveries.claim(request.deliveryId)))
+      return { status: 200, body: { ignored: `delivery ${request.deliveryId} was already handled` } };
+  }
   return answer;
 }
 
@@ -139,7 +156,3 @@ function decide(request: WebhookRequest, repos: string[]): WebhookAnswer {
     ...(issueNumber ? { issueNumber } : {}),
   };
 }
-
-// One log per server process, surviving dev-mode module reloads.
-const held = globalThis as unknown as { __rolloutBoardDeliveries?: DeliveryLog };
-export const processDeliveryLog = () => (held.__rolloutBoardDeliveries ??= new DeliveryLog());
