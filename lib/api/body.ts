@@ -1,4 +1,4 @@
-import { isReplyTooLarge, readCapped } from '../http/bounded';
+import { isReplyTooLarge, readRequestCapped } from '../http/bounded';
 import { ApiError } from './errors';
 
 /** The cap on action routes' JSON bodies: their inputs are a few fields, so anything larger is refused unread. */
@@ -9,15 +9,13 @@ function tooLarge(maxBytes: number): ApiError {
 }
 
 /**
- * Reads a request body up to `maxBytes`: a declared Content-Length over the cap is refused before reading
- * anything, and a body that streams past the cap is abandoned at the cap (chunked uploads declare nothing).
- * Throws a 413 ApiError either way.
+ * Reads a request body up to `maxBytes` (lib/http/bounded's readRequestCapped: a declared Content-Length over
+ * the cap is refused before reading anything, a body streaming past it is abandoned at the cap). Throws a 413
+ * ApiError either way.
  */
 export async function readBodyCapped(request: Request, maxBytes: number): Promise<Buffer> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   try {
-    return await readCapped(request.body, maxBytes);
+    return await readRequestCapped(request, maxBytes);
   } catch (error) {
     if (isReplyTooLarge(error)) throw tooLarge(maxBytes);
     throw error;

@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { fetchBounded, isReplyTooLarge } from '../http/bounded';
 import { parseGroups } from './roles';
 import type { SessionData } from './session';
 import type { OidcSettings } from './settings';
@@ -7,29 +8,25 @@ import type { OidcSettings } from './settings';
 const MAX_RESPONSE_BYTES = 256 * 1024;
 const TIMEOUT_SECONDS = 10;
 
-/** fetch with a size cap on the body (openid-client's `timeout` already aborts slow requests). */
+/**
+ * The provider's answers through the one bounded fetch (lib/http/bounded): openid-client's own `timeout` signal
+ * is joined with the same limit, and a body over the cap is refused while it streams in.
+ */
 const cappedFetch: client.CustomFetch = async (url, options) => {
-  const response = await fetch(url, options as RequestInit);
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_RESPONSE_BYTES) throw new Error(`the provider's answer from ${url} is over 256 KiB`);
-  const reader = response.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw new Error(`the provider's answer from ${url} is over 256 KiB`);
-    }
-    chunks.push(value);
+  try {
+    const reply = await fetchBounded(url, options as RequestInit, {
+      timeoutMs: TIMEOUT_SECONDS * 1000,
+      maxBytes: MAX_RESPONSE_BYTES,
+    });
+    return new Response(reply.body.length > 0 ? new Uint8Array(reply.body) : null, {
+      status: reply.status,
+      statusText: reply.statusText,
+      headers: reply.headers,
+    });
+  } catch (error) {
+    if (isReplyTooLarge(error)) throw new Error(`the provider's answer from ${url} is over 256 KiB`);
+    throw error;
   }
-  return new Response(size > 0 ? Buffer.concat(chunks) : null, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
 };
 
 const discovered = new Map<string, Promise<client.Configuration>>();

@@ -227,6 +227,17 @@ describe('POST /faro proxy', () => {
     expect(accepted.status).toBe(202);
     expect(accepted.headers.get('x-faro-session-status')).toBe('invalid');
   });
+
+  it('passes on a receiver answer over 64 KiB cut at 64 KiB, with its status', async () => {
+    const long = `${'a'.repeat(64 * 1024)}${'b'.repeat(1024 * 1024)}`;
+    other = await serveSimulator('collector-gateway', () => text(400, long));
+    const response = await send(
+      { headers: json, body: SESSION_PAYLOAD },
+      { settings: { upstreamUrl: `${other.url}/collect` } },
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe('a'.repeat(64 * 1024));
+  });
 });
 
 describe('/faro decisions (pinned)', () => {

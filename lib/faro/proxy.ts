@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { isReplyTooLarge, readCapped, readRequestCapped } from '../http/bounded';
 import type { ClientRateLimiter } from './rate-limit';
 import type { FaroProxyStats } from './stats';
 
@@ -69,27 +70,6 @@ export function clientKey(forwarded: string | undefined, trustedProxies = 0): st
   return hops[Math.max(hops.length - 1 - trustedProxies, 0)];
 }
 
-type BodyRead = { ok: true; body: Buffer } | { ok: false };
-
-/** Reads at most `limit` bytes as they stream in; stops reading past it, whatever Content-Length said. */
-async function readBounded(request: Request, limit: number): Promise<BodyRead> {
-  if (!request.body) return { ok: true, body: Buffer.alloc(0) };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      return { ok: false };
-    }
-    chunks.push(value);
-  }
-  return { ok: true, body: Buffer.concat(chunks, total) };
-}
-
 type UpstreamResult =
   | { kind: 'answer'; status: number; headers: http.IncomingHttpHeaders; body: Buffer }
   | { kind: 'timeout' }
@@ -107,29 +87,18 @@ function postUpstream(
     const request = transport.request(
       url,
       { method: 'POST', headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: timeout },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size <= MAX_UPSTREAM_ANSWER_BYTES) chunks.push(chunk);
-        });
-        response.on('end', () =>
-          resolve({
-            kind: 'answer',
-            status: response.statusCode ?? 502,
-            headers: response.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-        response.on('error', () =>
-          resolve(
-            timeout.aborted
-              ? { kind: 'timeout' }
-              : { kind: 'unreachable', message: 'the receiver closed the connection mid-answer' },
-          ),
-        );
-      },
+      (response) =>
+        // The receiver's answers are small; a longer one is passed on cut at the cap, and reading stops there.
+        readCapped(response, MAX_UPSTREAM_ANSWER_BYTES, { truncate: true }).then(
+          (answer) =>
+            resolve({ kind: 'answer', status: response.statusCode ?? 502, headers: response.headers, body: answer }),
+          () =>
+            resolve(
+              timeout.aborted
+                ? { kind: 'timeout' }
+                : { kind: 'unreachable', message: 'the receiver closed the connection mid-answer' },
+            ),
+        ),
     );
     request.on('error', (error) =>
       resolve(timeout.aborted ? { kind: 'timeout' } : { kind: 'unreachable', message: error.message }),
@@ -163,14 +132,18 @@ export async function handleFaroRequest(request: Request, context: FaroProxyCont
   if (!isJsonContentType(request.headers.get('content-type'))) {
     return answer(problem(415, 'Faro payloads must be sent as Content-Type: application/json.'));
   }
-  const tooLarge = () => answer(problem(413, `Faro payloads are limited to ${settings.maxBodyBytes} bytes.`));
-  const declared = Number(request.headers.get('content-length') ?? '');
-  if (Number.isFinite(declared) && declared > settings.maxBodyBytes) return tooLarge();
-  const read = await readBounded(request, settings.maxBodyBytes);
-  if (!read.ok) return tooLarge();
-  stats.recordBytes('received', read.body.length);
+  // Capped before reading (a declared Content-Length) and while streaming (chunked), as every inbound body is.
+  let body: Buffer;
+  try {
+    body = await readRequestCapped(request, settings.maxBodyBytes);
+  } catch (error) {
+    if (isReplyTooLarge(error))
+      return answer(problem(413, `Faro payloads are limited to ${settings.maxBodyBytes} bytes.`));
+    throw error;
+  }
+  stats.recordBytes('received', body.length);
 
-  const headers: Record<string, string> = { 'content-length': String(read.body.length) };
+  const headers: Record<string, string> = { 'content-length': String(body.length) };
   for (const name of FORWARDED_HEADERS) {
     const value = request.headers.get(name);
     if (value !== null) headers[name] = value;
@@ -179,8 +152,8 @@ export async function handleFaroRequest(request: Request, context: FaroProxyCont
   if (settings.apiKey) headers['x-api-key'] = settings.apiKey;
 
   const startedAt = performance.now();
-  stats.recordBytes('forwarded', read.body.length);
-  const result = await postUpstream(new URL(settings.upstreamUrl), headers, read.body, settings.upstreamTimeoutMs);
+  stats.recordBytes('forwarded', body.length);
+  const result = await postUpstream(new URL(settings.upstreamUrl), headers, body, settings.upstreamTimeoutMs);
   const durationMs = Math.round(performance.now() - startedAt);
   const at = new Date().toISOString();
   if (result.kind === 'timeout') {
@@ -193,7 +166,7 @@ export async function handleFaroRequest(request: Request, context: FaroProxyCont
   }
   stats.recordUpstream({ status: result.status, error: null, at, durationMs });
   if (result.status >= 200 && result.status < 300) {
-    stats.recordAcceptedPayload(read.body, request.headers.get('content-encoding'), settings.maxBodyBytes * 20);
+    stats.recordAcceptedPayload(body, request.headers.get('content-encoding'), settings.maxBodyBytes * 20);
   }
   const returned = new Headers({ 'cache-control': 'no-store' });
   for (const name of RETURNED_HEADERS) {

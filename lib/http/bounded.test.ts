@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HostileUpstream, startHostileUpstream } from '@/test/hostile-upstream';
-import { describeTransportError, fetchBounded, ReplyTooLargeError } from './bounded';
+import { describeTransportError, fetchBounded, ReplyTooLargeError, readRequestCapped } from './bounded';
 
 let upstream: HostileUpstream | undefined;
 afterEach(async () => {
@@ -52,5 +52,39 @@ describe('fetchBounded', () => {
     upstream = await startHostileUpstream({ kind: 'answer', status: 200, body: '{"ok":true}' });
     const reply = await fetchBounded(upstream.url, {}, { timeoutMs: 1_000, maxBytes: 1024 });
     expect([reply.status, reply.body.toString()]).toEqual([200, '{"ok":true}']);
+  });
+
+  it('keeps the first bytes of a longer page when truncating, declared or not, and stops reading there', async () => {
+    for (const declare of [false, true]) {
+      upstream = await startHostileUpstream({ kind: 'flood', bytes: 50 * 1024 * 1024, declare });
+      const reply = await fetchBounded(upstream.url, {}, { timeoutMs: 5_000, maxBytes: 100_000, truncate: true });
+      expect(reply.body.length).toBe(100_000);
+      expect(reply.body.subarray(0, 4).toString()).toBe('[{"a');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(upstream.bytesSent()).toBeLessThan(10 * 1024 * 1024);
+      await upstream.stop();
+    }
+    upstream = undefined;
+  });
+});
+
+describe('readRequestCapped', () => {
+  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+    new Request('http://board.test/', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
+
+  it('refuses a declared Content-Length over the cap unread, and a chunked body once it streams past the cap', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(16 * 1024));
+      },
+    });
+    await expect(readRequestCapped(post('{}', { 'content-length': '1025' }), 1024)).rejects.toBeInstanceOf(
+      ReplyTooLargeError,
+    );
+    await expect(readRequestCapped(post(endless), 64 * 1024)).rejects.toBeInstanceOf(ReplyTooLargeError);
+    expect(pulled).toBeLessThan(10);
+    expect((await readRequestCapped(post('x'.repeat(1024)), 1024)).length).toBe(1024);
   });
 });

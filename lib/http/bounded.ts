@@ -27,21 +27,39 @@ export function formatBytes(bytes: number): string {
 /**
  * Reads a body (a web ReadableStream or a Node stream) up to `maxBytes`. Past the cap it stops, which cancels
  * the stream and with it the connection, and throws ReplyTooLargeError: memory stays bounded by the cap.
+ * With `truncate`, it returns the first `maxBytes` instead (for texts whose beginning is enough).
  */
 export async function readCapped(
   body: AsyncIterable<Uint8Array> | null | undefined,
   maxBytes: number,
+  options: { truncate?: boolean } = {},
 ): Promise<Buffer> {
   if (!body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of body) {
-    total += chunk.byteLength;
     // Leaving the loop early cancels a web stream and destroys a Node stream.
-    if (total > maxBytes) throw new ReplyTooLargeError(maxBytes);
+    if (total + chunk.byteLength > maxBytes) {
+      if (!options.truncate) throw new ReplyTooLargeError(maxBytes);
+      chunks.push(chunk.subarray(0, maxBytes - total));
+      total = maxBytes;
+      break;
+    }
+    total += chunk.byteLength;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
+}
+
+/**
+ * Reads an inbound request's body up to `maxBytes`: a declared Content-Length over the cap is refused before
+ * reading anything, and a body that streams past the cap is abandoned there (chunked uploads declare nothing).
+ * Throws ReplyTooLargeError either way; each caller answers 413 in its own words (lib/api/body, /faro).
+ */
+export async function readRequestCapped(request: Request, maxBytes: number): Promise<Buffer> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > maxBytes) throw new ReplyTooLargeError(maxBytes);
+  return readCapped(request.body, maxBytes);
 }
 
 export interface RequestBounds {
@@ -49,19 +67,28 @@ export interface RequestBounds {
   maxBytes: number;
   /** The caller's own cancellation, e.g. a run's deadline; combined with the per-request timeout. */
   signal?: AbortSignal;
+  /** Keep the first `maxBytes` of a longer reply instead of failing (see readCapped). */
+  truncate?: boolean;
+}
+
+/** A signal that aborts when any of the given ones does (undefined when none is given). */
+export function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const given = signals.filter((s): s is AbortSignal => s !== undefined);
+  return given.length > 1 ? AbortSignal.any(given) : given[0];
 }
 
 /** The per-request time limit, joined with the caller's signal. `timedOut()` tells the two apart afterwards. */
 export function requestSignal(bounds: Pick<RequestBounds, 'timeoutMs' | 'signal'>) {
   const timeout = AbortSignal.timeout(bounds.timeoutMs);
   return {
-    signal: bounds.signal ? AbortSignal.any([timeout, bounds.signal]) : timeout,
+    signal: anySignal(timeout, bounds.signal) ?? timeout,
     timedOut: () => timeout.aborted,
   };
 }
 
 export interface BoundedReply {
   status: number;
+  statusText: string;
   headers: Headers;
   body: Buffer;
   url: string;
@@ -69,18 +96,25 @@ export interface BoundedReply {
 
 /**
  * fetch within bounds: the timeout covers connecting, the headers and the whole body; the body is read up to
- * its cap. Throws the fetch error, a TimeoutError / AbortError DOMException, or ReplyTooLargeError.
+ * its cap (a declared Content-Length over it is refused unread, unless truncating). Throws the fetch error,
+ * a TimeoutError / AbortError DOMException, or ReplyTooLargeError.
  */
 export async function fetchBounded(url: string | URL, init: RequestInit, bounds: RequestBounds): Promise<BoundedReply> {
   const { signal } = requestSignal(bounds);
-  const response = await fetch(url, { ...init, signal: init.signal ? AbortSignal.any([signal, init.signal]) : signal });
+  const response = await fetch(url, { ...init, signal: anySignal(signal, init.signal ?? undefined) });
   const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > bounds.maxBytes) {
+  if (!bounds.truncate && Number.isFinite(declared) && declared > bounds.maxBytes) {
     await response.body?.cancel().catch(() => {});
     throw new ReplyTooLargeError(bounds.maxBytes);
   }
-  const body = await readCapped(response.body, bounds.maxBytes);
-  return { status: response.status, headers: response.headers, body, url: response.url };
+  const body = await readCapped(response.body, bounds.maxBytes, { truncate: bounds.truncate });
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    body,
+    url: response.url,
+  };
 }
 
 /** What went wrong with a bounded request, in words, for messages that then say what to check. */

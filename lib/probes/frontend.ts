@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { redactUrl } from '../config/redact';
+import { fetchBounded } from '../http/bounded';
 import type { Upstream } from './http';
 import { queryLogs, SYNTHETIC_ENVIRONMENT } from './loki';
-import { notConfigured, quoteLabel, type ProbeResult } from './types';
+import { notConfigured, pause, quoteLabel, type ProbeResult } from './types';
 
 /**
  * Proofs against a Faro service's own frontend: its /faro route (what the browser SDK does, CORS
  * included) and the collector URL in the page it serves. These talk to the service itself, not to
- * an observability upstream, so they use their own small HTTP client: it needs OPTIONS, the
- * response headers and a size cap on pages.
+ * an observability upstream, so they call the bounded fetch directly: they need OPTIONS, the
+ * response headers, and pages truncated at a cap rather than refused.
  */
 
 /** What the browser SDK's fetch transport sends: its CORS preflight asks for exactly these. */
@@ -23,48 +24,37 @@ interface Reply {
   body: string;
 }
 
-/** Reads at most `cap` bytes of a body, then stops the download. */
-async function readCapped(response: Response, cap: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size >= cap) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-  }
-  return Buffer.concat(chunks).subarray(0, cap).toString('utf8');
-}
-
 const KEPT_HEADERS = /^(access-control-|content-type$|vary$|location$|retry-after$)/;
 
-/** One request with a timeout that aborts it; never throws (a transport failure is { error }). */
+/** One bounded request (lib/http/bounded, pages truncated at their cap); never throws (a failure is { error }). */
 async function request(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: string },
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<{ ok: true; reply: Reply } | { ok: false; error: string }> {
   try {
-    const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetchBounded(
+      url,
+      { ...init, redirect: 'manual' },
+      { timeoutMs, maxBytes: MAX_PAGE_BYTES, truncate: true, signal },
+    );
     const headers: Record<string, string> = {};
     response.headers.forEach((value, key) => {
       if (KEPT_HEADERS.test(key)) headers[key] = value;
     });
-    return { ok: true, reply: { status: response.status, headers, body: await readCapped(response, MAX_PAGE_BYTES) } };
+    return { ok: true, reply: { status: response.status, headers, body: response.body.toString('utf8') } };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const timedOut = (error as Error).name === 'TimeoutError';
+    const name = (error as Error).name;
     return {
       ok: false,
-      error: timedOut
-        ? `no answer within ${timeoutMs / 1000}s (PROBE_TIMEOUT)`
-        : `cannot connect (${cause ?? (error as Error).message})`,
+      error:
+        name === 'TimeoutError'
+          ? `no answer within ${timeoutMs / 1000}s (PROBE_TIMEOUT)`
+          : name === 'AbortError'
+            ? `stopped, ${(error as Error).message || 'the run was cancelled'}`
+            : `cannot connect (${cause ?? (error as Error).message})`,
     };
   }
 }
@@ -100,6 +90,8 @@ export interface FaroRouteTarget {
   /** How long to wait for the marker in Loki. */
   deadlineMs: number;
   pollMs?: number;
+  /** The run's cancellation: requests still going stop, and Loki is no longer polled. */
+  signal?: AbortSignal;
 }
 
 export interface FaroRouteEvidence extends Record<string, unknown> {
@@ -163,6 +155,7 @@ export async function probeFaroRoute(
         },
       },
       target.timeoutMs,
+      target.signal,
     );
     if (!preflight.ok)
       return { status: 'error', message: `The CORS preflight to ${where} failed: ${preflight.error}.`, evidence };
@@ -192,6 +185,7 @@ export async function probeFaroRoute(
       body: JSON.stringify(syntheticPayload(target.faroApp, marker)),
     },
     target.timeoutMs,
+    target.signal,
   );
   if (!post.ok) return { status: 'error', message: `POST ${where} failed: ${post.error}.`, evidence };
   const { status, headers } = post.reply;
@@ -228,8 +222,8 @@ export async function probeFaroRoute(
       };
     }
     lastError = found.ok ? null : found.message;
-    if (Date.now() + pollMs > sent + target.deadlineMs) break;
-    await new Promise((r) => setTimeout(r, pollMs));
+    if (Date.now() + pollMs > sent + target.deadlineMs || target.signal?.aborted) break;
+    await pause(pollMs, target.signal);
   }
   if (lastError)
     return {
@@ -281,7 +275,14 @@ export function mentionsCollector(text: string, collectorUrl: string, absolute: 
  * workload has Faro switched off, it says so instead of failing.
  */
 export async function probeCollectorUrl(
-  target: { frontendUrl: string; configPath?: string; collectorUrl: string; timeoutMs: number },
+  target: {
+    frontendUrl: string;
+    configPath?: string;
+    collectorUrl: string;
+    timeoutMs: number;
+    /** The run's cancellation: a page or script still downloading stops. */
+    signal?: AbortSignal;
+  },
   faroEnabled: boolean | null,
 ): Promise<ProbeResult<CollectorUrlEvidence>> {
   const absolute = new URL(target.collectorUrl, target.frontendUrl).href;
@@ -299,7 +300,7 @@ export async function probeCollectorUrl(
       evidence,
     };
   const look = async (url: string) => {
-    const got = await request(url, { method: 'GET', headers: { accept: '*/*' } }, target.timeoutMs);
+    const got = await request(url, { method: 'GET', headers: { accept: '*/*' } }, target.timeoutMs, target.signal);
     if (!got.ok) {
       evidence.searched.push({ url: redactUrl(url), status: null, found: false, error: got.error });
       return null;

@@ -3,7 +3,7 @@ import { redactUrl } from '../config/redact';
 import { upstreamRequest, type Upstream } from './http';
 import { queryLogs } from './loki';
 import { probePyroscopeReady } from './pyroscope';
-import { notConfigured, quoteLabel, type ProbeResult } from './types';
+import { notConfigured, pause, quoteLabel, type ProbeResult } from './types';
 
 /** The Faro app name the gate's test payload uses, so its lines never mix with a real app's. */
 export const GATE_APP = 'rollout-board-probe';
@@ -16,6 +16,8 @@ export interface GateTargets {
   /** How long to poll Loki for the marker. */
   deadlineMs: number;
   pollMs?: number;
+  /** The run's cancellation: the receiver's request stops and Loki is no longer polled once it aborts. */
+  signal?: AbortSignal;
 }
 
 export interface GateEvidence extends Record<string, unknown> {
@@ -93,6 +95,7 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
     envPrefix: 'FARO_RECEIVER',
     url: new URL(url).origin,
     timeoutMs: receiver.timeoutMs,
+    signal: targets.signal,
   };
   const sent = Date.now();
   const post = await upstreamRequest(receiverUpstream, {
@@ -127,8 +130,8 @@ export async function probeGate(targets: GateTargets): Promise<ProbeResult<GateE
       return { status: 'pass', message: `Pyroscope ready; ${roundTrip}`, evidence };
     }
     lastError = found.ok ? null : found.message;
-    if (Date.now() + (targets.pollMs ?? 1000) > deadline) break;
-    await new Promise((r) => setTimeout(r, targets.pollMs ?? 1000));
+    if (Date.now() + (targets.pollMs ?? 1000) > deadline || targets.signal?.aborted) break;
+    await pause(targets.pollMs ?? 1000, targets.signal);
   }
   const seconds = Math.round(targets.deadlineMs / 1000);
   if (lastError)

@@ -1,6 +1,6 @@
 import type { ServerConfig } from '../config/env';
 import { redactUrl } from '../config/redact';
-import { fetchBounded, isReplyTooLarge } from '../http/bounded';
+import { anySignal, fetchBounded, isReplyTooLarge } from '../http/bounded';
 
 /** How to reach one upstream: its base URL, credentials, tenant and the longest wait per request. */
 export interface Upstream {
@@ -16,6 +16,8 @@ export interface Upstream {
   timeoutMs: number;
   /** The largest reply read; reading stops there and the answer is an error (PROBE_MAX_REPLY_BYTES). */
   maxBytes?: number;
+  /** The run's cancellation (its deadline): when it aborts, every request to this upstream still going stops. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_MAX_REPLY_BYTES = 10 * 1024 * 1024;
@@ -79,6 +81,10 @@ function transportMessage(upstream: Upstream, error: unknown, timedOut: boolean)
       `PROBE_MAX_REPLY_BYTES): narrow the query, or check that ${upstream.envPrefix}_URL points at ${upstream.name}.`
     );
   }
+  if (error instanceof Error && error.name === 'AbortError') {
+    // The run was stopped (its deadline passed): the reason says which limit.
+    return `Stopped asking ${upstream.name} at ${where}: ${error.message || 'the run was cancelled'}.`;
+  }
   if (timedOut || (error instanceof Error && error.name === 'TimeoutError')) {
     return (
       `${upstream.name} at ${where} did not answer within ${seconds(upstream.timeoutMs)} ` +
@@ -122,7 +128,11 @@ export async function upstreamRequest(upstream: Upstream, request: UpstreamReque
         headers,
         body: request.json !== undefined ? JSON.stringify(request.json) : undefined,
       },
-      { timeoutMs: upstream.timeoutMs, maxBytes: upstream.maxBytes ?? DEFAULT_MAX_REPLY_BYTES, signal: request.signal },
+      {
+        timeoutMs: upstream.timeoutMs,
+        maxBytes: upstream.maxBytes ?? DEFAULT_MAX_REPLY_BYTES,
+        signal: anySignal(upstream.signal, request.signal),
+      },
     );
     const body = reply.body.toString('utf8');
     const contentType = reply.headers.get('content-type') ?? '';

@@ -27,3 +27,15 @@ export const notConfigured = (variable: string): ProbeResult => ({
 
 /** LogQL/PromQL-style label value quoting. */
 export const quoteLabel = (value: string) => JSON.stringify(value);
+
+/** Waits `ms` between polls; returns early when the signal aborts (the caller then stops polling). */
+export const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });

@@ -50,6 +50,8 @@ export interface ProofTargets {
   pyroscope: Upstream | null;
   loki: Upstream | null;
   tempo: Upstream | null;
+  /** The run's cancellation (its deadline), for the proofs that ask a receiver or a frontend. */
+  signal?: AbortSignal;
 }
 
 /** CPU profile type prefixes for a service's runtimes, in the plan's order. */
@@ -84,7 +86,7 @@ function planProof(
 ): Omit<PlannedCheck, 'cellKey'> | null {
   const check = proofCheckName(proof);
   if (check === null) return null; // sign-off: a person proves it
-  const { pyroscope, loki, tempo } = targets;
+  const { pyroscope, loki, tempo, signal } = targets;
   const gateStep = GATE_STEP[proof.kind];
   if (gateStep) {
     return {
@@ -100,6 +102,7 @@ function planProof(
             ? { url: config.FARO_RECEIVER_URL, apiKey: config.FARO_RECEIVER_API_KEY, timeoutMs: config.PROBE_TIMEOUT }
             : null,
           deadlineMs: config.GATE_DEADLINE,
+          signal,
         }),
       pick: (result) => gateStepResult(gateStep, result as Parameters<typeof gateStepResult>[1]),
     };
@@ -184,6 +187,7 @@ function planProof(
               faroApp: app,
               timeoutMs: config.PROBE_TIMEOUT,
               deadlineMs: config.GATE_DEADLINE,
+              signal,
             },
             loki,
           ),
@@ -204,6 +208,7 @@ function planProof(
               configPath: frontend.configPath,
               collectorUrl: frontend.collectorUrl,
               timeoutMs: config.PROBE_TIMEOUT,
+              signal,
             },
             facts.faroEnabled.get(cell.key) ?? null,
           ),
@@ -229,6 +234,7 @@ function planProof(
 /**
  * Which proofs prove which cell: one per automated criterion, from the proof kind the plan names
  * (identical proofs of a cell, e.g. two criteria proven by its repository files, are one check).
+ * With a signal (the run's deadline), every request the proofs make stops when it aborts.
  */
 export function planChecks(
   plan: Plan,
@@ -236,12 +242,18 @@ export function planChecks(
   cellKeys?: readonly string[],
   facts: ProofFacts = { wentLive: new Map(), faroEnabled: new Map() },
   evidence: EvidenceRunner | null = null,
+  signal?: AbortSignal,
 ): PlannedCheck[] {
   const wanted = cellKeys ? new Set(cellKeys) : null;
+  const upstream = (key: 'PYROSCOPE' | 'LOKI' | 'TEMPO') => {
+    const found = upstreamFromConfig(config, key);
+    return found && signal ? { ...found, signal } : found;
+  };
   const targets: ProofTargets = {
-    pyroscope: upstreamFromConfig(config, 'PYROSCOPE'),
-    loki: upstreamFromConfig(config, 'LOKI'),
-    tempo: upstreamFromConfig(config, 'TEMPO'),
+    pyroscope: upstream('PYROSCOPE'),
+    loki: upstream('LOKI'),
+    tempo: upstream('TEMPO'),
+    signal,
   };
   const checks: PlannedCheck[] = [];
   for (const cell of plan.cells) {

@@ -44,6 +44,11 @@ export interface VerifySummary {
 export interface RunDependencies {
   /** The repository and cluster checkers (merged and deployed criteria); null runs none of them. */
   evidence?: EvidenceRunner | null;
+  /**
+   * The run's deadline (the job's signal): when it aborts, requests still going are aborted, the checks not
+   * finished are stored as errors giving its reason, and the run throws that reason.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -62,7 +67,9 @@ export async function runChecks(
   const started = Date.now();
   const keys = cellKeys ?? store.plan.cells.map((c) => c.key);
   const facts = await readProofFacts(store, keys);
-  const planned = planChecks(store.plan, config, cellKeys, facts, dependencies.evidence ?? null);
+  const { signal } = dependencies;
+  const planned = planChecks(store.plan, config, cellKeys, facts, dependencies.evidence ?? null, signal);
+  const stopped = stoppedBy(signal);
   const limiter = probeLimiter(config.VERIFY_CONCURRENCY);
   const window = { start: started - config.VERIFY_WINDOW, end: started };
   const probes = new Map<string, Promise<{ result: ProbeResult; durationMs: number }>>();
@@ -82,12 +89,14 @@ export async function runChecks(
             ? { status: 'error', message: skipped, evidence: {} }
             : await health.track(
                 upstream,
-                run().catch(
-                  (error): ProbeResult => ({
-                    status: 'error',
-                    message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`,
-                    evidence: {},
-                  }),
+                stopped.race(() =>
+                  run().catch(
+                    (error): ProbeResult => ({
+                      status: 'error',
+                      message: `The probe itself failed: ${error instanceof Error ? error.message : String(error)}`,
+                      evidence: {},
+                    }),
+                  ),
                 ),
               );
           const durationMs = Date.now() - t0;
@@ -109,7 +118,7 @@ export async function runChecks(
         probes.set(check.key, pending);
       }
       const { result: shared, durationMs } = await pending;
-      const result = check.pick ? check.pick(shared) : shared;
+      const result = check.pick && !stopped.cut(shared) ? check.pick(shared) : shared;
       byStatus[result.status] += 1;
       await store.db.checkResult.create({
         data: {
@@ -127,7 +136,40 @@ export async function runChecks(
       });
     }),
   );
+  signal?.throwIfAborted(); // the outcome is the deadline, not a summary of the checks it cut short
   return { checks: planned.length, byStatus, durationMs: Date.now() - started };
+}
+
+/**
+ * A run's deadline as its probes see it: `race` does not start a probe once the signal has aborted, ends one
+ * still going when it aborts (its requests are aborted by the same signal), and answers anything that comes
+ * after the abort with an error naming the reason (e.g. VERIFY_TIMEOUT): a probe cut short must not read as
+ * a fail of the data.
+ */
+function stoppedBy(signal: AbortSignal | undefined) {
+  const cut = new WeakSet<ProbeResult>();
+  const result = (): ProbeResult => {
+    const message = `Not finished: ${signal?.reason instanceof Error ? signal.reason.message : 'the run was cancelled'}.`;
+    const stopped: ProbeResult = { status: 'error', message, evidence: {} };
+    cut.add(stopped);
+    return stopped;
+  };
+  // One listener for the whole run, however many probes it has.
+  const aborted = signal
+    ? new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      })
+    : null;
+  return {
+    /** Whether this result is one the deadline cut short (it has no evidence for a `pick` to read). */
+    cut: (result: ProbeResult) => cut.has(result),
+    race: async (start: () => Promise<ProbeResult>): Promise<ProbeResult> => {
+      if (signal?.aborted) return result();
+      const first = aborted ? await Promise.race([start(), aborted]) : await start();
+      return signal?.aborted || !first ? result() : first;
+    },
+  };
 }
 
 /** Go-live times and Faro on/off in the pods, read once per run for the proofs that need them. */
@@ -188,8 +230,10 @@ export function startVerification(
   const keys = cellKeysForScope(runtime.store, scope) ?? [];
   const done = runtime.jobs.run(
     job,
-    async () => {
-      const summary = await runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config);
+    async ({ signal }) => {
+      const summary = await runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config, {
+        signal,
+      });
       // Cells that changed state are announced once, by whichever replica ran this (digest for verify-all).
       const { delivered } = await announceAndDeliver(runtime.store, {
         digest: scope.kind === 'all',
