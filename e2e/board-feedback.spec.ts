@@ -175,6 +175,24 @@ test('the KPI cards and totals say whether they follow the filter, and what the 
   );
 });
 
+test('a link to another page says at once that the page is loading, until it shows', async ({ page }) => {
+  // Hold the next page's data (and any prefetch of it) until the test lets it through.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/progress\?_rsc=/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Progress', exact: true }).click();
+  await expect(page.getByTestId('navigation-pending')).toHaveText('Loading progress…');
+  release();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Progress against estimates');
+  await expect(page.getByTestId('navigation-pending')).toHaveCount(0);
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
   test('no dead buttons: Verify, Sync and Check evidence are not rendered; an Apply keeps only set fields', async ({
