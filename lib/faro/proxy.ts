@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { isReplyTooLarge, readCapped, readRequestCapped } from '../http/bounded';
+import { isReplyTooLarge, readRequestCapped } from '../http/bounded';
 import type { ClientRateLimiter } from './rate-limit';
 import type { FaroProxyStats } from './stats';
 
@@ -87,18 +87,31 @@ function postUpstream(
     const request = transport.request(
       url,
       { method: 'POST', headers, agent: agents[url.protocol as 'http:' | 'https:'], signal: timeout },
-      (response) =>
-        // The receiver's answers are small; a longer one is passed on cut at the cap, and reading stops there.
-        readCapped(response, MAX_UPSTREAM_ANSWER_BYTES, { truncate: true }).then(
-          (answer) =>
-            resolve({ kind: 'answer', status: response.statusCode ?? 502, headers: response.headers, body: answer }),
-          () =>
-            resolve(
-              timeout.aborted
-                ? { kind: 'timeout' }
-                : { kind: 'unreachable', message: 'the receiver closed the connection mid-answer' },
-            ),
-        ),
+      (response) => {
+        // The receiver's answers are small: a longer one is passed on cut at the cap (the rest is drained, which
+        // keeps the pooled connection usable; the time limit still ends it).
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (size < MAX_UPSTREAM_ANSWER_BYTES) chunks.push(chunk.subarray(0, MAX_UPSTREAM_ANSWER_BYTES - size));
+          size += chunk.length;
+        });
+        response.on('end', () =>
+          resolve({
+            kind: 'answer',
+            status: response.statusCode ?? 502,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        response.on('error', () =>
+          resolve(
+            timeout.aborted
+              ? { kind: 'timeout' }
+              : { kind: 'unreachable', message: 'the receiver closed the connection mid-answer' },
+          ),
+        );
+      },
     );
     request.on('error', (error) =>
       resolve(timeout.aborted ? { kind: 'timeout' } : { kind: 'unreachable', message: error.message }),
