@@ -9,7 +9,7 @@ export type CellDetail = MatrixCell & { requirements: string[] };
 // One request per cell per half minute, however often it is hovered: the board's answers carry the
 // store revision, and a newer revision re-renders the row anyway.
 const loaded = new Map<string, { at: number; detail: Promise<CellDetail> }>();
-const cellUrl = (key: string) => `/api/matrix/cells/${key.split('/').map(encodeURIComponent).join('/')}`;
+export const cellUrl = (key: string) => `/api/matrix/cells/${key.split('/').map(encodeURIComponent).join('/')}`;
 
 function loadCellDetail(key: string): Promise<CellDetail> {
   const cached = loaded.get(key);

@@ -4,6 +4,7 @@ import { readStoreRevision } from '../db/revision';
 import { buildMatrix, buildServiceDetail } from './build';
 import { type CompactMatrixView, compactMatrix } from './compact';
 import { readCheckRows } from './read-checks';
+import { readSignOffs } from './sign-offs';
 import type {
   CheckFact,
   CheckPoint,
@@ -74,7 +75,7 @@ const issueIdentity = (i: { id: string; repo: string; number: number; title: str
 export async function readMatrixInput(store: Store): Promise<MatrixInput> {
   const { db, plan } = store;
   const planId = plan.id;
-  const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal] =
+  const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal, signOffs] =
     await Promise.all([
       db.plan.findUniqueOrThrow({ where: { id: planId } }),
       db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
@@ -88,6 +89,7 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
         take: UNMAPPED_SHOWN,
       }),
       db.issue.count({ where: { planId, mapping: { not: 'mapped' } } }),
+      readSignOffs(store),
     ]);
   return {
     plan: {
@@ -147,6 +149,7 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
     ),
     checks,
     history,
+    signOffs,
     now: new Date().toISOString(),
     unmappedIssues: unmapped.map(
       (i): UnmappedIssueFact => ({
