@@ -5,9 +5,9 @@ import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import { CHECK_STATUSES, type CheckStatus } from '../matrix/types';
 import { processMetrics } from '../metrics/process';
 import { announceAndDeliver } from '../notify/announce';
-import type { ProbeResult } from '../probes/types';
+import type { EvidenceRunner, ProbeResult } from '../probes/types';
 import type { Runtime } from '../jobs/runtime';
-import { planChecks, type EvidenceRunner, type ProofFacts, type UpstreamName } from './checks';
+import { planChecks, type ProofFacts, type UpstreamName } from './checks';
 import { readWentLive } from './go-live';
 import { RunUpstreamHealth } from './upstream-health';
 import { probeLimiter } from './pool';
@@ -189,7 +189,9 @@ export function startVerification(
   const done = runtime.jobs.run(
     job,
     async () => {
-      const summary = await runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config);
+      const summary = await runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config, {
+        evidence: runtime.evidence ?? null,
+      });
       // Cells that changed state are announced once, by whichever replica ran this (digest for verify-all).
       const { delivered } = await announceAndDeliver(runtime.store, {
         digest: scope.kind === 'all',
