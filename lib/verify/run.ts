@@ -10,7 +10,7 @@ import type { Runtime } from '../jobs/runtime';
 import { planChecks, type ProofFacts, type UpstreamName } from './checks';
 import { readWentLive } from './go-live';
 import { RunUpstreamHealth } from './upstream-health';
-import { probeLimiter } from './pool';
+import { probePool } from './pool';
 
 export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
 
@@ -63,14 +63,14 @@ export async function runChecks(
   const keys = cellKeys ?? store.plan.cells.map((c) => c.key);
   const facts = await readProofFacts(store, keys);
   const planned = planChecks(store.plan, config, cellKeys, facts, dependencies.evidence ?? null);
-  const limiter = probeLimiter(config.VERIFY_CONCURRENCY);
+  const pool = probePool(config.VERIFY_CONCURRENCY);
   const window = { start: started - config.VERIFY_WINDOW, end: started };
   const probes = new Map<string, Promise<{ result: ProbeResult; durationMs: number }>>();
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 
   const health = new RunUpstreamHealth();
   const probe = (upstream: UpstreamName, target: string, run: () => Promise<ProbeResult>) =>
-    limiter.run(() =>
+    pool.run(upstream, () =>
       // One span per probe (its requests are child spans), so a trace shows which upstream was slow or failing.
       tracer.startActiveSpan(
         `probe ${upstream}`,
