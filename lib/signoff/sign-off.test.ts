@@ -4,7 +4,7 @@ import type { User } from '@/lib/auth/roles';
 import { readStoreRevision } from '@/lib/db/revision';
 import { readMatrix } from '@/lib/matrix/read';
 import { readSignOffs } from '@/lib/matrix/sign-offs';
-import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { openTestStore, STORE_PROVIDERS, storeClosedIssue, type TestStore } from '@/test/stores';
 import { revokeSignOff, signOff } from './sign-off';
 
 const CELL = 'credo-ts/faro-helm'; // one criterion, "faro.enabled: false by default", proven by a sign-off
@@ -20,30 +20,6 @@ const person = (subject: string, roles: User['roles'] = ['viewer', 'engineer']):
 const erin = person('erin');
 const sam = person('sam');
 const ada = person('ada', ['viewer', 'engineer', 'admin']);
-
-async function closeIssue(store: TestStore, cellKey: string) {
-  const now = new Date();
-  await store.db.issue.create({
-    data: {
-      id: 'bcgov/rollout#7',
-      planId: store.plan.id,
-      repo: 'bcgov/rollout',
-      number: 7,
-      title: cellKey,
-      state: 'closed',
-      labels: '[]',
-      assignees: '[]',
-      htmlUrl: 'https://github.com/bcgov/rollout/issues/7',
-      linkedPullRequests: '[]',
-      cellKey,
-      mapping: 'mapped',
-      openedAt: now,
-      updatedAt: now,
-      closedAt: now,
-      syncedAt: now,
-    },
-  });
-}
 
 async function cellOf(store: TestStore, key: string) {
   const view = await readMatrix(store);
@@ -68,7 +44,7 @@ describe.each(STORE_PROVIDERS)('sign-off on %s', (provider) => {
 
   it('turns a closed cell whose only criterion needs a person into verified, shown as signed off, never as passed', async () => {
     store = await openTestStore(provider);
-    await closeIssue(store, CELL);
+    await storeClosedIssue(store, CELL, { number: 7 });
     const before = await cellOf(store, CELL);
     expect(before.state).toBe('closed-unverified');
     expect(before.criteria[0]).toMatchObject({ status: 'needs-sign-off', holds: false });
@@ -106,7 +82,7 @@ describe.each(STORE_PROVIDERS)('sign-off on %s', (provider) => {
 
   it('lets the signer or an admin revoke, nobody else; revoked, it stays in the history and the cell is unverified', async () => {
     store = await openTestStore(provider);
-    await closeIssue(store, CELL);
+    await storeClosedIssue(store, CELL, { number: 7 });
     const signed = await signOff(store, erin, { cellKey: CELL, criterion: 0, note: 'checked', expiresAt: null });
 
     const other = await refusal(revokeSignOff(store, sam, signed.id));
@@ -137,7 +113,7 @@ describe.each(STORE_PROVIDERS)('sign-off on %s', (provider) => {
 
   it('holds until its expiry, then needs signing again', async () => {
     store = await openTestStore(provider);
-    await closeIssue(store, CELL);
+    await storeClosedIssue(store, CELL, { number: 7 });
     const signedAt = new Date(Date.now() - 10_000);
     await signOff(
       store,
