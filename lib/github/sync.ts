@@ -97,7 +97,8 @@ function fromGitHub(planId: string, repo: string, item: IssueListItem, previous:
   };
 }
 
-const FIELDS: Array<keyof IssueData> = [
+/** The fields a sync compares and writes; the columns below are these plus the row's identity and sync time. */
+const FIELDS = [
   'title',
   'state',
   'stateReason',
@@ -113,13 +114,13 @@ const FIELDS: Array<keyof IssueData> = [
   'openedAt',
   'updatedAt',
   'closedAt',
-];
+] as const satisfies ReadonlyArray<keyof IssueData>;
 // What makes a cell's state or figures change (and so its verification worth re-running).
 const CELL_FIELDS: Array<keyof IssueData> = ['state', 'assignees', 'estimateMinutes', 'linkedPullRequests'];
 
 const same = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
-const differs = (a: IssueData, b: IssueData, fields: Array<keyof IssueData>) => fields.some((f) => !same(a[f], b[f]));
+const differs = (a: IssueData, b: IssueData, fields: ReadonlyArray<keyof IssueData>) => fields.some((f) => !same(a[f], b[f]));
 
 /**
  * Applies pull requests' closing references to the issues they close (any configured repository).
@@ -173,28 +174,9 @@ interface RepoListing {
 
 /** Issues written per statement: 500 × 20 columns stays far below SQLite's and PostgreSQL's parameter limits. */
 export const ISSUE_WRITE_BATCH = 500;
-const ISSUE_COLUMNS = [
-  'id',
-  'planId',
-  'repo',
-  'number',
-  'title',
-  'state',
-  'stateReason',
-  'labels',
-  'assignees',
-  'htmlUrl',
-  'estimateText',
-  'estimateMinutes',
-  'linkedPullRequests',
-  'cellKey',
-  'mapping',
-  'mappingNote',
-  'openedAt',
-  'updatedAt',
-  'closedAt',
-  'syncedAt',
-] as const satisfies ReadonlyArray<keyof IssueRow>;
+const ISSUE_COLUMNS = ['id', 'planId', 'repo', 'number', ...FIELDS, 'syncedAt'] as const satisfies ReadonlyArray<
+  keyof IssueRow
+>;
 const quoted = ISSUE_COLUMNS.map((c) => `"${c}"`);
 const UPSERT_TAIL = ` ON CONFLICT ("id") DO UPDATE SET ${quoted
   .slice(1)
