@@ -120,7 +120,8 @@ const CELL_FIELDS: Array<keyof IssueData> = ['state', 'assignees', 'estimateMinu
 
 const same = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
-const differs = (a: IssueData, b: IssueData, fields: ReadonlyArray<keyof IssueData>) => fields.some((f) => !same(a[f], b[f]));
+const differs = (a: IssueData, b: IssueData, fields: ReadonlyArray<keyof IssueData>) =>
+  fields.some((f) => !same(a[f], b[f]));
 
 /**
  * Applies pull requests' closing references to the issues they close (any configured repository).
