@@ -62,6 +62,8 @@ test('each role is allowed and refused on every action route, with 401/403 in th
   browser,
   request,
 }) => {
+  // Three sign-ins through the OpenID provider, a sync, verifications and a sign-off: more than the default 30 s.
+  test.setTimeout(90_000);
   // Not signed in: 401 everywhere.
   for (const [url, data] of [
     ['/api/sync?wait=1', undefined],

@@ -222,7 +222,7 @@ test('a verification against a 50 MB Loki reply ends within PROBE_TIMEOUT, as an
 test('10 MB bodies and a 300 MB chunked webhook are refused with 413 before they are read', async () => {
   test.setTimeout(60_000);
   const tenMb = JSON.stringify({ kind: 'all', pad: 'x'.repeat(10 * MB) });
-  for (const route of ['/api/verify', '/api/evidence', '/api/github/webhook']) {
+  for (const route of ['/api/verify', '/api/sign-offs', '/api/github/webhook']) {
     const answer = await post(route, tenMb, { 'x-github-event': 'issues' });
     expect(answer.status, route).toBe(413);
     expect((await answer.json()).code).toBe('payload_too_large');
