@@ -1,23 +1,16 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { type CellDetail, cellUrl } from './cell-detail';
+import { useCellDetail } from './cell-detail';
 import { CriteriaChecklist } from './criteria-checklist';
-import { fetchJson } from './fetch-json';
 
 /**
  * The gate's acceptance criteria, collapsed under the gate on the matrix page: the gate has no
- * service page, and its network-policy criterion is signed off here. Read when first opened; under
- * the 'matrix' key, so whatever refreshes the matrix refreshes it too.
+ * service page, and its network-policy criterion is signed off here. Read when first opened.
  */
 export function GateChecklist({ cellKey }: { cellKey: string }) {
   const [open, setOpen] = useState(false);
-  const { data, error } = useQuery({
-    queryKey: ['matrix', 'cell', cellKey],
-    queryFn: () => fetchJson<CellDetail>(cellUrl(cellKey)),
-    enabled: open,
-  });
+  const { detail: data, error } = useCellDetail(open ? cellKey : null);
   return (
     <details
       className="gate-criteria"
@@ -25,7 +18,7 @@ export function GateChecklist({ cellKey }: { cellKey: string }) {
       onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}
     >
       <summary>Acceptance criteria, proofs and sign-off</summary>
-      {error ? <p role="alert">Could not load the gate&apos;s criteria: {(error as Error).message}</p> : null}
+      {error ? <p role="alert">Could not load the gate&apos;s criteria: {error}</p> : null}
       {data ? (
         <CriteriaChecklist cellKey={cellKey} criteria={data.criteria} />
       ) : open && !error ? (
