@@ -8,3 +8,32 @@ export async function register() {
   const { startServer } = await import('./lib/server/start');
   await startServer();
 }
+
+/**
+ * A page (or anything else Next catches) failed on the server: one structured log line with the
+ * error id the browser's error page shows (app/error.tsx), the path, and the caller's X-Request-ID
+ * when an ingress set one, so "error id 123" in a report leads to the error. Secrets are redacted.
+ */
+export async function onRequestError(
+  error: unknown,
+  request: { path: string; method: string; headers: Record<string, string | string[] | undefined> },
+  context: { routePath: string; routeType: string },
+) {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { errorFields, logger } = await import('./lib/log/logger');
+  const digest =
+    error && typeof error === 'object' && 'digest' in error ? String((error as { digest: unknown }).digest) : undefined;
+  const given = request.headers['x-request-id'];
+  logger().error(
+    {
+      digest,
+      path: request.path,
+      method: request.method,
+      route: context.routePath,
+      routeType: context.routeType,
+      ...(typeof given === 'string' ? { requestId: given } : {}),
+      ...errorFields(error),
+    },
+    `${request.method} ${request.path} failed (error id ${digest ?? 'none'})`,
+  );
+}

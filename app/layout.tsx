@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { DemoBanner } from './_components/demo-banner';
 import { FaroSetup } from './_components/faro-setup';
+import { NavLink } from './_components/nav-link';
 import { Providers } from './_components/providers';
 import { ReadOnlyBanner } from './_components/read-only-banner';
 import { UserMenu } from './_components/user-menu';
@@ -21,9 +21,11 @@ export const metadata: Metadata = {
 };
 
 /*
- * Failed reads render app/error.tsx. There is deliberately no loading.tsx: its Suspense boundary
- * streams every page into an element only JavaScript reveals, so without JavaScript the board
- * would stay blank. Pages read the store in one short query set and render on the server.
+ * Failed reads render app/error.tsx (app/global-error.tsx if this layout fails). There is
+ * deliberately no loading.tsx: its Suspense boundary streams every page into a hidden element only
+ * JavaScript reveals (checked: with one, every page's HTML showed only "Loading…" without
+ * JavaScript). Client-side navigations show their loading state through NavLink instead. Pages
+ * read the store in one short query set and render on the server.
  * Every page reads who is looking (and gets its CSP nonce), so none is prerendered at build time.
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
@@ -35,15 +37,29 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <header className="site-header">
-          <Link href="/" className="brand">
+          <NavLink href="/" className="brand" what="the matrix">
             rollout-board
-          </Link>
+          </NavLink>
           <nav aria-label="Main">
-            <Link href="/">Matrix</Link>
-            <Link href="/progress">Progress</Link>
-            <Link href="/reference/faro">Faro reference</Link>
-            {viewer.roles.includes('admin') ? <Link href="/audit">Audit</Link> : null}
-            {viewer.roles.includes('admin') ? <Link href="/settings/notifications">Notifications</Link> : null}
+            <NavLink href="/" what="the matrix">
+              Matrix
+            </NavLink>
+            <NavLink href="/progress" what="progress">
+              Progress
+            </NavLink>
+            <NavLink href="/reference/faro" what="the Faro reference">
+              Faro reference
+            </NavLink>
+            {viewer.roles.includes('admin') ? (
+              <NavLink href="/audit" what="the audit log">
+                Audit
+              </NavLink>
+            ) : null}
+            {viewer.roles.includes('admin') ? (
+              <NavLink href="/settings/notifications" what="notifications">
+                Notifications
+              </NavLink>
+            ) : null}
           </nav>
           <UserMenu />
         </header>

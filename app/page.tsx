@@ -1,11 +1,20 @@
 import { readSyncStatus } from '@/lib/github/sync-job';
 import { readMatrixSnapshot } from '@/lib/matrix/read';
+import { pageRead } from '@/lib/server/page-read';
 import { getRuntime } from '@/lib/server/runtime';
 import { redirect } from 'next/navigation';
-import { EMPTY_FILTER, filterQuery, isFilterActive, matchingCellKeys, parseMatrixFilter } from '@/lib/matrix/filter';
+import {
+  EMPTY_FILTER,
+  filterMatchFigures,
+  filterQuery,
+  isFilterActive,
+  matchingCellKeys,
+  parseMatrixFilter,
+} from '@/lib/matrix/filter';
 import { MatrixBoard } from './_components/matrix-board';
 import { MatrixFilterForm } from './_components/matrix-filter-form';
 import { MatrixLegend } from './_components/matrix-legend';
+import { ReadFailure } from './_components/read-failure';
 import { SyncPanel } from './_components/sync-panel';
 import { UnmappedPanel } from './_components/unmapped-panel';
 import { VerifyButton } from './_components/verify-button';
@@ -23,8 +32,12 @@ export default async function MatrixPage({
   // A plain form (no JavaScript) submits every field, empty ones too: share only what is set.
   const hasEmpty = Object.values(params).some((v) => v === '' || (Array.isArray(v) && v.includes('')));
   if (parsed.success && hasEmpty) redirect(`/${filterQuery(filter)}`);
-  const runtime = await getRuntime();
-  const [snapshot, syncStatus] = await Promise.all([readMatrixSnapshot(runtime.store), readSyncStatus(runtime)]);
+  const read = await pageRead('the matrix (its cells, their checks and the plan’s figures)', async () => {
+    const runtime = await getRuntime();
+    return Promise.all([readMatrixSnapshot(runtime.store), readSyncStatus(runtime)]);
+  });
+  if (!read.ok) return <ReadFailure {...read} retryHref={`/${filterQuery(filter)}`} />;
+  const [snapshot, syncStatus] = read.value;
   const view = snapshot.compact;
   // The filter reads the derived view (assignees, evidence); the page renders the compact one.
   const matching = isFilterActive(filter) ? matchingCellKeys(snapshot.view, filter) : null;
@@ -41,7 +54,13 @@ export default async function MatrixPage({
         </p>
       )}
       <MatrixFilterForm view={snapshot.view} filter={filter} />
-      <MatrixBoard view={view} etag={snapshot.etag} matching={matching} filter={filter} />
+      <MatrixBoard
+        view={view}
+        etag={snapshot.etag}
+        matching={matching}
+        filter={filter}
+        shown={matching ? filterMatchFigures(snapshot.view, matching) : null}
+      />
       <MatrixLegend />
       <UnmappedPanel unmapped={view.unmapped} />
     </>

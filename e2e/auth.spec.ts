@@ -231,6 +231,11 @@ test('a new run of the same scope within the cool-down gets 429 with Retry-After
   expect(retryAfter).toBeGreaterThan(0);
   expect(retryAfter).toBeLessThanOrEqual(30);
   expect(await again.json()).toMatchObject({ code: 'rate_limited', error: expect.stringContaining('can start again') });
+  // Clicked in the browser, the same refusal is announced: an alert (a live region) with the server's reason.
+  await engineer.page.goto('/services/bc-wallet-demo');
+  const cell = engineer.page.locator('[data-verification="bc-wallet-demo/profiling-code"]');
+  await cell.getByRole('button', { name: /^Verify now: / }).click();
+  await expect(cell.getByRole('alert')).toContainText('can start again');
   await engineer.context.close();
 });
 

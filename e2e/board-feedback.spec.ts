@@ -1,5 +1,6 @@
 import type { MatrixCell, MatrixView } from '../lib/matrix/types';
 import { expect, test } from './fixtures';
+import { formatMinutes } from '../lib/plan/estimate';
 import { simulatorUrls } from './simulators';
 
 async function pyroscope(body: unknown) {
@@ -59,12 +60,29 @@ test('Verify now on a cell: it says checking while the run lasts, then shows its
   await expect(td.getByTestId('checked-at')).toBeVisible();
   // Slow Pyroscope down so the run can be watched.
   await pyroscope({ fault: { kind: 'delay', ms: 2000 } });
+  // Every request for the matrix from the click on: the view asked for, whether it only asked if the
+  // revision moved (If-None-Match), and each answer's status.
+  const asked: Array<{ view: string | null; conditional: boolean }> = [];
+  const answered: Array<{ status: number }> = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === '/api/matrix')
+      asked.push({ view: url.searchParams.get('view'), conditional: 'if-none-match' in r.headers() });
+  });
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname === '/api/matrix') answered.push({ status: r.status() });
+  });
   await td.getByRole('button', { name: 'Verify acapy-agent — Pyroscope Profiling (Code) now' }).click();
   await expect(td.getByTestId('cell-checking')).toHaveText('checking…');
   await expect(td.getByTestId('cell-checking')).toHaveCount(0, { timeout: 15_000 });
   await expect(td.getByTestId('checked-at')).toHaveText('checked just now');
   await expect(td.locator('[data-testid="live-status"][data-check="pyroscope"]')).toHaveText('Pyroscope ✓');
   await expect(td.getByRole('status')).toHaveText(/^1 checked: 1 pass, 0 fail, 0 error$/);
+  // One click reads the matrix at most once: never the full view, at most one unconditional read of the
+  // compact one; every other request only asks whether the revision moved (304 when it did not).
+  expect(asked.filter((a) => a.view !== 'compact')).toEqual([]);
+  expect(asked.filter((a) => !a.conditional).length).toBeLessThanOrEqual(1);
+  expect(answered.every((a) => a.status === 200 || a.status === 304)).toBe(true);
 });
 
 test('a cell whose result changes is highlighted, and Verify all ends with a summary', async ({ page, request }) => {
@@ -122,6 +140,57 @@ test('a state chip then another filter keeps both, applies without a click, and 
   await expect(page.getByTestId('figures-scope')).toContainText('cover the whole plan');
   await form.getByLabel('State').selectOption('');
   await expect(page).toHaveURL(/\/\?service=traction$/);
+});
+
+test('the KPI cards and totals say whether they follow the filter, and what the filter shows', async ({
+  page,
+  request,
+}) => {
+  const view = await settledView(request);
+  const traction = serviceCells(view).filter((c) => c.serviceSlug === 'traction');
+  const hours = traction.reduce((sum, c) => sum + c.estimateMinutes, 0);
+  await page.goto('/');
+  // Unfiltered: the cards cover the whole plan with the gate, the table only service work.
+  await expect(page.getByTestId('figures-scope')).toHaveText(
+    'Whole plan, the gate included; the table below is service work only.',
+  );
+  await expect(page.getByTestId('totals-label')).toHaveText('Total');
+  await expect(page.getByTestId('filter-figures')).toHaveCount(0);
+  const verified = await page.getByTestId('progress-verified').textContent();
+  const grandTotal = await page.getByTestId('grand-total').textContent();
+
+  await page.goto('/?service=traction');
+  await expect(page.getByTestId('figures-scope')).toHaveText(
+    'These figures, the state counts and the table’s Total row are not filtered: they cover the whole plan, the gate included. The filter only hides rows and dims cells.',
+  );
+  await expect(page.getByTestId('totals-label')).toHaveText('Total, whole plan (not filtered)');
+  // The figures that do not follow the filter are unchanged by it...
+  await expect(page.getByTestId('progress-verified')).toHaveText(verified!);
+  await expect(page.getByTestId('grand-total')).toHaveText(grandTotal!);
+  // ...and what the filter shows has its own figure.
+  await expect(page.getByTestId('filter-figures')).toHaveText(
+    `${traction.length}cells match the filter: ${formatMinutes(hours)} of estimates, ${
+      traction.filter((c) => c.state === 'verified').length
+    } verified`,
+  );
+});
+
+test('a link to another page says at once that the page is loading, until it shows', async ({ page }) => {
+  // Hold the next page's data (and any prefetch of it) until the test lets it through.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/progress\?_rsc=/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Progress', exact: true }).click();
+  await expect(page.getByTestId('navigation-pending')).toHaveText('Loading progress…');
+  release();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Progress against estimates');
+  await expect(page.getByTestId('navigation-pending')).toHaveCount(0);
 });
 
 test.describe('without JavaScript', () => {

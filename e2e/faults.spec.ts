@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,6 +20,7 @@ const RSS_GROWTH_LIMIT = 80 * MB;
 
 let hostile: HostileUpstream;
 let board: Board;
+let boardDb: string;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,6 +60,8 @@ interface Board {
   url: string;
   child: ChildProcess;
   pid: number;
+  /** What the board wrote to stderr (its error log lines), the newest 1 MB. */
+  stderr: () => string;
 }
 
 /** Starts a board (scripts/serve.ts, no simulators) on a free port with these settings; resolves once healthy. */
@@ -80,7 +84,12 @@ async function startBoard(env: Record<string, string>): Promise<Board> {
       NEXT_TELEMETRY_DISABLED: '1',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    stderr = (stderr + chunk.toString()).slice(-MB);
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
@@ -94,7 +103,7 @@ async function startBoard(env: Record<string, string>): Promise<Board> {
     if (Date.now() > deadline) throw new Error('the board did not become healthy within 90 s');
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, child, pid: boardPid(child.pid ?? 0) };
+  return { url, child, pid: boardPid(child.pid ?? 0), stderr: () => stderr };
 }
 
 async function stopBoard(running: Board | undefined) {
@@ -108,9 +117,10 @@ test.beforeAll(async () => {
   test.setTimeout(120_000);
   hostile = await startHostileUpstream({ kind: 'answer', status: 200, body: '{}' });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'rollout-board-faults-'));
+  boardDb = path.join(dir, 'board.db');
   const withCredentials = hostile.url.replace('http://', 'http://board:hunter2@');
   board = await startBoard({
-    DATABASE_URL: `file:${path.join(dir, 'board.db')}`,
+    DATABASE_URL: `file:${boardDb}`,
     PROBE_TIMEOUT: '3s',
     PROBE_MAX_REPLY_BYTES: String(2 * MB),
     KUBE_MAX_REPLY_BYTES: String(2 * MB),
@@ -312,6 +322,77 @@ test('URL credentials never reach pages or API answers', async () => {
     const text = await (await get(route)).text();
     expect(text, route).not.toContain('hunter2');
   }
+});
+
+/** Runs SQL on the faults board's store from outside, as an operator's tool would (WAL: the board keeps running). */
+function alterStore(sql: string) {
+  const db = new Database(boardDb);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
+}
+
+test('a page whose store read fails says what could not be read, with a logged request id and a retry', async ({
+  browser,
+  page,
+}) => {
+  await page.setExtraHTTPHeaders(AS_ENGINEER);
+  // A damaged or half-restored database: the tables every page reads are missing. The revision table
+  // makes the cached matrix and service reads fail, Cell the progress page's uncached one.
+  alterStore('ALTER TABLE StoreRevision RENAME TO StoreRevisionMissing; ALTER TABLE Cell RENAME TO CellMissing;');
+  try {
+    const pages = [
+      ['/', 'the matrix'],
+      ['/progress', 'the progress figures'],
+      ['/services/traction', 'the service traction'],
+    ];
+    for (const [route, what] of pages) {
+      await page.goto(`${board.url}${route}`);
+      const failure = page.getByTestId('error-page');
+      await expect(failure.getByRole('heading', { level: 1 })).toHaveText('This page could not be loaded');
+      await expect(failure.getByTestId('error-what')).toContainText(`The board could not read ${what}`);
+      const requestId = (await failure.getByTestId('error-id').locator('code').textContent()) ?? '';
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      // No internals anywhere in what the browser got: not the database's error, not a stack.
+      const html = await page.content();
+      expect(html, route).not.toMatch(/prisma|StoreRevision|CellMissing|does not exist|\bat \S+ \(|node_modules/i);
+      // The server log has the real error under the id the page shows.
+      await expect
+        .poll(
+          () =>
+            board
+              .stderr()
+              .split('\n')
+              .find((line) => line.includes(`"requestId":"${requestId}"`)) ?? '',
+        )
+        .toContain('does not exist');
+      await expect(failure.getByTestId('error-retry')).toHaveAttribute('href', route);
+    }
+    // An ingress's X-Request-ID is the id the page shows and the log uses.
+    const traced = await fetch(`${board.url}/`, { headers: { ...AS_ENGINEER, 'x-request-id': 'ingress-4f2a9c1e' } });
+    expect(await traced.text()).toContain('ingress-4f2a9c1e');
+    expect(board.stderr()).toContain('"requestId":"ingress-4f2a9c1e"');
+
+    // Without JavaScript the page is the same, not Next's empty error shell.
+    const plain = await browser.newContext({ javaScriptEnabled: false, extraHTTPHeaders: AS_ENGINEER });
+    try {
+      const noScript = await plain.newPage();
+      await noScript.goto(`${board.url}/services/traction`);
+      await expect(noScript.getByTestId('error-page')).toContainText('The board could not read the service traction');
+      await expect(noScript.getByRole('link', { name: 'Try again' })).toBeVisible();
+    } finally {
+      await plain.close();
+    }
+  } finally {
+    alterStore('ALTER TABLE StoreRevisionMissing RENAME TO StoreRevision; ALTER TABLE CellMissing RENAME TO Cell;');
+  }
+  // The store is whole again: Try again shows the page.
+  await page.getByTestId('error-retry').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('traction');
+  await expect(page.getByTestId('error-page')).toHaveCount(0);
 });
 
 test('after kill -9 mid-verification, the restarted board runs the next Verify now at once', async () => {

@@ -54,7 +54,18 @@ test('a cell whose upstream fails shows the upstream’s error text', async ({ p
 
 test('Verify now for a whole service fills every cell, each with its own result', async ({ page }) => {
   await page.goto('/services/traction');
+  // The service page reads its results from its own service query, never the whole matrix.
+  const matrixRequests: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/api/matrix')) matrixRequests.push(r.url());
+  });
   await page.getByRole('button', { name: 'Verify every cell of traction now' }).click();
+  await expect(page.getByTestId('verify-summary-verify:service:traction')).toHaveText(
+    // A cell whose criteria are all checked by hand gets no new result: "(1 without a new result)".
+    /^[1-4] checked: \d+ pass, \d+ fail, \d+ error/,
+    { timeout: 20_000 },
+  );
+  expect(matrixRequests).toEqual([]);
   // traction-tenant-ui profiles, traction-acapy does not: all of a service's names must have data.
   const profiling = page.locator('[data-verification="traction/profiling-code"] [data-check="pyroscope"]');
   await expect(profiling).toHaveAttribute('data-status', 'fail');

@@ -4,8 +4,9 @@ import {
   fleetRowCell,
   GROUP_ROWS_PAST,
   groupRows,
+  newestCheckAt,
 } from '@/lib/matrix/compact';
-import type { MatrixFilter } from '@/lib/matrix/filter';
+import type { FilterMatchFigures, MatrixFilter } from '@/lib/matrix/filter';
 import { EMPTY_FILTER, isFilterActive } from '@/lib/matrix/filter';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
 import { GateChecklist } from './gate-checklist';
@@ -60,11 +61,14 @@ function Rows({
   );
 }
 
-function Totals({ view }: { view: CompactMatrixView }) {
+function Totals({ view, filtering }: { view: CompactMatrixView; filtering: boolean }) {
   return (
     <tfoot>
       <tr>
-        <th scope="row">Total</th>
+        {/* A filter hides rows but not these sums: say so where the numbers are. */}
+        <th scope="row" data-testid="totals-label">
+          {filtering ? 'Total, whole plan (not filtered)' : 'Total'}
+        </th>
         {view.columns.map((column) => (
           <td key={column.slug} className="total" data-testid="column-total">
             {formatMinutes(column.estimateMinutes)}
@@ -92,12 +96,15 @@ export function MatrixBoard({
   etag,
   matching = null,
   filter = EMPTY_FILTER,
+  shown = null,
 }: {
   view: CompactMatrixView;
   etag: string;
   /** Keys of the cells that pass the filter; null when not filtering. */
   matching?: Set<string> | null;
   filter?: MatrixFilter;
+  /** What the filter leaves shown (cells, estimates, verified); null when not filtering. */
+  shown?: FilterMatchFigures | null;
 }) {
   const { totals, progress } = view;
   const filtering = isFilterActive(filter) && matching !== null;
@@ -107,16 +114,30 @@ export function MatrixBoard({
 
   return (
     <>
-      <MatrixRefresh etag={etag} />
+      <MatrixRefresh etag={etag} newestCheckAt={newestCheckAt(view)} />
       <section aria-labelledby="progress-heading" className="summary">
         <h2 id="progress-heading" className="visually-hidden">
           Progress
         </h2>
         <p className="figures-scope" data-testid="figures-scope">
-          {filtering
-            ? 'These figures and the table totals cover the whole plan: the filter only hides rows and dims cells.'
-            : 'Whole plan, the gate included; the table below is service work only.'}
+          {filtering ? (
+            <>
+              These figures, the state counts and the table’s Total row are not filtered: they cover the whole plan, the
+              gate included. The filter only hides rows and dims cells.
+            </>
+          ) : (
+            'Whole plan, the gate included; the table below is service work only.'
+          )}
         </p>
+        {filtering && shown ? (
+          <div className="figure" data-testid="filter-figures">
+            <span className="figure-value">{shown.cells}</span>
+            <span className="figure-label">
+              {shown.cells === 1 ? 'cell matches' : 'cells match'} the filter: {formatMinutes(shown.estimateMinutes)} of
+              estimates, {shown.verified} verified
+            </span>
+          </div>
+        ) : null}
         <div className="figure" data-testid="progress-verified">
           <span className="figure-value">{percent(progress.verifiedFraction)}</span>
           <span className="figure-label">
@@ -175,7 +196,7 @@ export function MatrixBoard({
           <div className="table-scroll">
             <table className="matrix matrix-totals">
               <Head view={view} />
-              <Totals view={view} />
+              <Totals view={view} filtering={filtering} />
             </table>
           </div>
         </div>
@@ -185,7 +206,7 @@ export function MatrixBoard({
             <caption>{CAPTION}</caption>
             <Head view={view} />
             <Rows view={view} rows={rows} matching={filtering ? matching : null} />
-            <Totals view={view} />
+            <Totals view={view} filtering={filtering} />
           </table>
         </div>
       )}

@@ -1,8 +1,8 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef } from 'react';
+import { useMatrixRevision } from './board-queries';
 
 /**
  * Keeps the server-rendered matrix current without holding it: asks whether the store revision
@@ -10,29 +10,17 @@ import { useEffect, useRef } from 'react';
  * Verify click, a finished sync, a verification in progress), and re-renders the page on the
  * server only when it did.
  */
-export function MatrixRefresh({ etag }: { etag: string }) {
+export function MatrixRefresh({ etag, newestCheckAt }: { etag: string; newestCheckAt: string }) {
   const router = useRouter();
-  const { data } = useQuery({
-    // Under 'matrix', so whatever invalidates the matrix (a Verify click, a sync) asks here too.
-    queryKey: ['matrix', 'revision'],
-    queryFn: async () => {
-      const response = await fetch('/api/matrix?view=compact', {
-        headers: { 'if-none-match': etag, accept: 'application/json' },
-        cache: 'no-store',
-      });
-      if (response.status === 304) return etag;
-      if (!response.ok) throw new Error(`The matrix could not be refreshed (${response.status}).`);
-      await response.body?.cancel();
-      return response.headers.get('etag') ?? etag;
-    },
-    refetchInterval: 30_000,
-  });
+  const { data, dataUpdatedAt } = useMatrixRevision({ etag, newestCheckAt });
+  const renderedAt = useRef(Date.now());
   const refreshed = useRef(etag);
   useEffect(() => {
-    if (data && data !== etag && refreshed.current !== data) {
-      refreshed.current = data;
+    // Only an answer read after this page was rendered says the store moved on (not one an earlier visit cached).
+    if (data.etag && data.etag !== etag && refreshed.current !== data.etag && dataUpdatedAt >= renderedAt.current) {
+      refreshed.current = data.etag;
       router.refresh();
     }
-  }, [data, etag, router]);
+  }, [data.etag, dataUpdatedAt, etag, router]);
   return null;
 }

@@ -1,9 +1,9 @@
 'use client';
 
-import Link from 'next/link';
 import type { CompactRow, MatrixRowCell } from '@/lib/matrix/compact';
 import { formatMinutes } from '@/lib/plan/estimate';
 import { MatrixCellContent } from './matrix-cell';
+import { NavLink } from './nav-link';
 import { VerifyButton } from './verify-button';
 
 /**
@@ -28,7 +28,9 @@ export function MatrixRow({
   return (
     <tr data-service={row.slug}>
       <th scope="row">
-        <Link href={`/services/${row.slug}`}>{row.name}</Link>
+        <NavLink href={`/services/${row.slug}`} what={row.name}>
+          {row.name}
+        </NavLink>
         <span className="runtimes">{row.runtimes.join(' · ')}</span>
         {verifyPerCell ? null : (
           <VerifyButton

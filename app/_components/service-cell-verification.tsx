@@ -1,10 +1,9 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import type { ServiceDetail } from '@/lib/matrix/types';
 import { CellVerification, type GrafanaLinks } from './cell-verification';
 import { CriteriaChecklist } from './criteria-checklist';
-import { fetchJson } from './fetch-json';
+import { useService } from './board-queries';
 
 /** A service page cell's state, its criteria checklist and evidence, kept current by react-query (refetched while a verification runs). */
 export function ServiceCellVerification({
@@ -16,12 +15,7 @@ export function ServiceCellVerification({
   cellKey: string;
   grafana: GrafanaLinks;
 }) {
-  const slug = initialDetail.service.slug;
-  const { data } = useQuery({
-    queryKey: ['service', slug],
-    queryFn: () => fetchJson<ServiceDetail>(`/api/services/${slug}`),
-    initialData: initialDetail,
-  });
+  const { data } = useService(initialDetail);
   const cell = data.cells.find((c) => c.key === cellKey);
   if (!cell) return null;
   return (

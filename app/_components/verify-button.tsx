@@ -2,8 +2,9 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { MatrixView } from '@/lib/matrix/types';
-import { scopedCells, describeRun, newestCheckTimes, summarizeRun } from '@/lib/verify/summary';
+import type { MatrixCell } from '@/lib/matrix/types';
+import { describeRun, summarizeRun } from '@/lib/verify/summary';
+import { type ResultCell, verifyResults } from './board-queries';
 import { fetchJson } from './fetch-json';
 import { useHydrated } from './use-hydrated';
 import { jobNameOf, requestVerification, useVerifyStatus, type VerifyScope } from './verify-status';
@@ -11,12 +12,19 @@ import { usePermission } from './viewer';
 import './verify.css';
 import './cell-feedback.css';
 
-const readMatrix = () => fetchJson<MatrixView>('/api/matrix');
+/** "27 checked: 18 pass, 6 fail, 3 error": the cells with a result newer than `since`, by their worst new result. */
+const describeResults = (cells: ResultCell[], since: string) =>
+  describeRun(
+    // summarizeRun reads only each cell's key and its newest results' check, status and time.
+    summarizeRun(cells as unknown as MatrixCell[], Object.fromEntries(cells.map((c) => [c.key, since]))),
+  );
 
 /**
  * "Verify now" for one cell, one service or everything. A click while the same check runs joins it.
  * When the run ends it says what it found ("27 checked: 18 pass, 6 fail, 3 error") in a live region;
- * the cells themselves show their new results. Not rendered without JavaScript (it needs it).
+ * the cells themselves show their new results. It reads no results when clicked (the newest result
+ * the page knows of is the baseline) and reads them once when the run ends, through the page's own
+ * matrix or service query (board-queries.ts). Not rendered without JavaScript (it needs it).
  */
 export function VerifyButton({
   scope,
@@ -37,7 +45,7 @@ export function VerifyButton({
   // The scope object is new on every render; the job name identifies it.
   const scopeRef = useRef(scope);
   scopeRef.current = scope;
-  const baseline = useRef<Record<string, string> | null>(null);
+  const baseline = useRef('');
   const [waiting, setWaiting] = useState(false);
   const [summary, setSummary] = useState<{ text: string; failed: boolean } | null>(null);
 
@@ -45,8 +53,8 @@ export function VerifyButton({
   const start = useMutation({
     mutationFn: async () => {
       setSummary(null);
-      // The newest result of each cell before the run: what "new" means when it ends (server clock only).
-      baseline.current = newestCheckTimes(scopedCells(await readMatrix(), scopeRef.current));
+      // The newest result the page knows of before the run: what "new" means when it ends (server clock only).
+      baseline.current = verifyResults(client, scopeRef.current).newest;
       return requestVerification(scope);
     },
     // Count the job as running until a status poll says otherwise, so a job that ends before the
@@ -69,15 +77,10 @@ export function VerifyButton({
       // A poll that left before the job started may answer "not running": ask once more.
       const status = await fetchJson<{ running: string[] }>('/api/verify');
       if (cancelled || status.running.includes(job)) return;
-      const view = await readMatrix();
+      const cells = await verifyResults(client, scopeRef.current).read();
       if (cancelled) return;
       setWaiting(false);
-      client.setQueryData(['matrix'], view);
-      void client.invalidateQueries({ queryKey: ['service'] });
-      setSummary({
-        text: describeRun(summarizeRun(scopedCells(view, scopeRef.current), baseline.current ?? {})),
-        failed: false,
-      });
+      setSummary({ text: describeResults(cells, baseline.current), failed: false });
     })().catch((error: Error) => {
       if (cancelled) return;
       setWaiting(false);

@@ -5,8 +5,10 @@ import { buildMatrix } from '@/lib/matrix/build';
 import { buildBurnUp, type Forecast } from '@/lib/matrix/burn-up';
 import { buildProgressReport, type ProgressLine } from '@/lib/matrix/progress';
 import { readMatrixInput } from '@/lib/matrix/read';
+import { pageRead } from '@/lib/server/page-read';
 import { formatMinutes, formatMinutesDelta, MINUTES_PER_DAY } from '@/lib/plan/estimate';
 import { BurnUpChart } from '../_components/burn-up-chart';
+import { ReadFailure } from '../_components/read-failure';
 import './progress.css';
 
 export const dynamic = 'force-dynamic';
@@ -138,7 +140,11 @@ function ForecastSummary({ forecast }: { forecast: Forecast }) {
 }
 
 export default async function ProgressPage() {
-  const input = await readMatrixInput(await getStore());
+  const read = await pageRead('the progress figures (burn-up, forecast, overruns)', async () =>
+    readMatrixInput(await getStore()),
+  );
+  if (!read.ok) return <ReadFailure {...read} retryHref="/progress" />;
+  const input = read.value;
   const view = buildMatrix(input);
   const report = buildProgressReport(view);
   const burnUp = buildBurnUp(input, new Date(), { targetDate: serverConfig().TARGET_DATE ?? null });

@@ -97,15 +97,12 @@ describe('buildBurnUp', () => {
     const daysAgo = (d: number) => new Date(now - d * 86_400_000).toISOString();
     // Eight cells closed one a week (ages 3, 10, …, 52 days), each verified a day after closing.
     const done = many.slice(0, 8);
-    const burnUp = buildBurnUp(
-      {
-        cells: many,
-        issues: done.map((c, i) => issue(c.key, daysAgo(70), daysAgo(3 + 7 * i))),
-        checks: done.map((c, i) => pass(c.key, daysAgo(2 + 7 * i))),
-      },
-      new Date(now),
-      { targetDate: '2026-12-20' },
-    );
+    const input = {
+      cells: many,
+      issues: done.map((c, i) => issue(c.key, daysAgo(70), daysAgo(3 + 7 * i))),
+      checks: done.map((c, i) => pass(c.key, daysAgo(2 + 7 * i))),
+    };
+    const burnUp = buildBurnUp(input, new Date(now), { targetDate: '2026-12-20' });
     const { forecast } = burnUp;
     expect(forecast.windowWeeks).toBe(8);
     expect(forecast.weeklyVerifiedMinutes.every((m) => m > 0)).toBe(true);
@@ -119,6 +116,11 @@ describe('buildBurnUp', () => {
     expect(forecast.remainingMinutes).toBe(540);
     expect(likely.minutesPerWeek).toBe(112.5);
     expect(forecast.outlook).toBe('late');
+    // Against a target on or after the pessimistic date: on track; on or after the likely one only: at risk.
+    const outlookFor = (targetDate: string) => buildBurnUp(input, new Date(now), { targetDate }).forecast.outlook;
+    expect(outlookFor(pessimistic.finishDate!)).toBe('on-track');
+    expect(outlookFor('2027-12-31')).toBe('on-track');
+    expect(outlookFor(likely.finishDate!)).toBe('at-risk');
     expect(buildBurnUp({ cells: many, issues: [], checks: [] }, new Date(now), {}).forecast.outlook).toBeNull();
   });
 

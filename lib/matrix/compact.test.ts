@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CompactRow, compactCellHref, groupRows, rowGroupOf } from './compact';
+import { type CompactRow, compactCellHref, groupRows, newestCheckAt, rowGroupOf } from './compact';
 import type { CellState } from './types';
 
 const row = (slug: string, states: Array<CellState | null>): CompactRow => ({
@@ -57,5 +57,22 @@ describe('grouping a fleet', () => {
   it('links a compact cell where the full view does: its service page section, the gate on the board', () => {
     expect(compactCellHref('acapy-agent/profiling-code')).toBe('/services/acapy-agent#profiling-code');
     expect(compactCellHref('gate/infrastructure')).toBe('/#gate');
+  });
+});
+
+describe('the newest check a view holds', () => {
+  it('is the latest checkedAt over every cell and the gate, and empty before any check', () => {
+    const a = row('a', ['verified', null]);
+    const b = row('b', ['planned']);
+    expect(newestCheckAt({ rows: [a, b], gate: null })).toBe('');
+    a.cells[0]!.latestChecks = [
+      { check: 'loki', status: 'pass', checkedAt: '2026-11-30T10:00:00.000Z' },
+      { check: 'tempo', status: 'fail', checkedAt: '2026-11-30T10:00:02.500Z' },
+    ];
+    b.cells[0]!.latestChecks = [{ check: 'pyroscope', status: 'error', checkedAt: '2026-11-30T10:00:01.000Z' }];
+    expect(newestCheckAt({ rows: [a, b], gate: null })).toBe('2026-11-30T10:00:02.500Z');
+    const gate = { ...b.cells[0]!, key: 'gate/infrastructure' };
+    gate.latestChecks = [{ check: 'gate', status: 'pass', checkedAt: '2026-11-30T10:00:03.000Z' }];
+    expect(newestCheckAt({ rows: [a, b], gate })).toBe('2026-11-30T10:00:03.000Z');
   });
 });

@@ -222,3 +222,14 @@ export function findMatrixCell(view: MatrixView, key: string): MatrixCell | null
   for (const row of view.rows) for (const cell of row.cells) if (cell?.key === key) return cell;
   return null;
 }
+
+/**
+ * The newest check result a view holds (an ISO time on the server's clock; '' when none): a result
+ * newer than this arrived after the view was read. Verify now compares a finished run with it.
+ */
+export function newestCheckAt(view: Pick<CompactMatrixView, 'rows' | 'gate'>): string {
+  let newest = '';
+  const cells = [view.gate, ...view.rows.flatMap((r) => r.cells)];
+  for (const cell of cells) for (const c of cell?.latestChecks ?? []) if (c.checkedAt > newest) newest = c.checkedAt;
+  return newest;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatrix } from './build';
-import { filterQuery, matchingCellKeys, parseMatrixFilter } from './filter';
+import { filterMatchFigures, filterQuery, matchingCellKeys, parseMatrixFilter } from './filter';
 import type { IssueFact } from './types';
 import { loadPlanFile } from '../plan/load';
 import { PHASE_3_PLAN } from '@/test/stores';
@@ -62,5 +62,19 @@ describe('matrix filter', () => {
     expect(bad.error?.issues[0].message).toContain('closed-unverified');
     const filter = parseMatrixFilter({ state: ['regressed', 'verified'], service: 'traction' }).data!;
     expect(filterQuery(filter)).toBe('?service=traction&state=regressed&state=verified');
+  });
+
+  it('counts what a filter leaves shown: cells, their estimates, how many are verified', () => {
+    const keys = (q: string) => matchingCellKeys(view, parseMatrixFilter(new URLSearchParams(q)).data!);
+    const traction = filterMatchFigures(view, keys('service=traction'));
+    const cells = view.rows.find((r) => r.service.slug === 'traction')!.cells.filter((c) => c !== null);
+    expect(traction.cells).toBe(cells.length);
+    expect(traction.estimateMinutes).toBe(cells.reduce((sum, c) => sum + c!.estimateMinutes, 0));
+    expect(traction.verified).toBe(0);
+    // The whole plan, the gate included, is what the KPI cards count.
+    const all = filterMatchFigures(view, keys(''));
+    expect(all.cells).toBe(27);
+    expect(all.estimateMinutes).toBe(view.totals.planCellsMinutes);
+    expect(filterMatchFigures(view, new Set()).estimateMinutes).toBe(0);
   });
 });

@@ -72,6 +72,25 @@ export function matchingCellKeys(view: MatrixView, filter: MatrixFilter): Set<st
   return keys;
 }
 
+/** What a filter leaves shown: how many cells, their estimates and how many of them are verified (the gate included when it matches). */
+export interface FilterMatchFigures {
+  cells: number;
+  estimateMinutes: number;
+  verified: number;
+}
+
+export function filterMatchFigures(view: MatrixView, keys: Set<string>): FilterMatchFigures {
+  const cells = [
+    ...(view.gate ? [view.gate] : []),
+    ...view.rows.flatMap((r) => r.cells.filter((c): c is MatrixCell => c !== null)),
+  ].filter((c) => keys.has(c.key));
+  return {
+    cells: cells.length,
+    estimateMinutes: cells.reduce((sum, c) => sum + c.estimateMinutes, 0),
+    verified: cells.filter((c) => c.state === 'verified').length,
+  };
+}
+
 /** Everything a filter form can offer, from the view itself. */
 export function filterOptions(view: MatrixView) {
   const assignees = new Set<string>();

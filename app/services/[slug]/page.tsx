@@ -1,12 +1,14 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { readAudit } from '@/lib/audit/read';
 import { publicConfig } from '@/lib/config/env';
 import { getStore } from '@/lib/db/store';
 import { readServiceDetail } from '@/lib/matrix/read';
+import { pageRead } from '@/lib/server/page-read';
 import { formatMinutes } from '@/lib/plan/estimate';
 import { AuditTable } from '@/app/_components/audit-table';
+import { NavLink } from '@/app/_components/nav-link';
+import { ReadFailure } from '@/app/_components/read-failure';
 import { CellIssueDetail } from '@/app/_components/cell-issue';
 import { EvidenceChainView } from '@/app/_components/evidence-chain';
 import { ServiceCellVerification } from '@/app/_components/service-cell-verification';
@@ -17,21 +19,31 @@ export const dynamic = 'force-dynamic';
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   const { slug } = await params;
-  const detail = await readServiceDetail(await getStore(), slug);
-  return { title: detail ? detail.service.name : 'Unknown service' };
+  // A failed read is the page's to report (it logs it once); the title only names the service.
+  const detail = await readServiceDetail(await getStore(), slug).catch(() => undefined);
+  return { title: detail ? detail.service.name : detail === undefined ? slug : 'Unknown service' };
 }
 
 export default async function ServicePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const detail = await readServiceDetail(await getStore(), slug);
-  if (!detail) notFound();
+  const read = await pageRead(`the service ${slug} (its cells, checks and actions)`, async () => {
+    const store = await getStore();
+    const found = await readServiceDetail(store, slug);
+    return found
+      ? { detail: found, actions: await readAudit(store.db, { service: found.service.slug, limit: 20 }) }
+      : null;
+  });
+  if (!read.ok) return <ReadFailure {...read} retryHref={`/services/${encodeURIComponent(slug)}`} />;
+  if (!read.value) notFound();
+  const { detail, actions } = read.value;
   const { service } = detail;
   const { grafanaUrl, grafanaDatasources } = publicConfig();
-  const actions = await readAudit((await getStore()).db, { service: service.slug, limit: 20 });
   return (
     <>
       <p>
-        <Link href="/">← Matrix</Link>
+        <NavLink href="/" what="the matrix">
+          ← Matrix
+        </NavLink>
       </p>
       <h1>{service.name}</h1>
       <p className="lede" data-testid="check-buttons-explained">
