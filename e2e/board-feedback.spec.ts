@@ -195,7 +195,7 @@ test('a link to another page says at once that the page is loading, until it sho
 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
-  test('no dead buttons: Verify, Sync and Check evidence are not rendered; an Apply keeps only set fields', async ({
+  test('no dead buttons: Verify, Sync and Sign off are not rendered; an Apply keeps only set fields', async ({
     page,
   }) => {
     await page.goto('/');
@@ -204,7 +204,7 @@ test.describe('without JavaScript', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page).toHaveURL(/\/\?state=closed-unverified$/);
     await page.goto('/services/acapy-agent');
-    await expect(page.getByRole('button', { name: /Verify|Sync now|Check evidence/ })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /Verify|Sync now|Sign off/ })).toHaveCount(0);
     await expect(page).toHaveTitle('acapy-agent · rollout-board');
   });
 });
