@@ -224,7 +224,10 @@ export class IssueLedger {
 
   async all(): Promise<Map<string, IssueRow>> {
     this.rows ??= new Map(
-      (await this.db.issue.findMany({ where: { planId: this.planId } })).map((row) => [lowerId(row.id), row]),
+      (await this.db.issue.findMany({ where: { planId: this.planId }, orderBy: { id: 'asc' } })).map((row) => [
+        lowerId(row.id),
+        row,
+      ]),
     );
     return this.rows;
   }
@@ -381,6 +384,7 @@ async function syncRepo(
           await store.db.issue.findMany({
             where: { planId: store.plan.id, number: { in: refresh } },
             select: { repo: true, number: true },
+            orderBy: { id: 'asc' },
           })
         )
           .filter((i) => i.repo.toLowerCase() === repo.toLowerCase())

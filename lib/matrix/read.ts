@@ -80,8 +80,8 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       db.plan.findUniqueOrThrow({ where: { id: planId } }),
       db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
       db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
-      db.cell.findMany({ where: { planId } }),
-      db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
+      db.cell.findMany({ where: { planId }, orderBy: { key: 'asc' } }),
+      db.issue.findMany({ where: { planId, mapping: 'mapped' }, orderBy: { id: 'asc' } }),
       readChecks(store, planId),
       db.issue.findMany({
         where: { planId, mapping: { not: 'mapped' } },
