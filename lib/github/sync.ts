@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { linkedPullRequestsColumn, readJsonColumn, stringListColumn } from '../db/json-columns';
 import type { StoreProvider } from '../db/database-url';
 import type { Store } from '../db/store';
 import type { Plan } from '../plan/load';
@@ -151,7 +152,7 @@ function linkPullRequests(rows: Map<string, IssueData>, repo: string, pullReques
   for (const [id, row] of rows) {
     const adds = closing.get(id);
     if (!adds && row.linkedPullRequests === '[]') continue;
-    const links = JSON.parse(row.linkedPullRequests) as LinkedPullRequest[];
+    const links = readJsonColumn(linkedPullRequestsColumn, row.linkedPullRequests, 'Issue.linkedPullRequests');
     // A listed pull request replaces its stored link (its state may have moved) or drops it (no longer closes).
     const others = links.filter((l) => !(l.repo.toLowerCase() === repoKey && listed.has(l.number)));
     if (!adds && others.length === links.length) continue;
@@ -223,7 +224,10 @@ export class IssueLedger {
 
   async all(): Promise<Map<string, IssueRow>> {
     this.rows ??= new Map(
-      (await this.db.issue.findMany({ where: { planId: this.planId } })).map((row) => [lowerId(row.id), row]),
+      (await this.db.issue.findMany({ where: { planId: this.planId }, orderBy: { id: 'asc' } })).map((row) => [
+        lowerId(row.id),
+        row,
+      ]),
     );
     return this.rows;
   }
@@ -275,7 +279,7 @@ async function mergeIssues(
     [...rows.values()].map((r) => ({
       id: r.id,
       title: r.title,
-      labels: JSON.parse(r.labels) as string[],
+      labels: readJsonColumn(stringListColumn, r.labels, 'Issue.labels'),
       state: r.state,
       stateReason: r.stateReason,
       openedAt: r.openedAt,
@@ -380,6 +384,7 @@ async function syncRepo(
           await store.db.issue.findMany({
             where: { planId: store.plan.id, number: { in: refresh } },
             select: { repo: true, number: true },
+            orderBy: { id: 'asc' },
           })
         )
           .filter((i) => i.repo.toLowerCase() === repo.toLowerCase())

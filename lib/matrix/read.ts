@@ -1,5 +1,6 @@
 import type { Store } from '../db/store';
-import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
+import { linkedPullRequestsColumn, readJsonColumn, stringListColumn } from '../db/json-columns';
+import { issueMatchSchema, serviceTelemetrySchema } from '../plan/schema';
 import { readStoreRevision } from '../db/revision';
 import { buildMatrix, buildServiceDetail } from './build';
 import { type CompactMatrixView, compactMatrix } from './compact';
@@ -19,7 +20,6 @@ import type {
 /** How many unmapped/conflicting issues the matrix lists; the panel says how many more there are. */
 export const UNMAPPED_SHOWN = 100;
 
-const json = <T>(text: string): T => JSON.parse(text) as T;
 /** Evidence is stored as text; a row that does not parse keeps its raw text rather than failing the page. */
 const evidenceOf = (text: string): Record<string, unknown> => {
   try {
@@ -80,8 +80,8 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       db.plan.findUniqueOrThrow({ where: { id: planId } }),
       db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
       db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
-      db.cell.findMany({ where: { planId } }),
-      db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
+      db.cell.findMany({ where: { planId }, orderBy: { key: 'asc' } }),
+      db.issue.findMany({ where: { planId, mapping: 'mapped' }, orderBy: { id: 'asc' } }),
       readChecks(store, planId),
       db.issue.findMany({
         where: { planId, mapping: { not: 'mapped' } },
@@ -105,10 +105,10 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       position: s.position,
       name: s.name,
       label: s.label,
-      runtimes: json<string[]>(s.runtimes),
+      runtimes: readJsonColumn(stringListColumn, s.runtimes, 'Service.runtimes'),
       hasFrontend: s.hasFrontend,
       repository: s.repository,
-      telemetry: json<ServiceTelemetry>(s.telemetry),
+      telemetry: readJsonColumn(serviceTelemetrySchema, s.telemetry, 'Service.telemetry'),
       // Evidence specs are read from the plan file the store was opened with, not stored twice.
       evidence: plan.services.find((p) => p.slug === s.slug)?.evidence ?? { workloads: [], merged: {} },
     })),
@@ -118,7 +118,7 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       name: c.name,
       signal: c.signal as 'profiling' | 'faro',
       part: c.part as 'code' | 'helm',
-      match: json<IssueMatch>(c.match),
+      match: readJsonColumn(issueMatchSchema, c.match, 'Capability.match'),
       deployed: plan.capabilities.find((p) => p.slug === c.slug)?.deployed ?? null,
     })),
     cells: cells.map((c) => ({
@@ -126,22 +126,22 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       serviceSlug: c.serviceSlug,
       capabilitySlug: c.capabilitySlug,
       title: c.title,
-      labels: json<string[]>(c.labels),
+      labels: readJsonColumn(stringListColumn, c.labels, 'Cell.labels'),
       estimateText: c.estimateText,
       estimateMinutes: c.estimateMinutes,
       entryPoint: c.entryPoint,
-      requirements: json<string[]>(c.requirements),
+      requirements: readJsonColumn(stringListColumn, c.requirements, 'Cell.requirements'),
       // Criteria and their proofs come from the plan file the store was opened with, like evidence specs.
       criteria: plan.cells.find((p) => p.key === c.key)?.criteria ?? [],
     })),
     issues: issues.map(
       (i): IssueFact => ({
         ...issueIdentity(i),
-        assignees: json<string[]>(i.assignees),
+        assignees: readJsonColumn(stringListColumn, i.assignees, 'Issue.assignees'),
         htmlUrl: i.htmlUrl,
         estimateText: i.estimateText,
         estimateMinutes: i.estimateMinutes,
-        linkedPullRequests: json(i.linkedPullRequests),
+        linkedPullRequests: readJsonColumn(linkedPullRequestsColumn, i.linkedPullRequests, 'Issue.linkedPullRequests'),
         cellKey: i.cellKey,
         openedAt: i.openedAt.toISOString(),
         closedAt: i.closedAt?.toISOString() ?? null,
@@ -154,7 +154,7 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
     unmappedIssues: unmapped.map(
       (i): UnmappedIssueFact => ({
         ...issueIdentity(i),
-        labels: json<string[]>(i.labels),
+        labels: readJsonColumn(stringListColumn, i.labels, 'Issue.labels'),
         htmlUrl: i.htmlUrl,
         mapping: i.mapping === 'conflict' ? 'conflict' : 'unmapped',
         note: i.mappingNote,
