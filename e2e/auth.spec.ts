@@ -209,7 +209,10 @@ test('a cross-site form post and a text/plain post are refused before they reach
         <input name='{"kind":"all","x":"' value='"}'></form><script>document.forms[0].submit()</script>`,
     }),
   );
-  const refused = engineer.page.waitForResponse((r) => r.url().endsWith('/api/verify'));
+  // The POST only: the page the engineer just left may still answer its GET /api/verify status poll.
+  const refused = engineer.page.waitForResponse(
+    (r) => r.url().endsWith('/api/verify') && r.request().method() === 'POST',
+  );
   await engineer.page.goto('http://attacker.test/');
   const answer = await refused;
   expect(answer.status()).toBe(403);

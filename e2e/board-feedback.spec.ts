@@ -175,6 +175,54 @@ test('the KPI cards and totals say whether they follow the filter, and what the 
   );
 });
 
+test('every page names itself once, the matrix explains its dots, chips and bars, the service page its two buttons', async ({
+  page,
+}) => {
+  const titles: Array<[string, string]> = [
+    ['/', 'Matrix · rollout-board'],
+    ['/?state=verified', 'Matrix · rollout-board'],
+    ['/progress', 'Progress · rollout-board'],
+    ['/services/traction', 'traction · rollout-board'],
+    ['/reference/faro', 'Faro reference · rollout-board'],
+    ['/audit', 'Audit trail · rollout-board'],
+    ['/settings/notifications', 'Notifications · rollout-board'],
+    ['/signin', 'Sign in · rollout-board'],
+  ];
+  for (const [route, title] of titles) {
+    await page.goto(route);
+    await expect(page, route).toHaveTitle(title);
+  }
+  await page.goto('/');
+  const legend = page.getByTestId('matrix-legend');
+  await expect(legend).toContainText('Evidence dots, left to right: issue closed, merged, deployed, data flowing.');
+  await expect(legend).toContainText("Each signal's newest result, named for what it is");
+  await expect(legend).toContainText('History: one bar per check result, oldest left.');
+  await page.goto('/services/traction');
+  const explained = page.getByTestId('check-buttons-explained');
+  await expect(explained).toContainText('Verify every cell of traction now proves every acceptance criterion');
+  await expect(explained).toContainText(
+    'Check evidence now (below the facts) re-reads only the repository and the cluster',
+  );
+});
+
+test('the copy defects #13 found stay gone on every page a PM reads', async ({ page }) => {
+  // "Gap 0min", "27 of 27 synced issues state one", "traceparent to it..", "Issue closed failed" for an open
+  // issue, "(0 unchanged · 304)".
+  const defects = [
+    /\b0min\b/,
+    /synced issues state one\b/,
+    /[a-z]\.\.(\s|$)/,
+    /issue closed:? failed/i,
+    /unchanged · 304/,
+  ];
+  for (const route of ['/', '/progress', '/services/traction', '/services/acapy-agent', '/services/bc-wallet-demo']) {
+    await page.goto(route);
+    await expect(page.locator('main')).toBeVisible();
+    const text = (await page.locator('main').textContent()) ?? '';
+    for (const defect of defects) expect(text, `${route}: ${defect}`).not.toMatch(defect);
+  }
+});
+
 test('a link to another page says at once that the page is loading, until it shows', async ({ page }) => {
   // Hold the next page's data (and any prefetch of it) until the test lets it through.
   let release: () => void = () => undefined;

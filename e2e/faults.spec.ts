@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -370,6 +371,10 @@ test('a page whose store read fails says what could not be read, with a logged r
         )
         .toContain('does not exist');
       await expect(failure.getByTestId('error-retry')).toHaveAttribute('href', route);
+      const axe = await new AxeBuilder({ page }).analyze();
+      expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
+        [],
+      );
     }
     // An ingress's X-Request-ID is the id the page shows and the log uses.
     const traced = await fetch(`${board.url}/`, { headers: { ...AS_ENGINEER, 'x-request-id': 'ingress-4f2a9c1e' } });

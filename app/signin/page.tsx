@@ -6,7 +6,7 @@ import { pageUser } from '@/lib/auth/viewer';
 import { serverConfig } from '@/lib/config/env';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Sign in · rollout-board' };
+export const metadata: Metadata = { title: 'Sign in' };
 
 interface Props {
   searchParams: Promise<{ returnTo?: string; error?: string; signedOut?: string }>;
