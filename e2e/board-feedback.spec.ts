@@ -175,7 +175,7 @@ test('the KPI cards and totals say whether they follow the filter, and what the 
   );
 });
 
-test('every page names itself once, the matrix explains its dots, chips and bars, the service page its two buttons', async ({
+test('every page names itself once, the matrix explains its dots, chips and bars, the service page its Verify button', async ({
   page,
 }) => {
   const titles: Array<[string, string]> = [
@@ -200,9 +200,9 @@ test('every page names itself once, the matrix explains its dots, chips and bars
   await page.goto('/services/traction');
   const explained = page.getByTestId('check-buttons-explained');
   await expect(explained).toContainText('Verify every cell of traction now proves every acceptance criterion');
-  await expect(explained).toContainText(
-    'Check evidence now (below the facts) re-reads only the repository and the cluster',
-  );
+  // One pipeline: the repository and cluster are proven in the same run, no second button.
+  await expect(explained).toContainText('the repository and cluster (is the change merged, is it deployed)');
+  await expect(page.getByRole('button', { name: 'Check evidence now' })).toHaveCount(0);
 });
 
 test('the copy defects #13 found stay gone on every page a PM reads', async ({ page }) => {
