@@ -23,6 +23,8 @@ async function signedIn(browser: Browser, login: DemoLogin): Promise<{ context: 
 
 const json = { 'content-type': 'application/json' };
 const verifyCell = (key: string) => ({ kind: 'cell', key });
+/** A criterion no data can prove: credo-ts's Helm chart names no workload to look at. */
+const signOffBody = { cell: 'credo-ts/profiling-helm', criterion: 0, note: 'pod spec reviewed' };
 
 async function verifyIdle(page: Page) {
   await expect
@@ -60,11 +62,13 @@ test('each role is allowed and refused on every action route, with 401/403 in th
   browser,
   request,
 }) => {
+  // Three sign-ins through the OpenID provider, a sync, verifications and a sign-off: more than the default 30 s.
+  test.setTimeout(90_000);
   // Not signed in: 401 everywhere.
   for (const [url, data] of [
     ['/api/sync?wait=1', undefined],
     ['/api/verify', verifyCell('traction/profiling-code')],
-    ['/api/evidence', { scope: 'cell', cell: 'traction/faro-helm' }],
+    ['/api/sign-offs', signOffBody],
   ] as const) {
     const answer = await request.post(url, { headers: json, data: data ?? {} });
     expect(answer.status(), url).toBe(401);
@@ -76,7 +80,7 @@ test('each role is allowed and refused on every action route, with 401/403 in th
   for (const [url, data] of [
     ['/api/sync?wait=1', {}],
     ['/api/verify', verifyCell('traction/profiling-code')],
-    ['/api/evidence', { scope: 'cell', cell: 'traction/faro-helm' }],
+    ['/api/sign-offs', signOffBody],
   ] as const) {
     const answer = await viewer.page.request.post(url, { headers: json, data });
     expect(answer.status(), url).toBe(403);
@@ -88,7 +92,7 @@ test('each role is allowed and refused on every action route, with 401/403 in th
   expect((await viewer.page.request.get('/api/audit')).status()).toBe(403);
   // The UI says why instead of offering what would be refused.
   await viewer.page.goto('/services/traction');
-  await expect(viewer.page.getByRole('button', { name: 'Check evidence now' })).toBeDisabled();
+  await expect(viewer.page.getByRole('button', { name: /^Verify every cell of / })).toBeDisabled();
   await expect(viewer.page.getByTestId('action-reason').first()).toContainText('Needs the engineer role');
 
   const engineer = await signedIn(browser, 'engineer');
@@ -98,24 +102,22 @@ test('each role is allowed and refused on every action route, with 401/403 in th
       await engineer.page.request.post('/api/verify', { headers: json, data: verifyCell('traction/profiling-code') })
     ).status(),
   ).toBe(202);
-  const evidence = await engineer.page.request.post('/api/evidence', {
-    headers: json,
-    data: { scope: 'cell', cell: 'traction/faro-helm' },
-  });
-  expect(evidence.status()).toBe(200);
+  const signed = await engineer.page.request.post('/api/sign-offs', { headers: json, data: signOffBody });
+  expect(signed.status()).toBe(201);
+  const { signOff } = (await signed.json()) as { signOff: { id: string; by: string } };
+  expect(signOff.by).toBe('Erin Engineer');
   expect((await engineer.page.request.get('/api/audit')).status()).toBe(403);
   await engineer.page.goto('/services/traction');
-  await expect(engineer.page.getByRole('button', { name: 'Check evidence now' })).toBeEnabled();
+  await expect(engineer.page.getByRole('button', { name: /^Verify every cell of / })).toBeEnabled();
 
   const admin = await signedIn(browser, 'admin');
   expect(
     (await admin.page.request.post('/api/verify', { headers: json, data: verifyCell('traction/faro-code') })).status(),
   ).toBe(202);
-  const adminEvidence = await admin.page.request.post('/api/evidence', {
-    headers: json,
-    data: { scope: 'cell', cell: 'traction/profiling-helm' },
-  });
-  expect(adminEvidence.status()).toBe(200);
+  // An admin may revoke anyone's sign-off (the engineer's, here); it stays in the history as revoked.
+  const revoked = await admin.page.request.post(`/api/sign-offs/${signOff.id}/revoke`, { headers: json, data: {} });
+  expect(revoked.status()).toBe(200);
+  expect((await revoked.json()).signOff).toMatchObject({ by: 'Erin Engineer', revokedBy: 'Ada Admin' });
   // The sync ran moments ago: the admin passes the role check and meets the cool-down, not a 403.
   const adminSync = await admin.page.request.post('/api/sync?wait=1', { headers: json, data: {} });
   expect(adminSync.status()).toBe(429);
@@ -207,7 +209,10 @@ test('a cross-site form post and a text/plain post are refused before they reach
         <input name='{"kind":"all","x":"' value='"}'></form><script>document.forms[0].submit()</script>`,
     }),
   );
-  const refused = engineer.page.waitForResponse((r) => r.url().endsWith('/api/verify'));
+  // The POST only: the page the engineer just left may still answer its GET /api/verify status poll.
+  const refused = engineer.page.waitForResponse(
+    (r) => r.url().endsWith('/api/verify') && r.request().method() === 'POST',
+  );
   await engineer.page.goto('http://attacker.test/');
   const answer = await refused;
   expect(answer.status()).toBe(403);
@@ -252,7 +257,8 @@ test('every action leaves an audit row: admins read it at /audit and GET /api/au
   expect(has('Erin Engineer', 'sign-out', 'ok')).toBe(true);
   expect(has('Erin Engineer', 'sync', 'ok', 'all')).toBe(true);
   expect(has('Erin Engineer', 'verify', 'started', 'cell:traction/profiling-code')).toBe(true);
-  expect(has('Erin Engineer', 'evidence', 'ok', 'cell:traction/faro-helm')).toBe(true);
+  expect(has('Erin Engineer', 'sign-off', 'ok', 'cell:credo-ts/profiling-helm#0')).toBe(true);
+  expect(has('Ada Admin', 'revoke', 'ok')).toBe(true);
   expect(has('Erin Engineer', 'verify', 'refused', 'cell:bc-wallet-demo/profiling-code')).toBe(true);
   expect(has('Vera Viewer', 'verify', 'refused', 'cell:traction/profiling-code')).toBe(true);
   expect(has('Ada Admin', 'sync', 'refused', 'all')).toBe(true);
@@ -262,9 +268,9 @@ test('every action leaves an audit row: admins read it at /audit and GET /api/au
 
   await admin.page.goto('/audit');
   await expect(admin.page.getByTestId('audit-row').first()).toBeVisible();
-  await admin.page.goto('/services/traction');
+  await admin.page.goto('/services/credo-ts');
   const actions = admin.page.getByTestId('service-actions');
-  await expect(actions.locator('[data-action="evidence"]', { hasText: 'Erin Engineer' }).first()).toBeVisible();
+  await expect(actions.locator('[data-action="sign-off"]', { hasText: 'Erin Engineer' }).first()).toBeVisible();
   await expect(actions).not.toContainText('bc-wallet-demo');
   await admin.context.close();
 

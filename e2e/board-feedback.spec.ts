@@ -175,6 +175,54 @@ test('the KPI cards and totals say whether they follow the filter, and what the 
   );
 });
 
+test('every page names itself once, the matrix explains its dots, chips and bars, the service page its Verify button', async ({
+  page,
+}) => {
+  const titles: Array<[string, string]> = [
+    ['/', 'Matrix · rollout-board'],
+    ['/?state=verified', 'Matrix · rollout-board'],
+    ['/progress', 'Progress · rollout-board'],
+    ['/services/traction', 'traction · rollout-board'],
+    ['/reference/faro', 'Faro reference · rollout-board'],
+    ['/audit', 'Audit trail · rollout-board'],
+    ['/settings/notifications', 'Notifications · rollout-board'],
+    ['/signin', 'Sign in · rollout-board'],
+  ];
+  for (const [route, title] of titles) {
+    await page.goto(route);
+    await expect(page, route).toHaveTitle(title);
+  }
+  await page.goto('/');
+  const legend = page.getByTestId('matrix-legend');
+  await expect(legend).toContainText('Evidence dots, left to right: issue closed, merged, deployed, data flowing.');
+  await expect(legend).toContainText("Each signal's newest result, named for what it is");
+  await expect(legend).toContainText('History: one bar per check result, oldest left.');
+  await page.goto('/services/traction');
+  const explained = page.getByTestId('check-buttons-explained');
+  await expect(explained).toContainText('Verify every cell of traction now proves every acceptance criterion');
+  // One pipeline: the repository and cluster are proven in the same run, no second button.
+  await expect(explained).toContainText('the repository and cluster (is the change merged, is it deployed)');
+  await expect(page.getByRole('button', { name: 'Check evidence now' })).toHaveCount(0);
+});
+
+test('the copy defects #13 found stay gone on every page a PM reads', async ({ page }) => {
+  // "Gap 0min", "27 of 27 synced issues state one", "traceparent to it..", "Issue closed failed" for an open
+  // issue, "(0 unchanged · 304)".
+  const defects = [
+    /\b0min\b/,
+    /synced issues state one\b/,
+    /[a-z]\.\.(\s|$)/,
+    /issue closed:? failed/i,
+    /unchanged · 304/,
+  ];
+  for (const route of ['/', '/progress', '/services/traction', '/services/acapy-agent', '/services/bc-wallet-demo']) {
+    await page.goto(route);
+    await expect(page.locator('main')).toBeVisible();
+    const text = (await page.locator('main').textContent()) ?? '';
+    for (const defect of defects) expect(text, `${route}: ${defect}`).not.toMatch(defect);
+  }
+});
+
 test('a link to another page says at once that the page is loading, until it shows', async ({ page }) => {
   // Hold the next page's data (and any prefetch of it) until the test lets it through.
   let release: () => void = () => undefined;
@@ -195,7 +243,7 @@ test('a link to another page says at once that the page is loading, until it sho
 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
-  test('no dead buttons: Verify, Sync and Check evidence are not rendered; an Apply keeps only set fields', async ({
+  test('no dead buttons: Verify, Sync and Sign off are not rendered; an Apply keeps only set fields', async ({
     page,
   }) => {
     await page.goto('/');
@@ -204,8 +252,12 @@ test.describe('without JavaScript', () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page).toHaveURL(/\/\?state=closed-unverified$/);
     await page.goto('/services/acapy-agent');
-    await expect(page.getByRole('button', { name: /Verify|Sync now|Check evidence/ })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /Verify|Sync now/ })).toHaveCount(0);
     await expect(page).toHaveTitle('acapy-agent · rollout-board');
+    // credo-ts's Helm criteria are signed off by a person: without JavaScript there is no dead Sign off.
+    await page.goto('/services/credo-ts');
+    await expect(page.getByTestId('criterion').filter({ hasText: 'faro.enabled: false by default' })).toBeVisible();
+    await expect(page.getByRole('button', { name: /Sign off/ })).toHaveCount(0);
   });
 });
 

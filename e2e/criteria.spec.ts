@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, runVerification, test } from './fixtures';
 
 test('a cell one log line used to verify is closed · unverified, its Loki criterion saying "no Web Vitals"', async ({
   page,
@@ -61,4 +61,42 @@ test('a matrix cell says how many criteria hold and names the failing one on hov
   await expect(failing).toBeHidden();
   await link.hover();
   await expect(failing).toBeVisible();
+});
+
+test('a sign-off turns the last criterion green: the gate is verified, shown as signed off, and revoking undoes it', async ({
+  page,
+  request,
+}) => {
+  // The gate's four data criteria pass against the demo upstreams; its issue is closed. What is left
+  // is "Any network policy or RBAC issues identified and resolved", which only a person can confirm.
+  await runVerification(request, { kind: 'cell', key: 'gate/infrastructure' });
+  await page.goto('/');
+  const gate = page.locator('#gate');
+  await expect(gate.getByTestId('cell-criteria')).toHaveText('4 of 5 criteria');
+  await gate.getByText('Acceptance criteria, proofs and sign-off').click();
+  const rbac = gate
+    .getByTestId('criterion')
+    .filter({ hasText: 'Any network policy or RBAC issues identified and resolved' });
+  await expect(rbac).toHaveAttribute('data-status', 'needs-sign-off');
+  await expect(gate.getByTestId('criterion').and(page.locator('[data-holds="true"]'))).toHaveCount(4);
+
+  await rbac.getByRole('button', { name: /^Sign off: Any network policy/ }).click();
+  await rbac.getByLabel('What did you check?').fill('NetworkPolicy allows observability → Pyroscope:4040');
+  await rbac.getByRole('button', { name: 'Confirm sign-off' }).click();
+
+  await expect(rbac).toHaveAttribute('data-status', 'signed-off');
+  await expect(rbac.getByTestId('criterion-status')).toHaveText('signed off');
+  await expect(rbac.getByTestId('criterion-reason')).toContainText('Signed off by Erin Engineer');
+  await expect(rbac.getByTestId('criterion-reason')).toContainText('NetworkPolicy allows observability');
+  await expect(gate.getByTestId('cell-criteria')).toHaveText('5 of 5 criteria');
+  await expect(gate.locator('[data-state]').first()).toHaveAttribute('data-state', 'verified');
+
+  // The history keeps it; revoking makes the gate unverified again (not regressed: no data failed).
+  await rbac.getByRole('button', { name: /^Revoke sign-off: / }).click();
+  await expect(rbac).toHaveAttribute('data-status', 'needs-sign-off');
+  await expect(rbac.getByTestId('criterion-reason')).toContainText('revoked by Erin Engineer');
+  await expect(gate.locator('[data-state]').first()).toHaveAttribute('data-state', 'closed-unverified');
+  await rbac.getByText(/^Sign-off history/).click();
+  await expect(rbac.getByTestId('sign-off-history')).toContainText('Erin Engineer signed off on');
+  await expect(rbac.getByTestId('sign-off-history')).toContainText('revoked by Erin Engineer');
 });

@@ -41,7 +41,8 @@ test('filtering by closed-but-unverified shows exactly the cells the simulators 
     .sort();
   expect(expected.length).toBeGreaterThan(0);
   await page.goto('/');
-  // With JavaScript the filter applies on change, without an Apply click.
+  // With JavaScript the filter applies on change, without an Apply click (once the page is live).
+  await expect(page.getByTestId('matrix-filter')).toHaveAttribute('data-live', 'true');
   await page.getByTestId('matrix-filter').getByLabel('State').selectOption('closed-unverified');
   await expect(page).toHaveURL(/\?(.*&)?state=closed-unverified/);
   const shown = await page

@@ -1,12 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from './fixtures';
+import { expect, runVerification, test } from './fixtures';
 import { simulatorUrls } from './simulators';
 
 // The e2e board runs in demo mode against the GitHub contents and Kubernetes simulators
 // (simulators/evidence-demo.ts): acapy-agent is merged and deployed, bc-wallet-demo's code is merged.
+// Verify all runs the repository and cluster checks with every other proof (one pipeline).
 test.beforeAll(async ({ request }) => {
-  const response = await request.post('/api/evidence', { data: { scope: 'all' } });
-  expect(response.status()).toBe(200);
+  await runVerification(request, { kind: 'all' });
 });
 
 /** What the first link must say for a cell, from the issue the demo's GitHub sync stored (if any). */
@@ -100,27 +100,27 @@ test('each matrix cell carries a compact chain with a spoken summary', async ({ 
   await expect(page.locator('[data-cell="credo-ts/profiling-helm"] .dot-passed')).toHaveCount(0);
 });
 
-test('"Check evidence now" runs the checks for the service and shows the result', async ({ page }) => {
+test('Verify every cell of a service runs its repository and cluster checks too, and shows the result', async ({
+  page,
+}) => {
   await page.goto('/services/didwebvh-server-py');
-  await page.getByRole('button', { name: 'Check evidence now' }).click();
-  await expect(page.locator('.evidence-actions').getByRole('status')).toHaveText(/^Checked: \d+ results\.$/);
-  await expect(page.locator('[data-cell="didwebvh-server-py/faro-helm"] [data-link="deployed"]')).toContainText(
-    'FARO_ENABLED is not true',
-  );
+  await page.getByRole('button', { name: 'Verify every cell of didwebvh-server-py now' }).click();
+  const deployed = page.locator('[data-cell="didwebvh-server-py/faro-helm"] [data-link="deployed"]');
+  await expect(deployed).toContainText('FARO_ENABLED is not true');
+  await expect(deployed.locator('time')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
 });
 
-test('POST /api/evidence validates its scope', async ({ request }) => {
-  const bad = await request.post('/api/evidence', { data: { scope: 'planet' } });
-  expect(bad.status()).toBe(400);
-  expect((await bad.json()).error).toContain('Invalid request');
-  const unknown = await request.post('/api/evidence', { data: { scope: 'service', service: 'no-such-service' } });
-  expect(unknown.status()).toBe(404);
-  expect((await unknown.json()).error).toBe('Unknown service "no-such-service"');
-  const cell = await request.post('/api/evidence', { data: { scope: 'cell', cell: 'traction/faro-helm' } });
-  expect(cell.status()).toBe(200);
-  expect(
-    (await cell.json()).results.map((r: { check: string; status: string }) => `${r.check}:${r.status}`).sort(),
-  ).toEqual(['deployed:pass', 'merged:pass']);
+test('the old evidence route is gone: merged and deployed are proofs of POST /api/verify', async ({ request }) => {
+  expect((await request.post('/api/evidence', { data: { scope: 'all' } })).status()).toBe(404);
+  const since = new Date().toISOString();
+  await runVerification(request, { kind: 'cell', key: 'traction/faro-helm' });
+  const detail = await (await request.get('/api/services/traction')).json();
+  const cell = detail.cells.find((c: { key: string }) => c.key === 'traction/faro-helm');
+  const fresh = cell.latestChecks
+    .filter((c: { checkedAt: string }) => c.checkedAt >= since)
+    .map((c: { check: string; status: string }) => `${c.check}:${c.status}`)
+    .sort();
+  expect(fresh).toEqual(expect.arrayContaining(['deployed:pass', 'merged:pass']));
 });
 
 test('the evidence chain and the chain dots pass an accessibility check', async ({ page }) => {
@@ -146,10 +146,10 @@ test('a link that breaks after passing shows as regressed, with what the board n
 }) => {
   const kubernetes = simulatorUrls().kubernetes;
   const forbid = (resources: string[]) => request.post(`${kubernetes}/__sim/forbidden`, { data: { resources } });
-  const check = () => request.post('/api/evidence', { data: { scope: 'cell', cell: 'acapy-agent/profiling-helm' } });
+  const check = () => runVerification(request, { kind: 'cell', key: 'acapy-agent/profiling-helm' });
   try {
     await forbid(['pods']);
-    expect((await check()).status()).toBe(200);
+    await check();
     await page.goto('/services/acapy-agent');
     const deployed = page.locator('[data-cell="acapy-agent/profiling-helm"] [data-link="deployed"]');
     await expect(deployed).toHaveAttribute('data-status', 'failed');

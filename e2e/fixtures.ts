@@ -25,3 +25,17 @@ export const test = base.extend<{ consoleErrors: string[]; allowedConsoleErrors:
 });
 
 export { expect };
+
+/** Starts a verification through the API and waits until no verification runs (its results are stored). */
+export async function runVerification(
+  request: import('@playwright/test').APIRequestContext,
+  scope: { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string },
+) {
+  const started = await request.post('/api/verify', { data: scope });
+  expect(started.status()).toBe(202);
+  await expect
+    .poll(async () => ((await (await request.get('/api/verify')).json()) as { running: string[] }).running.length, {
+      timeout: 60_000,
+    })
+    .toBe(0);
+}

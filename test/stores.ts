@@ -66,3 +66,35 @@ export async function openTestStore(provider: TestProvider, planFilePath = PHASE
     },
   };
 }
+
+/**
+ * Stores a closed GitHub issue mapped to a cell, as a sync would: what most derivation tests start
+ * from ("the issue is closed: is the capability delivered?").
+ */
+export async function storeClosedIssue(
+  store: Pick<TestStore, 'db' | 'plan'>,
+  cellKey: string,
+  { number = 1, title = cellKey, openedAt }: { number?: number; title?: string; openedAt?: Date } = {},
+) {
+  const now = new Date();
+  await store.db.issue.create({
+    data: {
+      id: `bcgov/rollout#${number}`,
+      planId: store.plan.id,
+      repo: 'bcgov/rollout',
+      number,
+      title,
+      state: 'closed',
+      labels: '[]',
+      assignees: '[]',
+      htmlUrl: `https://github.com/bcgov/rollout/issues/${number}`,
+      linkedPullRequests: '[]',
+      cellKey,
+      mapping: 'mapped',
+      openedAt: openedAt ?? now,
+      updatedAt: now,
+      closedAt: now,
+      syncedAt: now,
+    },
+  });
+}

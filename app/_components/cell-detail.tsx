@@ -1,40 +1,26 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { MatrixCell } from '@/lib/matrix/types';
 import { fetchJson } from './fetch-json';
 
 export type CellDetail = MatrixCell & { requirements: string[] };
 
-// One request per cell per half minute, however often it is hovered: the board's answers carry the
-// store revision, and a newer revision re-renders the row anyway.
-const loaded = new Map<string, { at: number; detail: Promise<CellDetail> }>();
-const cellUrl = (key: string) => `/api/matrix/cells/${key.split('/').map(encodeURIComponent).join('/')}`;
+export const cellUrl = (key: string) => `/api/matrix/cells/${key.split('/').map(encodeURIComponent).join('/')}`;
 
-function loadCellDetail(key: string): Promise<CellDetail> {
-  const cached = loaded.get(key);
-  if (cached && Date.now() - cached.at < 30_000) return cached.detail;
-  const detail = fetchJson<CellDetail>(cellUrl(key));
-  loaded.set(key, { at: Date.now(), detail });
-  detail.catch(() => loaded.delete(key));
-  return detail;
-}
-
-/** A cell's full detail, fetched when `key` is set (on hover or focus) and not before. */
+/**
+ * A cell's full detail, the one hook for it: fetched when `key` is set (on hover or focus, or when
+ * the gate's checklist opens) and not before; one request per cell per half minute however often
+ * it is hovered. Under the 'matrix' key, so whatever refreshes the matrix refreshes it too.
+ */
 export function useCellDetail(key: string | null): { detail: CellDetail | null; error: string | null } {
-  const [state, setState] = useState<{ key: string; detail: CellDetail | null; error: string | null } | null>(null);
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    loadCellDetail(key).then(
-      (detail) => live && setState({ key, detail, error: null }),
-      (error: Error) => live && setState({ key, detail: null, error: error.message }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  return state && state.key === key ? state : { detail: null, error: null };
+  const { data, error } = useQuery({
+    queryKey: ['matrix', 'cell', key],
+    queryFn: () => fetchJson<CellDetail>(cellUrl(key ?? '')),
+    enabled: key !== null,
+    staleTime: 30_000,
+  });
+  return { detail: key !== null ? (data ?? null) : null, error: key !== null && error ? error.message : null };
 }
 
 const MARK = { passed: '✓', partial: '◐', failed: '✗', 'not-checked': '–' } as const;

@@ -1,5 +1,6 @@
 import type { CriterionState, CriterionStatus } from '@/lib/matrix/types';
 import { RelativeTime } from './relative-time';
+import { SignOffControl } from './sign-off-control';
 
 const STATUS_TEXT: Record<CriterionStatus, string> = {
   pass: 'passes',
@@ -17,7 +18,7 @@ const STATUS_TEXT: Record<CriterionStatus, string> = {
  * age and a one-line reason, with the evidence collapsed behind it. A signed-off criterion reads
  * "signed off", never "passes".
  */
-export function CriteriaChecklist({ criteria }: { criteria: CriterionState[] }) {
+export function CriteriaChecklist({ cellKey, criteria }: { cellKey: string; criteria: CriterionState[] }) {
   const held = criteria.filter((c) => c.holds).length;
   return (
     <>
@@ -60,6 +61,7 @@ export function CriteriaChecklist({ criteria }: { criteria: CriterionState[] }) 
                 <pre>{JSON.stringify(c.evidence, null, 2)}</pre>
               </details>
             ) : null}
+            {c.check === null ? <SignOffControl cellKey={cellKey} criterion={c} /> : null}
           </li>
         ))}
       </ol>

@@ -9,6 +9,7 @@ import {
 import type { FilterMatchFigures, MatrixFilter } from '@/lib/matrix/filter';
 import { EMPTY_FILTER, isFilterActive } from '@/lib/matrix/filter';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
+import { GateChecklist } from './gate-checklist';
 import { MatrixCellContent } from './matrix-cell';
 import { MatrixRow } from './matrix-row';
 import { MatrixRefresh } from './matrix-refresh';
@@ -161,6 +162,7 @@ export function MatrixBoard({
           <h2 id="gate-heading">Gate: {view.gate.title}</h2>
           <p>Go/no-go for every service below: Pyroscope ready, Alloy faro receiver → Loki round trip.</p>
           <MatrixCellContent cell={view.gate} />
+          <GateChecklist cellKey={view.gate.key} />
         </section>
       ) : null}
 

@@ -26,7 +26,7 @@ export function ServiceCellVerification({
         </span>{' '}
         Estimate {cell.estimateText} · {cell.stateReason}
       </p>
-      <CriteriaChecklist criteria={cell.criteria} />
+      <CriteriaChecklist cellKey={cell.key} criteria={cell.criteria} />
       <CellVerification cell={cell} grafana={grafana} />
     </>
   );

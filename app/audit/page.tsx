@@ -6,7 +6,7 @@ import { pageUser } from '@/lib/auth/viewer';
 import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Audit trail · rollout-board' };
+export const metadata: Metadata = { title: 'Audit trail' };
 
 /** Every action and sign-in, newest first: admins only (GET /api/audit has the same, as JSON). */
 export default async function AuditPage() {

@@ -6,7 +6,7 @@ import { pageUser } from '@/lib/auth/viewer';
 import { serverConfig } from '@/lib/config/env';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Sign in · rollout-board' };
+export const metadata: Metadata = { title: 'Sign in' };
 
 interface Props {
   searchParams: Promise<{ returnTo?: string; error?: string; signedOut?: string }>;
@@ -62,8 +62,8 @@ export default async function SignInPage({ searchParams }: Props) {
         </section>
       ) : null}
       <p className="na-note">
-        Viewers read the board; engineers also run Verify now, Check evidence and Sync now and sign off criteria; admins
-        also revoke sign-offs and read the <a href="/audit">audit trail</a>.
+        Viewers read the board; engineers also run Verify now and Sync now, and sign off criteria; admins also revoke
+        sign-offs and read the <a href="/audit">audit trail</a>.
       </p>
     </>
   );

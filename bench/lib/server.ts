@@ -48,18 +48,16 @@ function peakRss(pid: number): number {
   return Math.round(peakKiB / 1024);
 }
 
-/** Starts the production build (`next start`) with the given environment and waits for /api/health. */
+/** Starts the production build with the given environment and waits for /api/health. */
 export async function startBoard(env: Record<string, string>): Promise<RunningBoard> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    path.join(ROOT, 'node_modules/.bin/next'),
-    ['start', '-p', String(port), '-H', '127.0.0.1'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  // The board's own server (scripts/board-server.mjs, as `npm start` runs it): Next's handler behind
+  // node:http, which is what makes the trusted-header sign-in the verify bench acts through work.
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'scripts/board-server.mjs')], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PORT: String(port), BIND_HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

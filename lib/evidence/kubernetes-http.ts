@@ -8,17 +8,16 @@ import {
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
 import { type RequestBounds, readCapped, requestSignal } from '../http/bounded';
-import { Limiter } from '../verify/pool';
 
 /**
  * The Kubernetes client's transport, bounded: the client's own one (node-fetch) has no time limit and reads
  * whole replies. This one aborts the request at its time limit, body included, and stops reading at the cap.
  * It keeps the client's agent, so TLS settings and client certificates from the kubeconfig still apply.
  */
-export function boundedKubernetesHttp(bounds: Omit<RequestBounds, 'signal'>, concurrency = 4): HttpLibrary {
-  // A few requests at once, so replies in flight (each up to the cap) bound the memory a check run takes.
-  const limiter = new Limiter(concurrency);
-  return wrapHttpLibrary({ send: (request) => limiter.run(() => send(request, bounds)) });
+export function boundedKubernetesHttp(bounds: Omit<RequestBounds, 'signal'>): HttpLibrary {
+  // How many requests are in flight is the verify pool's to bound (VERIFY_CONCURRENCY checks per
+  // upstream, three lists each), so replies in flight, each up to the cap, bound a run's memory.
+  return wrapHttpLibrary({ send: (request) => send(request, bounds) });
 }
 
 async function send(request: RequestContext, bounds: Omit<RequestBounds, 'signal'>): Promise<ResponseContext> {

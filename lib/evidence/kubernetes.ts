@@ -323,6 +323,23 @@ async function inspectWorkload(
   return report;
 }
 
+/** The workloads the plan names for a Helm cell. */
+const workloadsOf = (service: PlanService, capability: PlanCapability) =>
+  service.evidence.workloads.filter((w) => !w.capabilities || w.capabilities.includes(capability.slug));
+
+/** What the deployed check of a cell asks, as stored with its result: "<namespace>/<selector> + …". */
+export const deployedTarget = (
+  client: Pick<KubernetesClient, 'namespace'> | null,
+  service: PlanService,
+  capability: PlanCapability,
+) => {
+  const selectors =
+    workloadsOf(service, capability)
+      .map((w) => w.selector)
+      .join(' + ') || '(no workloads)';
+  return client ? `${client.namespace}/${selectors}` : selectors;
+};
+
 /** The deployed check for one Helm cell. Never throws: failures are results. */
 export async function checkDeployed(
   client: KubernetesClient,
@@ -330,10 +347,8 @@ export async function checkDeployed(
   capability: PlanCapability,
 ): Promise<EvidenceOutcome> {
   const spec = capability.deployed;
-  const workloads = service.evidence.workloads.filter(
-    (w) => !w.capabilities || w.capabilities.includes(capability.slug),
-  );
-  const target = `${client.namespace}/${workloads.map((w) => w.selector).join(' + ') || '(no workloads)'}`;
+  const workloads = workloadsOf(service, capability);
+  const target = deployedTarget(client, service, capability);
   if (!spec) {
     return {
       status: 'not-configured',

@@ -3,7 +3,6 @@ import { createGitHubClient, type GitHubClient, isGitHubClientRefusal } from '..
 import { describeTransportError } from '../http/bounded';
 import type { RepositoryFileSpec } from '../plan/schema';
 import { evaluateFile, type FileFindings } from './file-rules';
-import { Limiter } from '../verify/pool';
 import type { EvidenceOutcome } from './types';
 
 /**
@@ -58,8 +57,6 @@ const rulesOf = (spec: RepositoryFileSpec) =>
 
 export class RepositoryChecker {
   private readonly github: GitHubClient;
-  /** A few files at once: replies in flight (each up to GITHUB_MAX_REPLY_BYTES) bound a run's memory. */
-  private readonly limiter = new Limiter(4);
   private readonly remembered = new Map<string, RememberedFile>();
   /** Whether the stored evidence has been read into memory (once per process). */
   rememberedFromStore = false;
@@ -96,11 +93,11 @@ export class RepositoryChecker {
     }
   }
 
-  checkFile(spec: RepositoryFileSpec): Promise<FileEvidence> {
-    return this.limiter.run(() => this.readFile(spec));
-  }
-
-  private async readFile(spec: RepositoryFileSpec): Promise<FileEvidence> {
+  /**
+   * One file's check. How many run at once is the verify pool's to bound (VERIFY_CONCURRENCY checks
+   * per upstream, a cell's few files each), so replies in flight bound a run's memory.
+   */
+  async checkFile(spec: RepositoryFileSpec): Promise<FileEvidence> {
     const base = {
       repository: spec.repository,
       branch: spec.branch,

@@ -5,7 +5,32 @@ import { serveGitHubContentsSimulator } from '@/simulators/github-contents';
 import type { RunningSimulator } from '@/simulators/http';
 import { serveKubernetesSimulator } from '@/simulators/kubernetes';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
-import { createEvidenceCheckers, EvidenceScopeError, runEvidenceChecks, type EvidenceCheckers } from './run';
+import { parseConfig } from '../config/env';
+import type { JobTrigger } from '../jobs/runner';
+import { cellKeysForScope, runChecks } from '../verify/run';
+import { createEvidenceCheckers, type EvidenceCheckers, evidenceRunner } from './run';
+
+// The verify pipeline with only the repository and cluster configured (every other proof is "not configured").
+const onlyEvidence = parseConfig({});
+const EVIDENCE_CHECKS = new Set(['merged', 'deployed']);
+
+/** Runs every proof of these cells (all without keys) and answers the merged and deployed results it stored. */
+async function checkEvidence(
+  store: TestStore,
+  checkers: EvidenceCheckers,
+  cellKeys?: string[],
+  trigger: JobTrigger = 'manual',
+) {
+  const since = new Date(Date.now() - 1);
+  await runChecks(store, cellKeys, trigger, onlyEvidence, { evidence: evidenceRunner(store, checkers) });
+  const rows = await store.db.checkResult.findMany({
+    where: { checkedAt: { gte: since }, trigger },
+    orderBy: [{ cellKey: 'asc' }, { check: 'asc' }],
+  });
+  return rows
+    .filter((r) => EVIDENCE_CHECKS.has(r.check))
+    .map((r) => ({ cellKey: r.cellKey, check: r.check, status: r.status, message: r.message }));
+}
 
 describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
   let github: RunningSimulator;
@@ -34,10 +59,12 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
 
   it('writes one merged and one deployed result per cell, and the matrix shows each cell’s chain', async () => {
     store = await openTestStore(provider);
-    const summary = await runEvidenceChecks(store, checkers, { scope: 'all' }, 'manual');
+    const results = await checkEvidence(store, checkers);
     // 26 service cells; credo-ts names no files or workloads, so its 4 cells have nothing to check.
-    const rows = await store.db.checkResult.findMany({ orderBy: [{ cellKey: 'asc' }, { check: 'asc' }] });
-    expect(rows).toHaveLength(summary.results.length);
+    const rows = (await store.db.checkResult.findMany({ orderBy: [{ cellKey: 'asc' }, { check: 'asc' }] })).filter(
+      (r) => EVIDENCE_CHECKS.has(r.check),
+    );
+    expect(rows).toHaveLength(results.length);
     expect(rows.filter((r) => r.check === 'merged')).toHaveLength(22);
     expect(rows.filter((r) => r.check === 'deployed')).toHaveLength(11);
     expect(rows.every((r) => r.trigger === 'manual' && r.durationMs >= 0)).toBe(true);
@@ -84,26 +111,20 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
 
   it('checks one service or one cell, and names an unknown one', async () => {
     store = await openTestStore(provider);
-    const one = await runEvidenceChecks(store, checkers, { scope: 'cell', cell: 'traction/faro-helm' }, 'manual');
-    expect(one.results.map((r) => `${r.check}:${r.status}`).sort()).toEqual(['deployed:pass', 'merged:pass']);
-    const service = await runEvidenceChecks(
-      store,
-      checkers,
-      { scope: 'service', service: 'didwebvh-server-py' },
-      'schedule',
-    );
-    expect(service.cells).toBe(4);
+    const one = await checkEvidence(store, checkers, ['traction/faro-helm']);
+    expect(one.map((r) => `${r.check}:${r.status}`).sort()).toEqual(['deployed:pass', 'merged:pass']);
+    const serviceCells = cellKeysForScope(store, { kind: 'service', slug: 'didwebvh-server-py' })!;
+    expect(serviceCells).toHaveLength(4);
+    const service = await checkEvidence(store, checkers, serviceCells, 'schedule');
     expect(
-      service.results.find((r) => r.cellKey === 'didwebvh-server-py/faro-helm' && r.check === 'deployed')?.message,
+      service.find((r) => r.cellKey === 'didwebvh-server-py/faro-helm' && r.check === 'deployed')?.message,
     ).toContain('FARO_ENABLED is not true');
-    await expect(runEvidenceChecks(store, checkers, { scope: 'service', service: 'nope' }, 'manual')).rejects.toThrow(
-      EvidenceScopeError,
-    );
+    expect(cellKeysForScope(store, { kind: 'service', slug: 'nope' })).toBeNull();
   });
 
   it('re-checks unchanged files with 304s after a restart, from the ETags in the stored evidence', async () => {
     store = await openTestStore(provider);
-    const scope = { scope: 'service', service: 'bc-wallet-demo' } as const;
+    const scope = cellKeysForScope(store, { kind: 'service', slug: 'bc-wallet-demo' })!;
     const fresh = () =>
       createEvidenceCheckers({
         GITHUB_API_URL: github.url,
@@ -111,14 +132,14 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
         KUBE_NAMESPACE: DEMO_NAMESPACE,
       });
     const first = fresh();
-    await runEvidenceChecks(store, first, scope, 'manual');
+    await checkEvidence(store, first, scope);
     expect(first.repository!.counts).toEqual({ fetched: 4, notModified: 0 });
 
     const restarted = fresh();
-    const again = await runEvidenceChecks(store, restarted, scope, 'schedule');
+    const again = await checkEvidence(store, restarted, scope, 'schedule');
     expect(restarted.repository!.counts).toEqual({ fetched: 0, notModified: 4 });
     const merged = (summary: typeof again) =>
-      summary.results
+      summary
         .filter((r) => r.check === 'merged')
         .map((r) => `${r.cellKey} ${r.status} ${r.message}`)
         .sort();
@@ -134,24 +155,19 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
   it('stores not-configured results that say which variable to set', async () => {
     store = await openTestStore(provider);
     const none = createEvidenceCheckers({});
-    const summary = await runEvidenceChecks(
-      store,
-      none,
-      { scope: 'cell', cell: 'acapy-agent/profiling-helm' },
-      'manual',
-    );
-    expect(summary.results).toEqual([
-      {
-        cellKey: 'acapy-agent/profiling-helm',
-        check: 'merged',
-        status: 'not-configured',
-        message: 'set GITHUB_REPOS (and GITHUB_TOKEN for private repositories) to check the repositories',
-      },
+    const results = await checkEvidence(store, none, ['acapy-agent/profiling-helm']);
+    expect(results).toEqual([
       {
         cellKey: 'acapy-agent/profiling-helm',
         check: 'deployed',
         status: 'not-configured',
         message: 'set KUBE_NAMESPACE (and KUBE_API_URL or a kubeconfig) to check the cluster',
+      },
+      {
+        cellKey: 'acapy-agent/profiling-helm',
+        check: 'merged',
+        status: 'not-configured',
+        message: 'set GITHUB_REPOS (and GITHUB_TOKEN for private repositories) to check the repositories',
       },
     ]);
     const view = await readMatrix(store);

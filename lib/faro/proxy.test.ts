@@ -322,3 +322,39 @@ describe('/faro decisions (pinned)', () => {
     expect(forwardedFor(headers())).toBeUndefined();
   });
 });
+
+describe('POST /faro proxy over a kept-alive connection', () => {
+  it('retries once on a new connection when the receiver closed the reused one, instead of answering 502', async () => {
+    // A receiver that drops a connection's second request unanswered, as a server does when its idle
+    // timeout closes the connection just as the proxy reuses it (the 502 seen under load in e2e).
+    const { createServer } = await import('node:http');
+    const answered: string[] = [];
+    const server = createServer((request, response) => {
+      const socket = request.socket as typeof request.socket & { served?: number };
+      socket.served = (socket.served ?? 0) + 1;
+      if (socket.served > 1) {
+        socket.destroy();
+        return;
+      }
+      const chunks: Buffer[] = [];
+      request.on('data', (c: Buffer) => chunks.push(c));
+      request.on('end', () => {
+        answered.push(Buffer.concat(chunks).toString('utf8'));
+        response.writeHead(202, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    try {
+      const upstreamUrl = `http://127.0.0.1:${port}/collect`;
+      const first = await send({ headers: json, body: SESSION_PAYLOAD }, { settings: { upstreamUrl } });
+      const second = await send({ headers: json, body: TRACE_PAYLOAD }, { settings: { upstreamUrl } });
+      expect([first.status, second.status]).toEqual([202, 202]);
+      // Each payload reached the receiver once: the dropped attempt had not been read.
+      expect(answered).toEqual([SESSION_PAYLOAD, TRACE_PAYLOAD]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

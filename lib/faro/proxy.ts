@@ -75,14 +75,34 @@ type UpstreamResult =
   | { kind: 'timeout' }
   | { kind: 'unreachable'; message: string };
 
-function postUpstream(
+/**
+ * POSTs to the receiver over a kept-alive connection. A connection the receiver closed as idle just
+ * as it was reused fails at once with ECONNRESET, before the receiver saw anything: that one is
+ * retried on a new connection (Node's advice for keep-alive agents), so it never becomes a 502.
+ */
+async function postUpstream(
   url: URL,
   headers: Record<string, string>,
   body: Buffer,
   timeoutMs: number,
 ): Promise<UpstreamResult> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const first = await postOnce(url, headers, body, timeout);
+  return first.kind === 'stale-connection' ? postOnce(url, headers, body, timeout).then(settled) : first;
+}
+
+const settled = (result: UpstreamResult | { kind: 'stale-connection' }): UpstreamResult =>
+  result.kind === 'stale-connection'
+    ? { kind: 'unreachable', message: 'the receiver closed the connection before answering' }
+    : result;
+
+function postOnce(
+  url: URL,
+  headers: Record<string, string>,
+  body: Buffer,
+  timeout: AbortSignal,
+): Promise<UpstreamResult | { kind: 'stale-connection' }> {
   return new Promise((resolve) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
     const transport = url.protocol === 'https:' ? https : http;
     const request = transport.request(
       url,
@@ -113,9 +133,11 @@ function postUpstream(
         );
       },
     );
-    request.on('error', (error) =>
-      resolve(timeout.aborted ? { kind: 'timeout' } : { kind: 'unreachable', message: error.message }),
-    );
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (timeout.aborted) resolve({ kind: 'timeout' });
+      else if (request.reusedSocket && error.code === 'ECONNRESET') resolve({ kind: 'stale-connection' });
+      else resolve({ kind: 'unreachable', message: error.message });
+    });
     request.end(body);
   });
 }

@@ -1,14 +1,4 @@
-/** A pull request that closes an issue, as stored on the issue (Issue.linkedPullRequests). */
-export interface LinkedPullRequest {
-  number: number;
-  url: string;
-  /** "owner/name" of the pull request's repository. */
-  repo: string;
-  state: 'open' | 'closed';
-  merged: boolean;
-  /** When it merged (the latency proof's go-live time when no pod start is known). */
-  mergedAt?: string | null;
-}
+export type { LinkedPullRequest } from '../db/json-columns';
 
 // GitHub's closing keywords: https://docs.github.com/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue
 const CLOSING =

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { linkedPullRequestsColumn, readJsonColumn, stringListColumn } from '../db/json-columns';
 import type { StoreProvider } from '../db/database-url';
 import type { Store } from '../db/store';
 import type { Plan } from '../plan/load';
@@ -97,7 +98,8 @@ function fromGitHub(planId: string, repo: string, item: IssueListItem, previous:
   };
 }
 
-const FIELDS: Array<keyof IssueData> = [
+/** The fields a sync compares and writes; the columns below are these plus the row's identity and sync time. */
+const FIELDS = [
   'title',
   'state',
   'stateReason',
@@ -113,13 +115,14 @@ const FIELDS: Array<keyof IssueData> = [
   'openedAt',
   'updatedAt',
   'closedAt',
-];
+] as const satisfies ReadonlyArray<keyof IssueData>;
 // What makes a cell's state or figures change (and so its verification worth re-running).
 const CELL_FIELDS: Array<keyof IssueData> = ['state', 'assignees', 'estimateMinutes', 'linkedPullRequests'];
 
 const same = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
-const differs = (a: IssueData, b: IssueData, fields: Array<keyof IssueData>) => fields.some((f) => !same(a[f], b[f]));
+const differs = (a: IssueData, b: IssueData, fields: ReadonlyArray<keyof IssueData>) =>
+  fields.some((f) => !same(a[f], b[f]));
 
 /**
  * Applies pull requests' closing references to the issues they close (any configured repository).
@@ -149,7 +152,7 @@ function linkPullRequests(rows: Map<string, IssueData>, repo: string, pullReques
   for (const [id, row] of rows) {
     const adds = closing.get(id);
     if (!adds && row.linkedPullRequests === '[]') continue;
-    const links = JSON.parse(row.linkedPullRequests) as LinkedPullRequest[];
+    const links = readJsonColumn(linkedPullRequestsColumn, row.linkedPullRequests, 'Issue.linkedPullRequests');
     // A listed pull request replaces its stored link (its state may have moved) or drops it (no longer closes).
     const others = links.filter((l) => !(l.repo.toLowerCase() === repoKey && listed.has(l.number)));
     if (!adds && others.length === links.length) continue;
@@ -173,28 +176,9 @@ interface RepoListing {
 
 /** Issues written per statement: 500 × 20 columns stays far below SQLite's and PostgreSQL's parameter limits. */
 export const ISSUE_WRITE_BATCH = 500;
-const ISSUE_COLUMNS = [
-  'id',
-  'planId',
-  'repo',
-  'number',
-  'title',
-  'state',
-  'stateReason',
-  'labels',
-  'assignees',
-  'htmlUrl',
-  'estimateText',
-  'estimateMinutes',
-  'linkedPullRequests',
-  'cellKey',
-  'mapping',
-  'mappingNote',
-  'openedAt',
-  'updatedAt',
-  'closedAt',
-  'syncedAt',
-] as const satisfies ReadonlyArray<keyof IssueRow>;
+const ISSUE_COLUMNS = ['id', 'planId', 'repo', 'number', ...FIELDS, 'syncedAt'] as const satisfies ReadonlyArray<
+  keyof IssueRow
+>;
 const quoted = ISSUE_COLUMNS.map((c) => `"${c}"`);
 const UPSERT_TAIL = ` ON CONFLICT ("id") DO UPDATE SET ${quoted
   .slice(1)
@@ -240,7 +224,10 @@ export class IssueLedger {
 
   async all(): Promise<Map<string, IssueRow>> {
     this.rows ??= new Map(
-      (await this.db.issue.findMany({ where: { planId: this.planId } })).map((row) => [lowerId(row.id), row]),
+      (await this.db.issue.findMany({ where: { planId: this.planId }, orderBy: { id: 'asc' } })).map((row) => [
+        lowerId(row.id),
+        row,
+      ]),
     );
     return this.rows;
   }
@@ -292,7 +279,7 @@ async function mergeIssues(
     [...rows.values()].map((r) => ({
       id: r.id,
       title: r.title,
-      labels: JSON.parse(r.labels) as string[],
+      labels: readJsonColumn(stringListColumn, r.labels, 'Issue.labels'),
       state: r.state,
       stateReason: r.stateReason,
       openedAt: r.openedAt,
@@ -397,6 +384,7 @@ async function syncRepo(
           await store.db.issue.findMany({
             where: { planId: store.plan.id, number: { in: refresh } },
             select: { repo: true, number: true },
+            orderBy: { id: 'asc' },
           })
         )
           .filter((i) => i.repo.toLowerCase() === repo.toLowerCase())

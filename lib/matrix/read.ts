@@ -1,9 +1,11 @@
 import type { Store } from '../db/store';
-import type { IssueMatch, ServiceTelemetry } from '../plan/schema';
+import { linkedPullRequestsColumn, readJsonColumn, stringListColumn } from '../db/json-columns';
+import { issueMatchSchema, serviceTelemetrySchema } from '../plan/schema';
 import { readStoreRevision } from '../db/revision';
 import { buildMatrix, buildServiceDetail } from './build';
 import { type CompactMatrixView, compactMatrix } from './compact';
 import { readCheckRows } from './read-checks';
+import { readSignOffs } from './sign-offs';
 import type {
   CheckFact,
   CheckPoint,
@@ -18,7 +20,6 @@ import type {
 /** How many unmapped/conflicting issues the matrix lists; the panel says how many more there are. */
 export const UNMAPPED_SHOWN = 100;
 
-const json = <T>(text: string): T => JSON.parse(text) as T;
 /** Evidence is stored as text; a row that does not parse keeps its raw text rather than failing the page. */
 const evidenceOf = (text: string): Record<string, unknown> => {
   try {
@@ -74,13 +75,13 @@ const issueIdentity = (i: { id: string; repo: string; number: number; title: str
 export async function readMatrixInput(store: Store): Promise<MatrixInput> {
   const { db, plan } = store;
   const planId = plan.id;
-  const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal] =
+  const [planRow, services, capabilities, cells, issues, { checks, history }, unmapped, unmappedTotal, signOffs] =
     await Promise.all([
       db.plan.findUniqueOrThrow({ where: { id: planId } }),
       db.service.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
       db.capability.findMany({ where: { planId }, orderBy: { position: 'asc' } }),
-      db.cell.findMany({ where: { planId } }),
-      db.issue.findMany({ where: { planId, mapping: 'mapped' } }),
+      db.cell.findMany({ where: { planId }, orderBy: { key: 'asc' } }),
+      db.issue.findMany({ where: { planId, mapping: 'mapped' }, orderBy: { id: 'asc' } }),
       readChecks(store, planId),
       db.issue.findMany({
         where: { planId, mapping: { not: 'mapped' } },
@@ -88,6 +89,7 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
         take: UNMAPPED_SHOWN,
       }),
       db.issue.count({ where: { planId, mapping: { not: 'mapped' } } }),
+      readSignOffs(store),
     ]);
   return {
     plan: {
@@ -103,10 +105,10 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       position: s.position,
       name: s.name,
       label: s.label,
-      runtimes: json<string[]>(s.runtimes),
+      runtimes: readJsonColumn(stringListColumn, s.runtimes, 'Service.runtimes'),
       hasFrontend: s.hasFrontend,
       repository: s.repository,
-      telemetry: json<ServiceTelemetry>(s.telemetry),
+      telemetry: readJsonColumn(serviceTelemetrySchema, s.telemetry, 'Service.telemetry'),
       // Evidence specs are read from the plan file the store was opened with, not stored twice.
       evidence: plan.services.find((p) => p.slug === s.slug)?.evidence ?? { workloads: [], merged: {} },
     })),
@@ -116,7 +118,7 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       name: c.name,
       signal: c.signal as 'profiling' | 'faro',
       part: c.part as 'code' | 'helm',
-      match: json<IssueMatch>(c.match),
+      match: readJsonColumn(issueMatchSchema, c.match, 'Capability.match'),
       deployed: plan.capabilities.find((p) => p.slug === c.slug)?.deployed ?? null,
     })),
     cells: cells.map((c) => ({
@@ -124,22 +126,22 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       serviceSlug: c.serviceSlug,
       capabilitySlug: c.capabilitySlug,
       title: c.title,
-      labels: json<string[]>(c.labels),
+      labels: readJsonColumn(stringListColumn, c.labels, 'Cell.labels'),
       estimateText: c.estimateText,
       estimateMinutes: c.estimateMinutes,
       entryPoint: c.entryPoint,
-      requirements: json<string[]>(c.requirements),
+      requirements: readJsonColumn(stringListColumn, c.requirements, 'Cell.requirements'),
       // Criteria and their proofs come from the plan file the store was opened with, like evidence specs.
       criteria: plan.cells.find((p) => p.key === c.key)?.criteria ?? [],
     })),
     issues: issues.map(
       (i): IssueFact => ({
         ...issueIdentity(i),
-        assignees: json<string[]>(i.assignees),
+        assignees: readJsonColumn(stringListColumn, i.assignees, 'Issue.assignees'),
         htmlUrl: i.htmlUrl,
         estimateText: i.estimateText,
         estimateMinutes: i.estimateMinutes,
-        linkedPullRequests: json(i.linkedPullRequests),
+        linkedPullRequests: readJsonColumn(linkedPullRequestsColumn, i.linkedPullRequests, 'Issue.linkedPullRequests'),
         cellKey: i.cellKey,
         openedAt: i.openedAt.toISOString(),
         closedAt: i.closedAt?.toISOString() ?? null,
@@ -147,11 +149,12 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
     ),
     checks,
     history,
+    signOffs,
     now: new Date().toISOString(),
     unmappedIssues: unmapped.map(
       (i): UnmappedIssueFact => ({
         ...issueIdentity(i),
-        labels: json<string[]>(i.labels),
+        labels: readJsonColumn(stringListColumn, i.labels, 'Issue.labels'),
         htmlUrl: i.htmlUrl,
         mapping: i.mapping === 'conflict' ? 'conflict' : 'unmapped',
         note: i.mappingNote,

@@ -6,7 +6,7 @@ import { readMatrix } from '@/lib/matrix/read';
 import { CELL_STATES, CHECK_STATUSES, type MatrixCell, type MatrixView } from '@/lib/matrix/types';
 import { runChecks } from '@/lib/verify/run';
 import { startSimulators, type SimulatorSet } from '@/simulators';
-import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { openTestStore, STORE_PROVIDERS, storeClosedIssue, type TestStore } from '@/test/stores';
 import { buildMatrix } from '@/lib/matrix/build';
 import { readMatrixInput } from '@/lib/matrix/read';
 import type { CheckFact } from '@/lib/matrix/types';
@@ -34,30 +34,6 @@ const cellsOf = (view: MatrixView): MatrixCell[] => [
 ];
 const serviceLabel = (cell: MatrixCell) => cell.serviceSlug ?? GATE_SERVICE_LABEL;
 
-async function closeIssue(store: TestStore, cellKey: string, number: number, title = cellKey) {
-  const now = new Date();
-  await store.db.issue.create({
-    data: {
-      id: `bcgov/rollout#${number}`,
-      planId: store.plan.id,
-      repo: 'bcgov/rollout',
-      number,
-      title,
-      state: 'closed',
-      labels: '[]',
-      assignees: '[]',
-      htmlUrl: `https://github.com/bcgov/rollout/issues/${number}`,
-      linkedPullRequests: '[]',
-      cellKey,
-      mapping: 'mapped',
-      openedAt: new Date(now.getTime() - 3_600_000),
-      updatedAt: now,
-      closedAt: now,
-      syncedAt: now,
-    },
-  });
-}
-
 let sims: SimulatorSet;
 beforeAll(async () => {
   sims = await startSimulators();
@@ -75,8 +51,12 @@ describe.each(STORE_PROVIDERS)('GET /metrics on %s', (provider) => {
 
   it('holds every cell in the state /api/matrix shows, its minutes, and each newest check result', async () => {
     store = await openTestStore(provider);
-    await closeIssue(store, 'acapy-agent/profiling-code', 1, 'Secret-ish title: do not export me');
-    await closeIssue(store, 'traction/profiling-code', 2);
+    await storeClosedIssue(store, 'acapy-agent/profiling-code', {
+      number: 1,
+      title: 'Secret-ish title: do not export me',
+      openedAt: new Date(Date.now() - 3_600_000),
+    });
+    await storeClosedIssue(store, 'traction/profiling-code', { number: 2, openedAt: new Date(Date.now() - 3_600_000) });
     await runChecks(
       store,
       undefined,

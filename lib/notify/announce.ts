@@ -22,7 +22,7 @@ export interface AnnounceOptions {
 export async function announceStateChanges(store: Store, options: AnnounceOptions): Promise<StateChange[]> {
   const { db, plan } = store;
   const view = await readMatrix(store);
-  const marks = await db.cellStateMark.findMany({ where: { planId: plan.id } });
+  const marks = await db.cellStateMark.findMany({ where: { planId: plan.id }, orderBy: { cellKey: 'asc' } });
   const { changes, moved } = diffStates(
     new Map(marks.map((m) => [m.cellKey, m.state as CellState])),
     view,
@@ -50,7 +50,7 @@ export async function announceStateChanges(store: Store, options: AnnounceOption
     if (won.count === 1 && change) claimed.push(change);
   }
   if (claimed.length === 0) return claimed;
-  const channels = await db.notificationChannel.findMany({ where: { enabled: true } });
+  const channels = await db.notificationChannel.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
   const rows = channels.flatMap((channel) => {
     const format = channel.format as ChannelFormat;
     const messages =

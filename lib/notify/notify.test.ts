@@ -8,7 +8,7 @@ import type { Runtime } from '@/lib/jobs/runtime';
 import { startVerification } from '@/lib/verify/run';
 import { startSimulators, type SimulatorSet } from '@/simulators';
 import type { PyroscopeSimulator } from '@/simulators/pyroscope';
-import { openTestStore, PHASE_3_PLAN, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { openTestStore, PHASE_3_PLAN, STORE_PROVIDERS, storeClosedIssue, type TestStore } from '@/test/stores';
 import { announceStateChanges } from './announce';
 import { addChannel, listChannels } from './channels';
 import { deliverDue, deliverWithRetries } from './deliver';
@@ -54,30 +54,6 @@ async function startReceiver(failFirst = 0) {
   };
 }
 
-async function closeIssue(store: TestStore, cellKey: string, number: number) {
-  const now = new Date();
-  await store.db.issue.create({
-    data: {
-      id: `bcgov/rollout#${number}`,
-      planId: store.plan.id,
-      repo: 'bcgov/rollout',
-      number,
-      title: cellKey,
-      state: 'closed',
-      labels: '[]',
-      assignees: '[]',
-      htmlUrl: `https://github.com/bcgov/rollout/issues/${number}`,
-      linkedPullRequests: '[]',
-      cellKey,
-      mapping: 'mapped',
-      openedAt: now,
-      updatedAt: now,
-      closedAt: now,
-      syncedAt: now,
-    },
-  });
-}
-
 let sims: SimulatorSet;
 beforeAll(async () => {
   sims = await startSimulators();
@@ -107,7 +83,7 @@ describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
       url: `${receiver.url}/slack/T0/B0/x`,
       digest: false,
     });
-    await closeIssue(store, REGRESSING, 7);
+    await storeClosedIssue(store, REGRESSING, { number: 7 });
     const config = parseConfig({
       ...sims.env,
       PROBE_TIMEOUT: '5s',
@@ -161,8 +137,8 @@ describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
     receiver = await startReceiver();
     await addChannel(store.db, { name: 'digest', format: 'json', url: `${receiver.url}/digest`, digest: true });
     await addChannel(store.db, { name: 'each', format: 'json', url: `${receiver.url}/each`, digest: false });
-    await closeIssue(store, REGRESSING, 9);
-    await closeIssue(store, 'acapy-agent/profiling-code', 10);
+    await storeClosedIssue(store, REGRESSING, { number: 9 });
+    await storeClosedIssue(store, 'acapy-agent/profiling-code', { number: 10 });
     const config = parseConfig({ ...sims.env, PROBE_TIMEOUT: '5s', GATE_DEADLINE: '5s' });
     const runtime: Runtime = { store, jobs: new JobRunner(store.db) };
     const verifyAll = async () => {
@@ -194,7 +170,7 @@ describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
     store = await openTestStore(provider);
     receiver = await startReceiver();
     await addChannel(store.db, { name: 'json', format: 'json', url: receiver.url, digest: true });
-    await closeIssue(store, REGRESSING, 8);
+    await storeClosedIssue(store, REGRESSING, { number: 8 });
     const row = (status: string, msAgo: number) => ({
       planId: store!.plan.id,
       cellKey: REGRESSING,

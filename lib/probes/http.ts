@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { ServerConfig } from '../config/env';
 import { redactUrl } from '../config/redact';
 import { anySignal, fetchBounded, isReplyTooLarge } from '../http/bounded';
@@ -185,4 +186,34 @@ export function parseJsonReply<T>(
         `pointing at ${upstream.name}?`,
     };
   }
+}
+
+/** A parsed upstream reply, or what was wrong with it in words an operator can act on. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** What each upstream is expected to be, for the message when its reply has the wrong shape. */
+const EXPECTED_SERVER: Record<string, string> = {
+  Loki: 'is LOKI_URL a Loki 3 server?',
+  Pyroscope: 'is PYROSCOPE_URL a Pyroscope v1 server?',
+  Tempo: 'is TEMPO_URL a Tempo server?',
+};
+
+/**
+ * The one way a probe reads an upstream's JSON reply: not JSON, or JSON of the wrong shape, is a
+ * message naming the upstream and the call ("Tempo's search reply has an unexpected shape (…)").
+ */
+export function parseReply<T>(upstreamName: string, schema: z.ZodType<T>, body: string, call: string): Parsed<T> {
+  const json = parseJsonReply<unknown>({ name: upstreamName }, body);
+  if (!json.ok) return json;
+  const result = schema.safeParse(json.value);
+  if (!result.success) {
+    const expected = EXPECTED_SERVER[upstreamName];
+    return {
+      ok: false,
+      message:
+        `${upstreamName}'s ${call} reply has an unexpected shape (${result.error.issues[0]?.message})` +
+        (expected ? `: ${expected}` : '.'),
+    };
+  }
+  return { ok: true, value: result.data };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonReply, upstreamRequest, type Upstream } from './http';
+import { type Parsed, parseReply, upstreamRequest, type Upstream } from './http';
 import { quoteLabel, type ProbeResult } from './types';
 
 /** TraceQL metrics' query_range reply (tempopb.QueryRangeResponse as protojson: int64 as strings). */
@@ -16,21 +16,13 @@ const rangeReply = z.object({
     .optional(),
 });
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-
 /** The samples of a query_range reply (all series together), as [timestamp ms, value]. */
 export function parseMetricSamples(body: string): Parsed<Array<[number, number]>> {
-  const json = parseJsonReply<unknown>({ name: 'Tempo' }, body);
-  if (!json.ok) return json;
-  const parsed = rangeReply.safeParse(json.value);
-  if (!parsed.success)
-    return {
-      ok: false,
-      message: `Tempo's metrics query_range reply has an unexpected shape (${parsed.error.issues[0]?.message}).`,
-    };
+  const parsed = parseReply('Tempo', rangeReply, body, 'metrics query_range');
+  if (!parsed.ok) return parsed;
   return {
     ok: true,
-    value: (parsed.data.series ?? []).flatMap((s) =>
+    value: (parsed.value.series ?? []).flatMap((s) =>
       (s.samples ?? []).map((p): [number, number] => [Number(p.timestampMs ?? 0), p.value ?? 0]),
     ),
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonReply, upstreamRequest, type Upstream } from './http';
+import { upstreamRequest, type Upstream, type Parsed, parseReply } from './http';
 import type { Surface } from '../plan/schema';
 import { quoteLabel, type ProbeResult, type ProbeWindow } from './types';
 
@@ -36,20 +36,6 @@ const streamsReply = z.object({
   }),
 });
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-
-function parseShape<T>(schema: z.ZodType<T>, body: string, what: string): Parsed<T> {
-  const json = parseJsonReply<unknown>({ name: 'Loki' }, body);
-  if (!json.ok) return json;
-  const result = schema.safeParse(json.value);
-  if (!result.success)
-    return {
-      ok: false,
-      message: `Loki's ${what} reply has an unexpected shape (${result.error.issues[0]?.message}): is LOKI_URL a Loki 3 server?`,
-    };
-  return { ok: true, value: result.data };
-}
-
 /**
  * Entries per `kind` (and per `type`, for measurements: "measurement/web-vitals") from an instant
  * `sum by (kind, type) (count_over_time(…[window]))` at the window's end: exactly the entries inside
@@ -57,7 +43,7 @@ function parseShape<T>(schema: z.ZodType<T>, body: string, what: string): Parsed
  * range reaches back before the window.
  */
 export function parseCountsByKind(body: string, endMs?: number): Parsed<Record<string, number>> {
-  const parsed = parseShape(metricReply, body, 'metric query');
+  const parsed = parseReply('Loki', metricReply, body, 'metric query');
   if (!parsed.ok) return parsed;
   const counts: Record<string, number> = {};
   const data = parsed.value.data;
@@ -87,7 +73,7 @@ const MAX_LINE = 1000;
 
 /** The newest entry across all streams of a log query, or null when there is none. */
 export function parseNewestLine(body: string): Parsed<LokiLine | null> {
-  const parsed = parseShape(streamsReply, body, 'log query');
+  const parsed = parseReply('Loki', streamsReply, body, 'log query');
   if (!parsed.ok) return parsed;
   let newest: { ns: bigint; line: string; labels: Record<string, string> } | null = null;
   for (const stream of parsed.value.data.result) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonReply, upstreamRequest, type Upstream } from './http';
+import { upstreamRequest, type Upstream, type Parsed, parseReply } from './http';
 import { quoteLabel, type ProbeResult, type ProbeWindow } from './types';
 
 /** Protojson: empty repeated fields are omitted, int64 values are strings. */
@@ -16,25 +16,9 @@ const selectSeriesReply = z.object({
     .optional(),
 });
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-
-function parseShape<T>(schema: z.ZodType<T>, body: string, call: string): Parsed<T> {
-  const json = parseJsonReply<unknown>({ name: 'Pyroscope' }, body);
-  if (!json.ok) return json;
-  const result = schema.safeParse(json.value);
-  if (!result.success)
-    return {
-      ok: false,
-      message:
-        `Pyroscope's ${call} reply has an unexpected shape (${result.error.issues[0]?.message}): is ` +
-        `PYROSCOPE_URL a Pyroscope v1 server?`,
-    };
-  return { ok: true, value: result.data };
-}
-
 /** Profile types (`__profile_type__`) in a Series reply, sorted; `{}` means none. */
 export function parseSeriesProfileTypes(body: string): Parsed<string[]> {
-  const parsed = parseShape(seriesReply, body, 'Series');
+  const parsed = parseReply('Pyroscope', seriesReply, body, 'Series');
   if (!parsed.ok) return parsed;
   const types = new Set<string>();
   for (const set of parsed.value.labelsSet ?? []) {
@@ -45,7 +29,7 @@ export function parseSeriesProfileTypes(body: string): Parsed<string[]> {
 
 /** The newest point's time (epoch ms) in a SelectSeries reply; null when `{}` (no data). */
 export function parseLastSampleMs(body: string): Parsed<number | null> {
-  const parsed = parseShape(selectSeriesReply, body, 'SelectSeries');
+  const parsed = parseReply('Pyroscope', selectSeriesReply, body, 'SelectSeries');
   if (!parsed.ok) return parsed;
   let last: number | null = null;
   for (const series of parsed.value.series ?? []) {
@@ -218,7 +202,7 @@ export interface FlameGraphSummary {
 
 /** Samples and depth of a merged flame graph; `{names:["total"], levels:[0,0,0,0]}` (no data) is total 0, depth 0. */
 export function parseFlameGraph(body: string): Parsed<FlameGraphSummary> {
-  const parsed = parseShape(mergeReply, body, 'SelectMergeStacktraces');
+  const parsed = parseReply('Pyroscope', mergeReply, body, 'SelectMergeStacktraces');
   if (!parsed.ok) return parsed;
   const graph = parsed.value.flamegraph ?? {};
   const levels = (graph.levels ?? []).filter((l) => (l.values ?? []).length > 0);

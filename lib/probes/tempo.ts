@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJsonReply, upstreamRequest, type Upstream } from './http';
+import { upstreamRequest, type Upstream, type Parsed, parseReply } from './http';
 import { quoteLabel, type ProbeResult, type ProbeWindow } from './types';
 
 const searchReply = z.object({
@@ -16,7 +16,8 @@ const searchReply = z.object({
     .optional(),
 });
 const attribute = z.object({ key: z.string(), value: z.record(z.string(), z.unknown()) });
-const traceReply = z.object({
+/** GET /api/v2/traces/<id>: resource spans with their attributes, and each span's ids, name and kind. */
+export const traceReply = z.object({
   trace: z
     .object({
       resourceSpans: z
@@ -26,7 +27,16 @@ const traceReply = z.object({
             scopeSpans: z
               .array(
                 z.object({
-                  spans: z.array(z.object({ kind: z.union([z.string(), z.number()]).optional() })).optional(),
+                  spans: z
+                    .array(
+                      z.object({
+                        spanId: z.string().optional(),
+                        parentSpanId: z.string().optional(),
+                        name: z.string().optional(),
+                        kind: z.union([z.string(), z.number()]).optional(),
+                      }),
+                    )
+                    .optional(),
                 }),
               )
               .optional(),
@@ -37,20 +47,6 @@ const traceReply = z.object({
     .optional(),
 });
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
-
-function parseShape<T>(schema: z.ZodType<T>, body: string, what: string): Parsed<T> {
-  const json = parseJsonReply<unknown>({ name: 'Tempo' }, body);
-  if (!json.ok) return json;
-  const result = schema.safeParse(json.value);
-  if (!result.success)
-    return {
-      ok: false,
-      message: `Tempo's ${what} reply has an unexpected shape (${result.error.issues[0]?.message}): is TEMPO_URL a Tempo server?`,
-    };
-  return { ok: true, value: result.data };
-}
-
 export interface TraceSummary {
   traceID: string;
   rootServiceName: string | null;
@@ -60,7 +56,7 @@ export interface TraceSummary {
 
 /** Traces in a /api/search reply, newest first. */
 export function parseSearchTraces(body: string): Parsed<TraceSummary[]> {
-  const parsed = parseShape(searchReply, body, 'search');
+  const parsed = parseReply('Tempo', searchReply, body, 'search');
   if (!parsed.ok) return parsed;
   const traces = (parsed.value.traces ?? []).map((t) => ({
     traceID: t.traceID,
@@ -82,7 +78,7 @@ const isBrowserResource = (attributes: Array<z.infer<typeof attribute>>) =>
  * v2 answers 200 `{"trace":{}}` for an unknown id.
  */
 export function parseHasBackendSpan(body: string): Parsed<boolean> {
-  const parsed = parseShape(traceReply, body, 'trace');
+  const parsed = parseReply('Tempo', traceReply, body, 'trace');
   if (!parsed.ok) return parsed;
   const linked = (parsed.value.trace?.resourceSpans ?? []).some(
     (rs) =>

@@ -1,4 +1,5 @@
 import type { CheckStatus } from '../matrix/types';
+import type { PlanCapability, PlanService } from '../plan/load';
 
 /**
  * What one probe found. pass: the data is there; fail: the upstream answered fine but has no data;
@@ -39,3 +40,14 @@ export const pause = (ms: number, signal?: AbortSignal) =>
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+
+/**
+ * Plans a cell's repository or cluster check (merged, deployed): what it asks, and how to run it.
+ * null when the plan names nothing to check for the cell. Declared here so the verify pipeline runs
+ * these checks without depending on the layer that implements them (lib/evidence).
+ */
+export type EvidenceRunner = (
+  check: 'merged' | 'deployed',
+  service: PlanService,
+  capability: PlanCapability,
+) => { target: string; run: () => Promise<ProbeResult> } | null;

@@ -3,7 +3,6 @@ import { redactUrl } from '../config/redact';
 import { getStore } from '../db/store';
 import { startSelfProfiling } from '../profiling/self';
 import { runGitHubSync } from '../github/sync-job';
-import { evidenceConfigured, runEvidenceChecks, serverEvidenceCheckers } from '../evidence/run';
 import { schedule } from '../jobs/runner';
 import { startVerification } from '../verify/run';
 import { getRuntime } from './runtime';
@@ -61,23 +60,7 @@ export async function startServer(): Promise<void> {
     log.info('GitHub sync is off (set GITHUB_REPOS to turn it on)');
   }
 
-  // Evidence (merged in the repositories, deployed in the cluster) on the verify interval, first soon after start.
-  const checkers = serverEvidenceCheckers(config);
-  if (evidenceConfigured(checkers)) {
-    const { jobs } = await getRuntime();
-    schedule(
-      config.VERIFY_INTERVAL,
-      () =>
-        jobs.run('evidence:all', ({ trigger }) => runEvidenceChecks(store, checkers, { scope: 'all' }, trigger), {
-          trigger: 'schedule',
-          deadlineMs: config.VERIFY_TIMEOUT,
-          deadlineHint: 'VERIFY_TIMEOUT',
-        }),
-      3_000,
-    );
-  }
-
-  // Live-data verification of every cell, every VERIFY_INTERVAL (a run still going is joined, not doubled).
+  // Every proof of every cell (live data, repositories, cluster), every VERIFY_INTERVAL (a run still going is joined, not doubled).
   const runtime = await getRuntime();
   schedule(config.VERIFY_INTERVAL, () => startVerification(runtime, { kind: 'all' }, 'schedule').done);
 }

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { ServerConfig } from '../config/env';
-import { parseJsonReply, type Upstream, upstreamFromConfig, upstreamRequest } from '../probes/http';
-import { parseSearchTraces } from '../probes/tempo';
+import { parseReply, type Upstream, upstreamFromConfig, upstreamRequest } from '../probes/http';
+import { parseSearchTraces, traceReply } from '../probes/tempo';
 import { quoteLabel } from '../probes/types';
 import { tracingEndpoint } from './settings';
 
@@ -21,61 +20,33 @@ export type OwnTrace =
   | { status: 'error'; reason: string }
   | { status: 'found'; traceId: string; browserSpan: OwnSpan; serverSpan: OwnSpan; spans: OwnSpan[] };
 
-const attribute = z.object({ key: z.string(), value: z.record(z.string(), z.unknown()) });
-const traceReply = z.object({
-  trace: z
-    .object({
-      resourceSpans: z
-        .array(
-          z.object({
-            resource: z.object({ attributes: z.array(attribute).optional() }).optional(),
-            scopeSpans: z
-              .array(
-                z.object({
-                  spans: z
-                    .array(
-                      z.object({
-                        spanId: z.string(),
-                        parentSpanId: z.string().optional(),
-                        name: z.string(),
-                        kind: z.union([z.string(), z.number()]).optional(),
-                      }),
-                    )
-                    .optional(),
-                }),
-              )
-              .optional(),
-          }),
-        )
-        .optional(),
-    })
-    .optional(),
-});
-
 // Tempo's v2 API gives span ids in base64; the board shows and compares them in hex, as traceparent does.
 const toHex = (id: string) =>
   /^[0-9a-f]{16}$/i.test(id) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex');
 
 /** The spans of one trace (GET /api/v2/traces/<id>), each marked as browser or server side. */
 export function parseOwnSpans(body: string): OwnSpan[] | null {
-  const json = parseJsonReply<unknown>({ name: 'Tempo' }, body);
-  if (!json.ok) return null;
-  const parsed = traceReply.safeParse(json.value);
-  if (!parsed.success) return null;
-  return (parsed.data.trace?.resourceSpans ?? []).flatMap((rs) => {
+  const parsed = parseReply('Tempo', traceReply, body, 'trace');
+  if (!parsed.ok) return null;
+  return (parsed.value.trace?.resourceSpans ?? []).flatMap((rs) => {
     const attributes = rs.resource?.attributes ?? [];
     const browser = attributes.some(
       (a) => (a.key === 'telemetry.sdk.language' && a.value.stringValue === 'webjs') || a.key.startsWith('browser.'),
     );
     return (rs.scopeSpans ?? []).flatMap((ss) =>
-      (ss.spans ?? []).map(
-        (s): OwnSpan => ({
-          spanId: toHex(s.spanId),
-          parentSpanId: s.parentSpanId ? toHex(s.parentSpanId) : null,
-          name: s.name,
-          kind: String(s.kind ?? 'SPAN_KIND_UNSPECIFIED'),
-          side: browser ? 'browser' : 'server',
-        }),
+      (ss.spans ?? []).flatMap((s): OwnSpan[] =>
+        // A span without an id or a name cannot be placed in the trace.
+        !s.spanId || s.name === undefined
+          ? []
+          : [
+              {
+                spanId: toHex(s.spanId),
+                parentSpanId: s.parentSpanId ? toHex(s.parentSpanId) : null,
+                name: s.name,
+                kind: String(s.kind ?? 'SPAN_KIND_UNSPECIFIED'),
+                side: browser ? 'browser' : 'server',
+              },
+            ],
       ),
     );
   });

@@ -9,7 +9,7 @@ import { probeLatency } from '../probes/latency';
 import { defaultLokiSelector, probeLoki } from '../probes/loki';
 import { probeFlameGraph, probePyroscope } from '../probes/pyroscope';
 import { probeTempo } from '../probes/tempo';
-import { notConfigured, type ProbeResult, type ProbeWindow } from '../probes/types';
+import { type EvidenceRunner, notConfigured, type ProbeResult, type ProbeWindow } from '../probes/types';
 import type { WentLive } from './go-live';
 
 /**
@@ -38,13 +38,6 @@ export interface ProofFacts {
   /** cell key → Faro switched on (true), off (false) or unknown (absent) in the deployed workload. */
   faroEnabled: Map<string, boolean>;
 }
-
-/** Runs a cell's repository or cluster check (the merged and deployed criteria). */
-export type EvidenceRunner = (
-  check: 'merged' | 'deployed',
-  service: PlanService,
-  capability: PlanCapability,
-) => { target: string; run: () => Promise<ProbeResult> } | null;
 
 export interface ProofTargets {
   pyroscope: Upstream | null;
@@ -215,26 +208,37 @@ function planProof(
       };
     }
     case 'merged':
-    case 'deployed': {
-      const planned = evidence?.(proof.kind, service, capability);
-      if (!planned) return null;
-      return {
-        check,
-        upstream: proof.kind === 'merged' ? 'github' : 'kubernetes',
-        target: planned.target,
-        key: `${proof.kind}:${cell.key}`,
-        run: planned.run,
-      };
-    }
+    case 'deployed':
+      return planEvidenceCheck(evidence, proof.kind, cell, service, capability);
     default:
       return null;
   }
 }
 
+/** A repository (merged) or cluster (deployed) check of one cell, asked through the same pool as every proof. */
+function planEvidenceCheck(
+  evidence: EvidenceRunner | null,
+  kind: 'merged' | 'deployed',
+  cell: PlanCell,
+  service: PlanService,
+  capability: PlanCapability,
+): Omit<PlannedCheck, 'cellKey'> | null {
+  const planned = evidence?.(kind, service, capability);
+  if (!planned) return null;
+  return {
+    check: kind,
+    upstream: kind === 'merged' ? 'github' : 'kubernetes',
+    target: planned.target,
+    key: `${kind}:${cell.key}`,
+    run: planned.run,
+  };
+}
+
 /**
  * Which proofs prove which cell: one per automated criterion, from the proof kind the plan names
- * (identical proofs of a cell, e.g. two criteria proven by its repository files, are one check).
- * With a signal (the run's deadline), every request the proofs make stops when it aborts.
+ * (identical proofs of a cell, e.g. two criteria proven by its repository files, are one check), plus
+ * the evidence chain's repository and cluster checks. With a signal (the run's deadline), every
+ * request the proofs make stops when it aborts.
  */
 export function planChecks(
   plan: Plan,
@@ -264,6 +268,16 @@ export function planChecks(
       if (!planned || seen.has(planned.check)) continue;
       seen.add(planned.check);
       checks.push({ cellKey: cell.key, ...planned });
+    }
+    // The evidence chain's merged and deployed links, for cells whose criteria do not already ask for
+    // them: checked in the same run, so "merged, not flowing" is as current as the data.
+    const service = plan.services.find((s) => s.slug === cell.serviceSlug);
+    const capability = plan.capabilities.find((c) => c.slug === cell.capabilitySlug);
+    if (!service || !capability) continue;
+    for (const kind of ['merged', 'deployed'] as const) {
+      if (seen.has(kind)) continue;
+      const planned = planEvidenceCheck(evidence, kind, cell, service, capability);
+      if (planned) checks.push({ cellKey: cell.key, ...planned });
     }
   }
   return checks;

@@ -1,3 +1,4 @@
+import { linkedPullRequestsColumn, readJsonColumn } from '../db/json-columns';
 import type { Store } from '../db/store';
 
 export interface WentLive {
@@ -80,7 +81,7 @@ export async function readWentLive(store: Store, cellKeys: readonly string[]): P
 /** The latest merge time among the issue's linked pull requests, when sync recorded one. */
 function mergedAt(linked: string): number | null {
   try {
-    const pulls = JSON.parse(linked) as Array<{ mergedAt?: string | null }>;
+    const pulls = readJsonColumn(linkedPullRequestsColumn, linked, 'Issue.linkedPullRequests');
     const times = pulls.map((p) => (p.mergedAt ? Date.parse(p.mergedAt) : NaN)).filter((t) => Number.isFinite(t));
     return times.length > 0 ? Math.max(...times) : null;
   } catch {

@@ -34,11 +34,36 @@ export class Limiter {
   }
 }
 
-const holder = globalThis as unknown as { __rolloutBoardProbeLimiter?: Limiter };
+/**
+ * One Limiter per upstream: each upstream has at most `limit` of the process's probes in flight, so
+ * verify-all loads no upstream harder than a busy cell does, while probes of different upstreams
+ * (Pyroscope, Loki, a service's own frontend, GitHub, the cluster) never queue behind each other.
+ */
+export class UpstreamPool {
+  private readonly limiters = new Map<string, Limiter>();
 
-/** The process's one probe limiter (survives dev-mode reloads and separate server bundles). */
-export function probeLimiter(limit: number): Limiter {
-  holder.__rolloutBoardProbeLimiter ??= new Limiter(limit);
-  holder.__rolloutBoardProbeLimiter.setLimit(limit);
-  return holder.__rolloutBoardProbeLimiter;
+  constructor(private limit: number) {}
+
+  setLimit(limit: number) {
+    this.limit = limit;
+    for (const limiter of this.limiters.values()) limiter.setLimit(limit);
+  }
+
+  run<T>(upstream: string, task: () => Promise<T>): Promise<T> {
+    let limiter = this.limiters.get(upstream);
+    if (!limiter) {
+      limiter = new Limiter(this.limit);
+      this.limiters.set(upstream, limiter);
+    }
+    return limiter.run(task);
+  }
+}
+
+const holder = globalThis as unknown as { __rolloutBoardProbePool?: UpstreamPool };
+
+/** The process's one probe pool (survives dev-mode reloads and separate server bundles). */
+export function probePool(limitPerUpstream: number): UpstreamPool {
+  holder.__rolloutBoardProbePool ??= new UpstreamPool(limitPerUpstream);
+  holder.__rolloutBoardProbePool.setLimit(limitPerUpstream);
+  return holder.__rolloutBoardProbePool;
 }

@@ -7,7 +7,7 @@ import type { Runtime } from '@/lib/jobs/runtime';
 import { startSimulators, type SimulatorSet } from '@/simulators';
 import type { LokiSimulator } from '@/simulators/loki';
 import type { PyroscopeSimulator } from '@/simulators/pyroscope';
-import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { openTestStore, STORE_PROVIDERS, storeClosedIssue, type TestStore } from '@/test/stores';
 import { runChecks, startVerification, verifyCells } from './run';
 
 let sims: SimulatorSet;
@@ -24,30 +24,6 @@ const cellOf = (view: MatrixView, key: string): MatrixCell =>
   key.startsWith('gate/')
     ? view.gate!
     : view.rows.flatMap((r) => r.cells).find((c): c is MatrixCell => c?.key === key)!;
-
-async function closeIssue(store: TestStore, cellKey: string, number: number) {
-  const now = new Date();
-  await store.db.issue.create({
-    data: {
-      id: `bcgov/rollout#${number}`,
-      planId: store.plan.id,
-      repo: 'bcgov/rollout',
-      number,
-      title: cellKey,
-      state: 'closed',
-      labels: '[]',
-      assignees: '[]',
-      htmlUrl: `https://github.com/bcgov/rollout/issues/${number}`,
-      linkedPullRequests: '[]',
-      cellKey,
-      mapping: 'mapped',
-      openedAt: now,
-      updatedAt: now,
-      closedAt: now,
-      syncedAt: now,
-    },
-  });
-}
 
 describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
   let store: TestStore | undefined;
@@ -153,7 +129,7 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     // One criterion, its profiles: verified when they arrive, regressed when they stop.
     const key = 'bc-wallet-demo/profiling-code';
     expect(cellOf(await readMatrix(store), key).state).toBe('planned');
-    await closeIssue(store, key, 1);
+    await storeClosedIssue(store, key, { number: 1 });
     expect(cellOf(await readMatrix(store), key).state).toBe('closed-unverified');
     await runChecks(store, [key], 'manual', config());
     const verified = cellOf(await readMatrix(store), key);
@@ -259,7 +235,7 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
   it('compares latency around the go-live time: the issue’s close when no pods or merge say otherwise', async () => {
     store = await openTestStore(provider);
     const key = 'acapy-agent/profiling-code';
-    await closeIssue(store, key, 1);
+    await storeClosedIssue(store, key, { number: 1 });
     await store.db.issue.update({
       where: { id: 'bcgov/rollout#1' },
       data: { closedAt: new Date(Date.now() - 86_400_000) },

@@ -5,12 +5,12 @@ import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import { CHECK_STATUSES, type CheckStatus } from '../matrix/types';
 import { processMetrics } from '../metrics/process';
 import { announceAndDeliver } from '../notify/announce';
-import type { ProbeResult } from '../probes/types';
+import type { EvidenceRunner, ProbeResult } from '../probes/types';
 import type { Runtime } from '../jobs/runtime';
-import { planChecks, type EvidenceRunner, type ProofFacts, type UpstreamName } from './checks';
+import { planChecks, type ProofFacts, type UpstreamName } from './checks';
 import { readWentLive } from './go-live';
 import { RunUpstreamHealth } from './upstream-health';
-import { probeLimiter } from './pool';
+import { probePool } from './pool';
 
 export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
 
@@ -70,14 +70,14 @@ export async function runChecks(
   const { signal } = dependencies;
   const planned = planChecks(store.plan, config, cellKeys, facts, dependencies.evidence ?? null, signal);
   const stopped = stoppedBy(signal);
-  const limiter = probeLimiter(config.VERIFY_CONCURRENCY);
+  const pool = probePool(config.VERIFY_CONCURRENCY);
   const window = { start: started - config.VERIFY_WINDOW, end: started };
   const probes = new Map<string, Promise<{ result: ProbeResult; durationMs: number }>>();
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
 
   const health = new RunUpstreamHealth();
   const probe = (upstream: UpstreamName, target: string, run: () => Promise<ProbeResult>) =>
-    limiter.run(() =>
+    pool.run(upstream, () =>
       // One span per probe (its requests are child spans), so a trace shows which upstream was slow or failing.
       tracer.startActiveSpan(
         `probe ${upstream}`,
@@ -232,6 +232,7 @@ export function startVerification(
     job,
     async ({ signal }) => {
       const summary = await runChecks(runtime.store, scope.kind === 'all' ? undefined : keys, trigger, config, {
+        evidence: runtime.evidence ?? null,
         signal,
       });
       // Cells that changed state are announced once, by whichever replica ran this (digest for verify-all).

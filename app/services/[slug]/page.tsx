@@ -10,7 +10,6 @@ import { AuditTable } from '@/app/_components/audit-table';
 import { NavLink } from '@/app/_components/nav-link';
 import { ReadFailure } from '@/app/_components/read-failure';
 import { CellIssueDetail } from '@/app/_components/cell-issue';
-import { CheckEvidenceButton } from '@/app/_components/check-evidence-button';
 import { EvidenceChainView } from '@/app/_components/evidence-chain';
 import { ServiceCellVerification } from '@/app/_components/service-cell-verification';
 import { VerifyButton } from '@/app/_components/verify-button';
@@ -48,10 +47,10 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
       </p>
       <h1>{service.name}</h1>
       <p className="lede" data-testid="check-buttons-explained">
-        <strong>Verify every cell of {service.name} now</strong> proves every acceptance criterion below: the data in
-        Pyroscope, Loki and Tempo, and the repository and cluster where a criterion asks for them.{' '}
-        <strong>Check evidence now</strong> (below the facts) re-reads only the repository and the cluster (is the
-        change merged, is it deployed), which is quicker. Both also run on a schedule.
+        <strong>Verify every cell of {service.name} now</strong> proves every acceptance criterion below in one run: the
+        data in Pyroscope, Loki and Tempo, the service&apos;s own routes, and the repository and cluster (is the change
+        merged, is it deployed). A cell&apos;s own <strong>Verify now</strong> does the same for that cell. Both also
+        run on a schedule; criteria no data can prove are signed off by an engineer.
       </p>
       <VerifyButton scope={{ kind: 'service', slug: service.slug }} text={`Verify every cell of ${service.name} now`} />
       <RefreshWhileVerifying />
@@ -79,7 +78,6 @@ export default async function ServicePage({ params }: { params: Promise<{ slug: 
         <dt>Estimated effort</dt>
         <dd data-testid="service-estimate">{formatMinutes(detail.estimateMinutes)}</dd>
       </dl>
-      <CheckEvidenceButton service={service.slug} />
       {detail.cells.map((cell) => (
         <section
           key={cell.key}

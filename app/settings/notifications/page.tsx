@@ -5,7 +5,7 @@ import { listChannels } from '@/lib/notify/channels';
 import { NotificationSettings } from '../../_components/notification-settings';
 
 export const dynamic = 'force-dynamic';
-export const metadata = { title: 'Notifications · rollout-board' };
+export const metadata = { title: 'Notifications' };
 
 /** Admin settings: where the board posts state changes, and a test message per channel. */
 export default async function NotificationsPage() {

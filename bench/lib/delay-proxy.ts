@@ -1,0 +1,53 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface DelayProxy {
+  url: string;
+  /** Milliseconds every request waits before it is forwarded (0: none). */
+  setDelay: (ms: number) => void;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A reverse proxy on 127.0.0.1 that holds every request for a set time, then forwards it unchanged to
+ * `target`: makes any simulator "answer in 100 ms" without teaching each one a delay of its own.
+ */
+export async function startDelayProxy(target: string): Promise<DelayProxy> {
+  const upstream = new URL(target);
+  let delayMs = 0;
+  const server = createServer((incoming, outgoing) => {
+    setTimeout(() => {
+      const forwarded = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: { ...incoming.headers, host: upstream.host },
+        },
+        (reply) => {
+          outgoing.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(outgoing);
+        },
+      );
+      forwarded.on('error', () => {
+        if (!outgoing.headersSent) outgoing.writeHead(502);
+        outgoing.end();
+      });
+      incoming.pipe(forwarded);
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${upstream.pathname === '/' ? '' : upstream.pathname}`,
+    setDelay: (ms) => {
+      delayMs = ms;
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
