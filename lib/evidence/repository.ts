@@ -97,7 +97,7 @@ export class RepositoryChecker {
    * One file's check. How many run at once is the verify pool's to bound (VERIFY_CONCURRENCY checks
    * per upstream, a cell's few files each), so replies in flight bound a run's memory.
    */
-  async checkFile(spec: RepositoryFileSpec): Promise<FileEvidence> {
+  async checkFile(spec: RepositoryFileSpec, signal?: AbortSignal): Promise<FileEvidence> {
     const base = {
       repository: spec.repository,
       branch: spec.branch,
@@ -125,6 +125,8 @@ export class RepositoryChecker {
         path: spec.path,
         ref: spec.branch,
         headers: conditional ? { 'if-none-match': conditional.etag } : {},
+        // The run's deadline, joined with the request's own time limit in the client's fetch (fetchBounded).
+        request: { signal },
       });
       const data = response.data;
       if (!Array.isArray(data) && (typeof data !== 'object' || data === null || typeof data.type !== 'string')) {
@@ -199,10 +201,10 @@ export class RepositoryChecker {
     }
   }
 
-  /** The merged check for one cell: every file must pass. Never throws. */
-  async checkMerged(files: RepositoryFileSpec[]): Promise<EvidenceOutcome> {
+  /** The merged check for one cell: every file must pass. Never throws. `signal` (a run's deadline) aborts its requests. */
+  async checkMerged(files: RepositoryFileSpec[], signal?: AbortSignal): Promise<EvidenceOutcome> {
     const target = files.map((f) => `${f.repository}@${f.branch}:${f.path}`).join(' + ');
-    const results = await Promise.all(files.map((f) => this.checkFile(f)));
+    const results = await Promise.all(files.map((f) => this.checkFile(f, signal)));
     const evidence = { files: results };
     const fileLabel = (r: FileEvidence) => `${r.repository}:${r.path}`;
     const errors = results.filter((r) => r.status === 'error');

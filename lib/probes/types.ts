@@ -44,10 +44,11 @@ export const pause = (ms: number, signal?: AbortSignal) =>
 /**
  * Plans a cell's repository or cluster check (merged, deployed): what it asks, and how to run it.
  * null when the plan names nothing to check for the cell. Declared here so the verify pipeline runs
- * these checks without depending on the layer that implements them (lib/evidence).
+ * these checks without depending on the layer that implements them (lib/evidence). `run`'s signal is
+ * the run's deadline: it aborts the check's requests, not only the wait for them.
  */
 export type EvidenceRunner = (
   check: 'merged' | 'deployed',
   service: PlanService,
   capability: PlanCapability,
-) => { target: string; run: () => Promise<ProbeResult> } | null;
+) => { target: string; run: (signal?: AbortSignal) => Promise<ProbeResult> } | null;
