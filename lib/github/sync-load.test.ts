@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { labelledIssues, type RunningGitHubSimulator, startGitHubSimulator } from '@/simulators/github';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
@@ -15,10 +14,37 @@ const REPOS = 8;
 const ISSUES = 10_000;
 const PULL_REQUESTS = 1_000;
 /**
- * The longest a reader may wait, well within the liveness probe's timeout. The sync's longest stall is ~150 ms on an
- * idle 2-core machine and ~400 ms with both cores busy elsewhere, so the bound holds on a loaded CI machine.
+ * The longest the sync may hold the event loop with its own work, counted in this process's CPU time so that a
+ * machine busy with other work does not count against it (wall-clock stalls grow with the load; this does not).
+ * Its longest hold is 100–200 ms; the board as it was when the issue was filed (one transaction per merge, every
+ * issue re-read per repository, pull requests × issues linking) held it ~1 s of CPU (1.3–2.8 s of wall time).
  */
-const STALL_LIMIT_MS = 1_000;
+const HOLD_LIMIT_MS = 500;
+/** A health read through the store, in wall-clock time: the issue measured 15 s. Leaves room for a loaded machine. */
+const READ_LIMIT_MS = 2_000;
+
+/**
+ * Watches the event loop turn every 5 ms. Each gap between turns is a hold; its CPU part is what this process
+ * computed meanwhile (at most the gap: other threads, e.g. the garbage collector's, can add CPU time in parallel).
+ */
+function watchEventLoop() {
+  let turnedAt = performance.now();
+  let cpuAt = process.cpuUsage();
+  const longest = { cpuMs: 0, wallMs: 0 };
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const used = process.cpuUsage(cpuAt);
+    const wallMs = now - turnedAt;
+    longest.cpuMs = Math.max(longest.cpuMs, Math.min(wallMs, (used.user + used.system) / 1000));
+    longest.wallMs = Math.max(longest.wallMs, wallMs);
+    turnedAt = now;
+    cpuAt = process.cpuUsage();
+  }, 5);
+  return () => {
+    clearInterval(timer);
+    return longest;
+  };
+}
 
 let sim: RunningGitHubSimulator;
 beforeAll(async () => {
@@ -34,12 +60,11 @@ describe.each(STORE_PROVIDERS)('a 10,000-issue sync on %s', (provider) => {
     store = undefined;
   });
 
-  it('never stalls readers: the event loop and a health read through the store each answer within 1 s', async () => {
+  it('never stalls readers: the event loop is never held 0.5 s, and health reads through the store keep answering', async () => {
     store = await openTestStore(provider);
-    const loop = monitorEventLoopDelay({ resolution: 10 });
     const reads: number[] = [];
     let syncing = true;
-    loop.enable();
+    const stopWatching = watchEventLoop();
     const sync = syncGitHub({
       store,
       client: createGitHubClient({ apiUrl: sim.url, token: 'test-token' }),
@@ -55,15 +80,17 @@ describe.each(STORE_PROVIDERS)('a 10,000-issue sync on %s', (provider) => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const result = await sync;
-    loop.disable();
+    const held = stopWatching();
 
     // The whole sync happened, links included.
     expect(result).toMatchObject({ status: 'succeeded', issuesChanged: ISSUES });
     expect(await store.db.issue.count()).toBe(ISSUES);
     expect(await store.db.issue.count({ where: { NOT: { linkedPullRequests: '[]' } } })).toBe(PULL_REQUESTS);
-    // Readers kept being answered throughout, each within the limit, and nothing held the event loop that long.
+    // Readers kept being answered throughout, and nothing of the sync's held the event loop long.
     expect(reads.length).toBeGreaterThan(20);
-    expect(Math.max(...reads)).toBeLessThan(STALL_LIMIT_MS);
-    expect(loop.max / 1e6).toBeLessThan(STALL_LIMIT_MS);
+    expect(Math.max(...reads)).toBeLessThan(READ_LIMIT_MS);
+    expect(held.cpuMs, `longest hold: ${held.cpuMs.toFixed(0)} ms of CPU in ${held.wallMs.toFixed(0)} ms`).toBeLessThan(
+      HOLD_LIMIT_MS,
+    );
   }, 60_000);
 });
