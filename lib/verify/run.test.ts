@@ -205,10 +205,13 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     const first = startVerification(runtime, { kind: 'service', slug: 'bc-wallet-demo' }, 'manual', config());
     const second = startVerification(runtime, { kind: 'service', slug: 'bc-wallet-demo' }, 'manual', config());
     expect([first.joined, second.joined]).toEqual([false, true]);
+    // The joiner learns when the run it joined began: the Verify button counts results from then on.
+    expect(second.startedAt).toBe(first.startedAt);
     expect(runtime.jobs.runningJobs()).toEqual(['verify:service:bc-wallet-demo']);
     const [a, b] = await Promise.all([first.done, second.done]);
     expect(a).toMatchObject({ status: 'ran', joined: false });
     expect(b).toMatchObject({ status: 'ran', joined: true });
+    for (const r of await store.db.checkResult.findMany()) expect(r.checkedAt >= first.startedAt).toBe(true);
     // One run of bc-wallet-demo's automated criteria (merged and deployed need the evidence checkers):
     // profiles, browser telemetry, traces, the /faro route and the collector URL.
     expect((await store.db.checkResult.findMany()).map((r) => r.check).sort()).toEqual([
