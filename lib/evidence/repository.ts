@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { fileEvidence } from '../matrix/check-evidence';
 import { redactUrl } from '../config/redact';
 import { createGitHubClient, type GitHubClient, isGitHubClientRefusal } from '../github/client';
 import { describeTransportError } from '../http/bounded';
@@ -32,22 +34,8 @@ interface RememberedFile {
   error?: string;
 }
 
-export interface FileEvidence {
-  repository: string;
-  branch: string;
-  path: string;
-  status: 'pass' | 'fail' | 'error';
-  sha: string | null;
-  htmlUrl: string;
-  /** True when GitHub answered 304: the file is unchanged since the stored check. */
-  notModified: boolean;
-  found: string[];
-  missing: string[];
-  error?: string;
-  /** Kept in the stored evidence so the next check (in any process) can be conditional. */
-  etag?: string;
-  rules?: string;
-}
+/** One file the merged check read (its stored shape is the merged evidence's). */
+export type FileEvidence = z.infer<typeof fileEvidence>;
 
 const DEFAULT_API = 'https://api.github.com';
 const fileKey = (f: { repository: string; branch: string; path: string }) =>

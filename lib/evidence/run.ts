@@ -9,13 +9,9 @@ import {
   type KubernetesClient,
   type KubernetesSettings,
 } from './kubernetes';
-import {
-  createRepositoryChecker,
-  type FileEvidence,
-  type RepositoryChecker,
-  type RepositorySettings,
-} from './repository';
+import { createRepositoryChecker, type RepositoryChecker, type RepositorySettings } from './repository';
 import { MERGED_CHECK, type EvidenceOutcome } from './types';
+import { readEvidenceOf } from '../matrix/check-evidence';
 
 /**
  * The repository and cluster checks (merged, deployed) as the verify pipeline runs them: one
@@ -122,12 +118,9 @@ async function rememberStoredEvidence(store: Pick<Store, 'db' | 'plan'>, checker
     select: { evidence: true },
   });
   for (const row of rows) {
-    try {
-      const evidence = JSON.parse(row.evidence) as { files?: FileEvidence[] };
-      if (Array.isArray(evidence.files)) checker.remember(evidence.files);
-    } catch {
-      // An unreadable row only costs a full request.
-    }
+    // An unreadable row only costs a full request.
+    const read = readEvidenceOf(MERGED_CHECK, row.evidence);
+    if (read.ok && read.evidence.files) checker.remember(read.evidence.files);
   }
 }
 
