@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ServerConfig } from '../config/env';
 import { redactUrl } from '../config/redact';
 import { anySignal, fetchBounded, isReplyTooLarge } from '../http/bounded';
@@ -144,16 +144,18 @@ export async function upstreamRequest(upstream: Upstream, request: UpstreamReque
   }
 }
 
+/** A Connect error reply; a code that is not a string is left out, the message is what matters. */
+const connectErrorReply = z.object({ message: z.string(), code: z.string().optional().catch(undefined) });
+
 function statusMessage(upstream: Upstream, status: number, body: string, contentType: string): string {
   let detail = excerpt(body);
   if (contentType.includes('json')) {
     // Connect errors are {"code","message"}; keep the message, which says what was wrong.
-    try {
-      const parsed = JSON.parse(body) as { message?: unknown; code?: unknown };
-      if (typeof parsed.message === 'string')
-        detail = `${typeof parsed.code === 'string' ? `${parsed.code}: ` : ''}${parsed.message}`;
-    } catch {
-      // keep the raw excerpt
+    const json = parseJsonReply({ name: upstream.name }, body);
+    const connectError = json.ok ? connectErrorReply.safeParse(json.value) : null;
+    if (connectError?.success) {
+      const { code, message } = connectError.data;
+      detail = `${code ? `${code}: ` : ''}${message}`;
     }
   }
   const what = detail ? `: ${detail}` : ' with an empty body';
@@ -172,12 +174,12 @@ function statusMessage(upstream: Upstream, status: number, body: string, content
 }
 
 /** Parses a JSON reply; a body that is not JSON becomes an error naming the upstream. */
-export function parseJsonReply<T>(
+export function parseJsonReply(
   upstream: Pick<Upstream, 'name'>,
   body: string,
-): { ok: true; value: T } | { ok: false; message: string } {
+): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
-    return { ok: true, value: JSON.parse(body) as T };
+    return { ok: true, value: JSON.parse(body) };
   } catch {
     return {
       ok: false,
@@ -203,7 +205,7 @@ const EXPECTED_SERVER: Record<string, string> = {
  * message naming the upstream and the call ("Tempo's search reply has an unexpected shape (…)").
  */
 export function parseReply<T>(upstreamName: string, schema: z.ZodType<T>, body: string, call: string): Parsed<T> {
-  const json = parseJsonReply<unknown>({ name: upstreamName }, body);
+  const json = parseJsonReply({ name: upstreamName }, body);
   if (!json.ok) return json;
   const result = schema.safeParse(json.value);
   if (!result.success) {
