@@ -7,7 +7,7 @@ import { z } from 'zod';
  * or newer board wrote is kept for the detail view rather than dropped.
  */
 
-const lokiLine = z.looseObject({ time: z.string(), line: z.string(), labels: z.record(z.string(), z.string()) });
+export const lokiLine = z.looseObject({ time: z.string(), line: z.string(), labels: z.record(z.string(), z.string()) });
 
 const pyroscopeService = z.looseObject({
   serviceName: z.string(),
@@ -55,7 +55,7 @@ export const lokiEvidence = z.looseObject({
   newest: lokiLine.nullable(),
 });
 
-const traceSummary = z.looseObject({
+export const traceSummary = z.looseObject({
   traceID: z.string(),
   rootServiceName: z.string().nullable(),
   rootTraceName: z.string().nullable(),
@@ -94,7 +94,7 @@ export const collectorUrlEvidence = z.looseObject({
   foundIn: z.string().nullable(),
 });
 
-const latencyWindow = z.looseObject({
+export const latencyWindow = z.looseObject({
   start: z.string(),
   end: z.string(),
   spans: z.number().nullable(),
@@ -261,7 +261,10 @@ export function readEvidenceOf<C extends CheckName>(
   return { ok: false, problem: `the stored ${check} evidence has an unexpected shape (${where}: ${issue?.message})` };
 }
 
-/** A stored result's check and evidence; a row whose evidence does not read carries the problem instead, so a page still shows the result. */
+/**
+ * A stored result's check and evidence; a row whose evidence does not read carries the problem
+ * instead, so a page still shows the result.
+ */
 export function readStoredEvidence(check: CheckName, text: string): CheckEvidence {
   const read = readEvidenceOf(check, text);
   // TypeScript does not carry the check name into the evidence type it indexes; readEvidenceOf pairs them.

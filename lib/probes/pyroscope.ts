@@ -1,3 +1,4 @@
+import type { pyroscopeEvidence, flameGraphEvidence } from '../matrix/check-evidence';
 import { z } from 'zod';
 import { upstreamRequest, type Upstream, type Parsed, parseReply } from './http';
 import { quoteLabel, type ProbeResult, type ProbeWindow } from './types';
@@ -41,20 +42,11 @@ export function parseLastSampleMs(body: string): Parsed<number | null> {
   return { ok: true, value: last };
 }
 
-export interface PyroscopeServiceEvidence {
-  serviceName: string;
-  profileTypes: string[];
-  /** The profile type "last seen" was read from. */
-  lastSeenType?: string;
-  lastSeenAt: string | null;
-  error?: string;
-  /** The error was no answer at all (timeout, refused). */
-  unreachable?: boolean;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type PyroscopeServiceEvidence = z.infer<typeof pyroscopeEvidence>['services'][number];
 
-export interface PyroscopeEvidence extends Record<string, unknown> {
-  services: PyroscopeServiceEvidence[];
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type PyroscopeEvidence = z.infer<typeof pyroscopeEvidence>;
 
 /**
  * The profile type a proof is about among those a service sent: the first that matches the
@@ -217,19 +209,8 @@ export function parseFlameGraph(body: string): Parsed<FlameGraphSummary> {
   return { ok: true, value: { total, depth: total > 0 ? Math.max(0, levels.length - 1) : 0, topFrames } };
 }
 
-export interface FlameGraphEvidence extends Record<string, unknown> {
-  minDepth: number;
-  cpuTypes: string[];
-  services: Array<{
-    serviceName: string;
-    profileTypes: string[];
-    cpuType: string | null;
-    total: number | null;
-    depth: number | null;
-    topFrames: string[];
-    error?: string;
-  }>;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type FlameGraphEvidence = z.infer<typeof flameGraphEvidence>;
 
 /**
  * "CPU flame graphs visible and navigable": for every service_name, a CPU profile type (per the
