@@ -7,7 +7,7 @@ import {
   type GitHubContentsState,
 } from '@/simulators/github-contents';
 import type { RunningSimulator } from '@/simulators/http';
-import { evaluateFile } from './file-rules';
+import { evaluateFile, valueAt } from './file-rules';
 import { createRepositoryChecker, RepositoryChecker } from './repository';
 
 const FARO_VALUES = [
@@ -222,6 +222,16 @@ describe('file rules', () => {
     expect(evaluateFile(spec(['x'], 'package.json'), '{ not json')).toEqual({
       error: 'package.json is not valid JSON',
     });
+    expect(evaluateFile(spec(['x'], 'package.json'), 'null')).toEqual({ error: 'package.json is not valid JSON' });
+    // A dependency field that is not a map declares nothing; the others still count.
+    const odd = JSON.stringify({ dependencies: ['x'], peerDependencies: { x: '1' } });
+    expect(evaluateFile(spec(['x'], 'package.json'), odd)).toEqual({ found: ['depends on x'], missing: [] });
+  });
+
+  it('finds a chart value only under its own keys, not a name every object inherits', () => {
+    expect(valueAt({ faro: { enabled: false } }, 'faro.enabled')).toEqual({ present: true, value: false });
+    expect(valueAt({ faro: {} }, 'faro.constructor')).toEqual({ present: false, value: undefined });
+    expect(valueAt({ faro: ['a'] }, 'faro.0')).toEqual({ present: false, value: undefined });
   });
 
   it('reports a values file that is not YAML', () => {
