@@ -60,13 +60,15 @@ export function pickProfileType(types: string[], preferred: string[]): string | 
   return null;
 }
 
-async function probeServiceName(
+/**
+ * The profile types a service sent in the window (Pyroscope's Series). A failed request says whether
+ * Pyroscope answered at all (`unreachable`); a reply of the wrong shape does not.
+ */
+async function requestProfileTypes(
   upstream: Upstream,
-  serviceName: string,
+  selector: string,
   window: ProbeWindow,
-  preferred: string[],
-): Promise<PyroscopeServiceEvidence> {
-  const selector = `{service_name=${quoteLabel(serviceName)}}`;
+): Promise<{ ok: true; value: string[] } | { ok: false; message: string; unreachable?: boolean }> {
   const series = await upstreamRequest(upstream, {
     path: '/querier.v1.QuerierService/Series',
     json: {
@@ -76,16 +78,26 @@ async function probeServiceName(
       end: window.end,
     },
   });
-  if (!series.ok)
+  if (!series.ok) return { ok: false, message: series.message, unreachable: series.status === null };
+  return parseSeriesProfileTypes(series.body);
+}
+
+async function probeServiceName(
+  upstream: Upstream,
+  serviceName: string,
+  window: ProbeWindow,
+  preferred: string[],
+): Promise<PyroscopeServiceEvidence> {
+  const selector = `{service_name=${quoteLabel(serviceName)}}`;
+  const types = await requestProfileTypes(upstream, selector, window);
+  if (!types.ok)
     return {
       serviceName,
       profileTypes: [],
       lastSeenAt: null,
-      error: series.message,
-      unreachable: series.status === null,
+      error: types.message,
+      ...(types.unreachable === undefined ? {} : { unreachable: types.unreachable }),
     };
-  const types = parseSeriesProfileTypes(series.body);
-  if (!types.ok) return { serviceName, profileTypes: [], lastSeenAt: null, error: types.message };
   if (types.value.length === 0) return { serviceName, profileTypes: [], lastSeenAt: null };
 
   // Series is only as exact as Pyroscope's index blocks; SelectSeries gives the newest sample's time,
@@ -237,23 +249,10 @@ export async function probeFlameGraph(
       topFrames: [],
     };
     evidence.services.push(entry);
-    const series = await upstreamRequest(upstream, {
-      path: '/querier.v1.QuerierService/Series',
-      json: {
-        matchers: [selector],
-        labelNames: ['service_name', '__profile_type__'],
-        start: window.start,
-        end: window.end,
-      },
-    });
-    if (!series.ok) {
-      entry.error = series.message;
-      unreachable ||= series.status === null;
-      continue;
-    }
-    const types = parseSeriesProfileTypes(series.body);
+    const types = await requestProfileTypes(upstream, selector, window);
     if (!types.ok) {
       entry.error = types.message;
+      unreachable ||= types.unreachable === true;
       continue;
     }
     entry.profileTypes = types.value;
