@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { deployedReport } from '@/test/deployed-evidence';
 import { checkFactOf } from './check-fact';
 import { provenPartly, readEvidenceOf } from './check-evidence';
 
@@ -14,18 +15,7 @@ const row = (check: string, evidence: string) => ({
 });
 
 const deployed = {
-  namespace: 'ca7f8f-dev',
-  env: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
-  enabledBy: 'FARO_ENABLED',
-  workloads: [
-    {
-      workload: 'acapy',
-      selector: 'app.kubernetes.io/name=acapy',
-      controllers: [{ kind: 'Deployment', name: 'acapy', readyReplicas: 1, env: {}, enabled: true }],
-      pods: [{ name: 'acapy-1', phase: 'Running', startedAt: '2026-11-20T08:00:00.000Z', env: {} }],
-      problems: [],
-    },
-  ],
+  ...deployedReport([true], ['2026-11-20T08:00:00.000Z']),
   partial: true,
   unconfirmed: ['acapy: OTEL_EXPORTER_OTLP_ENDPOINT'],
 };

@@ -1,29 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_PROVIDERS, storeClosedIssue, type TestStore } from '@/test/stores';
+import { deployedReport } from '@/test/deployed-evidence';
 import { readWentLive } from './go-live';
 import { faroEnabledIn } from './run';
 
 const POD_START = '2026-11-20T08:00:00.000Z';
-const deployedEvidence = (enabled: Array<boolean | null>, startedAt: Array<string | null> = [POD_START]) => ({
-  namespace: 'ca7f8f-dev',
-  env: ['OTEL_EXPORTER_OTLP_ENDPOINT'],
-  enabledBy: 'FARO_ENABLED',
-  workloads: [
-    {
-      workload: 'acapy',
-      selector: 'app.kubernetes.io/name=acapy',
-      controllers: enabled.map((e, i) => ({
-        kind: 'Deployment',
-        name: `acapy-${i}`,
-        readyReplicas: 1,
-        env: {},
-        enabled: e,
-      })),
-      pods: startedAt.map((s, i) => ({ name: `acapy-${i}`, phase: 'Running', startedAt: s, env: {} })),
-      problems: [],
-    },
-  ],
-});
+const deployedEvidence = (enabled: Array<boolean | null>, startedAt: Array<string | null> = [POD_START]) =>
+  deployedReport(enabled, startedAt);
 
 describe('Faro on or off in a deployed check’s evidence', () => {
   it('is on when any controller has it on, off when all that say have it off, unknown when none says', () => {
