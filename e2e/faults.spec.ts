@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { signWebhookBody } from '../lib/github/webhook';
 import { type HostileUpstream, startHostileUpstream } from '../test/hostile-upstream';
 import { expect, test } from './fixtures';
+import { freePort } from '../test/free-port';
 
 /**
  * The board under faults, as a separate process: upstreams that flood 50 MB replies or stop mid-answer,
@@ -22,17 +22,6 @@ const RSS_GROWTH_LIMIT = 80 * MB;
 let hostile: HostileUpstream;
 let board: Board;
 let boardDb: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The process running the board's server (scripts/serve.ts starts it as a child: scripts/board-server.mjs). */
 function boardPid(root: number): number {
