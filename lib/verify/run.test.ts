@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@/lib/config/env';
 import { JobRunner } from '@/lib/jobs/runner';
+import { checkFactOf } from '@/lib/matrix/check-fact';
 import { readMatrix } from '@/lib/matrix/read';
 import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
 import type { Runtime } from '@/lib/jobs/runtime';
@@ -39,6 +40,9 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     const before = pyroscope.requests.length;
     const summary = await runChecks(store, undefined, 'manual', config());
     expect(summary.checks).toBe(await store.db.checkResult.count());
+    // What each probe stored reads back with its check's evidence schema: writer and reader agree.
+    const unreadable = (await store.db.checkResult.findMany()).map(checkFactOf).filter((f) => f.evidenceProblem);
+    expect(unreadable.map((f) => `${f.check}: ${f.evidenceProblem}`)).toEqual([]);
     const view = await readMatrix(store);
     const latest = (key: string, check: string) => cellOf(view, key).latestChecks.find((c) => c.check === check)!;
     expect(latest('acapy-agent/profiling-code', 'pyroscope').status).toBe('pass');
