@@ -57,6 +57,15 @@ describe('stored evidence, read by check', () => {
     expect(unknown.evidence).toBeUndefined();
   });
 
+  it('a stored status this board does not know reads as an error that says so, with its evidence', () => {
+    const fact = checkFactOf({ ...row('pyroscope', '{"services":[]}'), status: 'skipped' });
+    expect(fact).toMatchObject({
+      status: 'error',
+      message: 'The stored status "skipped" is not one this board knows.',
+      evidence: { services: [] },
+    });
+  });
+
   it('a deployed pass is partial only when its evidence says so, and no other check is', () => {
     expect(provenPartly(checkFactOf(row('deployed', JSON.stringify(deployed))))).toBe(true);
     expect(provenPartly(checkFactOf(row('deployed', JSON.stringify({ ...deployed, partial: false }))))).toBe(false);

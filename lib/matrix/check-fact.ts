@@ -1,5 +1,6 @@
 import { isCheckName, readStoredEvidence } from './check-evidence';
-import type { CheckFact, CheckStatus } from './types';
+import { z } from 'zod';
+import { CHECK_STATUSES, type CheckFact, type CheckStatus } from './types';
 
 /** A CheckResult row as the store keeps it: evidence is JSON text. */
 export interface StoredCheckRow {
@@ -13,17 +14,25 @@ export interface StoredCheckRow {
   evidence: string;
 }
 
+/** A stored status this board knows, or null (a row another version wrote reads as an error that says so). */
+export const storedCheckStatus = (text: string): CheckStatus | null => {
+  const parsed = checkStatus.safeParse(text);
+  return parsed.success ? parsed.data : null;
+};
+const checkStatus = z.enum(CHECK_STATUSES);
+
 /**
  * A stored result as a fact, its evidence read with its check's schema. A row whose evidence does not
  * read (or a check this board has no schema for) keeps its result and says why its evidence is
  * missing, rather than failing the page.
  */
 export function checkFactOf(row: StoredCheckRow): CheckFact {
+  const status = storedCheckStatus(row.status);
   const base = {
     cellKey: row.cellKey,
     target: row.target,
-    status: row.status as CheckStatus,
-    message: row.message,
+    status: status ?? 'error',
+    message: status ? row.message : `The stored status "${row.status}" is not one this board knows.`,
     durationMs: row.durationMs,
     checkedAt: row.checkedAt.toISOString(),
   };

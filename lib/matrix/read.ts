@@ -1,6 +1,6 @@
 import type { Store } from '../db/store';
 import { linkedPullRequestsColumn, readJsonColumn, stringListColumn } from '../db/json-columns';
-import { checkFactOf } from './check-fact';
+import { checkFactOf, storedCheckStatus } from './check-fact';
 import { issueMatchSchema, serviceTelemetrySchema } from '../plan/schema';
 import { readStoreRevision } from '../db/revision';
 import { buildMatrix, buildServiceDetail } from './build';
@@ -10,7 +10,6 @@ import { readSignOffs } from './sign-offs';
 import type {
   CheckFact,
   CheckPoint,
-  CheckStatus,
   IssueFact,
   MatrixInput,
   MatrixView,
@@ -33,7 +32,11 @@ async function readChecks(
   const checks = latest.map(checkFactOf);
   const history: Record<string, CheckPoint[]> = {};
   for (const r of recent.sort((a, b) => a.checkedAt.getTime() - b.checkedAt.getTime())) {
-    const point: CheckPoint = { check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() };
+    const point: CheckPoint = {
+      check: r.check,
+      status: storedCheckStatus(r.status) ?? 'error',
+      checkedAt: r.checkedAt.toISOString(),
+    };
     if (history[r.cellKey]) history[r.cellKey].push(point);
     else history[r.cellKey] = [point];
   }
