@@ -219,6 +219,9 @@ export const isGateStep = (name: string): name is GateStep => (GATE_STEPS as rea
  */
 export type StoredEvidenceOf<C extends CheckName> = Partial<z.infer<(typeof evidenceOfCheck)[C]>>;
 
+/** Any check's evidence as stored (what a result of some check carries). */
+export type StoredEvidence = StoredEvidenceOf<CheckName>;
+
 const storedEvidenceOfCheck: { [C in CheckName]: z.ZodType<StoredEvidenceOf<C>> } = {
   pyroscope: pyroscopeEvidence.partial(),
   'flame-graph': flameGraphEvidence.partial(),
