@@ -82,11 +82,13 @@ export async function benchVerify() {
     (sims.byName['faro-receiver'] as FaroReceiverSimulator).control.delay(fault?.kind === 'delay' ? fault.ms : null);
   };
   const proxies: DelayProxy[] = [];
+  const proxyNames: string[] = [];
   const env = { ...sims.env };
   for (const name of [...DELAYED, 'FARO_UPSTREAM_URL']) {
     if (!env[name]) continue;
     const proxy = await startDelayProxy(env[name]);
     proxies.push(proxy);
+    proxyNames.push(name);
     env[name] = proxy.url;
   }
   const setDelay = (ms: number) => {
@@ -121,6 +123,22 @@ export async function benchVerify() {
     for (let i = 0; i < 3; i++) {
       ones.push(await verifyAndWait(board, { kind: 'cell', key: slowest.key }));
       alls.push(await verifyAndWait(board, { kind: 'all' }));
+    }
+    if (process.env.BENCH_TRACE) {
+      for (const proxy of proxies) proxy.takeRequests();
+      const w = await verifyAndWait(board, { kind: 'all' });
+      const rows = proxyNames.flatMap((name, i) => proxies[i]!.takeRequests().map((r) => ({ name, ...r })));
+      const t0 = Math.min(...rows.map((r) => r.arrived));
+      console.log(`trace: verify-all ${Math.round(w)} ms`);
+      for (const r of rows.sort((a, b) => a.arrived - b.arrived))
+        console.log(`${Math.round(r.arrived - t0)}\t${Math.round(r.finished - t0)}\t${r.name}\t${r.path.slice(0, 150)}`);
+      for (const proxy of proxies) proxy.takeRequests();
+      await verifyAndWait(board, { kind: 'cell', key: slowest.key });
+      const rows1 = proxyNames.flatMap((name, i) => proxies[i]!.takeRequests().map((r) => ({ name, ...r })));
+      const t1 = Math.min(...rows1.map((r) => r.arrived));
+      console.log(`trace: cell ${slowest.key}`);
+      for (const r of rows1.sort((a, b) => a.arrived - b.arrived))
+        console.log(`${Math.round(r.arrived - t1)}\t${Math.round(r.finished - t1)}\t${r.name}\t${r.path.slice(0, 150)}`);
     }
     const one = median(ones);
     const all = median(alls);

@@ -67,7 +67,7 @@ function mergedCheck(
   checkers: EvidenceCheckers,
   service: PlanService,
   capability: PlanCapability,
-): { target: string; run: () => Promise<EvidenceOutcome> } | null {
+): { target: string; run: (runStarted: number) => Promise<EvidenceOutcome> } | null {
   const files = service.evidence.merged[capability.slug];
   if (!files) return null; // the plan names no file for this cell: nothing to store
   const target = targetOfFiles(files);
@@ -83,7 +83,7 @@ function mergedCheck(
       }),
     };
   }
-  return { target, run: () => repository.checkMerged(files) };
+  return { target, run: (runStarted) => repository.checkMerged(files, runStarted) };
 }
 
 function deployedCheck(
@@ -143,13 +143,13 @@ export function evidenceRunner(store: Pick<Store, 'db' | 'plan'>, checkers: Evid
     if (!planned) return null;
     return {
       target: planned.target,
-      run: async (): Promise<ProbeResult> => {
+      run: async (runStarted): Promise<ProbeResult> => {
         if (check === 'merged' && checkers.repository) {
           // A failed read only costs full requests, never the check.
           remembered ??= rememberStoredEvidence(store, checkers.repository).catch(() => undefined);
           await remembered;
         }
-        const { status, message, evidence } = await planned.run();
+        const { status, message, evidence } = await planned.run(runStarted);
         return { status, message, evidence };
       },
     };

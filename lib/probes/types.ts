@@ -50,4 +50,8 @@ export type EvidenceRunner = (
   check: 'merged' | 'deployed',
   service: PlanService,
   capability: PlanCapability,
-) => { target: string; run: () => Promise<ProbeResult> } | null;
+) => {
+  target: string;
+  /** `runStarted` identifies the run, so one run asks what its checks share (a branch's head) once. */
+  run: (runStarted: number) => Promise<ProbeResult>;
+} | null;

@@ -230,7 +230,7 @@ function planEvidenceCheck(
     upstream: kind === 'merged' ? 'github' : 'kubernetes',
     target: planned.target,
     key: `${kind}:${cell.key}`,
-    run: planned.run,
+    run: (_window, runStarted) => planned.run(runStarted),
   };
 }
 
@@ -249,9 +249,10 @@ export function planChecks(
   signal?: AbortSignal,
 ): PlannedCheck[] {
   const wanted = cellKeys ? new Set(cellKeys) : null;
+  // Per run: its deadline, and one reply per identical read (every proof of a run has the same window).
   const upstream = (key: 'PYROSCOPE' | 'LOKI' | 'TEMPO') => {
     const found = upstreamFromConfig(config, key);
-    return found && signal ? { ...found, signal } : found;
+    return found && { ...found, signal, runReplies: new Map() };
   };
   const targets: ProofTargets = {
     pyroscope: upstream('PYROSCOPE'),
