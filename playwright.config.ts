@@ -17,6 +17,8 @@ export const STRICT_SECRETS = {
 };
 export const STRICT_LOG = `data/e2e/${runId}-strict.log`;
 const ENGINEER_STATE = `data/e2e/${runId}-engineer.json`;
+/** The main board's TARGET_DATE: the end of this year, five years on. */
+export const E2E_TARGET_DATE = `${new Date().getUTCFullYear() + 5}-12-31`;
 // The 200-service board (e2e/fleet-server.ts) for e2e/fleet.spec.ts: anonymous viewing, no upstreams.
 const fleetURL = `http://127.0.0.1:${port + 2}`;
 
@@ -71,6 +73,9 @@ export default defineConfig({
         VERIFY_INTERVAL: '30m',
         // scripts/test.ts has just built the app.
         SKIP_BUILD: '1',
+        // A target years away: the stalled demo is "at risk" against it, steady progress "on track"
+        // (e2e/progress-forecast.spec.ts; a target already passed is e2e/faults.spec.ts's).
+        TARGET_DATE: E2E_TARGET_DATE,
         // The board's own Faro, through its /faro proxy to the faro.receiver simulator (e2e/faro.spec.ts).
         FARO_ENABLED: 'true',
         FARO_PROXY_ENABLED: 'true',

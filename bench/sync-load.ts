@@ -1,40 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadPlanFile } from '../lib/plan/load';
-import { GitHubWorld, startGitHubSimulator, type SimIssue } from '../simulators/github';
+import { GitHubWorld, labelledIssues, startGitHubSimulator } from '../simulators/github';
 import { BENCH_SECONDS, measureUntil, printTable, type LoadFigures } from './lib/load';
 import { ROOT, startBoard } from './lib/server';
 
 const PLAN_FILE = path.join(ROOT, 'lib/plan/phase-3.json');
 const REPOS = 8;
 const ISSUES = 10_000;
-
-/** `perRepo` issues in each of 8 repositories, carrying the plan's labels. */
-export function labelledIssues(perRepo: number): Record<string, SimIssue[]> {
-  const { plan } = loadPlanFile(PLAN_FILE);
-  const cells = plan.cells.filter((c) => c.serviceSlug);
-  const repos: Record<string, SimIssue[]> = {};
-  for (let r = 0; r < REPOS; r += 1) {
-    repos[`bench-org/service-${r}`] = Array.from({ length: perRepo }, (_, n) => {
-      const cell = cells[(r * perRepo + n) % cells.length];
-      const at = new Date(Date.UTC(2026, 5, 1, 0, r * perRepo + n)).toISOString().replace('.000', '');
-      return {
-        number: n + 1,
-        title: `${cell.title} #${n + 1}`,
-        body: `Estimated Effort: ${cell.estimateText}\n\n${cell.criteria.join('\n')}`,
-        state: n % 3 === 0 ? 'closed' : 'open',
-        stateReason: n % 3 === 0 ? 'completed' : null,
-        labels: cell.labels,
-        assignees: n % 2 ? ['dev'] : [],
-        createdAt: at,
-        updatedAt: at,
-        closedAt: n % 3 === 0 ? at : null,
-      };
-    });
-  }
-  return repos;
-}
 
 interface SyncStatus {
   running: boolean;
@@ -57,14 +30,14 @@ async function syncRunning(url: string, running: boolean, merged = 0, timeoutMs 
  * 10,000 issues from 8 repositories, next to the same figures idle. SQLite, the default store.
  */
 export async function benchSyncLoad() {
-  const world = new GitHubWorld(Object.fromEntries(Object.keys(labelledIssues(1)).map((repo) => [repo, []])));
+  const world = new GitHubWorld(Object.fromEntries(Object.keys(labelledIssues(1, REPOS)).map((repo) => [repo, []])));
   const sim = await startGitHubSimulator(world);
   const board = await startBoard({
     DATABASE_URL: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-bench-syncload-')), 'board.db')}`,
     PLAN_FILE,
     GITHUB_API_URL: sim.url,
     GITHUB_TOKEN: 'bench-token',
-    GITHUB_REPOS: Object.keys(labelledIssues(1)).join(','),
+    GITHUB_REPOS: Object.keys(labelledIssues(1, REPOS)).join(','),
     // The shortest interval the board accepts: the scheduled sync after the issues arrive is the one measured.
     SYNC_INTERVAL: '10s',
   });
@@ -79,7 +52,7 @@ export async function benchSyncLoad() {
       ),
       measureUntil('GET /', `${board.url}/`, new Promise((r) => setTimeout(r, BENCH_SECONDS * 1000))),
     ]);
-    world.load(labelledIssues(ISSUES / REPOS));
+    world.load(labelledIssues(ISSUES / REPOS, REPOS));
     await syncRunning(board.url, true, 0, 30_000);
     const started = Date.now();
     // A scheduled sync that began just before the issues arrived merges nothing: wait for the one that merges them.

@@ -131,14 +131,18 @@ export async function benchVerify() {
       const t0 = Math.min(...rows.map((r) => r.arrived));
       console.log(`trace: verify-all ${Math.round(w)} ms`);
       for (const r of rows.sort((a, b) => a.arrived - b.arrived))
-        console.log(`${Math.round(r.arrived - t0)}\t${Math.round(r.finished - t0)}\t${r.name}\t${r.path.slice(0, 150)}`);
+        console.log(
+          `${Math.round(r.arrived - t0)}\t${Math.round(r.finished - t0)}\t${r.name}\t${r.path.slice(0, 150)}`,
+        );
       for (const proxy of proxies) proxy.takeRequests();
       await verifyAndWait(board, { kind: 'cell', key: slowest.key });
       const rows1 = proxyNames.flatMap((name, i) => proxies[i]!.takeRequests().map((r) => ({ name, ...r })));
       const t1 = Math.min(...rows1.map((r) => r.arrived));
       console.log(`trace: cell ${slowest.key}`);
       for (const r of rows1.sort((a, b) => a.arrived - b.arrived))
-        console.log(`${Math.round(r.arrived - t1)}\t${Math.round(r.finished - t1)}\t${r.name}\t${r.path.slice(0, 150)}`);
+        console.log(
+          `${Math.round(r.arrived - t1)}\t${Math.round(r.finished - t1)}\t${r.name}\t${r.path.slice(0, 150)}`,
+        );
     }
     const one = median(ones);
     const all = median(alls);

@@ -42,6 +42,25 @@ test('a Helm cell shows its chain with the deployed link passed, its evidence an
   await expect(deployed.locator('pre')).toContainText('"namespace": "ca7f8f-dev"');
 });
 
+test('a deployment whose key comes from an unreadable ConfigMap shows as partly deployed, in the matrix and the chain', async ({
+  page,
+}) => {
+  // The demo's bc-wallet-demo server takes PYROSCOPE_SERVER_ADDRESS through envFrom: the check passes, the key
+  // itself is not confirmed, so neither the matrix nor the chain may call it simply deployed.
+  await page.goto('/');
+  const td = page.locator('td:has(a[data-cell="bc-wallet-demo/profiling-helm"])');
+  await expect(td.locator('[data-testid="live-status"][data-check="deployed"]')).toHaveText('Deployed: partly');
+  await expect(td.getByRole('img', { name: /deployed partly proven/ })).toBeVisible();
+  await page.goto('/services/bc-wallet-demo');
+  const chain = page.locator('[data-cell="bc-wallet-demo/profiling-helm"]').getByTestId('evidence-chain');
+  await expect(chain.getByTestId('chain-summary')).toHaveText('merged, deployed partly');
+  const deployed = chain.locator('[data-link="deployed"]');
+  await expect(deployed).toHaveAttribute('data-status', 'partial');
+  await expect(deployed.locator('.chain-status')).toHaveText('partly proven');
+  await expect(deployed).toContainText('via ConfigMap bc-wallet-demo-env');
+  await expect(deployed).toContainText('so the key itself is not confirmed');
+});
+
 test('a code cell shows merged passed and no data as "merged, not flowing"', async ({ page }) => {
   // bc-wallet-demo's code is merged in the demo repositories; stop its profiles reaching Pyroscope.
   const pyroscope = simulatorUrls().pyroscope;

@@ -1,4 +1,5 @@
 import type { MatrixCell, MatrixView } from '../lib/matrix/types';
+import { E2E_TARGET_DATE } from '../playwright.config';
 import { expect, test } from './fixtures';
 import { simulatorUrls } from './simulators';
 
@@ -42,6 +43,9 @@ test('the demo has made no progress for months: the forecast says stalled, with 
     'Rate used: estimate verified by live data per week',
   );
   await expect(page.getByText(/forecast finish/)).toHaveCount(0);
+  // Against a target years away, no finish date is not yet late, but it is a risk.
+  await expect(forecast.getByTestId('forecast-headline')).toContainText(`Target ${E2E_TARGET_DATE}: at risk.`);
+  await expect(forecast.getByTestId('forecast-outlook')).toHaveAttribute('data-outlook', 'at-risk');
   // The gate stands apart from service work, and "~½ day" says what it counts as.
   await expect(page.getByTestId('gate-progress')).toContainText('~½ day, counted as 4h');
   await expect(page.getByTestId('service-verified')).toContainText('of service work verified');
@@ -87,6 +91,10 @@ test('steady weekly closures of work that verifies give a range of finish dates'
     // With fewer finished cells than weeks in the window, some weeks verified nothing: no pessimistic date then.
     if (pessimistic) expect(likely! <= pessimistic).toBe(true);
     else await expect(range.locator('[data-point="pessimistic"]')).toContainText('no date');
+    // Years before the target: on track when even the pessimistic date makes it, at risk when there is none.
+    const outlook = pessimistic ? 'on track' : 'at risk';
+    expect(pessimistic ? pessimistic <= E2E_TARGET_DATE : true).toBe(true);
+    await expect(forecast.getByTestId('forecast-headline')).toContainText(`Target ${E2E_TARGET_DATE}: ${outlook}.`);
     await expect(forecast.getByTestId('forecast-rate')).toContainText(/over the last \d+ weeks/);
   } finally {
     for (const o of original)

@@ -119,9 +119,13 @@ test('the verify API starts or joins a job at once and rejects bad scopes clearl
   await control('pyroscope', { fault: { kind: 'delay', ms: 1500 } });
   const first = await request.post('/api/verify', { data: { kind: 'cell', key: 'credo-ts/profiling-code' } });
   expect(first.status()).toBe(202);
-  expect(await first.json()).toEqual({ job: 'verify:cell:credo-ts/profiling-code', joined: false });
+  const started = await first.json();
+  expect(started).toEqual({ job: 'verify:cell:credo-ts/profiling-code', joined: false, startedAt: expect.any(String) });
+  // When the run began: the Verify button counts only results from then on as this run's.
+  expect(Math.abs(Date.parse(started.startedAt) - Date.now())).toBeLessThan(10_000);
   const second = await request.post('/api/verify', { data: { kind: 'cell', key: 'credo-ts/profiling-code' } });
-  expect(await second.json()).toEqual({ job: 'verify:cell:credo-ts/profiling-code', joined: true });
+  // A click that joins the run learns the same start.
+  expect(await second.json()).toEqual({ ...started, joined: true });
   expect((await (await request.get('/api/verify')).json()).running).toContain('verify:cell:credo-ts/profiling-code');
 
   const unknown = await request.post('/api/verify', { data: { kind: 'service', slug: 'no-such-service' } });

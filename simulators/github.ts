@@ -520,3 +520,49 @@ export function defaultFixture(): Record<string, SimIssue[]> {
   });
   return { [DEFAULT_REPO]: issues };
 }
+
+/**
+ * A large sync's worth of issues (the bench and the sync-load test): `perRepo` issues in each of `repos`
+ * repositories (bench-org/service-N), carrying the plan's labels, a third of them closed, every other one assigned;
+ * and in each, `pullRequestsPerRepo` merged pull requests closing its first issues (none by default).
+ */
+export function labelledIssues(perRepo: number, repos: number, pullRequestsPerRepo = 0): Record<string, SimIssue[]> {
+  const { plan } = loadPlanFile(PLAN_FILE);
+  const cells = plan.cells.filter((c) => c.serviceSlug);
+  const listing: Record<string, SimIssue[]> = {};
+  for (let r = 0; r < repos; r += 1) {
+    listing[`bench-org/service-${r}`] = Array.from({ length: perRepo }, (_, n) => {
+      const cell = cells[(r * perRepo + n) % cells.length];
+      const at = new Date(Date.UTC(2026, 5, 1, 0, r * perRepo + n)).toISOString().replace('.000', '');
+      return {
+        number: n + 1,
+        title: `${cell.title} #${n + 1}`,
+        body: `Estimated Effort: ${cell.estimateText}\n\n${cell.criteria.join('\n')}`,
+        state: n % 3 === 0 ? 'closed' : 'open',
+        stateReason: n % 3 === 0 ? 'completed' : null,
+        labels: cell.labels,
+        assignees: n % 2 ? ['dev'] : [],
+        createdAt: at,
+        updatedAt: at,
+        closedAt: n % 3 === 0 ? at : null,
+      };
+    });
+    for (let n = 1; n <= pullRequestsPerRepo; n += 1) {
+      const at = new Date(Date.UTC(2026, 5, 20, 0, r * pullRequestsPerRepo + n)).toISOString().replace('.000', '');
+      listing[`bench-org/service-${r}`].push({
+        number: perRepo + n,
+        title: `Implementation of #${n}`,
+        body: `Closes #${n}`,
+        state: 'closed',
+        stateReason: null,
+        labels: ['phase-3'],
+        assignees: [],
+        createdAt: at,
+        updatedAt: at,
+        closedAt: at,
+        pullRequest: { mergedAt: at },
+      });
+    }
+  }
+  return listing;
+}

@@ -28,6 +28,8 @@ export interface RunningSimulator {
   url: string;
   /** Every request the simulator received, oldest first (tests assert on them). */
   requests: SimRequest[];
+  /** Hung answers whose client is still connected: 0 once every client that was left hanging gave up. */
+  hanging: () => number;
   stop: () => Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function serveSimulator(name: string, handler: SimHandler, port = 0
     name,
     url: `http://127.0.0.1:${actual}`,
     requests,
+    hanging: () => hung.size,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const res of hung) res.destroy();

@@ -103,19 +103,14 @@ function inScope<T extends { key: string }>(cells: T[], scope: VerifyScope, serv
 
 /**
  * Where a Verify button reads results: the service's entry when this page holds one (a service
- * page), else the matrix. `newest` is the newest result the page knows of (no request); `read()`
- * reads the scope's cells once the run has ended (one request, shared with any refetch under way).
+ * page), else the matrix. `read()` reads the scope's cells once the run has ended (one request,
+ * shared with any refetch under way).
  */
 export function verifyResults(client: QueryClient, scope: VerifyScope) {
   const slug = serviceOfScope(scope);
   const service = slug ? client.getQueryData<ServiceDetail>(serviceQueryKey(slug)) : undefined;
   if (slug && service) {
     return {
-      newest:
-        service.cells
-          .flatMap((c) => c.latestChecks.map((l) => l.checkedAt))
-          .sort()
-          .at(-1) ?? '',
       read: async (): Promise<ResultCell[]> => {
         const detail = await client.fetchQuery({
           queryKey: serviceQueryKey(slug),
@@ -127,7 +122,6 @@ export function verifyResults(client: QueryClient, scope: VerifyScope) {
     };
   }
   return {
-    newest: client.getQueryData<MatrixRevision>(MATRIX_QUERY_KEY)?.newestCheckAt ?? '',
     read: async (): Promise<ResultCell[]> => {
       const view = await currentMatrix(client);
       const cells = [view.gate, ...view.rows.flatMap((r) => r.cells)].filter((c): c is CompactCell => c !== null);

@@ -2,7 +2,6 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import type { MatrixCell } from '@/lib/matrix/types';
 import { describeRun, summarizeRun } from '@/lib/verify/summary';
 import { type ResultCell, verifyResults } from './board-queries';
 import { fetchJson } from './fetch-json';
@@ -12,19 +11,17 @@ import { usePermission } from './viewer';
 import './verify.css';
 import './cell-feedback.css';
 
-/** "27 checked: 18 pass, 6 fail, 3 error": the cells with a result newer than `since`, by their worst new result. */
-const describeResults = (cells: ResultCell[], since: string) =>
-  describeRun(
-    // summarizeRun reads only each cell's key and its newest results' check, status and time.
-    summarizeRun(cells as unknown as MatrixCell[], Object.fromEntries(cells.map((c) => [c.key, since]))),
-  );
+/** "27 checked: 18 pass, 6 fail, 3 error": the cells with a result of the run that began at `startedAt`. */
+const describeResults = (cells: ResultCell[], startedAt: string) => describeRun(summarizeRun(cells, startedAt));
 
 /**
  * "Verify now" for one cell, one service or everything. A click while the same check runs joins it.
  * When the run ends it says what it found ("27 checked: 18 pass, 6 fail, 3 error") in a live region;
- * the cells themselves show their new results. It reads no results when clicked (the newest result
- * the page knows of is the baseline) and reads them once when the run ends, through the page's own
- * matrix or service query (board-queries.ts). Not rendered without JavaScript (it needs it).
+ * the cells themselves show their new results. It counts only the run's own results: those stamped
+ * from the run's start on (the server's clock, from POST /api/verify), not whatever is newer than the
+ * page's possibly 30 s old view. It reads no results when clicked and reads them once when the run
+ * ends, through the page's own matrix or service query (board-queries.ts). Not rendered without
+ * JavaScript (it needs it).
  */
 export function VerifyButton({
   scope,
@@ -45,7 +42,7 @@ export function VerifyButton({
   // The scope object is new on every render; the job name identifies it.
   const scopeRef = useRef(scope);
   scopeRef.current = scope;
-  const baseline = useRef('');
+  const runStartedAt = useRef('');
   const [waiting, setWaiting] = useState(false);
   const [summary, setSummary] = useState<{ text: string; failed: boolean } | null>(null);
 
@@ -53,13 +50,12 @@ export function VerifyButton({
   const start = useMutation({
     mutationFn: async () => {
       setSummary(null);
-      // The newest result the page knows of before the run: what "new" means when it ends (server clock only).
-      baseline.current = verifyResults(client, scopeRef.current).newest;
       return requestVerification(scope);
     },
     // Count the job as running until a status poll says otherwise, so a job that ends before the
     // next poll still triggers the final refresh (RefreshWhileVerifying).
-    onSuccess: ({ job: started }) => {
+    onSuccess: ({ job: started, startedAt }) => {
+      runStartedAt.current = startedAt;
       client.setQueryData<{ running: string[] }>(['verify'], (old) => ({
         running: [...new Set([...(old?.running ?? []), started])],
       }));
@@ -80,7 +76,7 @@ export function VerifyButton({
       const cells = await verifyResults(client, scopeRef.current).read();
       if (cancelled) return;
       setWaiting(false);
-      setSummary({ text: describeResults(cells, baseline.current), failed: false });
+      setSummary({ text: describeResults(cells, runStartedAt.current), failed: false });
     })().catch((error: Error) => {
       if (cancelled) return;
       setWaiting(false);

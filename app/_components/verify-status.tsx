@@ -44,14 +44,22 @@ export function RefreshWhileVerifying() {
   return null;
 }
 
-/** Starts (or joins) a verification on the server; answers at once. */
-export async function requestVerification(scope: VerifyScope): Promise<{ job: string; joined: boolean }> {
+/** Starts (or joins) a verification on the server; answers at once, with when the run began (server clock). */
+export async function requestVerification(
+  scope: VerifyScope,
+): Promise<{ job: string; joined: boolean; startedAt: string }> {
   const response = await fetch('/api/verify', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(scope),
   });
-  const body = (await response.json().catch(() => null)) as { job?: string; joined?: boolean; error?: string } | null;
-  if (!response.ok || !body?.job) throw new Error(body?.error ?? `Verification could not start (${response.status})`);
-  return { job: body.job, joined: Boolean(body.joined) };
+  const body = (await response.json().catch(() => null)) as {
+    job?: string;
+    joined?: boolean;
+    startedAt?: string;
+    error?: string;
+  } | null;
+  if (!response.ok || !body?.job || !body.startedAt)
+    throw new Error(body?.error ?? `Verification could not start (${response.status})`);
+  return { job: body.job, joined: Boolean(body.joined), startedAt: body.startedAt };
 }

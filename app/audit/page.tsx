@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import { AuditTable } from '@/app/_components/audit-table';
+import { ReadFailure } from '@/app/_components/read-failure';
 import { readAudit } from '@/lib/audit/read';
 import { hasRole } from '@/lib/auth/roles';
 import { pageUser } from '@/lib/auth/viewer';
+import { pageRead } from '@/lib/server/page-read';
 import { getRuntime } from '@/lib/server/runtime';
 
 export const dynamic = 'force-dynamic';
@@ -24,8 +26,9 @@ export default async function AuditPage() {
       </>
     );
   }
-  const { store } = await getRuntime();
-  const rows = await readAudit(store.db, { limit: 200 });
+  const read = await pageRead('the audit log', async () => readAudit((await getRuntime()).store.db, { limit: 200 }));
+  if (!read.ok) return <ReadFailure {...read} retryHref="/audit" />;
+  const rows = read.value;
   return (
     <>
       <h1>Audit trail</h1>

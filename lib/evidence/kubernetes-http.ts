@@ -13,14 +13,15 @@ import { type RequestBounds, readCapped, requestSignal } from '../http/bounded';
  * The Kubernetes client's transport, bounded: the client's own one (node-fetch) has no time limit and reads
  * whole replies. This one aborts the request at its time limit, body included, and stops reading at the cap.
  * It keeps the client's agent, so TLS settings and client certificates from the kubeconfig still apply.
+ * `bounds.signal` (a run's deadline) aborts every request too, whichever comes first.
  */
-export function boundedKubernetesHttp(bounds: Omit<RequestBounds, 'signal'>): HttpLibrary {
+export function boundedKubernetesHttp(bounds: RequestBounds): HttpLibrary {
   // How many requests are in flight is the verify pool's to bound (VERIFY_CONCURRENCY checks per
   // upstream, three lists each), so replies in flight, each up to the cap, bound a run's memory.
   return wrapHttpLibrary({ send: (request) => send(request, bounds) });
 }
 
-async function send(request: RequestContext, bounds: Omit<RequestBounds, 'signal'>): Promise<ResponseContext> {
+async function send(request: RequestContext, bounds: RequestBounds): Promise<ResponseContext> {
   const url = new URL(request.getUrl());
   const transport = url.protocol === 'https:' ? https : http;
   const { signal } = requestSignal(bounds);

@@ -27,6 +27,11 @@ export interface KubernetesClient {
   timeoutMs: number;
   apps: AppsV1Api;
   core: CoreV1Api;
+  /**
+   * The same client with every request also aborted by `signal` (a run's deadline). The generated API sends
+   * through its configuration's transport whatever a call passes, so the signal needs its own configuration.
+   */
+  withSignal: (signal: AbortSignal) => KubernetesClient;
 }
 
 export interface KubernetesSettings {
@@ -61,22 +66,29 @@ export function createKubernetesClient(settings: KubernetesSettings): Kubernetes
   }
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig names no current cluster');
-  // As makeApiClient builds it, but on a transport whose requests are time-limited and capped.
-  const configuration = createConfiguration({
-    baseServer: new ServerConfiguration(cluster.server, {}),
-    authMethods: { default: kubeConfig },
-    httpApi: boundedKubernetesHttp({
-      timeoutMs: settings.KUBE_TIMEOUT ?? REQUEST_TIMEOUT_MS,
-      maxBytes: settings.KUBE_MAX_REPLY_BYTES ?? MAX_REPLY_BYTES,
-    }),
-  });
-  return {
-    namespace,
-    server: redactUrl(cluster.server),
-    timeoutMs: settings.KUBE_TIMEOUT ?? REQUEST_TIMEOUT_MS,
-    apps: new AppsV1Api(configuration),
-    core: new CoreV1Api(configuration),
+  const timeoutMs = settings.KUBE_TIMEOUT ?? REQUEST_TIMEOUT_MS;
+  const baseServer = new ServerConfiguration(cluster.server, {});
+  const client = (signal?: AbortSignal): KubernetesClient => {
+    // As makeApiClient builds it, but on a transport whose requests are time-limited and capped.
+    const configuration = createConfiguration({
+      baseServer,
+      authMethods: { default: kubeConfig },
+      httpApi: boundedKubernetesHttp({
+        timeoutMs,
+        maxBytes: settings.KUBE_MAX_REPLY_BYTES ?? MAX_REPLY_BYTES,
+        signal,
+      }),
+    });
+    return {
+      namespace,
+      server: redactUrl(cluster.server),
+      timeoutMs,
+      apps: new AppsV1Api(configuration),
+      core: new CoreV1Api(configuration),
+      withSignal: client,
+    };
   };
+  return client();
 }
 
 /** How a container gets an env var. Values are never kept: only the host they point at. */
@@ -172,9 +184,10 @@ async function listOrExplain<T extends { items?: unknown }>(
     list = await call();
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      // An AbortError is the caller's (a run's deadline), whose reason names its own setting.
       throw new KubernetesRequestError(
         `the Kubernetes API at ${client.server} did not answer listing ${resource}: ` +
-          `${describeTransportError(error, client.timeoutMs)} (KUBE_TIMEOUT)`,
+          `${describeTransportError(error, client.timeoutMs)}${error.name === 'TimeoutError' ? ' (KUBE_TIMEOUT)' : ''}`,
         resource,
       );
     }
@@ -340,12 +353,14 @@ export const deployedTarget = (
   return client ? `${client.namespace}/${selectors}` : selectors;
 };
 
-/** The deployed check for one Helm cell. Never throws: failures are results. */
+/** The deployed check for one Helm cell. Never throws: failures are results. `signal` (a run's deadline) aborts its requests. */
 export async function checkDeployed(
-  client: KubernetesClient,
+  unbound: KubernetesClient,
   service: PlanService,
   capability: PlanCapability,
+  signal?: AbortSignal,
 ): Promise<EvidenceOutcome> {
+  const client = signal ? unbound.withSignal(signal) : unbound;
   const spec = capability.deployed;
   const workloads = workloadsOf(service, capability);
   const target = deployedTarget(client, service, capability);

@@ -129,7 +129,10 @@ describe('the merged check against the GitHub contents API', () => {
     setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
     setRepositoryFile(state, pyproject.repository, pyproject.path, '[project]\ndependencies = ["pyroscope-io"]\n');
     const before = simulator.requests.length;
-    await Promise.all([checker.checkMerged([chartValues, pyproject], 1), checker.checkMerged([pyproject], 1)]);
+    await Promise.all([
+      checker.checkMerged([chartValues, pyproject], { started: 1 }),
+      checker.checkMerged([pyproject], { started: 1 }),
+    ]);
     const heads = simulator.requests.slice(before).filter((r) => r.path.endsWith('/commits/main'));
     expect(heads).toHaveLength(1);
     expect(heads[0].headers.accept).toMatch(/application\/vnd\.github(\.v3)?\.sha/);
@@ -137,13 +140,13 @@ describe('the merged check against the GitHub contents API', () => {
 
   it('re-reads no file while its branch’s head commit is unchanged: one conditional lookup, a 304, no rate limit', async () => {
     setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
-    const first = await checker.checkMerged([chartValues], 1);
+    const first = await checker.checkMerged([chartValues], { started: 1 });
     const head = (first.evidence.files as Array<{ commit?: string }>)[0].commit;
     expect(head).toMatch(/^[0-9a-f]{40}$/);
     const usedAfterFirst = state.rateLimitUsed;
     const before = simulator.requests.length;
 
-    const again = await checker.checkMerged([chartValues], 2);
+    const again = await checker.checkMerged([chartValues], { started: 2 });
     const asked = simulator.requests.slice(before);
     expect(asked.map((r) => r.path)).toEqual([`/repos/${chartValues.repository}/commits/main`]);
     expect(asked[0].headers['if-none-match']).toBe(`"${head}"`);
@@ -158,11 +161,11 @@ describe('the merged check against the GitHub contents API', () => {
 
   it('reads the file again once the head moves: conditionally, so a file unchanged by the new commit is a 304', async () => {
     setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
-    const first = await checker.checkMerged([chartValues], 1);
+    const first = await checker.checkMerged([chartValues], { started: 1 });
     // Another file on the branch changes: a new head commit, the same values.yaml.
     setRepositoryFile(state, chartValues.repository, 'README.md', '# a new commit\n');
     const before = simulator.requests.length;
-    const second = await checker.checkMerged([chartValues], 2);
+    const second = await checker.checkMerged([chartValues], { started: 2 });
     const contents = simulator.requests.slice(before).filter((r) => r.path.includes('/contents/'));
     expect(contents).toHaveLength(1);
     expect(contents[0].headers['if-none-match']).toMatch(/^W\/"[0-9a-f]{64}"$/);
@@ -172,7 +175,7 @@ describe('the merged check against the GitHub contents API', () => {
 
     // The file itself changes: a full read, and the new findings.
     setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(true));
-    const changed = await checker.checkMerged([chartValues], 3);
+    const changed = await checker.checkMerged([chartValues], { started: 3 });
     expect(changed.status).toBe('fail');
     expect(checker.counts).toEqual({ fetched: 2, notModified: 1 });
   });

@@ -3,6 +3,7 @@ import { createGitHubClient, type GitHubClient, isGitHubClientRefusal } from '..
 import { describeTransportError } from '../http/bounded';
 import type { RepositoryFileSpec } from '../plan/schema';
 import { evaluateFile, type FileFindings } from './file-rules';
+import type { EvidenceRun } from '../probes/types';
 import type { EvidenceOutcome } from './types';
 
 /**
@@ -107,7 +108,10 @@ export class RepositoryChecker {
    * One file's check. How many run at once is the verify pool's to bound (VERIFY_CONCURRENCY checks
    * per upstream, a cell's few files each), so replies in flight bound a run's memory.
    */
-  async checkFile(spec: RepositoryFileSpec, commit: string | null = null): Promise<FileEvidence> {
+  async checkFile(
+    spec: RepositoryFileSpec,
+    { commit = null, signal }: { commit?: string | null; signal?: AbortSignal } = {},
+  ): Promise<FileEvidence> {
     const base = {
       repository: spec.repository,
       branch: spec.branch,
@@ -139,6 +143,8 @@ export class RepositoryChecker {
         path: spec.path,
         ref: spec.branch,
         headers: conditional ? { 'if-none-match': conditional.etag } : {},
+        // The run's deadline, joined with the request's own time limit in the client's fetch (fetchBounded).
+        request: { signal },
       });
       const data = response.data;
       if (!Array.isArray(data) && (typeof data !== 'object' || data === null || typeof data.type !== 'string')) {
@@ -221,24 +227,24 @@ export class RepositoryChecker {
    * A branch's head commit SHA (GitHub's "sha" media type), conditional on the one seen last; null
    * when it cannot be read (the file reads then say why). Asked once per repository and run.
    */
-  private branchHead(spec: RepositoryFileSpec, runStarted: number): Promise<string | null> {
-    let lookups = this.headsByRun.get(runStarted);
+  private branchHead(spec: RepositoryFileSpec, run: EvidenceRun): Promise<string | null> {
+    let lookups = this.headsByRun.get(run.started);
     if (!lookups) {
       lookups = new Map();
-      this.headsByRun.set(runStarted, lookups);
+      this.headsByRun.set(run.started, lookups);
       // Runs that overlap (a click during a scheduled run) each keep theirs; older ones are done.
       for (const run of this.headsByRun.keys()) if (this.headsByRun.size > 8) this.headsByRun.delete(run);
     }
     const key = branchKey(spec);
     let head = lookups.get(key);
     if (!head) {
-      head = this.readBranchHead(spec);
+      head = this.readBranchHead(spec, run.signal);
       lookups.set(key, head);
     }
     return head;
   }
 
-  private async readBranchHead(spec: RepositoryFileSpec): Promise<string | null> {
+  private async readBranchHead(spec: RepositoryFileSpec, signal?: AbortSignal): Promise<string | null> {
     const [owner, repo] = spec.repository.split('/');
     const key = branchKey(spec);
     const last = this.heads.get(key);
@@ -249,6 +255,7 @@ export class RepositoryChecker {
         ref: spec.branch,
         mediaType: { format: 'sha' },
         headers: last ? { 'if-none-match': `"${last}"` } : {},
+        request: { signal },
       });
       const sha = typeof response.data === 'string' ? (response.data as string).trim() : '';
       if (!/^[0-9a-f]{40}$/.test(sha)) return null;
@@ -261,13 +268,15 @@ export class RepositoryChecker {
   }
 
   /**
-   * The merged check for one cell: every file must pass. Never throws. With the run's start time,
-   * files whose findings were made at the branch's current head are not read again.
+   * The merged check for one cell: every file must pass. Never throws. Within a run, files whose
+   * findings were made at the branch's current head are not read again; its deadline aborts the requests.
    */
-  async checkMerged(files: RepositoryFileSpec[], runStarted?: number): Promise<EvidenceOutcome> {
+  async checkMerged(files: RepositoryFileSpec[], run?: EvidenceRun): Promise<EvidenceOutcome> {
     const target = files.map((f) => `${f.repository}@${f.branch}:${f.path}`).join(' + ');
     const results = await Promise.all(
-      files.map(async (f) => this.checkFile(f, runStarted === undefined ? null : await this.branchHead(f, runStarted))),
+      files.map(async (f) =>
+        this.checkFile(f, { commit: run ? await this.branchHead(f, run) : null, signal: run?.signal }),
+      ),
     );
     const evidence = { files: results };
     const fileLabel = (r: FileEvidence) => `${r.repository}:${r.path}`;

@@ -82,4 +82,31 @@ describe('evidence checks against upstreams that misbehave', () => {
     expect(Date.now() - started).toBeLessThan(300 + 1_000);
     expect(outcome.message).toContain('no complete answer within 300ms');
   });
+
+  it('ends contents and Kubernetes requests when the caller’s signal (a run’s deadline) aborts, before their own limits', async () => {
+    upstream = await startHostileUpstream({ kind: 'stall-body' });
+    const reason = new DOMException('the run did not finish within 300ms (VERIFY_TIMEOUT)', 'AbortError');
+    const deadline = () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(reason), 300);
+      return controller.signal;
+    };
+    const checker = new RepositoryChecker({ GITHUB_API_URL: upstream.url, GITHUB_TIMEOUT: 60_000 });
+    const client = createKubernetesClient({
+      KUBE_NAMESPACE: 'ca7f8f-dev',
+      KUBE_API_URL: upstream.url,
+      KUBE_TIMEOUT: 60_000,
+    });
+    if (!client || !acapy || !profilingHelm) throw new Error('fixture');
+    const started = Date.now();
+    const [merged, deployed] = await Promise.all([
+      checker.checkMerged([pyproject], { started, signal: deadline() }),
+      checkDeployed(client, acapy, profilingHelm, deadline()),
+    ]);
+    // Well short of the 60 s limits: only the signal can have ended them (the margin is for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(300 + 5_000);
+    expect(merged).toMatchObject({ status: 'error', message: expect.stringContaining(reason.message) });
+    expect(deployed).toMatchObject({ status: 'error', message: expect.stringContaining(reason.message) });
+    expect(deployed.message).not.toContain('KUBE_TIMEOUT'); // not the limit that ended it
+  });
 });

@@ -1,12 +1,12 @@
 import type { Db } from '../db/client';
-import { linkedPullRequestsColumn, readJsonColumn, stringListColumn } from '../db/json-columns';
+import { readJsonColumn, stringListColumn } from '../db/json-columns';
 import type { StoreProvider } from '../db/database-url';
 import type { Store } from '../db/store';
 import type { Plan } from '../plan/load';
 import { parseBodyEstimate } from './body-estimate';
 import { assignCells } from './classify';
 import type { GitHubClient, RateLimitQuota } from './client';
-import { closingReferences, type LinkedPullRequest } from './linked-prs';
+import { linkPullRequests } from './linked-prs';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
 
@@ -123,43 +123,6 @@ const same = (a: unknown, b: unknown) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 const differs = (a: IssueData, b: IssueData, fields: ReadonlyArray<keyof IssueData>) =>
   fields.some((f) => !same(a[f], b[f]));
-
-/**
- * Applies pull requests' closing references to the issues they close (any configured repository).
- * Linear in issues + pull requests: each pull request is indexed once, each issue looked at once,
- * and only issues that carry one of these pull requests or are closed by one are rewritten.
- */
-function linkPullRequests(rows: Map<string, IssueData>, repo: string, pullRequests: IssueListItem[]) {
-  if (pullRequests.length === 0) return;
-  const repoKey = repo.toLowerCase();
-  const listed = new Set(pullRequests.map((pr) => pr.number));
-  const closing = new Map<string, LinkedPullRequest[]>();
-  for (const pr of pullRequests) {
-    const link: LinkedPullRequest = {
-      number: pr.number,
-      url: pr.pull_request?.html_url ?? pr.html_url,
-      repo,
-      state: pr.state === 'closed' ? 'closed' : 'open',
-      merged: Boolean(pr.pull_request?.merged_at),
-      mergedAt: pr.pull_request?.merged_at ?? null,
-    };
-    for (const id of closingReferences(pr.body, repo)) {
-      const links = closing.get(id);
-      if (links) links.push(link);
-      else closing.set(id, [link]);
-    }
-  }
-  for (const [id, row] of rows) {
-    const adds = closing.get(id);
-    if (!adds && row.linkedPullRequests === '[]') continue;
-    const links = readJsonColumn(linkedPullRequestsColumn, row.linkedPullRequests, 'Issue.linkedPullRequests');
-    // A listed pull request replaces its stored link (its state may have moved) or drops it (no longer closes).
-    const others = links.filter((l) => !(l.repo.toLowerCase() === repoKey && listed.has(l.number)));
-    if (!adds && others.length === links.length) continue;
-    const next = [...others, ...(adds ?? [])].sort((a, b) => a.repo.localeCompare(b.repo) || a.number - b.number);
-    rows.set(id, { ...row, linkedPullRequests: JSON.stringify(next) });
-  }
-}
 
 interface ApplyResult {
   issuesChanged: number;

@@ -84,6 +84,7 @@ export type JobClaim =
 interface InFlight {
   outcome: Promise<JobOutcome<unknown>>;
   claim: Promise<JobClaim>;
+  startedAt: Date;
 }
 
 export interface JobRunnerOptions {
@@ -124,6 +125,11 @@ export class JobRunner {
     return [...this.inFlight.keys()];
   }
 
+  /** When the run of `name` in flight here began (this process's clock), or null when none is. */
+  runStartedAt(name: string): Date | null {
+    return this.inFlight.get(name)?.startedAt ?? null;
+  }
+
   /** How the current (or just finished) start of `name` went; `started` when nothing is in flight. */
   claimed(name: string): Promise<JobClaim> {
     return this.inFlight.get(name)?.claim ?? Promise.resolve({ status: 'started' });
@@ -136,12 +142,13 @@ export class JobRunner {
         outcome.status === 'busy-elsewhere' ? outcome : { ...outcome, joined: true },
       ) as Promise<JobOutcome<T>>;
     }
+    const startedAt = new Date();
     let settleClaim: (claim: JobClaim) => void = () => undefined;
     const claim = new Promise<JobClaim>((resolve) => {
       settleClaim = resolve;
     });
     const outcome = this.runWithLease(name, job, options, settleClaim).finally(() => this.inFlight.delete(name));
-    this.inFlight.set(name, { outcome, claim });
+    this.inFlight.set(name, { outcome, claim, startedAt });
     return outcome;
   }
 

@@ -103,7 +103,13 @@ describe('probePyroscope against the simulator', () => {
     sim = await startPyroscopeSimulator({
       services: { 'traction-tenant-ui': NODE_PROFILE, 'traction-acapy': PYTHON_PROFILE },
     });
-    await probeFlameGraph(upstream(), ['traction-tenant-ui', 'traction-acapy'], ['wall:wall', 'process_cpu'], 1, window());
+    await probeFlameGraph(
+      upstream(),
+      ['traction-tenant-ui', 'traction-acapy'],
+      ['wall:wall', 'process_cpu'],
+      1,
+      window(),
+    );
     const calls = sim.requests.map((r) => r.path.split('/').at(-1));
     // Both names' Series go out before either flame graph: two round trips for the service, not four.
     expect(calls.slice(0, 2)).toEqual(['Series', 'Series']);

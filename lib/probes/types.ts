@@ -44,7 +44,8 @@ export const pause = (ms: number, signal?: AbortSignal) =>
 /**
  * Plans a cell's repository or cluster check (merged, deployed): what it asks, and how to run it.
  * null when the plan names nothing to check for the cell. Declared here so the verify pipeline runs
- * these checks without depending on the layer that implements them (lib/evidence).
+ * these checks without depending on the layer that implements them (lib/evidence). `run`'s signal is
+ * the run's deadline: it aborts the check's requests, not only the wait for them.
  */
 export type EvidenceRunner = (
   check: 'merged' | 'deployed',
@@ -52,6 +53,14 @@ export type EvidenceRunner = (
   capability: PlanCapability,
 ) => {
   target: string;
-  /** `runStarted` identifies the run, so one run asks what its checks share (a branch's head) once. */
-  run: (runStarted: number) => Promise<ProbeResult>;
+  run: (run: EvidenceRun) => Promise<ProbeResult>;
 } | null;
+
+/**
+ * The verification run an evidence check belongs to: its start identifies it (what its checks share,
+ * a branch's head commit, is asked once per run), and its deadline aborts the check's requests.
+ */
+export interface EvidenceRun {
+  started: number;
+  signal?: AbortSignal;
+}

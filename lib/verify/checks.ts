@@ -209,7 +209,7 @@ function planProof(
     }
     case 'merged':
     case 'deployed':
-      return planEvidenceCheck(evidence, proof.kind, cell, service, capability);
+      return planEvidenceCheck(evidence, proof.kind, cell, service, capability, signal);
     default:
       return null;
   }
@@ -222,6 +222,7 @@ function planEvidenceCheck(
   cell: PlanCell,
   service: PlanService,
   capability: PlanCapability,
+  signal: AbortSignal | undefined,
 ): Omit<PlannedCheck, 'cellKey'> | null {
   const planned = evidence?.(kind, service, capability);
   if (!planned) return null;
@@ -230,7 +231,7 @@ function planEvidenceCheck(
     upstream: kind === 'merged' ? 'github' : 'kubernetes',
     target: planned.target,
     key: `${kind}:${cell.key}`,
-    run: (_window, runStarted) => planned.run(runStarted),
+    run: (_window, started) => planned.run({ started, signal }),
   };
 }
 
@@ -277,7 +278,7 @@ export function planChecks(
     if (!service || !capability) continue;
     for (const kind of ['merged', 'deployed'] as const) {
       if (seen.has(kind)) continue;
-      const planned = planEvidenceCheck(evidence, kind, cell, service, capability);
+      const planned = planEvidenceCheck(evidence, kind, cell, service, capability, signal);
       if (planned) checks.push({ cellKey: cell.key, ...planned });
     }
   }

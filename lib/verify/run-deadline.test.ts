@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@/lib/config/env';
+import { createEvidenceCheckers, evidenceRunner } from '@/lib/evidence/run';
 import { JobRunner } from '@/lib/jobs/runner';
 import type { Runtime } from '@/lib/jobs/runtime';
 import { openTestStore, type TestStore } from '@/test/stores';
@@ -57,7 +58,15 @@ describe('the verify run’s deadline (VERIFY_TIMEOUT)', () => {
     // Each request's own limit set far past the run's (as a run of many sequential requests adds up to): only
     // the run's deadline can end these requests within this test.
     const config = { ...parsed, PROBE_TIMEOUT: 60_000, GATE_DEADLINE: 60_000 };
-    const runtime: Runtime = { store, jobs: new JobRunner(store.db) };
+    // The repository and cluster checks (merged, deployed) ask the same hung upstream, with the same long limits.
+    const checkers = createEvidenceCheckers({
+      GITHUB_API_URL: url,
+      GITHUB_TIMEOUT: 60_000,
+      KUBE_API_URL: url,
+      KUBE_NAMESPACE: 'e4f0e1-dev',
+      KUBE_TIMEOUT: 60_000,
+    });
+    const runtime: Runtime = { store, jobs: new JobRunner(store.db), evidence: evidenceRunner(store, checkers) };
     const started = Date.now();
     const [service, gate] = await Promise.all(
       [
@@ -76,21 +85,38 @@ describe('the verify run’s deadline (VERIFY_TIMEOUT)', () => {
     // Every upstream, the gate's and the frontend were being asked, and each saw its connection close at the
     // deadline: the requests were aborted, not abandoned to run on.
     const paths = requests.map((r) => r.path);
-    for (const path of ['/querier.v1.QuerierService/Series', '/loki/api/v1/query_range', '/api/search', '/ready'])
+    for (const path of [
+      '/querier.v1.QuerierService/Series',
+      '/loki/api/v1/query_range',
+      '/api/search',
+      '/ready',
+      '/repos/bcgov/BC-Wallet-Demo/contents/',
+      '/apis/apps/v1/namespaces/e4f0e1-dev/deployments',
+      '/api/v1/namespaces/e4f0e1-dev/pods',
+    ])
       expect(
         paths.some((p) => p.startsWith(path)),
         path,
       ).toBe(true);
     expect(paths.some((p) => p === '/')).toBe(true);
     await expect
-      .poll(() => requests.filter((r) => r.closedAt === null).length, { timeout: 1000, interval: 20 })
-      .toBe(0);
+      .poll(() => requests.filter((r) => r.closedAt === null).map((r) => r.path), { timeout: 1000, interval: 20 })
+      .toEqual([]);
     for (const r of requests) expect(r.closedAt! - started, r.path).toBeLessThan(VERIFY_TIMEOUT + 1500);
 
     // The checks it cut short are stored, as errors naming the deadline (not as fails of the data).
     const rows = await store.db.checkResult.findMany({ orderBy: [{ cellKey: 'asc' }, { check: 'asc' }] });
     expect(rows.map((r) => r.check)).toEqual(
-      expect.arrayContaining(['collector-url', 'faro-route', 'loki', 'pyroscope', 'tempo', 'gate-ready']),
+      expect.arrayContaining([
+        'collector-url',
+        'faro-route',
+        'loki',
+        'pyroscope',
+        'tempo',
+        'gate-ready',
+        'merged',
+        'deployed',
+      ]),
     );
     for (const row of rows) {
       expect(row.status, row.check).toBe('error');

@@ -215,6 +215,11 @@ export interface StartedVerification {
   job: string;
   /** True when an identical check was already running and this call joined it. */
   joined: boolean;
+  /**
+   * When the run (the joined one, if joined) began, on this server's clock: every result it stores is stamped
+   * at or after it, so "this run's results" excludes what another run wrote just before.
+   */
+  startedAt: Date;
   done: Promise<JobOutcome<VerifySummary>>;
 }
 
@@ -251,7 +256,7 @@ export function startVerification(
       deadlineHint: 'VERIFY_TIMEOUT',
     },
   );
-  return { job, joined, done };
+  return { job, joined, startedAt: runtime.jobs.runStartedAt(job) ?? new Date(), done };
 }
 
 /** Whether any upstream the probes ask is configured; without one, a verification can only say "not configured". */

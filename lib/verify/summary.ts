@@ -12,13 +12,8 @@ export function scopedCells(view: Pick<MatrixView, 'rows' | 'gate'>, scope: Veri
   return cells.filter((c) => c.key === scope.key);
 }
 
-/** When each cell's newest check ran: the baseline a finished verification is compared with. */
-export function newestCheckTimes(cells: MatrixCell[]): Record<string, string> {
-  return Object.fromEntries(cells.map((c) => [c.key, c.latestChecks[0]?.checkedAt ?? '']));
-}
-
 export interface VerifyRunSummary {
-  /** Cells with at least one result newer than the baseline. */
+  /** Cells with at least one result of this run. */
   checked: number;
   /** Per cell, its worst new result: error, then fail, too little data, not configured, then pass. */
   byStatus: Record<CheckStatus, number>;
@@ -28,12 +23,23 @@ export interface VerifyRunSummary {
 
 const WORST_FIRST: CheckStatus[] = ['error', 'fail', 'insufficient-data', 'not-configured', 'pass'];
 
-/** What a finished verification found, per cell, compared with the newest check times before it started. */
-export function summarizeRun(cells: MatrixCell[], before: Record<string, string>): VerifyRunSummary {
+/**
+ * What a finished verification found, per cell: its results are those stamped at or after the run began
+ * (`startedAt`, the server's clock, from POST /api/verify). Not "newer than what the page knew": the page
+ * may be 30 s behind, and another run's results from those seconds are not this run's.
+ */
+export function summarizeRun(
+  cells: Array<
+    Pick<MatrixCell, 'key'> & { latestChecks: Array<Pick<MatrixCell['latestChecks'][number], 'status' | 'checkedAt'>> }
+  >,
+  startedAt: string,
+): VerifyRunSummary {
   const byStatus = Object.fromEntries(CHECK_STATUSES.map((s) => [s, 0])) as Record<CheckStatus, number>;
+  const since = Date.parse(startedAt);
   let checked = 0;
   for (const cell of cells) {
-    const fresh = cell.latestChecks.filter((c) => c.checkedAt > (before[cell.key] ?? ''));
+    // Compared as instants: the page's times and the server's start need not be formatted alike.
+    const fresh = cell.latestChecks.filter((c) => Date.parse(c.checkedAt) >= since);
     if (fresh.length === 0) continue;
     checked += 1;
     const worst = WORST_FIRST.find((s) => fresh.some((c) => c.status === s)) ?? 'pass';

@@ -60,7 +60,11 @@ export const POST = withRoute((request) =>
       const started = startVerification(runtime, scope, 'manual');
       const claim = await runtime.jobs.claimed(started.job);
       if (claim.status === 'busy-elsewhere') throw busyElsewhereError('This verification', started.job, claim);
-      return NextResponse.json({ job: started.job, joined: started.joined }, { status: 202 });
+      // startedAt: the Verify button counts only results stamped from then on as this run's.
+      return NextResponse.json(
+        { job: started.job, joined: started.joined, startedAt: started.startedAt.toISOString() },
+        { status: 202 },
+      );
     },
   ),
 );

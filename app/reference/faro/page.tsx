@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import { FaroLive } from '@/app/_components/faro-live';
 import { OwnTracePanel } from '@/app/_components/own-trace';
+import { ReadFailure } from '@/app/_components/read-failure';
 import { hasRole } from '@/lib/auth/roles';
 import { pageUser } from '@/lib/auth/viewer';
 import { faroRecipes } from '@/lib/faro/recipes';
 import { faroStatus } from '@/lib/faro/status';
+import { pageRead } from '@/lib/server/page-read';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Faro reference' };
@@ -12,7 +14,10 @@ export const metadata: Metadata = { title: 'Faro reference' };
 /** The board as the live Faro reference: what it sends itself, and the recipe for each service kind. */
 export default async function FaroReferencePage() {
   const seesEveryone = hasRole(await pageUser(), 'engineer');
-  const recipes = faroRecipes();
+  // The recipes are read from their source files at request time: an image missing one is a failed read.
+  const read = await pageRead('the Faro recipes (their source files)', async () => faroRecipes());
+  if (!read.ok) return <ReadFailure {...read} retryHref="/reference/faro" />;
+  const recipes = read.value;
   return (
     <>
       <h1>Faro reference</h1>

@@ -2,7 +2,9 @@ import { hasRole } from '@/lib/auth/roles';
 import { pageUser } from '@/lib/auth/viewer';
 import { getStore } from '@/lib/db/store';
 import { listChannels } from '@/lib/notify/channels';
+import { pageRead } from '@/lib/server/page-read';
 import { NotificationSettings } from '../../_components/notification-settings';
+import { ReadFailure } from '../../_components/read-failure';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Notifications' };
@@ -23,7 +25,9 @@ export default async function NotificationsPage() {
       </>
     );
   }
-  const channels = await listChannels((await getStore()).db);
+  const read = await pageRead('the notification channels', async () => listChannels((await getStore()).db));
+  if (!read.ok) return <ReadFailure {...read} retryHref="/settings/notifications" />;
+  const channels = read.value;
   return (
     <>
       <h1>Notifications</h1>
