@@ -1,7 +1,7 @@
 import type { ServerConfig } from '../config/env';
 import type { Store } from '../db/store';
 import type { PlanCapability, PlanService } from '../plan/load';
-import type { EvidenceRunner, ProbeResult } from '../probes/types';
+import type { EvidenceRun, EvidenceRunner, ProbeResult } from '../probes/types';
 import {
   checkDeployed,
   createKubernetesClient,
@@ -63,7 +63,7 @@ function mergedCheck(
   checkers: EvidenceCheckers,
   service: PlanService,
   capability: PlanCapability,
-): { target: string; run: (signal?: AbortSignal) => Promise<EvidenceOutcome> } | null {
+): { target: string; run: (run: EvidenceRun) => Promise<EvidenceOutcome> } | null {
   const files = service.evidence.merged[capability.slug];
   if (!files) return null; // the plan names no file for this cell: nothing to store
   const target = targetOfFiles(files);
@@ -79,14 +79,14 @@ function mergedCheck(
       }),
     };
   }
-  return { target, run: (signal) => repository.checkMerged(files, signal) };
+  return { target, run: (run) => repository.checkMerged(files, run) };
 }
 
 function deployedCheck(
   checkers: EvidenceCheckers,
   service: PlanService,
   capability: PlanCapability,
-): { target: string; run: (signal?: AbortSignal) => Promise<EvidenceOutcome> } | null {
+): { target: string; run: (run: EvidenceRun) => Promise<EvidenceOutcome> } | null {
   if (!capability.deployed) return null; // code capabilities are proven running by their data
   // The plan names no workload for this cell (credo-ts): nothing to store, the chain says "not checked".
   if (!service.evidence.workloads.some((w) => !w.capabilities || w.capabilities.includes(capability.slug))) return null;
@@ -104,7 +104,7 @@ function deployedCheck(
       }),
     };
   }
-  return { target, run: (signal) => checkDeployed(kubernetes, service, capability, signal) };
+  return { target, run: (run) => checkDeployed(kubernetes, service, capability, run.signal) };
 }
 
 /** Once per checker: the ETags and findings of the newest stored merged results, so the first checks after a restart can be 304s. */
@@ -137,13 +137,13 @@ export function evidenceRunner(store: Pick<Store, 'db' | 'plan'>, checkers: Evid
     if (!planned) return null;
     return {
       target: planned.target,
-      run: async (signal): Promise<ProbeResult> => {
+      run: async (run): Promise<ProbeResult> => {
         if (check === 'merged' && checkers.repository) {
           // A failed read only costs full requests, never the check.
           remembered ??= rememberStoredEvidence(store, checkers.repository).catch(() => undefined);
           await remembered;
         }
-        const { status, message, evidence } = await planned.run(signal);
+        const { status, message, evidence } = await planned.run(run);
         return { status, message, evidence };
       },
     };

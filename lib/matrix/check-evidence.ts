@@ -133,8 +133,10 @@ export const fileEvidence = z.looseObject({
   status: z.enum(['pass', 'fail', 'error']),
   sha: z.string().nullable(),
   htmlUrl: z.string(),
-  /** True when GitHub answered 304: the file is unchanged since the stored check. */
+  /** The file is unchanged since the stored check: the branch's head commit, or else the file, answered 304. */
   notModified: z.boolean(),
+  /** The branch's head commit the file was read at. */
+  commit: z.string().optional(),
   found: z.array(z.string()),
   missing: z.array(z.string()),
   error: z.string().optional(),

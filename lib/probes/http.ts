@@ -19,6 +19,12 @@ export interface Upstream {
   maxBytes?: number;
   /** The run's cancellation (its deadline): when it aborts, every request to this upstream still going stops. */
   signal?: AbortSignal;
+  /**
+   * The replies of one verification run, by request: the proofs of a run share one window, so
+   * identical reads (a service's Series for its profiles and its flame graph, the code and Helm
+   * cells' latency queries) are sent once. Only set on upstreams that are only read.
+   */
+  runReplies?: Map<string, Promise<UpstreamReply>>;
 }
 
 const DEFAULT_MAX_REPLY_BYTES = 10 * 1024 * 1024;
@@ -102,7 +108,19 @@ function transportMessage(upstream: Upstream, error: unknown, timedOut: boolean)
  * timeouts and non-2xx answers come back as { ok: false, message } saying what to check.
  * Credentials go only into headers, never into messages.
  */
-export async function upstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
+export function upstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
+  const replies = upstream.runReplies;
+  if (!replies || request.signal) return sendUpstreamRequest(upstream, request);
+  const key = JSON.stringify([request.method, request.path, request.query, request.json, request.headers]);
+  let reply = replies.get(key);
+  if (!reply) {
+    reply = sendUpstreamRequest(upstream, request);
+    replies.set(key, reply);
+  }
+  return reply;
+}
+
+async function sendUpstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
   const url = new URL(request.path.replace(/^\//, ''), upstream.url.endsWith('/') ? upstream.url : `${upstream.url}/`);
   for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, String(v));
   // Credentials in the URL itself would be logged by some proxies; move them into the header.

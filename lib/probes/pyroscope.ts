@@ -1,4 +1,4 @@
-import type { pyroscopeEvidence, flameGraphEvidence } from '../matrix/check-evidence';
+import type { flameGraphEvidence, pyroscopeEvidence } from '../matrix/check-evidence';
 import { z } from 'zod';
 import { upstreamRequest, type Upstream, type Parsed, parseReply } from './http';
 import { quoteLabel, type ProbeResult, type ProbeWindow } from './types';
@@ -42,7 +42,6 @@ export function parseLastSampleMs(body: string): Parsed<number | null> {
   return { ok: true, value: last };
 }
 
-/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
 export type PyroscopeServiceEvidence = z.infer<typeof pyroscopeEvidence>['services'][number];
 
 /** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
@@ -61,14 +60,14 @@ export function pickProfileType(types: string[], preferred: string[]): string | 
 }
 
 /**
- * The profile types a service sent in the window (Pyroscope's Series). A failed request says whether
- * Pyroscope answered at all (`unreachable`); a reply of the wrong shape does not.
+ * The profile types a service_name sent in the window (Pyroscope's Series), or why they could not be
+ * read. The profiles and flame graph proofs ask the same question, so in one run it is asked once.
  */
-async function requestProfileTypes(
+async function profileTypesOf(
   upstream: Upstream,
   selector: string,
   window: ProbeWindow,
-): Promise<{ ok: true; value: string[] } | { ok: false; message: string; unreachable?: boolean }> {
+): Promise<{ ok: true; types: string[] } | { ok: false; error: string; unreachable: boolean }> {
   const series = await upstreamRequest(upstream, {
     path: '/querier.v1.QuerierService/Series',
     json: {
@@ -78,8 +77,9 @@ async function requestProfileTypes(
       end: window.end,
     },
   });
-  if (!series.ok) return { ok: false, message: series.message, unreachable: series.status === null };
-  return parseSeriesProfileTypes(series.body);
+  if (!series.ok) return { ok: false, error: series.message, unreachable: series.status === null };
+  const types = parseSeriesProfileTypes(series.body);
+  return types.ok ? { ok: true, types: types.value } : { ok: false, error: types.message, unreachable: false };
 }
 
 async function probeServiceName(
@@ -89,21 +89,15 @@ async function probeServiceName(
   preferred: string[],
 ): Promise<PyroscopeServiceEvidence> {
   const selector = `{service_name=${quoteLabel(serviceName)}}`;
-  const types = await requestProfileTypes(upstream, selector, window);
+  const types = await profileTypesOf(upstream, selector, window);
   if (!types.ok)
-    return {
-      serviceName,
-      profileTypes: [],
-      lastSeenAt: null,
-      error: types.message,
-      ...(types.unreachable === undefined ? {} : { unreachable: types.unreachable }),
-    };
-  if (types.value.length === 0) return { serviceName, profileTypes: [], lastSeenAt: null };
+    return { serviceName, profileTypes: [], lastSeenAt: null, error: types.error, unreachable: types.unreachable };
+  if (types.types.length === 0) return { serviceName, profileTypes: [], lastSeenAt: null };
 
   // Series is only as exact as Pyroscope's index blocks; SelectSeries gives the newest sample's time,
   // of the type the proof is about (CPU first), not whichever sorts first (Node's heap object count).
   const step = Math.max(15, Math.round((window.end - window.start) / 1000 / 100));
-  const profileType = pickProfileType(types.value, preferred) ?? types.value[0];
+  const profileType = pickProfileType(types.types, preferred) ?? types.types[0];
   const select = await upstreamRequest(upstream, {
     path: '/querier.v1.QuerierService/SelectSeries',
     json: {
@@ -118,16 +112,16 @@ async function probeServiceName(
   if (!select.ok)
     return {
       serviceName,
-      profileTypes: types.value,
+      profileTypes: types.types,
       lastSeenAt: null,
       error: select.message,
       unreachable: select.status === null,
     };
   const last = parseLastSampleMs(select.body);
-  if (!last.ok) return { serviceName, profileTypes: types.value, lastSeenAt: null, error: last.message };
+  if (!last.ok) return { serviceName, profileTypes: types.types, lastSeenAt: null, error: last.message };
   return {
     serviceName,
-    profileTypes: types.value,
+    profileTypes: types.types,
     lastSeenType: profileType,
     lastSeenAt: last.value === null ? null : new Date(last.value).toISOString(),
   };
@@ -238,26 +232,18 @@ export async function probeFlameGraph(
 ): Promise<ProbeResult<FlameGraphEvidence>> {
   const evidence: FlameGraphEvidence = { minDepth, cpuTypes, services: [] };
   let unreachable = false;
-  for (const serviceName of serviceNames) {
-    const selector = `{service_name=${quoteLabel(serviceName)}}`;
-    const entry: FlameGraphEvidence['services'][number] = {
-      serviceName,
-      profileTypes: [],
-      cpuType: null,
-      total: null,
-      depth: null,
-      topFrames: [],
-    };
-    evidence.services.push(entry);
-    const types = await requestProfileTypes(upstream, selector, window);
+  // Each service_name's two requests in turn, the service_names side by side (evidence in plan order).
+  const checkServiceName = async (entry: FlameGraphEvidence['services'][number]) => {
+    const selector = `{service_name=${quoteLabel(entry.serviceName)}}`;
+    const types = await profileTypesOf(upstream, selector, window);
     if (!types.ok) {
-      entry.error = types.message;
-      unreachable ||= types.unreachable === true;
-      continue;
+      entry.error = types.error;
+      unreachable ||= types.unreachable;
+      return;
     }
-    entry.profileTypes = types.value;
-    entry.cpuType = pickProfileType(types.value, cpuTypes);
-    if (!entry.cpuType) continue;
+    entry.profileTypes = types.types;
+    entry.cpuType = pickProfileType(types.types, cpuTypes);
+    if (!entry.cpuType) return;
     const merged = await upstreamRequest(upstream, {
       path: '/querier.v1.QuerierService/SelectMergeStacktraces',
       json: {
@@ -271,17 +257,26 @@ export async function probeFlameGraph(
     if (!merged.ok) {
       entry.error = merged.message;
       unreachable ||= merged.status === null;
-      continue;
+      return;
     }
     const graph = parseFlameGraph(merged.body);
     if (!graph.ok) {
       entry.error = graph.message;
-      continue;
+      return;
     }
     entry.total = graph.value.total;
     entry.depth = graph.value.depth;
     entry.topFrames = graph.value.topFrames;
-  }
+  };
+  evidence.services = serviceNames.map((serviceName) => ({
+    serviceName,
+    profileTypes: [],
+    cpuType: null,
+    total: null,
+    depth: null,
+    topFrames: [],
+  }));
+  await Promise.all(evidence.services.map(checkServiceName));
   const errors = evidence.services.filter((s) => s.error);
   if (errors.length > 0)
     return { status: 'error', message: [...new Set(errors.map((s) => s.error))].join(' '), evidence, unreachable };

@@ -52,4 +52,16 @@ export type EvidenceRunner = (
   check: 'merged' | 'deployed',
   service: PlanService,
   capability: PlanCapability,
-) => { target: string; run: (signal?: AbortSignal) => Promise<ProbeResult> } | null;
+) => {
+  target: string;
+  run: (run: EvidenceRun) => Promise<ProbeResult>;
+} | null;
+
+/**
+ * The verification run an evidence check belongs to: its start identifies it (what its checks share,
+ * a branch's head commit, is asked once per run), and its deadline aborts the check's requests.
+ */
+export interface EvidenceRun {
+  started: number;
+  signal?: AbortSignal;
+}
