@@ -97,6 +97,13 @@ async function startBoard(env: Record<string, string>): Promise<Board> {
   return { url, child, pid: boardPid(child.pid ?? 0), stderr: () => stderr };
 }
 
+/** The first line the board's server logged that contains every one of `parts` ('' while there is none). */
+const serverLogLine = (running: Board, ...parts: string[]) =>
+  running
+    .stderr()
+    .split('\n')
+    .find((line) => parts.every((part) => line.includes(part))) ?? '';
+
 async function stopBoard(running: Board | undefined) {
   if (!running || running.child.exitCode !== null) return;
   const exited = new Promise((r) => running.child.once('exit', r));
@@ -377,15 +384,7 @@ test.describe('a failed store read', () => {
         expect(html, route).not.toMatch(/prisma|StoreRevision|CellMissing|does not exist|\bat \S+ \(|node_modules/i);
         for (const table of DAMAGED_TABLES) expect(html, route).not.toContain(`${table}Missing`);
         // The server log has the real error under the id the page shows.
-        await expect
-          .poll(
-            () =>
-              board
-                .stderr()
-                .split('\n')
-                .find((line) => line.includes(`"requestId":"${requestId}"`)) ?? '',
-          )
-          .toContain('does not exist');
+        await expect.poll(() => serverLogLine(board, `"requestId":"${requestId}"`)).toContain('does not exist');
         await expect(failure.getByTestId('error-retry')).toHaveAttribute('href', route);
         const axe = await new AxeBuilder({ page }).analyze();
         expect(
@@ -472,13 +471,7 @@ test.describe('a page that throws while it renders', () => {
         useInnerText: true,
       });
       await expect
-        .poll(
-          () =>
-            board
-              .stderr()
-              .split('\n')
-              .find((l) => l.includes('"path":"/services/traction"') && l.includes('"digest"')) ?? '',
-        )
+        .poll(() => serverLogLine(board, '"path":"/services/traction"', '"digest"'))
         .toMatch(/"digest":"\d+".*Invalid time value/);
     } finally {
       alterStore(`DELETE FROM CheckResult WHERE checkedAt = '${stamp}'`);
