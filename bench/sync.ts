@@ -7,8 +7,7 @@ import { openStore, type Store } from '../lib/db/store';
 import { createGitHubClient } from '../lib/github/client';
 import { listLabelledIssues } from '../lib/github/list-issues';
 import { syncGitHub } from '../lib/github/sync';
-import { loadPlanFile } from '../lib/plan/load';
-import { GitHubWorld, startGitHubSimulator, type SimIssue } from '../simulators/github';
+import { GitHubWorld, labelledIssues, startGitHubSimulator } from '../simulators/github';
 import { startTestPostgres } from '../test/postgres-server';
 import { printTable, ratioLine } from './lib/load';
 import { ROOT } from './lib/server';
@@ -19,30 +18,7 @@ const ISSUES_PER_REPO = 250;
 const RUNS = 3;
 
 /** 8 repositories × 250 issues carrying the plan's labels (so classification and conflicts are real work). */
-function world(): GitHubWorld {
-  const { plan } = loadPlanFile(PLAN_FILE);
-  const cells = plan.cells.filter((c) => c.serviceSlug);
-  const repos: Record<string, SimIssue[]> = {};
-  for (let r = 0; r < REPOS; r += 1) {
-    repos[`bench-org/service-${r}`] = Array.from({ length: ISSUES_PER_REPO }, (_, n) => {
-      const cell = cells[(r * ISSUES_PER_REPO + n) % cells.length];
-      const at = new Date(Date.UTC(2026, 5, 1, 0, r * ISSUES_PER_REPO + n)).toISOString().replace('.000', '');
-      return {
-        number: n + 1,
-        title: `${cell.title} #${n + 1}`,
-        body: `Estimated Effort: ${cell.estimateText}\n\n${cell.criteria.map((c) => c.text).join('\n')}`,
-        state: n % 3 === 0 ? 'closed' : 'open',
-        stateReason: n % 3 === 0 ? 'completed' : null,
-        labels: cell.labels,
-        assignees: n % 2 ? ['dev'] : [],
-        createdAt: at,
-        updatedAt: at,
-        closedAt: n % 3 === 0 ? at : null,
-      };
-    });
-  }
-  return new GitHubWorld(repos);
-}
+const world = () => new GitHubWorld(labelledIssues(ISSUES_PER_REPO, REPOS));
 
 const median = (values: number[]) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

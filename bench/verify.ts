@@ -15,7 +15,8 @@ import { ROOT, startBoard, type RunningBoard } from './lib/server';
 type Controlled = { control: { fault: (fault: Fault | null, target?: string) => void } };
 
 const PROBE_TIMEOUT_MS = 2000;
-const CONCURRENCY = Number(process.env.BENCH_VERIFY_CONCURRENCY ?? 4);
+// The board's own default unless BENCH_VERIFY_CONCURRENCY tries another.
+const CONCURRENCY = Number(process.env.BENCH_VERIFY_CONCURRENCY ?? parseConfig({}).VERIFY_CONCURRENCY);
 
 // The bench acts as an engineer through the trusted-header sign-in (it is the proxy, on loopback).
 const AS_ENGINEER = { 'x-forwarded-user': 'bench', 'x-forwarded-groups': 'bench' };
@@ -82,11 +83,13 @@ export async function benchVerify() {
     (sims.byName['faro-receiver'] as FaroReceiverSimulator).control.delay(fault?.kind === 'delay' ? fault.ms : null);
   };
   const proxies: DelayProxy[] = [];
+  const proxyNames: string[] = [];
   const env = { ...sims.env };
   for (const name of [...DELAYED, 'FARO_UPSTREAM_URL']) {
     if (!env[name]) continue;
     const proxy = await startDelayProxy(env[name]);
     proxies.push(proxy);
+    proxyNames.push(name);
     env[name] = proxy.url;
   }
   const setDelay = (ms: number) => {
@@ -109,10 +112,14 @@ export async function benchVerify() {
   try {
     await verifyAndWait(board, { kind: 'all' }); // warm-up (route compilation, connections)
     setDelay(100);
-    // Each cell alone, to find the slowest: verify-all can be no quicker than that cell, and the
-    // target says how little more it may take for everything.
+    // Each cell alone (median of three, one sample is too noisy to rank by), to find the slowest: verify-all
+    // can be no quicker than that cell, and the target says how little more it may take for everything.
     const single: Array<{ key: string; proofs: number; ms: number }> = [];
-    for (const cell of cells) single.push({ ...cell, ms: await verifyAndWait(board, { kind: 'cell', key: cell.key }) });
+    for (const cell of cells) {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) times.push(await verifyAndWait(board, { kind: 'cell', key: cell.key }));
+      single.push({ ...cell, ms: median(times) });
+    }
     const slowest = single.reduce((a, b) => (b.ms > a.ms ? b : a));
     const busiest = single.reduce((a, b) => (b.proofs > a.proofs ? b : a));
     // Medians of three, the slowest cell and all alternating, so both see the same machine.
@@ -121,6 +128,22 @@ export async function benchVerify() {
     for (let i = 0; i < 3; i++) {
       ones.push(await verifyAndWait(board, { kind: 'cell', key: slowest.key }));
       alls.push(await verifyAndWait(board, { kind: 'all' }));
+    }
+    if (process.env.BENCH_TRACE) {
+      // Every request each upstream saw (arrival and reply, ms from the first): where a run's time goes.
+      const timeline = async (label: string, scope: Record<string, string>) => {
+        for (const proxy of proxies) proxy.takeRequests();
+        const wall = await verifyAndWait(board, scope);
+        const rows = proxyNames.flatMap((name, i) => proxies[i]!.takeRequests().map((r) => ({ name, ...r })));
+        const t0 = Math.min(...rows.map((r) => r.arrived));
+        console.log(`\n${label}: ${Math.round(wall)} ms`);
+        for (const r of rows.sort((a, b) => a.arrived - b.arrived))
+          console.log(
+            `${Math.round(r.arrived - t0)}\t${Math.round(r.finished - t0)}\t${r.name}\t${r.path.slice(0, 120)}`,
+          );
+      };
+      await timeline('verify-all', { kind: 'all' });
+      await timeline(`cell ${slowest.key}`, { kind: 'cell', key: slowest.key });
     }
     const one = median(ones);
     const all = median(alls);

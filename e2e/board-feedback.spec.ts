@@ -1,15 +1,10 @@
 import type { MatrixCell, MatrixView } from '../lib/matrix/types';
 import { expect, test } from './fixtures';
 import { formatMinutes } from '../lib/plan/estimate';
-import { simulatorUrls } from './simulators';
+import { controlSimulator } from './simulators';
 
 async function pyroscope(body: unknown) {
-  const response = await fetch(`${simulatorUrls().pyroscope}/__sim/${body === 'reset' ? 'reset' : 'control'}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === 'reset' ? '{}' : JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
+  expect((await controlSimulator('pyroscope', body)).status).toBe(200);
 }
 
 async function settledView(request: import('@playwright/test').APIRequestContext): Promise<MatrixView> {

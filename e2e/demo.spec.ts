@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { simulatorUrls } from './simulators';
+import { controlSimulator } from './simulators';
 
 type Cell = { key: string; state: string } | null;
 type Matrix = { rows: Array<{ cells: Cell[] }>; gate: Cell };
@@ -56,13 +56,7 @@ test('filtering by closed-but-unverified shows exactly the cells the simulators 
 
 test('a verified cell whose data stops turns regressed, and stands out in its filter', async ({ page, request }) => {
   await settledMatrix(request);
-  const pyroscope = simulatorUrls().pyroscope;
-  const control = (body: unknown) =>
-    fetch(`${pyroscope}/__sim/${body ? 'control' : 'reset'}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
-    });
+  const control = (body: unknown) => controlSimulator('pyroscope', body ?? 'reset');
   await page.goto('/');
   const link = page.locator('a[data-cell="acapy-agent/profiling-code"]');
   await expect(link).toHaveAttribute('data-state', 'verified');

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, runVerification, test } from './fixtures';
-import { simulatorUrls } from './simulators';
+import { controlSimulator, simulatorUrls } from './simulators';
 
 // The e2e board runs in demo mode against the GitHub contents and Kubernetes simulators
 // (simulators/evidence-demo.ts): acapy-agent is merged and deployed, bc-wallet-demo's code is merged.
@@ -63,13 +63,7 @@ test('a deployment whose key comes from an unreadable ConfigMap shows as partly 
 
 test('a code cell shows merged passed and no data as "merged, not flowing"', async ({ page }) => {
   // bc-wallet-demo's code is merged in the demo repositories; stop its profiles reaching Pyroscope.
-  const pyroscope = simulatorUrls().pyroscope;
-  const control = (body: unknown) =>
-    fetch(`${pyroscope}/__sim/${body ? 'control' : 'reset'}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
-    });
+  const control = (body: unknown) => controlSimulator('pyroscope', body ?? 'reset');
   expect((await control({ data: { 'bc-wallet-demo-server': false } })).status).toBe(200);
   try {
     await page.goto('/services/bc-wallet-demo');

@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { signWebhookBody } from '../lib/github/webhook';
 import { type HostileUpstream, startHostileUpstream } from '../test/hostile-upstream';
 import { expect, test } from './fixtures';
+import { freePort } from '../test/free-port';
 
 /**
  * The board under faults, as a separate process: upstreams that flood 50 MB replies or stop mid-answer,
@@ -22,17 +22,6 @@ const RSS_GROWTH_LIMIT = 80 * MB;
 let hostile: HostileUpstream;
 let board: Board;
 let boardDb: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** The process running the board's server (scripts/serve.ts starts it as a child: scripts/board-server.mjs). */
 function boardPid(root: number): number {
@@ -446,15 +435,24 @@ test('a TARGET_DATE that has passed with work left makes the forecast "late"', a
 test.describe('a page that throws while it renders', () => {
   // The browser logs the failed document (500) and the render error it re-threw: that is the scenario.
   // One pattern: a second element would read as the fixture's options.
-  test.use({ allowedConsoleErrors: [/status of 500 \(Internal Server Error\)|Cannot read properties of undefined/] });
+  test.use({ allowedConsoleErrors: [/status of 500 \(Internal Server Error\)|Invalid time value/] });
 
   test('shows app/error.tsx: what failed and Try again, never the error text or a stack trace', async ({ page }) => {
     await page.setExtraHTTPHeaders(AS_ENGINEER);
-    // A result row in a shape this board does not write (Pyroscope evidence without profile types), as an
-    // older or newer version might leave it. Evidence is free-form JSON, so the read passes it and the service
-    // page fails while drawing it: past lib/server/page-read.ts, into app/error.tsx.
+    // A result row whose evidence has the stored shape but a "last sample" time that is no time, as a hand
+    // edit might leave it. The read's schema takes any string there, so the service page fails while drawing
+    // it: past lib/server/page-read.ts, into app/error.tsx. (Evidence of the wrong shape no longer gets this
+    // far: it reads as missing, with the reason.)
     const planId = planIdOfStore();
-    const evidence = JSON.stringify({ services: [{ serviceName: 'traction' }] });
+    const evidence = JSON.stringify({
+      services: [
+        {
+          serviceName: 'traction',
+          profileTypes: ['process_cpu:cpu:nanoseconds:cpu:nanoseconds'],
+          lastSeenAt: 'yesterday',
+        },
+      ],
+    });
     const stamp = new Date(Date.now() + 60_000).toISOString();
     alterStore(
       `INSERT INTO CheckResult (planId, cellKey, "check", target, status, message, evidence, durationMs, trigger, checkedAt)
@@ -469,8 +467,8 @@ test.describe('a page that throws while it renders', () => {
       await expect(failure.getByTestId('error-what')).toContainText('The board could not read the service traction');
       await expect(failure.getByRole('button', { name: 'Try again' })).toBeVisible();
       // The error stays in the server log (with the digest Next logs it under), never in the page.
-      expect(await failure.textContent()).not.toMatch(/Cannot read|TypeError|profileTypes|\bat \S+ \(|node_modules/);
-      await expect(page.locator('body')).not.toContainText(/Cannot read properties|TypeError|\bat \S+ \(/, {
+      expect(await failure.textContent()).not.toMatch(/Invalid time|RangeError|lastSeenAt|\bat \S+ \(|node_modules/);
+      await expect(page.locator('body')).not.toContainText(/Invalid time value|RangeError|\bat \S+ \(/, {
         useInnerText: true,
       });
       await expect
@@ -481,7 +479,7 @@ test.describe('a page that throws while it renders', () => {
               .split('\n')
               .find((l) => l.includes('"path":"/services/traction"') && l.includes('"digest"')) ?? '',
         )
-        .toMatch(/"digest":"\d+".*Cannot read properties of undefined/);
+        .toMatch(/"digest":"\d+".*Invalid time value/);
     } finally {
       alterStore(`DELETE FROM CheckResult WHERE checkedAt = '${stamp}'`);
     }

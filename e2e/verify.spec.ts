@@ -1,14 +1,8 @@
 import { expect, test } from './fixtures';
-import { simulatorUrls } from './simulators';
+import { controlSimulator } from './simulators';
 
-/** Switches a simulator through its /__sim/ control endpoint (the e2e server runs on the simulators). */
 async function control(name: string, body: unknown) {
-  const response = await fetch(`${simulatorUrls()[name]}/__sim/${body === 'reset' ? 'reset' : 'control'}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === 'reset' ? '{}' : JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
+  expect((await controlSimulator(name, body)).status).toBe(200);
 }
 
 test.afterEach(async () => {

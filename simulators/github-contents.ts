@@ -8,6 +8,10 @@ import { json, serveSimulator, type RunningSimulator, type SimRequest, type SimR
  *   GET /repos/:owner/:repo/contents/:path?ref=  → a file: base64 content (a newline every 60
  *       characters, as GitHub sends it), git blob sha, ETag; 304 on a matching If-None-Match;
  *       404 {"message":"Not Found",…} for a missing path, repository or ref.
+ *   GET /repos/:owner/:repo/commits/:ref  with Accept: application/vnd.github[.v3].sha → the branch's
+ *       head commit SHA as text; 304 when If-None-Match is that SHA in quotes (no rate limit), as
+ *       GitHub documents for checking whether a local SHA is still current. The SHA here is derived
+ *       from the branch's files, so any change to them moves it.
  * `handleGitHubContents` answers null for any other path, so it can be mounted into a fuller
  * GitHub simulator.
  */
@@ -79,8 +83,45 @@ function rateHeaders(state: GitHubContentsState): Record<string, string> {
   };
 }
 
+/** A stand-in for the branch's head commit: changes whenever one of its files does. */
+export function branchHeadSha(state: GitHubContentsState, fullName: string, branch = 'main'): string | null {
+  const repository = state.repositories.get(fullName.toLowerCase());
+  const files = [...(repository?.files ?? new Map<string, string>())].filter(([k]) => k.startsWith(`${branch}:`));
+  if (files.length === 0) return null;
+  const tree = files
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, content]) => `${k}\0${gitBlobSha(content)}`)
+    .join('\n');
+  return createHash('sha1').update(`commit ${repository!.fullName}\n${tree}`).digest('hex');
+}
+
+function handleBranchHead(state: GitHubContentsState, request: SimRequest): SimResponse | null {
+  const match = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)$/.exec(request.path);
+  if (!match) return null;
+  const documentation = 'https://docs.github.com/rest/commits/commits#get-a-commit';
+  const [owner, name, ref] = match.slice(1).map(decodeURIComponent);
+  const repository = state.repositories.get(`${owner}/${name}`.toLowerCase());
+  if (!repository) return notFound(state, documentation);
+  const sha = branchHeadSha(state, repository.fullName, ref);
+  if (!sha) return notFound(state, documentation, `No commit found for SHA: ${ref}`);
+  // Octokit's `mediaType: { format: 'sha' }` sends the versioned name (application/vnd.github.v3.sha).
+  if (!/application\/vnd\.github(\.v3)?\.sha/.test(String(request.headers.accept ?? '')))
+    return json(415, { message: 'this simulator serves only the sha media type', documentation_url: documentation });
+  const etag = `"${sha}"`;
+  if (String(request.headers['if-none-match'] ?? '').replace(/^W\//, '') === etag)
+    return { status: 304, headers: { etag, ...rateHeaders(state) } };
+  state.rateLimitUsed += 1;
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/vnd.github.sha; charset=utf-8', etag, ...rateHeaders(state) },
+    body: sha,
+  };
+}
+
 export function handleGitHubContents(state: GitHubContentsState, request: SimRequest): SimResponse | null {
   if (request.method !== 'GET') return null;
+  const head = handleBranchHead(state, request);
+  if (head) return head;
   const repoMatch = /^\/repos\/([^/]+)\/([^/]+)$/.exec(request.path);
   const contentsMatch = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(request.path);
   if (!repoMatch && !contentsMatch) return null;
@@ -178,6 +219,7 @@ export function gitHubContentsRoutes(state: GitHubContentsState): GitHubRoute[] 
   return [
     { method: 'GET', pattern: /^\/repos\/[^/]+\/[^/]+$/, handle: contents },
     { method: 'GET', pattern: /^\/repos\/[^/]+\/[^/]+\/contents\/.+$/, handle: contents },
+    { method: 'GET', pattern: /^\/repos\/[^/]+\/[^/]+\/commits\/[^/]+$/, handle: contents },
     { method: 'PUT', pattern: /^\/__sim\/contents\/.+$/, handle: controls },
     { method: 'DELETE', pattern: /^\/__sim\/contents\/.+$/, handle: controls },
   ];

@@ -537,7 +537,7 @@ export function labelledIssues(perRepo: number, repos: number, pullRequestsPerRe
       return {
         number: n + 1,
         title: `${cell.title} #${n + 1}`,
-        body: `Estimated Effort: ${cell.estimateText}\n\n${cell.criteria.join('\n')}`,
+        body: `Estimated Effort: ${cell.estimateText}\n\n${cell.criteria.map((c) => c.text).join('\n')}`,
         state: n % 3 === 0 ? 'closed' : 'open',
         stateReason: n % 3 === 0 ? 'completed' : null,
         labels: cell.labels,

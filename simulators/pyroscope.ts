@@ -112,6 +112,20 @@ const selectorError = (selector: unknown) =>
     `failed to parse label selector ${JSON.stringify(String(selector))}: 1:${String(selector).length}: parse error: unexpected end of input inside braces`,
   );
 
+/** The label selector and profile type a Select call asks for, or the error Pyroscope answers a malformed one with. */
+function selectorAndType(
+  body: Record<string, unknown>,
+): { selector: Record<string, string>; type: string } | SimResponse {
+  const selector = parseSelector(body.labelSelector);
+  if (!selector)
+    return connectError(
+      `failed to parse label selector ${JSON.stringify(String(body.labelSelector))}: parse error: unexpected character inside braces`,
+    );
+  const type = String(body.profileTypeID ?? '');
+  if (type.split(':').length !== 5) return connectError(`invalid profile type id: ${type}`);
+  return { selector, type };
+}
+
 export async function startPyroscopeSimulator(
   options: PyroscopeSimulatorOptions = {},
   port = 0,
@@ -173,13 +187,9 @@ export async function startPyroscopeSimulator(
       });
     }
     if (method === 'SelectSeries') {
-      const selector = parseSelector(body.labelSelector);
-      if (!selector)
-        return connectError(
-          `failed to parse label selector ${JSON.stringify(String(body.labelSelector))}: parse error: unexpected character inside braces`,
-        );
-      const type = String(body.profileTypeID ?? '');
-      if (type.split(':').length !== 5) return connectError(`invalid profile type id: ${type}`);
+      const asked = selectorAndType(body);
+      if ('status' in asked) return asked;
+      const { selector, type } = asked;
       return withFault(faults.forTargets(selector.service_name ? [selector.service_name] : []), () => {
         const groupBy = (body.groupBy as string[] | undefined) ?? [];
         const series = matching(selector)
@@ -194,13 +204,9 @@ export async function startPyroscopeSimulator(
       });
     }
     if (method === 'SelectMergeStacktraces') {
-      const selector = parseSelector(body.labelSelector);
-      if (!selector)
-        return connectError(
-          `failed to parse label selector ${JSON.stringify(String(body.labelSelector))}: parse error: unexpected character inside braces`,
-        );
-      const type = String(body.profileTypeID ?? '');
-      if (type.split(':').length !== 5) return connectError(`invalid profile type id: ${type}`);
+      const asked = selectorAndType(body);
+      if ('status' in asked) return asked;
+      const { selector, type } = asked;
       return withFault(faults.forTargets(selector.service_name ? [selector.service_name] : []), () => {
         const found = matching(selector).find(
           ([, data]) => data.profileTypes.includes(type) && inWindow(data, start, end, now).length > 0,

@@ -1,8 +1,8 @@
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { freePort } from './free-port';
 
 /** The PostgreSQL the tests use: TEST_POSTGRES_URL, else the local server on 127.0.0.1:5432, else an embedded one. */
 export interface TestPostgres {
@@ -24,17 +24,6 @@ async function reachable(url: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => undefined);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {

@@ -2,6 +2,7 @@
 
 import type { PublicConfig } from '@/lib/config/env';
 import type { CheckFact, MatrixCell } from '@/lib/matrix/types';
+import { isGateStep } from '@/lib/matrix/check-evidence';
 import { evidenceLinks } from '@/lib/verify/links';
 import { cellSignature, useCellChecking, useChanged } from './cell-signals';
 import { RelativeTime } from './relative-time';
@@ -21,11 +22,8 @@ const STATUS_LABEL: Record<CheckFact['status'], string> = {
 };
 
 function Evidence({ check }: { check: CheckFact }) {
-  const e = (check.evidence ?? {}) as Record<string, unknown>;
   if (check.check === 'pyroscope') {
-    const services =
-      (e.services as Array<{ serviceName: string; profileTypes: string[]; lastSeenAt: string | null }> | undefined) ??
-      [];
+    const services = check.evidence?.services ?? [];
     return (
       <ul className="evidence">
         {services.map((s) => (
@@ -50,8 +48,8 @@ function Evidence({ check }: { check: CheckFact }) {
     );
   }
   if (check.check === 'loki') {
-    const counts = (e.countsByKind as Record<string, number> | undefined) ?? {};
-    const newest = e.newest as { time: string; line: string } | null | undefined;
+    const counts = check.evidence?.countsByKind ?? {};
+    const newest = check.evidence?.newest;
     return (
       <div className="evidence">
         <p>{['log', 'exception', 'measurement', 'event'].map((k) => `${counts[k] ?? 0} ${k}`).join(' · ')}</p>
@@ -68,13 +66,14 @@ function Evidence({ check }: { check: CheckFact }) {
     );
   }
   if (check.check === 'tempo') {
-    const count = Number(e.traceCount ?? 0);
+    const count = check.evidence?.traceCount ?? 0;
+    const linkedTraceId = check.evidence?.linkedTraceId;
     return (
       <p className="evidence">
         {count} browser trace{count === 1 ? '' : 's'} ·{' '}
-        {e.linkedTraceId ? (
+        {linkedTraceId ? (
           <>
-            linked to backend spans (<code>{String(e.linkedTraceId)}</code>)
+            linked to backend spans (<code>{linkedTraceId}</code>)
           </>
         ) : (
           'none linked to a backend span'
@@ -82,7 +81,8 @@ function Evidence({ check }: { check: CheckFact }) {
       </p>
     );
   }
-  if (check.check === 'gate') {
+  if (isGateStep(check.check) && check.evidence) {
+    const e = check.evidence;
     return (
       <p className="evidence">
         Pyroscope ready:{' '}

@@ -81,7 +81,7 @@ export function NotificationSettings({ initialChannels }: { initialChannels: Cha
             {data.channels.map((c) => (
               <tr key={c.id}>
                 <td>{c.name}</td>
-                <td>{c.format === 'slack' ? 'Slack-compatible' : 'JSON'}</td>
+                <td>{c.format === 'slack' ? 'Slack-compatible' : c.format === 'json' ? 'JSON' : 'Unknown format'}</td>
                 <td>
                   <code>{c.target}</code>
                 </td>

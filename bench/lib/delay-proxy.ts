@@ -6,6 +6,8 @@ export interface DelayProxy {
   /** Milliseconds every request waits before it is forwarded (0: none). */
   setDelay: (ms: number) => void;
   stop: () => Promise<void>;
+  /** Requests forwarded since the last call, with when each arrived and finished (ms since the first). */
+  takeRequests: () => Array<{ path: string; arrived: number; finished: number }>;
 }
 
 /**
@@ -15,7 +17,13 @@ export interface DelayProxy {
 export async function startDelayProxy(target: string): Promise<DelayProxy> {
   const upstream = new URL(target);
   let delayMs = 0;
+  let seen: Array<{ path: string; arrived: number; finished: number }> = [];
   const server = createServer((incoming, outgoing) => {
+    const entry = { path: `${incoming.method} ${incoming.url}`, arrived: performance.now(), finished: 0 };
+    seen.push(entry);
+    outgoing.on('finish', () => {
+      entry.finished = performance.now();
+    });
     setTimeout(() => {
       const forwarded = httpRequest(
         {
@@ -43,6 +51,11 @@ export async function startDelayProxy(target: string): Promise<DelayProxy> {
     url: `http://127.0.0.1:${port}${upstream.pathname === '/' ? '' : upstream.pathname}`,
     setDelay: (ms) => {
       delayMs = ms;
+    },
+    takeRequests: () => {
+      const taken = seen;
+      seen = [];
+      return taken;
     },
     stop: () =>
       new Promise((resolve) => {

@@ -2,7 +2,7 @@ import { errorResponse } from '../api/errors';
 import { recordAudit } from '../audit/record';
 import { crossSiteRefusal } from './cross-site';
 import { boardOrigin, identify, isHttps } from './identify';
-import { completeSignIn, type LoginState, safeReturnTo, signOutUrl, startSignIn } from './oidc';
+import { completeSignIn, loginState, safeReturnTo, signOutUrl, startSignIn } from './oidc';
 import {
   clearCookieHeader,
   cookieHeader,
@@ -10,6 +10,7 @@ import {
   readCookie,
   SESSION_COOKIE,
   type SessionData,
+  sessionData,
   seal,
   unseal,
 } from './session';
@@ -50,7 +51,7 @@ export async function finishSignIn(request: Request, settings: AuthSettings = au
   const secure = isHttps(request, settings);
   const clearLogin = clearCookieHeader(LOGIN_COOKIE, secure);
   const token = readCookie(request.headers, LOGIN_COOKIE);
-  const login = token ? await unseal<LoginState>('login', token, settings.sessionKey) : null;
+  const login = token ? await unseal('login', token, settings.sessionKey, loginState) : null;
   if (!login)
     return redirect(signInPage('The sign-in took too long or started elsewhere; please sign in again.'), [clearLogin]);
   const url = new URL(request.url);
@@ -96,7 +97,7 @@ export async function signOut(request: Request, settings: AuthSettings = authSet
   const secure = isHttps(request, settings);
   const token = readCookie(request.headers, SESSION_COOKIE);
   const session =
-    token && settings.sessionKey ? await unseal<SessionData>('session', token, settings.sessionKey) : null;
+    token && settings.sessionKey ? await unseal('session', token, settings.sessionKey, sessionData) : null;
   let redirectTo = '/signin?signedOut=1';
   if (session) {
     await recordAudit({

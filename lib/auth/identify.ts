@@ -1,6 +1,6 @@
 import { addressInCidrs } from '../config/cidr';
 import { parseGroups, rolesFromGroups, type User } from './roles';
-import { readCookie, SESSION_COOKIE, type SessionData, unseal } from './session';
+import { readCookie, SESSION_COOKIE, sessionData, unseal } from './session';
 import type { AuthSettings } from './settings';
 
 /**
@@ -30,7 +30,7 @@ export async function identify(headers: Headers, settings: AuthSettings): Promis
   }
   if (settings.oidc && settings.sessionKey) {
     const token = readCookie(headers, SESSION_COOKIE);
-    const session = token ? await unseal<SessionData>('session', token, settings.sessionKey) : null;
+    const session = token ? await unseal('session', token, settings.sessionKey, sessionData) : null;
     if (session && typeof session.subject === 'string') {
       const groups = parseGroups(session.groups);
       return {

@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import { z } from 'zod';
 import { fetchBounded, isReplyTooLarge } from '../http/bounded';
 import { parseGroups } from './roles';
 import type { SessionData } from './session';
@@ -55,12 +56,14 @@ export function providerConfiguration(oidc: OidcSettings): Promise<client.Config
 }
 
 /** What the board remembers between the redirect to the provider and the callback. */
-export interface LoginState {
-  verifier: string;
-  state: string;
-  nonce: string;
-  returnTo: string;
-}
+/** What the login cookie carries between the redirect to the provider and its callback. */
+export const loginState = z.object({
+  verifier: z.string(),
+  state: z.string(),
+  nonce: z.string(),
+  returnTo: z.string(),
+});
+export type LoginState = z.infer<typeof loginState>;
 
 /** The provider's authorization URL for a new sign-in (code flow, PKCE S256, state and nonce). */
 export async function startSignIn(

@@ -1,13 +1,15 @@
 import { EncryptJWT, jwtDecrypt } from 'jose';
+import { z } from 'zod';
 
 /** The signed-in person, kept in an encrypted cookie (stateless: any replica with the key can read it). */
-export interface SessionData {
-  subject: string;
-  name: string;
-  groups: string[];
+export const sessionData = z.object({
+  subject: z.string(),
+  name: z.string(),
+  groups: z.array(z.string()),
   /** The provider's ID token, for RP-initiated logout (id_token_hint); never shown. */
-  idToken?: string;
-}
+  idToken: z.string().optional(),
+});
+export type SessionData = z.infer<typeof sessionData>;
 
 export const SESSION_COOKIE = 'rb_session';
 /** State, nonce and PKCE verifier between the redirect to the provider and its callback. */
@@ -34,8 +36,16 @@ export async function seal(
     .encrypt(key);
 }
 
-/** The sealed value, or null when it was tampered with, expired, made with another key or for another purpose. */
-export async function unseal<T>(purpose: Purpose, token: string, key: Uint8Array): Promise<T | null> {
+/**
+ * The sealed value, or null when it was tampered with, expired, made with another key or for another
+ * purpose, or has another shape than `schema` (sealed by another version of the board).
+ */
+export async function unseal<T>(
+  purpose: Purpose,
+  token: string,
+  key: Uint8Array,
+  schema: z.ZodType<T>,
+): Promise<T | null> {
   try {
     const { payload } = await jwtDecrypt(token, key, {
       audience: `rollout-board:${purpose}`,
@@ -43,7 +53,8 @@ export async function unseal<T>(purpose: Purpose, token: string, key: Uint8Array
       contentEncryptionAlgorithms: [ENCRYPTION.enc],
       requiredClaims: ['exp'],
     });
-    return payload as T;
+    const sealed = schema.safeParse(payload);
+    return sealed.success ? sealed.data : null;
   } catch {
     return null;
   }

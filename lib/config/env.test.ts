@@ -9,6 +9,8 @@ describe('configuration', () => {
     expect(config.DATABASE_URL).toBe('file:./data/rollout-board.db');
     expect(config.planFilePath).toMatch(/lib\/plan\/phase-3\.json$/);
     expect(config.SYNC_INTERVAL).toBe(600_000);
+    // The pool at which verify-all meets its bench target (README, "Verify all").
+    expect(config.VERIFY_CONCURRENCY).toBe(8);
   });
 
   it('names each bad variable and what it expects', () => {

@@ -22,6 +22,24 @@ export const linkedPullRequestColumn = z.object({
 export type LinkedPullRequest = z.infer<typeof linkedPullRequestColumn>;
 export const linkedPullRequestsColumn = z.array(linkedPullRequestColumn);
 
+/** What one repository's part of a sync run came to (SyncRun.repos holds a list of these). */
+export const repoSyncOutcomeColumn = z.object({
+  repo: z.string(),
+  status: z.enum(['unchanged', 'updated', 'failed']),
+  requests: z.number(),
+  notModified: z.number(),
+  pages: z.number(),
+  issuesChanged: z.number(),
+  /** What went wrong and what to do, for people. */
+  error: z.string().nullable(),
+  httpStatus: z.number().nullable(),
+  /** GitHub's rate-limit headers on the repository's last answer. */
+  quota: z
+    .object({ limit: z.number(), remaining: z.number(), resetAt: z.string(), resource: z.string().nullable() })
+    .nullable(),
+});
+export const repoSyncOutcomesColumn = z.array(repoSyncOutcomeColumn);
+
 export class StoredJsonError extends Error {
   override name = 'StoredJsonError';
 }

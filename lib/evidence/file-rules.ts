@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import { z } from 'zod';
 import type { RepositoryFileSpec } from '../plan/schema';
 
 /**
@@ -15,17 +16,26 @@ export interface FileFindings {
 /** PEP 503: pyroscope_io, Pyroscope.IO and pyroscope-io are one package. */
 const normalizePython = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
-/** Packages a package.json declares (all dependency kinds), or null when it is not valid JSON. */
+/** The dependency kinds of a package.json; a field that is not an object declares nothing. */
+const dependencyMap = z.record(z.string(), z.unknown()).optional().catch(undefined);
+const packageJson = z.object({
+  dependencies: dependencyMap,
+  devDependencies: dependencyMap,
+  optionalDependencies: dependencyMap,
+  peerDependencies: dependencyMap,
+});
+
+/** Packages a package.json declares (all dependency kinds), or null when it is not a JSON object. */
 function packageJsonDependencies(text: string): Set<string> | null {
+  let json: unknown;
   try {
-    const manifest = JSON.parse(text) as Record<string, unknown>;
-    const names = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].flatMap((field) =>
-      manifest[field] && typeof manifest[field] === 'object' ? Object.keys(manifest[field] as object) : [],
-    );
-    return new Set(names);
+    json = JSON.parse(text);
   } catch {
     return null;
   }
+  const manifest = packageJson.safeParse(json);
+  if (!manifest.success) return null;
+  return new Set(Object.values(manifest.data).flatMap((declared) => Object.keys(declared ?? {})));
 }
 
 /**
@@ -66,13 +76,16 @@ function checkDependencies(
   return findings;
 }
 
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /** A dotted key's value in parsed YAML; `present` false when any step is missing. */
 export function valueAt(document: unknown, dottedKey: string): { present: boolean; value: unknown } {
   let node: unknown = document;
   for (const part of dottedKey.split('.')) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(part in (node as object)))
-      return { present: false, value: undefined };
-    node = (node as Record<string, unknown>)[part];
+    // Own keys only: "constructor" or "toString" is not a key of the chart's values.
+    if (!isMapping(node) || !Object.hasOwn(node, part)) return { present: false, value: undefined };
+    node = node[part];
   }
   return { present: true, value: node };
 }

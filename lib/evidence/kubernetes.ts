@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { deployedEvidence, envSource, workloadReport } from '../matrix/check-evidence';
 import {
   AppsV1Api,
   CoreV1Api,
@@ -92,10 +94,8 @@ export function createKubernetesClient(settings: KubernetesSettings): Kubernetes
 }
 
 /** How a container gets an env var. Values are never kept: only the host they point at. */
-export type EnvSource =
-  | { source: 'value'; host: string | null; path?: string }
-  | { source: 'configMap' | 'secret'; name: string; key?: string; via: 'valueFrom' | 'envFrom' }
-  | { source: 'field'; fieldPath: string };
+/** How a variable reaches a container (see the stored deployed evidence). */
+export type EnvSource = z.infer<typeof envSource>;
 
 /** Where a URL-ish value points, without credentials, path parameters or the rest of the value. */
 export function describeValue(value: string): { host: string | null; path?: string } {
@@ -240,20 +240,7 @@ async function listOrExplain<T extends { items?: unknown }>(
   return list;
 }
 
-interface WorkloadReport {
-  workload: string;
-  selector: string;
-  controllers: Array<{
-    kind: string;
-    name: string;
-    readyReplicas: number;
-    env: Record<string, EnvSource | null>;
-    enabled?: boolean | null;
-  }>;
-  /** startedAt: when the pod started (the latency proof's "went live" time). */
-  pods: Array<{ name: string; phase: string; startedAt: string | null; env: Record<string, EnvSource | null> }>;
-  problems: string[];
-}
+type WorkloadReport = z.infer<typeof workloadReport>;
 
 async function inspectWorkload(
   client: KubernetesClient,
@@ -382,7 +369,7 @@ export async function checkDeployed(
   }
   try {
     const reports = await Promise.all(workloads.map((w) => inspectWorkload(client, w, spec.env, spec.enabledBy)));
-    const evidence = {
+    const evidence: z.infer<typeof deployedEvidence> = {
       namespace: client.namespace,
       env: spec.env,
       enabledBy: spec.enabledBy ?? null,

@@ -7,7 +7,7 @@ import {
   type GitHubContentsState,
 } from '@/simulators/github-contents';
 import type { RunningSimulator } from '@/simulators/http';
-import { evaluateFile } from './file-rules';
+import { evaluateFile, valueAt } from './file-rules';
 import { createRepositoryChecker, RepositoryChecker } from './repository';
 
 const FARO_VALUES = [
@@ -125,6 +125,61 @@ describe('the merged check against the GitHub contents API', () => {
     expect(checker.counts).toEqual({ fetched: 2, notModified: 1 });
   });
 
+  it('within a run, asks each branch for its head commit once, however many files and cells read it', async () => {
+    setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
+    setRepositoryFile(state, pyproject.repository, pyproject.path, '[project]\ndependencies = ["pyroscope-io"]\n');
+    const before = simulator.requests.length;
+    await Promise.all([
+      checker.checkMerged([chartValues, pyproject], { started: 1 }),
+      checker.checkMerged([pyproject], { started: 1 }),
+    ]);
+    const heads = simulator.requests.slice(before).filter((r) => r.path.endsWith('/commits/main'));
+    expect(heads).toHaveLength(1);
+    expect(heads[0].headers.accept).toMatch(/application\/vnd\.github(\.v3)?\.sha/);
+  });
+
+  it('re-reads no file while its branch’s head commit is unchanged: one conditional lookup, a 304, no rate limit', async () => {
+    setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
+    const first = await checker.checkMerged([chartValues], { started: 1 });
+    const head = (first.evidence.files as Array<{ commit?: string }>)[0].commit;
+    expect(head).toMatch(/^[0-9a-f]{40}$/);
+    const usedAfterFirst = state.rateLimitUsed;
+    const before = simulator.requests.length;
+
+    const again = await checker.checkMerged([chartValues], { started: 2 });
+    const asked = simulator.requests.slice(before);
+    expect(asked.map((r) => r.path)).toEqual([`/repos/${chartValues.repository}/commits/main`]);
+    expect(asked[0].headers['if-none-match']).toBe(`"${head}"`);
+    expect(state.rateLimitUsed).toBe(usedAfterFirst);
+    expect(checker.counts).toEqual({ fetched: 1, notModified: 1 });
+    expect(again.message).toBe(first.message);
+    expect((again.evidence.files as Array<{ notModified: boolean; commit?: string }>)[0]).toMatchObject({
+      notModified: true,
+      commit: head,
+    });
+  });
+
+  it('reads the file again once the head moves: conditionally, so a file unchanged by the new commit is a 304', async () => {
+    setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
+    const first = await checker.checkMerged([chartValues], { started: 1 });
+    // Another file on the branch changes: a new head commit, the same values.yaml.
+    setRepositoryFile(state, chartValues.repository, 'README.md', '# a new commit\n');
+    const before = simulator.requests.length;
+    const second = await checker.checkMerged([chartValues], { started: 2 });
+    const contents = simulator.requests.slice(before).filter((r) => r.path.includes('/contents/'));
+    expect(contents).toHaveLength(1);
+    expect(contents[0].headers['if-none-match']).toMatch(/^W\/"[0-9a-f]{64}"$/);
+    expect(checker.counts).toEqual({ fetched: 1, notModified: 1 });
+    const commits = [first, second].map((o) => (o.evidence.files as Array<{ commit?: string }>)[0].commit);
+    expect(commits[1]).not.toBe(commits[0]);
+
+    // The file itself changes: a full read, and the new findings.
+    setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(true));
+    const changed = await checker.checkMerged([chartValues], { started: 3 });
+    expect(changed.status).toBe('fail');
+    expect(checker.counts).toEqual({ fetched: 2, notModified: 1 });
+  });
+
   it('reads an unchanged file again in full when the plan asks something new of it', async () => {
     setRepositoryFile(state, chartValues.repository, chartValues.path, faroValues(false));
     await checker.checkMerged([chartValues]);
@@ -222,6 +277,16 @@ describe('file rules', () => {
     expect(evaluateFile(spec(['x'], 'package.json'), '{ not json')).toEqual({
       error: 'package.json is not valid JSON',
     });
+    expect(evaluateFile(spec(['x'], 'package.json'), 'null')).toEqual({ error: 'package.json is not valid JSON' });
+    // A dependency field that is not a map declares nothing; the others still count.
+    const odd = JSON.stringify({ dependencies: ['x'], peerDependencies: { x: '1' } });
+    expect(evaluateFile(spec(['x'], 'package.json'), odd)).toEqual({ found: ['depends on x'], missing: [] });
+  });
+
+  it('finds a chart value only under its own keys, not a name every object inherits', () => {
+    expect(valueAt({ faro: { enabled: false } }, 'faro.enabled')).toEqual({ present: true, value: false });
+    expect(valueAt({ faro: {} }, 'faro.constructor')).toEqual({ present: false, value: undefined });
+    expect(valueAt({ faro: ['a'] }, 'faro.0')).toEqual({ present: false, value: undefined });
   });
 
   it('reports a values file that is not YAML', () => {

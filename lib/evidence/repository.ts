@@ -1,16 +1,20 @@
+import type { z } from 'zod';
+import type { fileEvidence } from '../matrix/check-evidence';
 import { redactUrl } from '../config/redact';
 import { createGitHubClient, type GitHubClient, isGitHubClientRefusal } from '../github/client';
 import { describeTransportError } from '../http/bounded';
 import type { RepositoryFileSpec } from '../plan/schema';
 import { evaluateFile, type FileFindings } from './file-rules';
+import type { EvidenceRun } from '../probes/types';
 import type { EvidenceOutcome } from './types';
 
 /**
  * The "merged" link: reads the files the plan names on each repository's default branch (GitHub's
  * contents API) and checks that they declare the package, set the env var or define the chart
- * values. Requests are conditional: each file's ETag and findings are kept in the stored evidence
- * (and in memory), so a re-check of an unchanged file is a 304 that costs no rate limit and reuses
- * the stored findings, also after a restart or on another replica.
+ * values. A run first asks each branch for its head commit, once per repository and run, and
+ * conditionally (a 304 costs no rate limit): a file whose findings were made at that commit is not
+ * read again. Otherwise the file's read is conditional on its ETag. Commits, ETags and findings are
+ * kept in the stored evidence (and in memory), so this holds after a restart and on another replica.
  */
 
 export interface RepositorySettings {
@@ -24,6 +28,8 @@ export interface RepositorySettings {
 interface RememberedFile {
   etag: string;
   sha: string;
+  /** The branch's head commit seen just before the file was read (its findings hold at least from there). */
+  commit?: string;
   /** The plan rules the findings answer; other rules on the same file need a full read. */
   rules: string;
   status: 'pass' | 'fail';
@@ -32,26 +38,13 @@ interface RememberedFile {
   error?: string;
 }
 
-export interface FileEvidence {
-  repository: string;
-  branch: string;
-  path: string;
-  status: 'pass' | 'fail' | 'error';
-  sha: string | null;
-  htmlUrl: string;
-  /** True when GitHub answered 304: the file is unchanged since the stored check. */
-  notModified: boolean;
-  found: string[];
-  missing: string[];
-  error?: string;
-  /** Kept in the stored evidence so the next check (in any process) can be conditional. */
-  etag?: string;
-  rules?: string;
-}
+/** One file the merged check read (its stored shape is the merged evidence's). */
+export type FileEvidence = z.infer<typeof fileEvidence>;
 
 const DEFAULT_API = 'https://api.github.com';
 const fileKey = (f: { repository: string; branch: string; path: string }) =>
   `${f.repository.toLowerCase()}@${f.branch}:${f.path}`;
+const branchKey = (f: { repository: string; branch: string }) => `${f.repository.toLowerCase()}@${f.branch}`;
 const rulesOf = (spec: RepositoryFileSpec) =>
   JSON.stringify([spec.dependencies ?? [], spec.contains ?? [], spec.values ?? []]);
 
@@ -62,6 +55,10 @@ export class RepositoryChecker {
   rememberedFromStore = false;
   /** Requests that GitHub answered 200 / 304, for the run summary and tests. */
   readonly counts = { fetched: 0, notModified: 0 };
+  /** repository@branch → the head commit last seen, for the next lookup's If-None-Match. */
+  private readonly heads = new Map<string, string>();
+  /** The head lookups of the latest runs (by run start): one per repository@branch and run. */
+  private readonly headsByRun = new Map<number, Map<string, Promise<string | null>>>();
 
   constructor(readonly settings: RepositorySettings) {
     // The board's one GitHub client: rate limits honoured, each request time-limited and capped.
@@ -84,6 +81,7 @@ export class RepositoryChecker {
       this.remembered.set(key, {
         etag: file.etag,
         sha: file.sha,
+        commit: file.commit,
         rules: file.rules,
         status: file.status,
         found: file.found,
@@ -97,7 +95,10 @@ export class RepositoryChecker {
    * One file's check. How many run at once is the verify pool's to bound (VERIFY_CONCURRENCY checks
    * per upstream, a cell's few files each), so replies in flight bound a run's memory.
    */
-  async checkFile(spec: RepositoryFileSpec, signal?: AbortSignal): Promise<FileEvidence> {
+  async checkFile(
+    spec: RepositoryFileSpec,
+    { commit = null, signal }: { commit?: string | null; signal?: AbortSignal } = {},
+  ): Promise<FileEvidence> {
     const base = {
       repository: spec.repository,
       branch: spec.branch,
@@ -118,6 +119,10 @@ export class RepositoryChecker {
     const rules = rulesOf(spec);
     const known = this.remembered.get(key);
     const conditional = known && known.rules === rules ? known : undefined;
+    if (conditional && commit !== null && conditional.commit === commit) {
+      this.counts.notModified += 1;
+      return { ...base, ...conditional, notModified: true };
+    }
     try {
       const response = await this.github.octokit.rest.repos.getContent({
         owner,
@@ -148,6 +153,7 @@ export class RepositoryChecker {
           ? {
               etag: response.headers.etag ?? '',
               sha: data.sha,
+              commit: commit ?? undefined,
               rules,
               status: 'fail',
               found: [],
@@ -157,6 +163,7 @@ export class RepositoryChecker {
           : {
               etag: response.headers.etag ?? '',
               sha: data.sha,
+              commit: commit ?? undefined,
               rules,
               status: findings.missing.length === 0 ? 'pass' : 'fail',
               ...findings,
@@ -173,7 +180,9 @@ export class RepositoryChecker {
         reached || (error as { status?: number }).status === 304 ? (error as { status?: number }).status : undefined;
       if (status === 304 && conditional) {
         this.counts.notModified += 1;
-        return { ...base, ...conditional, notModified: true };
+        const unchanged = { ...conditional, commit: commit ?? conditional.commit };
+        this.remembered.set(key, unchanged);
+        return { ...base, ...unchanged, notModified: true };
       }
       if (status === 404) {
         this.remembered.delete(key);
@@ -201,10 +210,61 @@ export class RepositoryChecker {
     }
   }
 
-  /** The merged check for one cell: every file must pass. Never throws. `signal` (a run's deadline) aborts its requests. */
-  async checkMerged(files: RepositoryFileSpec[], signal?: AbortSignal): Promise<EvidenceOutcome> {
+  /**
+   * A branch's head commit SHA (GitHub's "sha" media type), conditional on the one seen last; null
+   * when it cannot be read (the file reads then say why). Asked once per repository and run.
+   */
+  private branchHead(spec: RepositoryFileSpec, run: EvidenceRun): Promise<string | null> {
+    let lookups = this.headsByRun.get(run.started);
+    if (!lookups) {
+      lookups = new Map();
+      this.headsByRun.set(run.started, lookups);
+      // Runs that overlap (a click during a scheduled run) each keep theirs; older ones are done.
+      for (const run of this.headsByRun.keys()) if (this.headsByRun.size > 8) this.headsByRun.delete(run);
+    }
+    const key = branchKey(spec);
+    let head = lookups.get(key);
+    if (!head) {
+      head = this.readBranchHead(spec, run.signal);
+      lookups.set(key, head);
+    }
+    return head;
+  }
+
+  private async readBranchHead(spec: RepositoryFileSpec, signal?: AbortSignal): Promise<string | null> {
+    const [owner, repo] = spec.repository.split('/');
+    const key = branchKey(spec);
+    const last = this.heads.get(key);
+    try {
+      const response = await this.github.octokit.rest.repos.getCommit({
+        owner,
+        repo,
+        ref: spec.branch,
+        mediaType: { format: 'sha' },
+        headers: last ? { 'if-none-match': `"${last}"` } : {},
+        request: { signal },
+      });
+      const sha = typeof response.data === 'string' ? (response.data as string).trim() : '';
+      if (!/^[0-9a-f]{40}$/.test(sha)) return null;
+      this.heads.set(key, sha);
+      return sha;
+    } catch (error) {
+      // 304: the head is the one seen last. Anything else: the file reads will meet it and say what.
+      return (error as { status?: number }).status === 304 && last ? last : null;
+    }
+  }
+
+  /**
+   * The merged check for one cell: every file must pass. Never throws. Within a run, files whose
+   * findings were made at the branch's current head are not read again; its deadline aborts the requests.
+   */
+  async checkMerged(files: RepositoryFileSpec[], run?: EvidenceRun): Promise<EvidenceOutcome> {
     const target = files.map((f) => `${f.repository}@${f.branch}:${f.path}`).join(' + ');
-    const results = await Promise.all(files.map((f) => this.checkFile(f, signal)));
+    const results = await Promise.all(
+      files.map(async (f) =>
+        this.checkFile(f, { commit: run ? await this.branchHead(f, run) : null, signal: run?.signal }),
+      ),
+    );
     const evidence = { files: results };
     const fileLabel = (r: FileEvidence) => `${r.repository}:${r.path}`;
     const errors = results.filter((r) => r.status === 'error');

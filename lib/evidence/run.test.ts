@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkFactOf } from '../matrix/check-fact';
 import { readMatrix, readServiceDetail } from '../matrix/read';
 import { demoGitHubContents, demoKubernetes, loadDemoPlan, DEMO_NAMESPACE } from '@/simulators/evidence-demo';
 import { serveGitHubContentsSimulator } from '@/simulators/github-contents';
@@ -68,6 +69,10 @@ describe.each(STORE_PROVIDERS)('evidence checks stored on %s', (provider) => {
     expect(rows.filter((r) => r.check === 'merged')).toHaveLength(22);
     expect(rows.filter((r) => r.check === 'deployed')).toHaveLength(11);
     expect(rows.every((r) => r.trigger === 'manual' && r.durationMs >= 0)).toBe(true);
+    // The stored reports read back with the merged and deployed evidence schemas.
+    expect(
+      rows.map(checkFactOf).flatMap((f) => (f.evidenceProblem ? [`${f.cellKey} ${f.evidenceProblem}`] : [])),
+    ).toEqual([]);
     const row = (key: string, check: string) => rows.find((r) => r.cellKey === key && r.check === check)!;
     expect(row('acapy-agent/profiling-helm', 'deployed')).toMatchObject({
       status: 'pass',

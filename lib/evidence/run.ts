@@ -1,7 +1,7 @@
 import type { ServerConfig } from '../config/env';
 import type { Store } from '../db/store';
 import type { PlanCapability, PlanService } from '../plan/load';
-import type { EvidenceRunner, ProbeResult } from '../probes/types';
+import type { EvidenceRun, EvidenceRunner, ProbeResult } from '../probes/types';
 import {
   checkDeployed,
   createKubernetesClient,
@@ -9,13 +9,9 @@ import {
   type KubernetesClient,
   type KubernetesSettings,
 } from './kubernetes';
-import {
-  createRepositoryChecker,
-  type FileEvidence,
-  type RepositoryChecker,
-  type RepositorySettings,
-} from './repository';
+import { createRepositoryChecker, type RepositoryChecker, type RepositorySettings } from './repository';
 import { MERGED_CHECK, type EvidenceOutcome } from './types';
+import { readEvidenceOf } from '../matrix/check-evidence';
 
 /**
  * The repository and cluster checks (merged, deployed) as the verify pipeline runs them: one
@@ -67,7 +63,7 @@ function mergedCheck(
   checkers: EvidenceCheckers,
   service: PlanService,
   capability: PlanCapability,
-): { target: string; run: (signal?: AbortSignal) => Promise<EvidenceOutcome> } | null {
+): { target: string; run: (run: EvidenceRun) => Promise<EvidenceOutcome> } | null {
   const files = service.evidence.merged[capability.slug];
   if (!files) return null; // the plan names no file for this cell: nothing to store
   const target = targetOfFiles(files);
@@ -83,14 +79,14 @@ function mergedCheck(
       }),
     };
   }
-  return { target, run: (signal) => repository.checkMerged(files, signal) };
+  return { target, run: (run) => repository.checkMerged(files, run) };
 }
 
 function deployedCheck(
   checkers: EvidenceCheckers,
   service: PlanService,
   capability: PlanCapability,
-): { target: string; run: (signal?: AbortSignal) => Promise<EvidenceOutcome> } | null {
+): { target: string; run: (run: EvidenceRun) => Promise<EvidenceOutcome> } | null {
   if (!capability.deployed) return null; // code capabilities are proven running by their data
   // The plan names no workload for this cell (credo-ts): nothing to store, the chain says "not checked".
   if (!service.evidence.workloads.some((w) => !w.capabilities || w.capabilities.includes(capability.slug))) return null;
@@ -108,7 +104,7 @@ function deployedCheck(
       }),
     };
   }
-  return { target, run: (signal) => checkDeployed(kubernetes, service, capability, signal) };
+  return { target, run: (run) => checkDeployed(kubernetes, service, capability, run.signal) };
 }
 
 /** Once per checker: the ETags and findings of the newest stored merged results, so the first checks after a restart can be 304s. */
@@ -122,12 +118,9 @@ async function rememberStoredEvidence(store: Pick<Store, 'db' | 'plan'>, checker
     select: { evidence: true },
   });
   for (const row of rows) {
-    try {
-      const evidence = JSON.parse(row.evidence) as { files?: FileEvidence[] };
-      if (Array.isArray(evidence.files)) checker.remember(evidence.files);
-    } catch {
-      // An unreadable row only costs a full request.
-    }
+    // An unreadable row only costs a full request.
+    const read = readEvidenceOf(MERGED_CHECK, row.evidence);
+    if (read.ok && read.evidence.files) checker.remember(read.evidence.files);
   }
 }
 
@@ -144,13 +137,13 @@ export function evidenceRunner(store: Pick<Store, 'db' | 'plan'>, checkers: Evid
     if (!planned) return null;
     return {
       target: planned.target,
-      run: async (signal): Promise<ProbeResult> => {
+      run: async (run): Promise<ProbeResult> => {
         if (check === 'merged' && checkers.repository) {
           // A failed read only costs full requests, never the check.
           remembered ??= rememberStoredEvidence(store, checkers.repository).catch(() => undefined);
           await remembered;
         }
-        const { status, message, evidence } = await planned.run(signal);
+        const { status, message, evidence } = await planned.run(run);
         return { status, message, evidence };
       },
     };

@@ -1,4 +1,5 @@
 import { DEPLOYED_CHECK_NAME, MERGED_CHECK_NAME } from '../matrix/evidence-chain';
+import type { StoredEvidenceOf } from '../matrix/check-evidence';
 import type { CheckStatus } from '../matrix/types';
 
 /** The two evidence checks; their results are CheckResult rows with these names (the chain reads them). */
@@ -12,5 +13,5 @@ export interface EvidenceOutcome {
   target: string;
   /** One sentence a PM can read; for errors, what to do. */
   message: string;
-  evidence: Record<string, unknown>;
+  evidence: StoredEvidenceOf<'merged' | 'deployed'>;
 }

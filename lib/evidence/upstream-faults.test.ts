@@ -100,7 +100,7 @@ describe('evidence checks against upstreams that misbehave', () => {
     if (!client || !acapy || !profilingHelm) throw new Error('fixture');
     const started = Date.now();
     const [merged, deployed] = await Promise.all([
-      checker.checkMerged([pyproject], deadline()),
+      checker.checkMerged([pyproject], { started, signal: deadline() }),
       checkDeployed(client, acapy, profilingHelm, deadline()),
     ]);
     // Well short of the 60 s limits: only the signal can have ended them (the margin is for a loaded machine).

@@ -1,4 +1,14 @@
 import { gunzipSync } from 'node:zlib';
+import { z } from 'zod';
+
+/** JSON text as a value; undefined when it is not JSON (the schema then refuses it). */
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * What the board's own /faro proxy has seen, for the reference page. In memory and per process:
@@ -37,17 +47,39 @@ export interface FaroProxyStatsView {
 
 const RECENT_LIMIT = 10;
 
-type Payload = {
-  meta?: { session?: { id?: unknown } };
-  logs?: unknown[];
-  exceptions?: Array<{ trace?: { trace_id?: unknown } }>;
-  measurements?: unknown[];
-  events?: unknown[];
-  traces?: { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ traceId?: unknown }> }> }> };
-};
+/**
+ * The parts of a Faro payload the counts read. Browsers send what they send: a field of the wrong
+ * type counts as absent (catch), so one odd field does not hide the rest of an accepted payload.
+ */
+const absentIfOdd = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+const items = z.array(z.unknown()).catch([]);
+const exceptionItem = z
+  .object({ trace: absentIfOdd(z.object({ trace_id: absentIfOdd(z.string()) })) })
+  .nullable()
+  .catch(null);
+const spanItem = z
+  .object({ traceId: absentIfOdd(z.string()) })
+  .nullable()
+  .catch(null);
+const scopeSpans = z
+  .object({ spans: absentIfOdd(z.array(spanItem)) })
+  .nullable()
+  .catch(null);
+const resourceSpans = z
+  .object({ scopeSpans: absentIfOdd(z.array(scopeSpans)) })
+  .nullable()
+  .catch(null);
+const faroPayload = z.object({
+  meta: absentIfOdd(z.object({ session: absentIfOdd(z.object({ id: absentIfOdd(z.string()) })) })),
+  logs: items,
+  exceptions: z.array(exceptionItem).catch([]),
+  measurements: items,
+  events: items,
+  traces: absentIfOdd(z.object({ resourceSpans: absentIfOdd(z.array(resourceSpans)) })),
+});
 
-const pushRecent = (list: string[], value: unknown) => {
-  if (typeof value !== 'string' || value === '') return;
+const pushRecent = (list: string[], value: string | undefined) => {
+  if (value === undefined || value === '') return;
   const at = list.indexOf(value);
   if (at !== -1) list.splice(at, 1);
   list.unshift(value);
@@ -79,23 +111,23 @@ export class FaroProxyStats {
 
   /** Counts what an accepted payload carried. A body it cannot read is simply not counted. */
   recordAcceptedPayload(body: Buffer, contentEncoding: string | null, maxDecodedBytes: number) {
-    let payload: Payload;
+    let text: string;
     try {
       const raw =
         contentEncoding?.toLowerCase() === 'gzip' ? gunzipSync(body, { maxOutputLength: maxDecodedBytes }) : body;
-      payload = JSON.parse(raw.toString('utf8')) as Payload;
+      text = raw.toString('utf8');
     } catch {
       return;
     }
-    if (typeof payload !== 'object' || payload === null) return;
-    const count = (items: unknown) => (Array.isArray(items) ? items.length : 0);
-    this.accepted.logs += count(payload.logs);
-    this.accepted.exceptions += count(payload.exceptions);
-    this.accepted.measurements += count(payload.measurements);
-    this.accepted.events += count(payload.events);
+    const parsed = faroPayload.safeParse(parseJson(text));
+    if (!parsed.success) return;
+    const payload = parsed.data;
+    this.accepted.logs += payload.logs.length;
+    this.accepted.exceptions += payload.exceptions.length;
+    this.accepted.measurements += payload.measurements.length;
+    this.accepted.events += payload.events.length;
     pushRecent(this.recentSessionIds, payload.meta?.session?.id);
-    for (const exception of Array.isArray(payload.exceptions) ? payload.exceptions : [])
-      pushRecent(this.recentTraceIds, exception?.trace?.trace_id);
+    for (const exception of payload.exceptions) pushRecent(this.recentTraceIds, exception?.trace?.trace_id);
     for (const resource of payload.traces?.resourceSpans ?? []) {
       for (const scope of resource?.scopeSpans ?? []) {
         for (const span of scope?.spans ?? []) {

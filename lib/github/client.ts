@@ -139,6 +139,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   });
   octokit.hook.after('request', (response) => {
     if (typeof response.data !== 'string') return;
+    // The "sha" media type (a branch's head commit, asked for on purpose) is text by design.
+    if (/^application\/vnd\.github(\.v3)?\.sha\b/.test(String(response.headers['content-type'] ?? ''))) return;
     const excerpt = redactSecrets(response.data.trim().replace(/\s+/g, ' ').slice(0, 120));
     throw new GitHubReplyError(
       `GitHub's reply is not JSON (${excerpt ? `"${excerpt}"` : 'an empty body'}): is GITHUB_API_URL pointing at GitHub's REST API?`,

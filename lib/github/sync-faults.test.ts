@@ -149,4 +149,17 @@ describe('the sync under faults', () => {
     expect(JSON.stringify(status)).not.toContain('s3cr3t');
     expect(JSON.stringify(await store.db.syncRun.findMany())).not.toContain('s3cr3t');
   });
+
+  it('shows a stored run whose repositories do not read without them, saying why, and the other runs as they are', async () => {
+    await runGitHubSync(runtime, { trigger: 'manual', repos: [DEFAULT_REPO], config: config() });
+    const startedAt = new Date();
+    await store.db.syncRun.create({
+      data: { trigger: 'manual', status: 'succeeded', startedAt, repos: '[{"repo":1}]' },
+    });
+    const [broken, good] = (await readSyncStatus(runtime, config())).lastRuns;
+    expect(broken).toMatchObject({ status: 'succeeded', repos: [] });
+    expect(broken.reposProblem).toMatch(/^The store's SyncRun.repos has an unexpected shape \(0\.repo: /);
+    expect(good.repos.map((o) => o.repo)).toEqual([DEFAULT_REPO]);
+    expect(good.reposProblem).toBeUndefined();
+  });
 });

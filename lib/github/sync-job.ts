@@ -8,6 +8,7 @@ import { createGitHubClient, type RateLimitQuota } from './client';
 import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
 import { verificationConfigured, verifyCells } from '../verify/run';
 import { errorFields, logger } from '../log/logger';
+import { readJsonColumn, repoSyncOutcomesColumn, StoredJsonError } from '../db/json-columns';
 
 const DEFAULT_SYNC_TIMEOUT_MS = 5 * 60_000;
 
@@ -149,6 +150,8 @@ export interface SyncRunView {
   issuesChanged: number;
   error: string | null;
   repos: RepoSyncOutcome[];
+  /** Why the run's repositories are not listed: its stored outcomes did not read. */
+  reposProblem?: string;
 }
 
 export interface RepoStateView {
@@ -175,6 +178,20 @@ export interface SyncPanelStatus {
   quota: RateLimitQuota | null;
 }
 
+/**
+ * A run's per-repository outcomes, secrets redacted. A row another version wrote wrongly shows the
+ * run without them and says why, rather than failing the sync panel.
+ */
+function reposOfRun(text: string): { repos: RepoSyncOutcome[]; reposProblem?: string } {
+  try {
+    const repos = readJsonColumn(repoSyncOutcomesColumn, text, 'SyncRun.repos');
+    return { repos: repos.map((o) => ({ ...o, error: o.error === null ? null : redactSecrets(o.error) })) };
+  } catch (error) {
+    if (!(error instanceof StoredJsonError)) throw error;
+    return { repos: [], reposProblem: error.message };
+  }
+}
+
 export async function readSyncStatus(
   runtime: Runtime,
   config: GitHubSyncConfig = serverConfig(),
@@ -198,10 +215,7 @@ export async function readSyncStatus(
     pages: r.pages,
     issuesChanged: r.issuesChanged,
     error: r.error === null ? null : redactSecrets(r.error),
-    repos: (JSON.parse(r.repos) as RepoSyncOutcome[]).map((o) => ({
-      ...o,
-      error: o.error === null ? null : redactSecrets(o.error),
-    })),
+    ...reposOfRun(r.repos),
   }));
   // The freshest rate-limit headers: the newest run's last repository that got an answer.
   const quota =

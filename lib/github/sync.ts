@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
-import { readJsonColumn, stringListColumn } from '../db/json-columns';
+import type { z } from 'zod';
+import { readJsonColumn, type repoSyncOutcomeColumn, stringListColumn } from '../db/json-columns';
 import type { StoreProvider } from '../db/database-url';
 import type { Store } from '../db/store';
 import type { Plan } from '../plan/load';
@@ -10,18 +11,8 @@ import { linkPullRequests } from './linked-prs';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
 
-export interface RepoSyncOutcome {
-  repo: string;
-  status: 'unchanged' | 'updated' | 'failed';
-  requests: number;
-  notModified: number;
-  pages: number;
-  issuesChanged: number;
-  /** What went wrong and what to do, for people. */
-  error: string | null;
-  httpStatus: number | null;
-  quota: RateLimitQuota | null;
-}
+/** One repository's part of a sync run, as SyncRun.repos stores it. */
+export type RepoSyncOutcome = z.infer<typeof repoSyncOutcomeColumn>;
 
 export interface SyncProgress {
   repo: string;

@@ -33,7 +33,12 @@ function redactText(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return redactSecrets(value);
   if (depth === 0 || value === null || typeof value !== 'object' || value instanceof Error) return value;
   if (Array.isArray(value)) return value.map((v) => redactText(v, depth - 1));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactText(v, depth - 1)]));
+  return redactFields(value, depth);
+}
+
+/** A record's values redacted as redactText does: the record stays a record (pino's log formatter needs one). */
+function redactFields(fields: object, depth: number): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, redactText(v, depth - 1)]));
 }
 
 /** JSON lines (stdout, errors on stderr): level, time, message, the request id and the trace id of the work that wrote it. */
@@ -47,7 +52,7 @@ export function createLogger(destination?: DestinationStream, level = process.en
       formatters: {
         level: (label) => ({ level: label }),
         // Text fields (an upstream's error, a URL) can still carry user:password@ or a bearer token.
-        log: (fields) => redactText(fields, 3) as Record<string, unknown>,
+        log: (fields) => redactFields(fields, 3),
       },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       hooks: {

@@ -1,3 +1,4 @@
+import { provenPartly } from './check-evidence';
 import {
   ATTENTION_STATES,
   CHAIN_LINKS,
@@ -139,7 +140,7 @@ function compactCell(cell: MatrixCell): CompactCell {
       check: c.check,
       status: c.status,
       checkedAt: c.checkedAt,
-      ...((c.evidence as { partial?: unknown } | undefined)?.partial === true ? { partial: true as const } : {}),
+      ...(provenPartly(c) ? { partial: true as const } : {}),
     })),
     history: cell.history
       .slice(-COMPACT_HISTORY)

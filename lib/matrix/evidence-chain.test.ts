@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveCellState } from './cell-state';
 import { buildEvidenceChain } from './evidence-chain';
+import { checkFactOf } from './check-fact';
 import type { CheckFact, IssueFact } from './types';
 
 const closed: IssueFact = {
@@ -18,21 +19,33 @@ const closed: IssueFact = {
   openedAt: '2026-11-01T00:00:00.000Z',
   closedAt: '2026-11-10T00:00:00.000Z',
 };
+const mergedFile = {
+  repository: 'bcgov/traction',
+  branch: 'main',
+  path: 'server/package.json',
+  status: 'pass',
+  sha: 'abc',
+  htmlUrl: 'https://github.com/bcgov/traction/blob/main/server/package.json',
+  notModified: false,
+  found: ['@pyroscope/nodejs'],
+  missing: [],
+};
 const check = (
   name: string,
   status: CheckFact['status'],
   checkedAt: string,
   evidence: Record<string, unknown> = { n: name },
-): CheckFact => ({
-  cellKey: 'traction/profiling-helm',
-  check: name,
-  target: 't',
-  status,
-  message: `${name} ${status}`,
-  durationMs: 5,
-  checkedAt,
-  evidence,
-});
+): CheckFact =>
+  checkFactOf({
+    cellKey: 'traction/profiling-helm',
+    check: name,
+    target: 't',
+    status,
+    message: `${name} ${status}`,
+    durationMs: 5,
+    checkedAt: new Date(checkedAt),
+    evidence: JSON.stringify(evidence),
+  });
 const T1 = '2026-11-11T00:00:00.000Z';
 const T2 = '2026-11-12T00:00:00.000Z';
 const statuses = (checks: CheckFact[], issue: IssueFact | null = closed, part: 'code' | 'helm' = 'code') =>
@@ -49,7 +62,7 @@ describe('buildEvidenceChain', () => {
   it('a code cell merged but without data is "merged, not flowing", with the evidence and time of each link', () => {
     const chain = buildEvidenceChain(
       closed,
-      [check('merged', 'pass', T1, { files: ['server/package.json'] }), check('pyroscope', 'fail', T2)],
+      [check('merged', 'pass', T1, { files: [mergedFile] }), check('pyroscope', 'fail', T2)],
       'code',
     );
     expect(chain.links.map((l) => `${l.link}:${l.status}`)).toEqual([
@@ -61,7 +74,7 @@ describe('buildEvidenceChain', () => {
     expect(chain.furthest).toBe('merged');
     expect(chain.summary).toBe('merged, not flowing');
     expect(chain.links[0]).toMatchObject({ checkedAt: closed.closedAt, message: 'Issue #12 closed.' });
-    expect(chain.links[1]).toMatchObject({ evidence: { files: ['server/package.json'] }, checkedAt: T1 });
+    expect(chain.links[1]).toMatchObject({ evidence: { files: [mergedFile] }, checkedAt: T1 });
     expect(chain.links[2].message).toBe('Not checked: code is proven running by its data.');
     expect(chain.links[3]).toMatchObject({ message: 'pyroscope fail', checks: ['pyroscope'] });
     // Without any data check yet it still says what is missing.

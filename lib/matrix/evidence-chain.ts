@@ -1,4 +1,5 @@
 import type { ChainLink, ChainLinkName, CheckFact, EvidenceChain, IssueFact } from './types';
+import { provenPartly } from './check-evidence';
 
 /** Check names of the repository and cluster links; every other check is data flowing (pyroscope, loki, tempo, gate…). */
 export const MERGED_CHECK_NAME = 'merged';
@@ -61,7 +62,7 @@ function linkFromChecks(link: ChainLinkName, checks: CheckFact[], notCheckedMess
     return { ...base, status: 'failed', regressed, message, evidence, checkedAt };
   }
   const message = newest.map((c) => (newest.length > 1 ? `${c.check}: ` : '') + (c.message ?? 'passed')).join('; ');
-  const partial = newest.some((c) => (c.evidence as { partial?: unknown } | undefined)?.partial === true);
+  const partial = newest.some(provenPartly);
   return { ...base, status: partial ? 'partial' : 'passed', regressed: false, message, evidence, checkedAt };
 }
 

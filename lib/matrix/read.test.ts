@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { openTestStore, STORE_PROVIDERS, storeClosedIssue, type TestStore } from '@/test/stores';
 import { readMatrix } from './read';
 import { HISTORY_PER_CELL } from './read-checks';
 
@@ -29,27 +29,7 @@ describe.each(STORE_PROVIDERS)('reading check history on %s', (provider) => {
     await store.db.checkResult.createMany({
       data: [row('pass', 10_000), ...Array.from({ length: 300 }, (_, i) => row('fail', 300 - i))],
     });
-    const now = new Date();
-    await store.db.issue.create({
-      data: {
-        id: 'o/r#1',
-        planId: 'phase-3',
-        repo: 'o/r',
-        number: 1,
-        title: 't',
-        state: 'closed',
-        labels: '[]',
-        assignees: '[]',
-        htmlUrl: 'https://github.com/o/r/issues/1',
-        linkedPullRequests: '[]',
-        cellKey: key,
-        mapping: 'mapped',
-        openedAt: now,
-        updatedAt: now,
-        closedAt: now,
-        syncedAt: now,
-      },
-    });
+    await storeClosedIssue(store, key);
     const cell = (await readMatrix(store)).rows.find((r) => r.service.slug === 'acapy-endorser-service')!.cells[0]!;
     expect(cell.state).toBe('regressed');
     expect(cell.lastVerifiedAt).toBe(

@@ -1,5 +1,6 @@
 import type { Store } from '../db/store';
 import { linkedPullRequestsColumn, readJsonColumn, stringListColumn } from '../db/json-columns';
+import { checkFactOf, storedCheckStatus } from './check-fact';
 import { issueMatchSchema, serviceTelemetrySchema } from '../plan/schema';
 import { readStoreRevision } from '../db/revision';
 import { buildMatrix, buildServiceDetail } from './build';
@@ -9,7 +10,6 @@ import { readSignOffs } from './sign-offs';
 import type {
   CheckFact,
   CheckPoint,
-  CheckStatus,
   IssueFact,
   MatrixInput,
   MatrixView,
@@ -20,18 +20,6 @@ import type {
 /** How many unmapped/conflicting issues the matrix lists; the panel says how many more there are. */
 export const UNMAPPED_SHOWN = 100;
 
-/** Evidence is stored as text; a row that does not parse keeps its raw text rather than failing the page. */
-const evidenceOf = (text: string): Record<string, unknown> => {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : { value: parsed };
-  } catch {
-    return { raw: text };
-  }
-};
-
 /**
  * The check results the derivation needs, bounded however long the history grows: the newest
  * result and the newest pass of each (cell, check), plus recent results for the sparklines.
@@ -41,21 +29,14 @@ async function readChecks(
   planId: string,
 ): Promise<{ checks: CheckFact[]; history: Record<string, CheckPoint[]> }> {
   const { latest, history: recent } = await readCheckRows(store, planId);
-  const checks = latest.map(
-    (c): CheckFact => ({
-      cellKey: c.cellKey,
-      check: c.check,
-      target: c.target,
-      status: c.status as CheckStatus,
-      message: c.message,
-      durationMs: c.durationMs,
-      checkedAt: c.checkedAt.toISOString(),
-      evidence: evidenceOf(c.evidence),
-    }),
-  );
+  const checks = latest.map(checkFactOf);
   const history: Record<string, CheckPoint[]> = {};
   for (const r of recent.sort((a, b) => a.checkedAt.getTime() - b.checkedAt.getTime())) {
-    const point: CheckPoint = { check: r.check, status: r.status as CheckStatus, checkedAt: r.checkedAt.toISOString() };
+    const point: CheckPoint = {
+      check: r.check,
+      status: storedCheckStatus(r.status) ?? 'error',
+      checkedAt: r.checkedAt.toISOString(),
+    };
     if (history[r.cellKey]) history[r.cellKey].push(point);
     else history[r.cellKey] = [point];
   }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStoreRevision } from '@/lib/db/revision';
-import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { openTestStore, STORE_PROVIDERS, storeClosedIssue, type TestStore } from '@/test/stores';
 import { readMatrixSnapshot } from './read';
 
 const KEY = 'acapy-agent/profiling-code';
@@ -39,27 +39,7 @@ describe.each(STORE_PROVIDERS)('the derived matrix, cached by store revision, on
     expect(cell?.latestChecks.map((c) => c.status)).toEqual(['pass']);
     expect(afterCheck.compact.rows[0].cells[0]).toMatchObject({ key: KEY, liveStatus: 'pass', history: 'p' });
 
-    const now = new Date();
-    await store.db.issue.create({
-      data: {
-        id: 'o/r#1',
-        planId: 'phase-3',
-        repo: 'o/r',
-        number: 1,
-        title: 't',
-        state: 'closed',
-        labels: '[]',
-        assignees: '[]',
-        htmlUrl: 'https://github.com/o/r/issues/1',
-        linkedPullRequests: '[]',
-        cellKey: KEY,
-        mapping: 'mapped',
-        openedAt: now,
-        updatedAt: now,
-        closedAt: now,
-        syncedAt: now,
-      },
-    });
+    await storeClosedIssue(store, KEY);
     const afterIssue = await readMatrixSnapshot(store);
     expect(afterIssue.revision).toBeGreaterThan(afterCheck.revision);
     expect(afterIssue.compact.rows[0].cells[0]?.issue?.number).toBe(1);

@@ -1,5 +1,6 @@
 import type { PlanCapability, PlanCell, PlanService } from '../plan/load';
 import type { Proof } from '../plan/schema';
+import type { CheckEvidence } from './check-evidence';
 
 export const CELL_STATES = [
   'planned',
@@ -66,7 +67,7 @@ export interface CriterionState {
   /** One line: why it holds or not. */
   reason: string;
   checkedAt: string | null;
-  evidence: Record<string, unknown> | null;
+  evidence: CheckFact['evidence'] | null;
   /** The current sign-off (or the newest one, revoked or expired, so the page can say so). */
   signOff: SignOffFact | null;
 }
@@ -88,18 +89,22 @@ export interface IssueFact {
   closedAt: string | null;
 }
 
-/** One stored check result (a fact with a time). */
-export interface CheckFact {
+interface CheckFactBase {
   cellKey: string;
-  check: string;
   target: string;
   status: CheckStatus;
   message: string | null;
   durationMs: number;
   checkedAt: string;
-  /** What the check saw (profile types, counts per kind, traces, files, pods…); shape depends on the check. */
-  evidence?: Record<string, unknown>;
 }
+
+/**
+ * One stored check result (a fact with a time), its evidence typed by its check: what the check saw
+ * (profile types, counts per kind, traces, files, pods…). A check this board has no schema for, or a
+ * row whose evidence does not read, carries none (evidenceProblem says why).
+ */
+export type CheckFact = CheckFactBase &
+  (CheckEvidence | { check: string; evidence?: undefined; evidenceProblem?: string });
 
 /** The evidence chain of a cell, in order: issue closed → merged → deployed → data flowing. */
 export const CHAIN_LINKS = ['issue-closed', 'merged', 'deployed', 'data-flowing'] as const;

@@ -4,7 +4,7 @@ import { readMatrix } from '../matrix/read';
 import type { CellState } from '../matrix/types';
 import { diffStates, type StateChange } from './changes';
 import { deliverWithRetries, type DeliveryPolicy } from './deliver';
-import { renderMessage, type ChannelFormat } from './messages';
+import { isChannelFormat, renderMessage } from './messages';
 
 export interface AnnounceOptions {
   /** A verify-all run: channels in digest mode get one message for all its changes. */
@@ -52,7 +52,11 @@ export async function announceStateChanges(store: Store, options: AnnounceOption
   if (claimed.length === 0) return claimed;
   const channels = await db.notificationChannel.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
   const rows = channels.flatMap((channel) => {
-    const format = channel.format as ChannelFormat;
+    const format = channel.format;
+    if (!isChannelFormat(format)) {
+      logger().warn({ channel: channel.id, format }, 'Channel skipped: its format is not one this board renders');
+      return [];
+    }
     const messages =
       options.digest && channel.digest && claimed.length > 1
         ? [renderMessage(format, plan, claimed, 'digest', now)]

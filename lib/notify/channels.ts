@@ -1,11 +1,12 @@
 import type { Db } from '../db/client';
-import type { ChannelFormat } from './messages';
+import { type ChannelFormat, isChannelFormat } from './messages';
 
 /** A channel as the settings page and the API see it: the URL is a secret, only its host shows. */
 export interface ChannelView {
   id: number;
   name: string;
-  format: ChannelFormat;
+  /** null: a format this board does not render (the channel gets no messages). */
+  format: ChannelFormat | null;
   /** e.g. "hooks.slack.com/…" */
   target: string;
   digest: boolean;
@@ -33,7 +34,7 @@ export async function listChannels(db: Db): Promise<ChannelView[]> {
     return {
       id: c.id,
       name: c.name,
-      format: c.format as ChannelFormat,
+      format: isChannelFormat(c.format) ? c.format : null,
       target: maskWebhookUrl(c.url),
       digest: c.digest,
       enabled: c.enabled,

@@ -2,6 +2,9 @@ import type { ChangeEvent, StateChange } from './changes';
 
 export const CHANNEL_FORMATS = ['slack', 'json'] as const;
 export type ChannelFormat = (typeof CHANNEL_FORMATS)[number];
+/** A stored channel's format is one this board renders (another version may have written another). */
+export const isChannelFormat = (value: string): value is ChannelFormat =>
+  (CHANNEL_FORMATS as readonly string[]).includes(value);
 
 const HEADLINE: Record<ChangeEvent, string> = {
   regressed: 'regressed',

@@ -62,6 +62,20 @@ afterAll(async () => {
   await sims.stop();
 });
 
+/** A pyroscope result of the regressing demo cell, `msAgo` before now. */
+const regressingResult = (store: TestStore, status: string, msAgo: number) => ({
+  planId: store.plan.id,
+  cellKey: REGRESSING,
+  check: 'pyroscope',
+  target: 'didwebvh-server',
+  status,
+  message: null,
+  evidence: '{}',
+  durationMs: 1,
+  trigger: 'schedule',
+  checkedAt: new Date(Date.now() - msAgo),
+});
+
 describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
   let store: TestStore | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
@@ -171,18 +185,7 @@ describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
     receiver = await startReceiver();
     await addChannel(store.db, { name: 'json', format: 'json', url: receiver.url, digest: true });
     await storeClosedIssue(store, REGRESSING, { number: 8 });
-    const row = (status: string, msAgo: number) => ({
-      planId: store!.plan.id,
-      cellKey: REGRESSING,
-      check: 'pyroscope',
-      target: 'didwebvh-server',
-      status,
-      message: null,
-      evidence: '{}',
-      durationMs: 1,
-      trigger: 'schedule',
-      checkedAt: new Date(Date.now() - msAgo),
-    });
+    const row = (status: string, msAgo: number) => regressingResult(store!, status, msAgo);
     await store.db.checkResult.create({ data: row('pass', 5_000) });
     await announceStateChanges(store, { digest: true });
     await store.db.checkResult.create({ data: row('fail', 1_000) });
@@ -199,6 +202,32 @@ describe.each(STORE_PROVIDERS)('notifications on %s', (provider) => {
       await other.db.$disconnect();
     }
     expect(receiver.received).toHaveLength(1);
+  }, 30_000);
+
+  it('skips a stored channel whose format this board does not render, and lists it as such', async () => {
+    store = await openTestStore(provider);
+    receiver = await startReceiver();
+    await addChannel(store.db, { name: 'json', format: 'json', url: `${receiver.url}/json`, digest: false });
+    const teams = await addChannel(store.db, {
+      name: 'teams',
+      format: 'json',
+      url: `${receiver.url}/teams`,
+      digest: false,
+    });
+    await store.db.notificationChannel.update({ where: { id: teams }, data: { format: 'teams' } });
+    await storeClosedIssue(store, REGRESSING, { number: 8 });
+    const row = (status: string, msAgo: number) => regressingResult(store!, status, msAgo);
+    await store.db.checkResult.create({ data: row('pass', 5_000) });
+    await announceStateChanges(store, { digest: true });
+    await store.db.checkResult.create({ data: row('fail', 1_000) });
+    expect(await announceStateChanges(store, { digest: true })).toHaveLength(1);
+    const outbox = await store.db.notificationOutbox.findMany();
+    expect(outbox.map((o) => o.channelId)).not.toContain(teams);
+    expect(outbox).toHaveLength(1);
+    expect((await listChannels(store.db)).map((c) => [c.name, c.format])).toEqual([
+      ['json', 'json'],
+      ['teams', null],
+    ]);
   }, 30_000);
 
   it('retries with backoff until the receiver takes it', async () => {

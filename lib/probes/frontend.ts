@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { faroRouteEvidence, collectorUrlEvidence } from '../matrix/check-evidence';
 import { randomUUID } from 'node:crypto';
 import { redactUrl } from '../config/redact';
 import { fetchBounded } from '../http/bounded';
@@ -94,15 +96,8 @@ export interface FaroRouteTarget {
   signal?: AbortSignal;
 }
 
-export interface FaroRouteEvidence extends Record<string, unknown> {
-  routeUrl: string;
-  origin: string;
-  sameOrigin: boolean;
-  preflight: { status: number | null; headers: Record<string, string>; problem: string | null } | null;
-  post: { status: number | null; headers: Record<string, string>; problem: string | null } | null;
-  marker: string | null;
-  foundInLokiAfterMs: number | null;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type FaroRouteEvidence = z.infer<typeof faroRouteEvidence>;
 
 /**
  * A minimal Faro payload like the SDK's, marked synthetic (its own environment and session
@@ -240,12 +235,8 @@ export async function probeFaroRoute(
   };
 }
 
-export interface CollectorUrlEvidence extends Record<string, unknown> {
-  pageUrl: string;
-  collectorUrl: string;
-  searched: Array<{ url: string; status: number | null; found: boolean; error?: string }>;
-  foundIn: string | null;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type CollectorUrlEvidence = z.infer<typeof collectorUrlEvidence>;
 
 /** Same-origin scripts a page loads (`<script src>`), resolved against it. */
 export function scriptUrls(html: string, pageUrl: string): string[] {

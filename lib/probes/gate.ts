@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import type { gateEvidence } from '../matrix/check-evidence';
 import { randomUUID } from 'node:crypto';
 import { redactUrl } from '../config/redact';
 import { upstreamRequest, type Upstream } from './http';
@@ -20,16 +22,8 @@ export interface GateTargets {
   signal?: AbortSignal;
 }
 
-export interface GateEvidence extends Record<string, unknown> {
-  /** Pyroscope answered at all (any HTTP status) on its configured URL. */
-  pyroscopeReachable: boolean | null;
-  pyroscopeReady: boolean | null;
-  pyroscopeMessage: string | null;
-  receiverStatus: number | null;
-  marker: string | null;
-  foundInLokiAfterMs: number | null;
-  lokiLine: string | null;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type GateEvidence = z.infer<typeof gateEvidence>;
 
 export const collectUrl = (url: string) =>
   /\/collect\/?$/.test(new URL(url).pathname) ? url : `${url.replace(/\/$/, '')}/collect`;

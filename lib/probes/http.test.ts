@@ -37,6 +37,29 @@ describe('upstreamRequest', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('quotes a Connect error’s code and message from a JSON error reply, and the raw body when it has no message', async () => {
+    const replies = [
+      '{"code":"invalid_argument","message":"bad label selector"}',
+      '{"code":3,"message":"bad step"}',
+      '{"error":"x"}',
+      'null',
+    ];
+    server = await serveSimulator('connect', () =>
+      text(400, replies.shift() ?? '', { 'content-type': 'application/json' }),
+    );
+    const messages: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const reply = await upstreamRequest(upstream(server.url), { path: '/x' });
+      messages.push(reply.ok ? '' : reply.message);
+    }
+    expect(messages).toEqual([
+      'Loki answered 400: invalid_argument: bad label selector.',
+      'Loki answered 400: bad step.',
+      'Loki answered 400: {"error":"x"}.',
+      'Loki answered 400: null.',
+    ]);
+  });
+
   it('gives up on a hung upstream after its timeout and says so', async () => {
     server = await serveSimulator('hung', () => ({ status: 200, hang: true }));
     const started = Date.now();

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ServerConfig } from '../config/env';
 import { redactUrl } from '../config/redact';
 import { anySignal, fetchBounded, isReplyTooLarge } from '../http/bounded';
@@ -19,6 +19,12 @@ export interface Upstream {
   maxBytes?: number;
   /** The run's cancellation (its deadline): when it aborts, every request to this upstream still going stops. */
   signal?: AbortSignal;
+  /**
+   * The replies of one verification run, by request: the proofs of a run share one window, so
+   * identical reads (a service's Series for its profiles and its flame graph, the code and Helm
+   * cells' latency queries) are sent once. Only set on upstreams that are only read.
+   */
+  runReplies?: Map<string, Promise<UpstreamReply>>;
 }
 
 const DEFAULT_MAX_REPLY_BYTES = 10 * 1024 * 1024;
@@ -102,7 +108,19 @@ function transportMessage(upstream: Upstream, error: unknown, timedOut: boolean)
  * timeouts and non-2xx answers come back as { ok: false, message } saying what to check.
  * Credentials go only into headers, never into messages.
  */
-export async function upstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
+export function upstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
+  const replies = upstream.runReplies;
+  if (!replies || request.signal) return sendUpstreamRequest(upstream, request);
+  const key = JSON.stringify([request.method, request.path, request.query, request.json, request.headers]);
+  let reply = replies.get(key);
+  if (!reply) {
+    reply = sendUpstreamRequest(upstream, request);
+    replies.set(key, reply);
+  }
+  return reply;
+}
+
+async function sendUpstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
   const url = new URL(request.path.replace(/^\//, ''), upstream.url.endsWith('/') ? upstream.url : `${upstream.url}/`);
   for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, String(v));
   // Credentials in the URL itself would be logged by some proxies; move them into the header.
@@ -144,16 +162,18 @@ export async function upstreamRequest(upstream: Upstream, request: UpstreamReque
   }
 }
 
+/** A Connect error reply; a code that is not a string is left out, the message is what matters. */
+const connectErrorReply = z.object({ message: z.string(), code: z.string().optional().catch(undefined) });
+
 function statusMessage(upstream: Upstream, status: number, body: string, contentType: string): string {
   let detail = excerpt(body);
   if (contentType.includes('json')) {
     // Connect errors are {"code","message"}; keep the message, which says what was wrong.
-    try {
-      const parsed = JSON.parse(body) as { message?: unknown; code?: unknown };
-      if (typeof parsed.message === 'string')
-        detail = `${typeof parsed.code === 'string' ? `${parsed.code}: ` : ''}${parsed.message}`;
-    } catch {
-      // keep the raw excerpt
+    const json = parseJsonReply({ name: upstream.name }, body);
+    const connectError = json.ok ? connectErrorReply.safeParse(json.value) : null;
+    if (connectError?.success) {
+      const { code, message } = connectError.data;
+      detail = `${code ? `${code}: ` : ''}${message}`;
     }
   }
   const what = detail ? `: ${detail}` : ' with an empty body';
@@ -172,12 +192,12 @@ function statusMessage(upstream: Upstream, status: number, body: string, content
 }
 
 /** Parses a JSON reply; a body that is not JSON becomes an error naming the upstream. */
-export function parseJsonReply<T>(
+export function parseJsonReply(
   upstream: Pick<Upstream, 'name'>,
   body: string,
-): { ok: true; value: T } | { ok: false; message: string } {
+): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
-    return { ok: true, value: JSON.parse(body) as T };
+    return { ok: true, value: JSON.parse(body) };
   } catch {
     return {
       ok: false,
@@ -203,7 +223,7 @@ const EXPECTED_SERVER: Record<string, string> = {
  * message naming the upstream and the call ("Tempo's search reply has an unexpected shape (…)").
  */
 export function parseReply<T>(upstreamName: string, schema: z.ZodType<T>, body: string, call: string): Parsed<T> {
-  const json = parseJsonReply<unknown>({ name: upstreamName }, body);
+  const json = parseJsonReply({ name: upstreamName }, body);
   if (!json.ok) return json;
   const result = schema.safeParse(json.value);
   if (!result.success) {

@@ -1,3 +1,4 @@
+import type { latencyWindow, latencyEvidence } from '../matrix/check-evidence';
 import { z } from 'zod';
 import { type Parsed, parseReply, upstreamRequest, type Upstream } from './http';
 import { quoteLabel, type ProbeResult } from './types';
@@ -32,26 +33,10 @@ export function parseMetricSamples(body: string): Parsed<Array<[number, number]>
 const METRICS_OFF =
   /localblocks processor not found|metrics.*not (enabled|configured)|unknown endpoint|404 page not found/i;
 
-export interface LatencyWindow {
-  start: string;
-  end: string;
-  spans: number | null;
-  /** The quantile in milliseconds. */
-  quantileMs: number | null;
-}
+export type LatencyWindow = z.infer<typeof latencyWindow>;
 
-export interface LatencyEvidence extends Record<string, unknown> {
-  wentLiveAt: string | null;
-  /** Where the go-live time came from: the pods' start, the linked PR's merge or the issue's close. */
-  wentLiveFrom: string | null;
-  quantile: number;
-  maxIncreasePercent: number;
-  minSpans: number;
-  queries: { quantile: string; count: string };
-  before: LatencyWindow | null;
-  after: LatencyWindow | null;
-  changePercent: number | null;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type LatencyEvidence = z.infer<typeof latencyEvidence>;
 
 export interface LatencyRule {
   quantile: number;

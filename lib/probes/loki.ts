@@ -1,3 +1,4 @@
+import type { lokiLine, lokiEvidence } from '../matrix/check-evidence';
 import { z } from 'zod';
 import { upstreamRequest, type Upstream, type Parsed, parseReply } from './http';
 import type { Surface } from '../plan/schema';
@@ -62,12 +63,7 @@ export function parseCountsByKind(body: string, endMs?: number): Parsed<Record<s
   return { ok: true, value: counts };
 }
 
-export interface LokiLine {
-  /** ISO time of the entry (Loki's receive time). */
-  time: string;
-  line: string;
-  labels: Record<string, string>;
-}
+export type LokiLine = z.infer<typeof lokiLine>;
 
 const MAX_LINE = 1000;
 
@@ -124,24 +120,11 @@ export interface BrowserTelemetryRule {
   surfaces: Surface[];
 }
 
-export interface SurfaceEvidence {
-  name: string;
-  query: string;
-  countsByKind: Record<string, number>;
-  total: number;
-  newest: LokiLine | null;
-  missing: string[];
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type SurfaceEvidence = z.infer<typeof lokiEvidence>['surfaces'][number];
 
-export interface LokiEvidence extends Record<string, unknown> {
-  selector: string;
-  window: { start: string; end: string };
-  /** Per surface (one named "all" when the criterion names none). */
-  surfaces: SurfaceEvidence[];
-  countsByKind: Record<string, number>;
-  total: number;
-  newest: LokiLine | null;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type LokiEvidence = z.infer<typeof lokiEvidence>;
 
 /** The pipeline after the selector: logfmt (it yields `type`, page_url…), then the surface's filter. */
 function surfacePipeline(rule: BrowserTelemetryRule, surface: Surface | null): string {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { recordedBody, recording } from '@/simulators/recordings';
 import { NODE_PROFILE, PYTHON_PROFILE, startPyroscopeSimulator, type PyroscopeSimulator } from '@/simulators/pyroscope';
 import type { Upstream } from './http';
-import { parseLastSampleMs, parseSeriesProfileTypes, probePyroscope } from './pyroscope';
+import { parseLastSampleMs, parseSeriesProfileTypes, probeFlameGraph, probePyroscope } from './pyroscope';
 
 const body = (name: string) => recordedBody(recording(name));
 
@@ -97,6 +97,37 @@ describe('probePyroscope against the simulator', () => {
     const malformed = await probePyroscope(upstream(), ['acapy-agent'], window());
     expect(malformed.status).toBe('error');
     expect(malformed.message).toContain('not JSON');
+  });
+
+  it('asks a service’s service_names side by side, not one after the other', async () => {
+    sim = await startPyroscopeSimulator({
+      services: { 'traction-tenant-ui': NODE_PROFILE, 'traction-acapy': PYTHON_PROFILE },
+    });
+    await probeFlameGraph(
+      upstream(),
+      ['traction-tenant-ui', 'traction-acapy'],
+      ['wall:wall', 'process_cpu'],
+      1,
+      window(),
+    );
+    const calls = sim.requests.map((r) => r.path.split('/').at(-1));
+    // Both names' Series go out before either flame graph: two round trips for the service, not four.
+    expect(calls.slice(0, 2)).toEqual(['Series', 'Series']);
+    expect(calls.slice(2).sort()).toEqual(['SelectMergeStacktraces', 'SelectMergeStacktraces']);
+  });
+
+  it('sends a read once per run: the profiles and flame graph proofs share their Series', async () => {
+    sim = await startPyroscopeSimulator({ services: { 'acapy-agent': PYTHON_PROFILE } });
+    const run: Upstream = { ...upstream(), runReplies: new Map() };
+    const w = window();
+    await Promise.all([
+      probePyroscope(run, ['acapy-agent'], w, ['process_cpu']),
+      probeFlameGraph(run, ['acapy-agent'], ['process_cpu'], 1, w),
+    ]);
+    expect(sim.requests.filter((r) => r.path.endsWith('/Series'))).toHaveLength(1);
+    // Without a run's replies (another run, another window) each proof asks for itself.
+    await probePyroscope(upstream(), ['acapy-agent'], w, ['process_cpu']);
+    expect(sim.requests.filter((r) => r.path.endsWith('/Series'))).toHaveLength(2);
   });
 
   it('costs at most its timeout when Pyroscope hangs', async () => {

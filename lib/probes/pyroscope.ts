@@ -1,3 +1,4 @@
+import type { flameGraphEvidence, pyroscopeEvidence } from '../matrix/check-evidence';
 import { z } from 'zod';
 import { upstreamRequest, type Upstream, type Parsed, parseReply } from './http';
 import { quoteLabel, type ProbeResult, type ProbeWindow } from './types';
@@ -41,20 +42,10 @@ export function parseLastSampleMs(body: string): Parsed<number | null> {
   return { ok: true, value: last };
 }
 
-export interface PyroscopeServiceEvidence {
-  serviceName: string;
-  profileTypes: string[];
-  /** The profile type "last seen" was read from. */
-  lastSeenType?: string;
-  lastSeenAt: string | null;
-  error?: string;
-  /** The error was no answer at all (timeout, refused). */
-  unreachable?: boolean;
-}
+export type PyroscopeServiceEvidence = z.infer<typeof pyroscopeEvidence>['services'][number];
 
-export interface PyroscopeEvidence extends Record<string, unknown> {
-  services: PyroscopeServiceEvidence[];
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type PyroscopeEvidence = z.infer<typeof pyroscopeEvidence>;
 
 /**
  * The profile type a proof is about among those a service sent: the first that matches the
@@ -68,13 +59,15 @@ export function pickProfileType(types: string[], preferred: string[]): string | 
   return null;
 }
 
-async function probeServiceName(
+/**
+ * The profile types a service_name sent in the window (Pyroscope's Series), or why they could not be
+ * read. The profiles and flame graph proofs ask the same question, so in one run it is asked once.
+ */
+async function profileTypesOf(
   upstream: Upstream,
-  serviceName: string,
+  selector: string,
   window: ProbeWindow,
-  preferred: string[],
-): Promise<PyroscopeServiceEvidence> {
-  const selector = `{service_name=${quoteLabel(serviceName)}}`;
+): Promise<{ ok: true; types: string[] } | { ok: false; error: string; unreachable: boolean }> {
   const series = await upstreamRequest(upstream, {
     path: '/querier.v1.QuerierService/Series',
     json: {
@@ -84,22 +77,27 @@ async function probeServiceName(
       end: window.end,
     },
   });
-  if (!series.ok)
-    return {
-      serviceName,
-      profileTypes: [],
-      lastSeenAt: null,
-      error: series.message,
-      unreachable: series.status === null,
-    };
+  if (!series.ok) return { ok: false, error: series.message, unreachable: series.status === null };
   const types = parseSeriesProfileTypes(series.body);
-  if (!types.ok) return { serviceName, profileTypes: [], lastSeenAt: null, error: types.message };
-  if (types.value.length === 0) return { serviceName, profileTypes: [], lastSeenAt: null };
+  return types.ok ? { ok: true, types: types.value } : { ok: false, error: types.message, unreachable: false };
+}
+
+async function probeServiceName(
+  upstream: Upstream,
+  serviceName: string,
+  window: ProbeWindow,
+  preferred: string[],
+): Promise<PyroscopeServiceEvidence> {
+  const selector = `{service_name=${quoteLabel(serviceName)}}`;
+  const types = await profileTypesOf(upstream, selector, window);
+  if (!types.ok)
+    return { serviceName, profileTypes: [], lastSeenAt: null, error: types.error, unreachable: types.unreachable };
+  if (types.types.length === 0) return { serviceName, profileTypes: [], lastSeenAt: null };
 
   // Series is only as exact as Pyroscope's index blocks; SelectSeries gives the newest sample's time,
   // of the type the proof is about (CPU first), not whichever sorts first (Node's heap object count).
   const step = Math.max(15, Math.round((window.end - window.start) / 1000 / 100));
-  const profileType = pickProfileType(types.value, preferred) ?? types.value[0];
+  const profileType = pickProfileType(types.types, preferred) ?? types.types[0];
   const select = await upstreamRequest(upstream, {
     path: '/querier.v1.QuerierService/SelectSeries',
     json: {
@@ -114,16 +112,16 @@ async function probeServiceName(
   if (!select.ok)
     return {
       serviceName,
-      profileTypes: types.value,
+      profileTypes: types.types,
       lastSeenAt: null,
       error: select.message,
       unreachable: select.status === null,
     };
   const last = parseLastSampleMs(select.body);
-  if (!last.ok) return { serviceName, profileTypes: types.value, lastSeenAt: null, error: last.message };
+  if (!last.ok) return { serviceName, profileTypes: types.types, lastSeenAt: null, error: last.message };
   return {
     serviceName,
-    profileTypes: types.value,
+    profileTypes: types.types,
     lastSeenType: profileType,
     lastSeenAt: last.value === null ? null : new Date(last.value).toISOString(),
   };
@@ -217,19 +215,8 @@ export function parseFlameGraph(body: string): Parsed<FlameGraphSummary> {
   return { ok: true, value: { total, depth: total > 0 ? Math.max(0, levels.length - 1) : 0, topFrames } };
 }
 
-export interface FlameGraphEvidence extends Record<string, unknown> {
-  minDepth: number;
-  cpuTypes: string[];
-  services: Array<{
-    serviceName: string;
-    profileTypes: string[];
-    cpuType: string | null;
-    total: number | null;
-    depth: number | null;
-    topFrames: string[];
-    error?: string;
-  }>;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type FlameGraphEvidence = z.infer<typeof flameGraphEvidence>;
 
 /**
  * "CPU flame graphs visible and navigable": for every service_name, a CPU profile type (per the
@@ -245,39 +232,18 @@ export async function probeFlameGraph(
 ): Promise<ProbeResult<FlameGraphEvidence>> {
   const evidence: FlameGraphEvidence = { minDepth, cpuTypes, services: [] };
   let unreachable = false;
-  for (const serviceName of serviceNames) {
-    const selector = `{service_name=${quoteLabel(serviceName)}}`;
-    const entry: FlameGraphEvidence['services'][number] = {
-      serviceName,
-      profileTypes: [],
-      cpuType: null,
-      total: null,
-      depth: null,
-      topFrames: [],
-    };
-    evidence.services.push(entry);
-    const series = await upstreamRequest(upstream, {
-      path: '/querier.v1.QuerierService/Series',
-      json: {
-        matchers: [selector],
-        labelNames: ['service_name', '__profile_type__'],
-        start: window.start,
-        end: window.end,
-      },
-    });
-    if (!series.ok) {
-      entry.error = series.message;
-      unreachable ||= series.status === null;
-      continue;
-    }
-    const types = parseSeriesProfileTypes(series.body);
+  // Each service_name's two requests in turn, the service_names side by side (evidence in plan order).
+  const checkServiceName = async (entry: FlameGraphEvidence['services'][number]) => {
+    const selector = `{service_name=${quoteLabel(entry.serviceName)}}`;
+    const types = await profileTypesOf(upstream, selector, window);
     if (!types.ok) {
-      entry.error = types.message;
-      continue;
+      entry.error = types.error;
+      unreachable ||= types.unreachable;
+      return;
     }
-    entry.profileTypes = types.value;
-    entry.cpuType = pickProfileType(types.value, cpuTypes);
-    if (!entry.cpuType) continue;
+    entry.profileTypes = types.types;
+    entry.cpuType = pickProfileType(types.types, cpuTypes);
+    if (!entry.cpuType) return;
     const merged = await upstreamRequest(upstream, {
       path: '/querier.v1.QuerierService/SelectMergeStacktraces',
       json: {
@@ -291,17 +257,26 @@ export async function probeFlameGraph(
     if (!merged.ok) {
       entry.error = merged.message;
       unreachable ||= merged.status === null;
-      continue;
+      return;
     }
     const graph = parseFlameGraph(merged.body);
     if (!graph.ok) {
       entry.error = graph.message;
-      continue;
+      return;
     }
     entry.total = graph.value.total;
     entry.depth = graph.value.depth;
     entry.topFrames = graph.value.topFrames;
-  }
+  };
+  evidence.services = serviceNames.map((serviceName) => ({
+    serviceName,
+    profileTypes: [],
+    cpuType: null,
+    total: null,
+    depth: null,
+    topFrames: [],
+  }));
+  await Promise.all(evidence.services.map(checkServiceName));
   const errors = evidence.services.filter((s) => s.error);
   if (errors.length > 0)
     return { status: 'error', message: [...new Set(errors.map((s) => s.error))].join(' '), evidence, unreachable };

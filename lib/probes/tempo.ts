@@ -1,3 +1,4 @@
+import type { traceSummary, tempoEvidence } from '../matrix/check-evidence';
 import { z } from 'zod';
 import { upstreamRequest, type Upstream, type Parsed, parseReply } from './http';
 import { quoteLabel, type ProbeResult, type ProbeWindow } from './types';
@@ -47,12 +48,7 @@ export const traceReply = z.object({
     .optional(),
 });
 
-export interface TraceSummary {
-  traceID: string;
-  rootServiceName: string | null;
-  rootTraceName: string | null;
-  startedAt: string | null;
-}
+export type TraceSummary = z.infer<typeof traceSummary>;
 
 /** Traces in a /api/search reply, newest first. */
 export function parseSearchTraces(body: string): Parsed<TraceSummary[]> {
@@ -88,12 +84,8 @@ export function parseHasBackendSpan(body: string): Parsed<boolean> {
   return { ok: true, value: linked };
 }
 
-export interface TempoEvidence extends Record<string, unknown> {
-  query: string;
-  traceCount: number;
-  traces: Array<TraceSummary & { linkedToBackend: boolean | null }>;
-  linkedTraceId: string | null;
-}
+/** Its schema is the stored evidence's (lib/matrix/check-evidence.ts), so what the probe writes is what readers parse. */
+export type TempoEvidence = z.infer<typeof tempoEvidence>;
 
 /** How many of the newest traces are opened to look for a backend span. */
 const TRACES_TO_INSPECT = 5;

@@ -1,3 +1,4 @@
+import type { StoredEvidence } from '../matrix/check-evidence';
 import type { CheckStatus } from '../matrix/types';
 import type { PlanCapability, PlanService } from '../plan/load';
 
@@ -5,7 +6,7 @@ import type { PlanCapability, PlanService } from '../plan/load';
  * What one probe found. pass: the data is there; fail: the upstream answered fine but has no data;
  * error: the upstream is down or answered badly (message says what); not-configured: no URL set.
  */
-export interface ProbeResult<E = Record<string, unknown>> {
+export interface ProbeResult<E = StoredEvidence> {
   status: CheckStatus;
   /** What to read when it is not a pass (and a short summary when it is). */
   message: string | null;
@@ -51,4 +52,16 @@ export type EvidenceRunner = (
   check: 'merged' | 'deployed',
   service: PlanService,
   capability: PlanCapability,
-) => { target: string; run: (signal?: AbortSignal) => Promise<ProbeResult> } | null;
+) => {
+  target: string;
+  run: (run: EvidenceRun) => Promise<ProbeResult>;
+} | null;
+
+/**
+ * The verification run an evidence check belongs to: its start identifies it (what its checks share,
+ * a branch's head commit, is asked once per run), and its deadline aborts the check's requests.
+ */
+export interface EvidenceRun {
+  started: number;
+  signal?: AbortSignal;
+}

@@ -231,7 +231,7 @@ function planEvidenceCheck(
     upstream: kind === 'merged' ? 'github' : 'kubernetes',
     target: planned.target,
     key: `${kind}:${cell.key}`,
-    run: () => planned.run(signal),
+    run: (_window, started) => planned.run({ started, signal }),
   };
 }
 
@@ -250,9 +250,10 @@ export function planChecks(
   signal?: AbortSignal,
 ): PlannedCheck[] {
   const wanted = cellKeys ? new Set(cellKeys) : null;
+  // Per run: its deadline, and one reply per identical read (every proof of a run has the same window).
   const upstream = (key: 'PYROSCOPE' | 'LOKI' | 'TEMPO') => {
     const found = upstreamFromConfig(config, key);
-    return found && signal ? { ...found, signal } : found;
+    return found && { ...found, signal, runReplies: new Map() };
   };
   const targets: ProofTargets = {
     pyroscope: upstream('PYROSCOPE'),

@@ -1,3 +1,4 @@
+import { readEvidenceOf, type StoredEvidenceOf } from '../matrix/check-evidence';
 import { linkedPullRequestsColumn, readJsonColumn } from '../db/json-columns';
 import type { Store } from '../db/store';
 
@@ -6,22 +7,13 @@ export interface WentLive {
   from: string;
 }
 
-/** The earliest `startedAt` anywhere in a deployed check's evidence (its running pods). */
-export function earliestPodStart(evidence: unknown): number | null {
-  let earliest: number | null = null;
-  const visit = (value: unknown) => {
-    if (Array.isArray(value)) for (const v of value) visit(v);
-    else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) {
-        if (k === 'startedAt' && typeof v === 'string') {
-          const t = Date.parse(v);
-          if (Number.isFinite(t) && (earliest === null || t < earliest)) earliest = t;
-        } else visit(v);
-      }
-    }
-  };
-  visit(evidence);
-  return earliest;
+/** When the first of a deployed check's running pods started; null when none says. */
+export function earliestPodStart(evidence: StoredEvidenceOf<'deployed'>): number | null {
+  const starts = (evidence.workloads ?? [])
+    .flatMap((w) => w.pods)
+    .map((p) => (p.startedAt === null ? Number.NaN : Date.parse(p.startedAt)))
+    .filter(Number.isFinite);
+  return starts.length > 0 ? Math.min(...starts) : null;
 }
 
 /**
@@ -49,12 +41,10 @@ export async function readWentLive(store: Store, cellKeys: readonly string[]): P
   ]);
   const podStart = new Map<string, number>();
   for (const row of deployed) {
-    try {
-      const t = earliestPodStart(JSON.parse(row.evidence));
-      if (t !== null) podStart.set(row.cellKey, t);
-    } catch {
-      // unreadable evidence: fall back to the issue
-    }
+    // Unreadable evidence gives no pod start: the go-live time falls back to the pull request or the issue.
+    const read = readEvidenceOf('deployed', row.evidence);
+    const t = read.ok ? earliestPodStart(read.evidence) : null;
+    if (t !== null) podStart.set(row.cellKey, t);
   }
   const result = new Map<string, WentLive>();
   for (const cell of wanted) {

@@ -44,9 +44,8 @@ export function evidenceLinks(grafana: Grafana, check: CheckFact): EvidenceLink[
   const url = grafana.grafanaUrl;
   if (!url) return [];
   const ds = grafana.grafanaDatasources;
-  const evidence = (check.evidence ?? {}) as Record<string, unknown>;
   if (check.check === 'pyroscope') {
-    const services = (evidence.services as Array<{ serviceName: string; profileTypes: string[] }> | undefined) ?? [];
+    const services = check.evidence?.services ?? [];
     return services
       .filter((s) => s.profileTypes.length > 0)
       .map((s) => ({
@@ -60,15 +59,12 @@ export function evidenceLinks(grafana: Grafana, check: CheckFact): EvidenceLink[
       }));
   }
   if (check.check === 'loki') {
-    const expr = typeof evidence.selector === 'string' ? evidence.selector : check.target;
+    const expr = check.evidence?.selector ?? check.target;
     return [{ label: 'Logs in Explore', href: exploreUrl(url, { type: 'loki', uid: ds.loki }, { expr }) }];
   }
   if (check.check === 'tempo') {
-    const traces = (evidence.traces as Array<{ traceID: string }> | undefined) ?? [];
-    const traceId = (evidence.linkedTraceId as string | null | undefined) ?? traces[0]?.traceID;
-    const query = traceId
-      ? { queryType: 'traceql', query: traceId }
-      : { queryType: 'traceql', query: typeof evidence.query === 'string' ? evidence.query : '' };
+    const traceId = check.evidence?.linkedTraceId ?? check.evidence?.traces?.[0]?.traceID;
+    const query = { queryType: 'traceql', query: traceId ?? check.evidence?.query ?? '' };
     return [
       {
         label: traceId ? `Trace ${traceId.slice(0, 8)}… in Tempo` : 'Traces in Explore',
@@ -76,14 +72,15 @@ export function evidenceLinks(grafana: Grafana, check: CheckFact): EvidenceLink[
       },
     ];
   }
-  if (check.check === 'gate' && typeof evidence.marker === 'string') {
+  // The marker is what the gate sent through the receiver; the Loki step is where it is looked for.
+  if (check.check === 'gate-loki' && check.evidence?.marker) {
     return [
       {
         label: 'Gate payload in Loki',
         href: exploreUrl(
           url,
           { type: 'loki', uid: ds.loki },
-          { expr: `{service_name="rollout-board-probe"} |= "${evidence.marker}"` },
+          { expr: `{service_name="rollout-board-probe"} |= "${check.evidence.marker}"` },
         ),
       },
     ];

@@ -90,7 +90,7 @@ describe('the verify run’s deadline (VERIFY_TIMEOUT)', () => {
       '/loki/api/v1/query_range',
       '/api/search',
       '/ready',
-      '/repos/bcgov/BC-Wallet-Demo/contents/',
+      '/repos/bcgov/BC-Wallet-Demo/commits/main', // the branch's head, asked before any file
       '/apis/apps/v1/namespaces/e4f0e1-dev/deployments',
       '/api/v1/namespaces/e4f0e1-dev/pods',
     ])

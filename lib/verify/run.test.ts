@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '@/lib/config/env';
 import { JobRunner } from '@/lib/jobs/runner';
+import { checkFactOf } from '@/lib/matrix/check-fact';
 import { readMatrix } from '@/lib/matrix/read';
 import type { MatrixCell, MatrixView } from '@/lib/matrix/types';
 import type { Runtime } from '@/lib/jobs/runtime';
@@ -39,6 +40,9 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     const before = pyroscope.requests.length;
     const summary = await runChecks(store, undefined, 'manual', config());
     expect(summary.checks).toBe(await store.db.checkResult.count());
+    // What each probe stored reads back with its check's evidence schema: writer and reader agree.
+    const unreadable = (await store.db.checkResult.findMany()).map(checkFactOf).filter((f) => f.evidenceProblem);
+    expect(unreadable.map((f) => `${f.check}: ${f.evidenceProblem}`)).toEqual([]);
     const view = await readMatrix(store);
     const latest = (key: string, check: string) => cellOf(view, key).latestChecks.find((c) => c.check === check)!;
     expect(latest('acapy-agent/profiling-code', 'pyroscope').status).toBe('pass');
@@ -93,11 +97,11 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     expect(latest('bc-wallet-demo/faro-helm', 'collector-url').message).toContain('config.json');
     for (const step of ['gate-ready', 'gate-reachable', 'gate-receiver', 'gate-loki'])
       expect(latest('gate/infrastructure', step).status, step).toBe('pass');
-    // Identical probes (the code and Helm cells' profiles) were asked once; the flame graph asks Series on its own.
+    // Identical reads within a run are sent once: the code and Helm cells' profiles, and the flame graph's Series.
     const seriesForAcapy = pyroscope.requests
       .slice(before)
       .filter((r) => r.path.endsWith('/Series') && r.body.toString().includes('acapy-agent\\"'));
-    expect(seriesForAcapy).toHaveLength(2);
+    expect(seriesForAcapy).toHaveLength(1);
   });
 
   it('says "not configured" for upstreams without a URL', async () => {
@@ -164,11 +168,11 @@ describe.each(STORE_PROVIDERS)('verification on %s', (provider) => {
     const rows = await store.db.checkResult.findMany({ where: { check: { in: ['pyroscope', 'flame-graph'] } } });
     expect(rows).toHaveLength(7);
     expect(rows.every((r) => r.status === 'error' && r.message!.includes('did not answer within 600ms'))).toBe(true);
-    // Counted, not timed, so it holds on a loaded machine: only the first wave (two probes) was sent and waited
-    // for; the other five were not sent at all.
+    // Counted, not timed, so it holds on a loaded machine: only the first wave (acapy-agent's profiles and flame
+    // graph, which share one Series read) was sent and waited for; the other five were not sent at all.
     expect(rows.filter((r) => r.message!.startsWith('Not asked: '))).toHaveLength(5);
-    expect(pyroscope.requests.length - asked).toBe(2);
-    // The two were aborted at their timeout, not abandoned: Pyroscope saw both connections close.
+    expect(pyroscope.requests.length - asked).toBe(1);
+    // It was aborted at its timeout, not abandoned: Pyroscope saw the connection close.
     await expect.poll(() => pyroscope.hanging(), { timeout: 2_000, interval: 20 }).toBe(0);
     // Seven probes two at a time, each waiting its timeout, take four waves (2.4 s); one wave leaves the rest as
     // margin for store writes on a loaded 2-core machine.

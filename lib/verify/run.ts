@@ -11,6 +11,7 @@ import { planChecks, type ProofFacts, type UpstreamName } from './checks';
 import { readWentLive } from './go-live';
 import { RunUpstreamHealth } from './upstream-health';
 import { probePool } from './pool';
+import { readEvidenceOf } from '../matrix/check-evidence';
 
 export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
 
@@ -191,22 +192,16 @@ async function readProofFacts(store: Store, cellKeys: readonly string[]): Promis
   return { wentLive, faroEnabled };
 }
 
-/** Faro on in any controller of a deployed check's evidence (true), off in all that say (false), or unknown. */
+/**
+ * Faro on in any controller of a deployed check's evidence (true), off in all that say (false), or
+ * unknown: no controller says, or the evidence does not read.
+ */
 export function faroEnabledIn(evidenceText: string): boolean | null {
-  const states: boolean[] = [];
-  const visit = (value: unknown) => {
-    if (Array.isArray(value)) for (const v of value) visit(v);
-    else if (value && typeof value === 'object')
-      for (const [k, v] of Object.entries(value)) {
-        if (k === 'enabled' && typeof v === 'boolean') states.push(v);
-        else visit(v);
-      }
-  };
-  try {
-    visit(JSON.parse(evidenceText));
-  } catch {
-    return null;
-  }
+  const read = readEvidenceOf('deployed', evidenceText);
+  if (!read.ok) return null;
+  const states = (read.evidence.workloads ?? [])
+    .flatMap((w) => w.controllers)
+    .flatMap((c) => (typeof c.enabled === 'boolean' ? [c.enabled] : []));
   if (states.length === 0) return null;
   return states.some(Boolean);
 }
