@@ -71,6 +71,9 @@ export function measureUntil(
 
 /** A ratio against its target, as the bench prints it: "3.1× (target ≤ 4×) ✓". */
 export function ratioLine(value: number, target: number, unit = '×'): string {
+  // A side that completed no request (p50 0) gives 0 or ∞: no measurement, never a pass.
+  if (!Number.isFinite(value) || value <= 0)
+    return `not measured (a side completed no request; raise BENCH_SECONDS) (target ≤ ${target}${unit}) ✗`;
   const shown = value < 10 ? value.toFixed(2) : value.toFixed(0);
   return `${shown}${unit} (target ≤ ${target}${unit}) ${value <= target ? '✓' : '✗ MISSED'}`;
 }

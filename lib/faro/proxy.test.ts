@@ -324,6 +324,73 @@ describe('/faro decisions (pinned)', () => {
 });
 
 describe('POST /faro proxy over a kept-alive connection', () => {
+  it('counts only payloads the receiver accepted (2xx) in the board’s Faro stats', async () => {
+    let status = 503;
+    other = await serveSimulator('collector-gateway', () => text(status, 'answer'));
+    const upstreamUrl = `${other.url}/collect`;
+    for (const refused of [503, 400, 300]) {
+      status = refused;
+      expect((await send({ headers: json, body: SESSION_PAYLOAD }, { settings: { upstreamUrl } })).status).toBe(
+        refused,
+      );
+    }
+    expect(stats.view().accepted.measurements).toBe(0);
+    expect(stats.view().recentSessionIds).toEqual([]);
+    status = 200;
+    await send({ headers: json, body: SESSION_PAYLOAD }, { settings: { upstreamUrl } });
+    expect(stats.view().accepted.measurements).toBeGreaterThan(0);
+    expect(stats.view().recentSessionIds).toEqual(['tu1vn8rvcK']);
+  });
+
+  it('answers the browser uncached, with only the receiver headers it passes on', async () => {
+    const response = await send({ headers: json, body: SESSION_PAYLOAD });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    // The receiver sent no Retry-After or session status: none is made up.
+    expect(response.headers.get('retry-after')).toBeNull();
+    expect(response.headers.get('x-faro-session-status')).toBeNull();
+  });
+
+  it('passes a 204 on with no body', async () => {
+    other = await serveSimulator('collector-gateway', () => ({ status: 204 }));
+    const response = await send(
+      { headers: json, body: SESSION_PAYLOAD },
+      { settings: { upstreamUrl: `${other.url}/collect` } },
+    );
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+  });
+
+  it('answers 502 when the receiver drops the connection mid-answer, and 504 when it stalls mid-answer', async () => {
+    const { createServer } = await import('node:http');
+    let stall = false;
+    const server = createServer((_request, response) => {
+      response.writeHead(202, { 'content-type': 'text/plain', 'content-length': '100' });
+      response.write('partial');
+      if (!stall) setTimeout(() => response.socket?.destroy(), 20);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    try {
+      const upstreamUrl = `http://127.0.0.1:${port}/collect`;
+      const dropped = await send({ headers: json, body: SESSION_PAYLOAD }, { settings: { upstreamUrl } });
+      expect(dropped.status).toBe(502);
+      expect(stats.view().lastUpstream).toMatchObject({
+        status: null,
+        error: 'the receiver closed the connection mid-answer',
+      });
+      stall = true;
+      const stalled = await send(
+        { headers: json, body: SESSION_PAYLOAD },
+        { settings: { upstreamUrl, upstreamTimeoutMs: 300 } },
+      );
+      expect(stalled.status).toBe(504);
+      expect(stats.view().lastUpstream).toMatchObject({ status: null, error: 'no answer within 300 ms' });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('retries once on a new connection when the receiver closed the reused one, instead of answering 502', async () => {
     // A receiver that drops a connection's second request unanswered, as a server does when its idle
     // timeout closes the connection just as the proxy reuses it (the 502 seen under load in e2e).

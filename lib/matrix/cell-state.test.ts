@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveCellState, type CellProofSpec } from './cell-state';
+import { deriveCellState, latestPerCheck, type CellProofSpec } from './cell-state';
 import type { CheckFact, IssueFact, SignOffFact } from './types';
 
 const issue = (overrides: Partial<IssueFact> = {}): IssueFact => ({
@@ -224,5 +224,96 @@ describe('deriveCellState', () => {
       NOW,
     );
     expect(state.criteria[1].holds).toBe(false);
+  });
+});
+
+describe('deriveCellState, pinned decisions', () => {
+  it('never verifies a cell without criteria: a closed issue stays unverified, an open one is not ready to close', () => {
+    const none: CellProofSpec = { part: 'code', criteria: [] };
+    expect(deriveCellState(closed, [check('pass', T(11))], none).state).toBe('closed-unverified');
+    expect(deriveCellState(issue({ assignees: ['ivan'] }), [check('pass', T(11))], none).state).toBe('in-progress');
+    expect(deriveCellState(closed, [], none).lastVerifiedAt).toBeNull();
+  });
+
+  it('dates a verified cell by its newest proof, whatever order the criteria come in', () => {
+    const all = deriveCellState(
+      closed,
+      [check('pass', T(12, 3), 'loki'), check('pass', T(12, 1), 'tempo'), check('pass', T(12, 2), 'faro-route')],
+      faroCode,
+    );
+    expect(all.lastVerifiedAt).toBe(T(12, 3));
+  });
+
+  it('dates a cell that held before by the earliest time every criterion had held', () => {
+    // Loki held last on day 13, Tempo on day 11, the route on day 12; Loki fails now.
+    const state = deriveCellState(
+      closed,
+      [
+        check('pass', T(13), 'loki'),
+        check('fail', T(14), 'loki'),
+        check('pass', T(11), 'tempo'),
+        check('pass', T(12), 'faro-route'),
+      ],
+      faroCode,
+    );
+    expect(state.state).toBe('regressed');
+    expect(state.lastVerifiedAt).toBe(T(11));
+  });
+
+  it('counts an open issue with proofs that held as work started, even with nobody assigned', () => {
+    const state = deriveCellState(issue(), [check('pass', T(11)), check('fail', T(12))], profiles);
+    expect(state.state).toBe('in-progress');
+  });
+
+  it('says each state in a sentence that names the issue', () => {
+    expect(deriveCellState(null, [], profiles).reason).toBe('No GitHub issue synced for this cell yet.');
+    expect(deriveCellState(issue(), [], profiles).reason).toBe('Issue #12 is open, nobody assigned yet.');
+    expect(deriveCellState(issue({ assignees: ['ivan'] }), [], profiles).reason).toBe(
+      'Issue #12 is open and being worked on.',
+    );
+    expect(deriveCellState(closed, [check('pass', T(11))], profiles).reason).toBe(
+      'Issue #12 is closed and all 1 acceptance criteria hold.',
+    );
+    expect(deriveCellState(closed, [check('pass', T(11)), check('fail', T(12))], profiles).reason).toBe(
+      'Held before, failing now (“Profiling data for traction visible in Pyroscope”: pyroscope said fail).',
+    );
+  });
+
+  it('names only the criteria that do not hold, shortens long ones, and drops a trailing period', () => {
+    const long: CellProofSpec = {
+      part: 'code',
+      criteria: [
+        { text: 'Profiling data for traction visible in Pyroscope', proof: { kind: 'profiles' } },
+        {
+          text: 'CPU flame graphs visible and navigable for every service name this service sends',
+          proof: { kind: 'cpu-flame-graph', minDepth: 3 },
+        },
+        { text: 'Browser traces appear in Tempo', proof: { kind: 'traces', linkedToBackend: false } },
+      ],
+    };
+    const flame = { ...check('fail', T(12), 'flame-graph'), message: 'only a root frame.' };
+    const tempo = { ...check('error', T(12), 'tempo'), message: 'Tempo answered 503' };
+    const state = deriveCellState(closed, [check('pass', T(12)), flame, tempo], long);
+    expect(state.reason).toBe(
+      'Issue #12 is closed, but 1 of 3 criteria hold (“CPU flame graphs visible and navigable for every service…”: ' +
+        'only a root frame; “Browser traces appear in Tempo”: Tempo answered 503).',
+    );
+  });
+});
+
+describe('latestPerCheck', () => {
+  it('keeps the newest result of each check whatever the input order, newest first', () => {
+    const newest = latestPerCheck([
+      check('fail', T(11), 'loki'),
+      check('pass', T(13), 'loki'),
+      check('error', T(12), 'loki'),
+      check('pass', T(12, 5), 'tempo'),
+    ]);
+    expect(newest.map((c) => `${c.check} ${c.status} ${c.checkedAt}`)).toEqual([
+      `loki pass ${T(13)}`,
+      `tempo pass ${T(12, 5)}`,
+    ]);
+    // On a tie the first one read stays.
+    expect(latestPerCheck([check('fail', T(11)), check('pass', T(11))])[0].status).toBe('fail');
   });
 });

@@ -36,7 +36,7 @@ export interface CellProofSpec {
 }
 
 /** "3 criteria" / the criterion's words, shortened for a one-line reason. */
-const short = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);
+const short = (text: string) => (text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text);
 const whyNot = (criteria: CriterionState[]) =>
   criteria
     .filter((c) => !c.holds)
