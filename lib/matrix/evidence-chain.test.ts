@@ -182,3 +182,109 @@ describe('deriveCellState with the evidence chain', () => {
     );
   });
 });
+
+describe('buildEvidenceChain, pinned decisions', () => {
+  const T3 = '2026-11-13T00:00:00.000Z';
+  const open: IssueFact = { ...closed, state: 'open', closedAt: null };
+
+  it('says what each link is waiting for before any check ran', () => {
+    expect(buildEvidenceChain(null, [], 'code').links.map((l) => l.message)).toEqual([
+      'No GitHub issue synced for this cell yet.',
+      'Not checked yet: the plan names no file for this cell, or no check has run.',
+      'Not checked: code is proven running by its data.',
+      'No live data checked yet.',
+    ]);
+    expect(buildEvidenceChain(null, [], 'helm').links[2].message).toBe('Not checked yet.');
+  });
+
+  it('shows the issue link with the issue as evidence, timed by its close (or its opening while open)', () => {
+    expect(buildEvidenceChain(closed, []).links[0]).toMatchObject({
+      status: 'passed',
+      message: 'Issue #12 closed.',
+      checkedAt: closed.closedAt,
+      checks: [],
+      evidence: { repo: 'bcgov/traction', number: 12, htmlUrl: closed.htmlUrl, state: 'closed' },
+    });
+    expect(buildEvidenceChain(open, []).links[0]).toMatchObject({
+      status: 'failed',
+      message: 'Issue #12 is open.',
+      checkedAt: open.openedAt,
+    });
+  });
+
+  it('a closed issue alone is "closed, not merged": the first link counts as proven', () => {
+    const chain = buildEvidenceChain(closed, []);
+    expect(chain.furthest).toBe('issue-closed');
+    expect(chain.summary).toBe('closed, not merged');
+  });
+
+  it('decides by the newest result of each check, in any input order, and names the checks behind a link', () => {
+    const link = buildEvidenceChain(closed, [
+      check('tempo', 'pass', T3),
+      check('loki', 'pass', T2),
+      check('tempo', 'fail', T1),
+    ]).links[3];
+    expect(link).toMatchObject({
+      status: 'passed',
+      checks: ['loki', 'tempo'],
+      checkedAt: T3,
+      message: 'loki: loki pass; tempo: tempo pass',
+    });
+    // Several checks: each one's newest result is the evidence, oldest first.
+    expect(link.evidence).toEqual([
+      { check: 'loki', status: 'pass', message: 'loki pass', evidence: expect.objectContaining({ n: 'loki' }) },
+      { check: 'tempo', status: 'pass', message: 'tempo pass', evidence: expect.objectContaining({ n: 'tempo' }) },
+    ]);
+  });
+
+  it('one check: its own message and evidence, unprefixed; "passed" when the check said nothing', () => {
+    const one = buildEvidenceChain(closed, [check('loki', 'pass', T1)]).links[3];
+    expect(one.message).toBe('loki pass');
+    expect(one.evidence).toEqual(expect.objectContaining({ n: 'loki' }));
+    const quiet = { ...check('loki', 'pass', T1), message: null };
+    expect(buildEvidenceChain(closed, [quiet]).links[3].message).toBe('passed');
+    const quietFail = { ...check('loki', 'fail', T1), message: null };
+    expect(buildEvidenceChain(closed, [quietFail]).links[3].message).toBe('fail');
+  });
+
+  it('is not a regression when the pass and the failure carry the same time', () => {
+    const link = buildEvidenceChain(closed, [check('loki', 'pass', T1), check('loki', 'fail', T1)]).links[3];
+    expect(link.regressed).toBe(false);
+  });
+
+  it('times a link that is not checked by its newest not-configured result', () => {
+    const hint = { ...check('deployed', 'not-configured', T2), message: 'set KUBE_NAMESPACE' };
+    const older = { ...check('deployed', 'not-configured', T1), message: 'older hint' };
+    expect(buildEvidenceChain(closed, [hint, older], 'helm').links[2]).toMatchObject({
+      message: 'set KUBE_NAMESPACE',
+      checkedAt: T2,
+    });
+  });
+
+  it('takes several merged pull requests as the merged evidence, timed by the issue’s close', () => {
+    const pulls = [
+      { number: 31, url: 'u31', merged: true },
+      { number: 33, url: 'u33', merged: true },
+    ];
+    const link = buildEvidenceChain({ ...closed, linkedPullRequests: pulls }, []).links[1];
+    expect(link).toMatchObject({
+      status: 'passed',
+      message: 'Linked pull requests #31, #33 merged (no repository file check for this cell).',
+      evidence: { pullRequests: pulls },
+      checkedAt: closed.closedAt,
+    });
+  });
+
+  it('a partly proven link only counts past the furthest proven one', () => {
+    // Deployed partly, but data flows: the data is what the cell proves.
+    const flowing = buildEvidenceChain(closed, [
+      check('deployed', 'pass', T1, { partial: true }),
+      check('loki', 'pass', T2),
+    ]);
+    expect(flowing.summary).toBe('data flowing');
+    // Nothing proven at all (open issue) but deployed partly: said without a furthest link.
+    expect(buildEvidenceChain(open, [check('deployed', 'pass', T1, { partial: true })], 'helm').summary).toBe(
+      'deployed partly',
+    );
+  });
+});
