@@ -109,6 +109,10 @@ test('static assets come from public/: the favicon the page names, and a robots.
   const favicon = await request.get(icon!);
   expect(favicon.status()).toBe(200);
   expect(favicon.headers()['content-type']).toContain('image/svg+xml');
+  // Where no page names an icon (an error page, a bare browser tab) browsers ask for /favicon.ico: no 404.
+  const fallback = await request.get('/favicon.ico');
+  expect(fallback.status()).toBe(200);
+  expect((await fallback.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
   await expect(page.locator('meta[name="robots"]')).toHaveAttribute('content', /noindex/);
 
   const robots = await request.get('/robots.txt');
