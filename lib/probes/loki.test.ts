@@ -79,6 +79,59 @@ describe('probeLoki against the simulator (recorded Faro sessions, as Alloy wrot
     expect(Math.abs(atMs - Date.now())).toBeLessThan(5000);
   });
 
+  it('sends each rule’s exact LogQL: parser, structure filter, surface label and page URL, grouping, the window in seconds', async () => {
+    sim = await startLokiSimulator();
+    const sel = '{service_name="x"}';
+    const base = `${sel} != "app_environment=${SYNTHETIC_ENVIRONMENT}"`;
+    const w = window();
+    const asked = async (rule: Parameters<typeof probeLoki>[3]) => {
+      const before = sim!.requests.length;
+      await probeLoki(upstream(), sel, w, rule);
+      return sim!.requests
+        .slice(before)
+        .filter((r) => r.path === '/loki/api/v1/query')
+        .map((r) => r.query.get('query'));
+    };
+    expect(await asked({ require: 'any', structured: false, surfaces: [] })).toEqual([
+      `sum by (kind) (count_over_time(${base} [900s]))`,
+    ]);
+    expect(await asked({ require: 'any', structured: true, surfaces: [] })).toEqual([
+      `sum by (kind) (count_over_time(${base} | logfmt | __error__="" [900s]))`,
+    ]);
+    expect(await asked({ require: 'errors-and-web-vitals', structured: false, surfaces: [] })).toEqual([
+      `sum by (kind, type) (count_over_time(${base} | logfmt [900s]))`,
+    ]);
+    expect(
+      await asked({
+        require: 'any',
+        structured: false,
+        surfaces: [
+          { name: 'Admin', label: { name: 'app_name', value: 'admin-ui' } },
+          { name: 'Public', pageUrlNotMatches: '.*/admin.*' },
+        ],
+      }),
+    ).toEqual([
+      `sum by (kind) (count_over_time(${base} | logfmt | app_name="admin-ui" [900s]))`,
+      `sum by (kind) (count_over_time(${base} | logfmt | page_url!~".*/admin.*" [900s]))`,
+    ]);
+  });
+
+  it('says what passed and what is missing in whole sentences', async () => {
+    sim = await startLokiSimulator({ faroApps: ['traction-tenant-ui'], logsOnly: ['traction-tenant-ui'] });
+    const sel = defaultLokiSelector('traction-tenant-ui');
+    const passed = await probeLoki(upstream(), sel, window());
+    expect(passed.message).toMatch(/^\d+ entries in the window \(\d+ log\)$/);
+    expect(passed.evidence.total).toBe(passed.evidence.countsByKind.log);
+    const failed = await probeLoki(upstream(), sel, window(), errorsAndVitals);
+    expect(failed.message).toMatch(
+      new RegExp(
+        `^no browser errors, no Web Vitals for \\{service_name="traction-tenant-ui"\\} in the last 15 min ` +
+          `\\(newest entry [^)]+\\) that logfmt parses: check the app's Faro instrumentations and collector URL, ` +
+          `and Alloy's faro.receiver → loki.write pipeline\\.$`,
+      ),
+    );
+  });
+
   it('fails stale data: entries 16.9 min old do not pass a 15-min window (the false pass seen on real Loki)', async () => {
     sim = await startLokiSimulator();
     pushSession('bc-wallet-demo', 16.9);
@@ -142,6 +195,14 @@ describe('probeLoki against the simulator (recorded Faro sessions, as Alloy wrot
     const both = await probeLoki(upstream(), selector, window(), rule);
     expect(both.status).toBe('pass');
     expect(both.evidence.surfaces.map((s) => s.name)).toEqual(['Jinja2', 'Nuxt 3']);
+    expect(both.message).toMatch(/^\d+ entries in the window on Jinja2 and Nuxt 3 \(\d+ \S+(, \d+ \S+)*\)$/);
+    // Totals add up per surface and overall, and the newest entry is the newest of any surface.
+    for (const surface of both.evidence.surfaces)
+      expect(surface.total).toBe(Object.values(surface.countsByKind).reduce((a, b) => a + b, 0));
+    expect(both.evidence.total).toBe(both.evidence.surfaces.reduce((a, s) => a + s.total, 0));
+    const newestTimes = both.evidence.surfaces.map((s) => s.newest!.time).sort();
+    expect(both.evidence.newest?.time).toBe(newestTimes.at(-1));
+    expect(nuxtOnly.evidence.newest?.time).toBe(nuxtOnly.evidence.surfaces[1].newest?.time);
   });
 
   it('never counts the board’s own synthetic payloads (the /faro route proof) as browser telemetry', async () => {
@@ -163,6 +224,14 @@ describe('probeLoki against the simulator (recorded Faro sessions, as Alloy wrot
     const result = await probeLoki(upstream(), defaultLokiSelector('traction-tenant-ui'), window());
     expect(result.status).toBe('fail');
     expect(result.message).toContain('no browser events for {service_name="traction-tenant-ui"}');
+    // Nothing at all: no "newest entry" to cite, and no logfmt clause for an unstructured rule.
+    expect(result.message).not.toContain('newest entry');
+    expect(result.message).not.toContain('logfmt');
+    expect(result.evidence.surfaces.map((s) => s.name)).toEqual(['all']);
+    expect(result.evidence.window).toEqual({
+      start: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      end: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
   });
 
   it('shows Loki’s own text for a bad selector from the plan', async () => {
@@ -178,13 +247,18 @@ describe('probeLoki against the simulator (recorded Faro sessions, as Alloy wrot
     expect((await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window())).message).toContain(
       'Loki answered 504: context deadline exceeded',
     );
+    expect((await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window())).unreachable).toBe(false);
     sim.control.fault({ kind: 'malformed' });
-    expect((await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window())).status).toBe('error');
+    const malformed = await probeLoki(upstream(), defaultLokiSelector('bc-wallet-demo'), window());
+    expect(malformed).toMatchObject({ status: 'error', unreachable: false });
+    expect(malformed.message).toContain('not JSON');
     sim.control.fault({ kind: 'hang' });
     const started = Date.now();
     const hung = await probeLoki(upstream(300), defaultLokiSelector('bc-wallet-demo'), window());
     expect(Date.now() - started).toBeLessThan(1500);
     expect(hung.status).toBe('error');
+    // No answer at all: the run may skip this upstream's other probes.
+    expect(hung.unreachable).toBe(true);
   });
 });
 
