@@ -28,10 +28,13 @@ interface Reply {
 
 const KEPT_HEADERS = /^(access-control-|content-type$|vary$|location$|retry-after$)/;
 
+/** A 2xx answer: fetch hands back only final answers (200–599), redirects too under redirect: 'manual'. */
+const isSuccess = (status: number) => status < 300;
+
 /** One bounded request (lib/http/bounded, pages truncated at their cap); never throws (a failure is { error }). */
 async function request(
   url: string,
-  init: { method: string; headers?: Record<string, string>; body?: string },
+  init: { method?: string; headers?: Record<string, string>; body?: string },
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<{ ok: true; reply: Reply } | { ok: false; error: string }> {
@@ -155,7 +158,7 @@ export async function probeFaroRoute(
     if (!preflight.ok)
       return { status: 'error', message: `The CORS preflight to ${where} failed: ${preflight.error}.`, evidence };
     const { status, headers } = preflight.reply;
-    const problem = status < 200 || status >= 300 ? `it answered ${status}` : corsProblem(headers, origin, true);
+    const problem = isSuccess(status) ? corsProblem(headers, origin, true) : `it answered ${status}`;
     evidence.preflight = { status, headers, problem };
     if (problem)
       return {
@@ -185,9 +188,9 @@ export async function probeFaroRoute(
   if (!post.ok) return { status: 'error', message: `POST ${where} failed: ${post.error}.`, evidence };
   const { status, headers } = post.reply;
   const corsOnPost = sameOrigin ? null : corsProblem(headers, origin, false);
-  const postProblem = status < 200 || status >= 300 ? `it answered ${status}` : corsOnPost;
+  const postProblem = isSuccess(status) ? corsOnPost : `it answered ${status}`;
   evidence.post = { status, headers, problem: postProblem };
-  if (status < 200 || status >= 300)
+  if (!isSuccess(status))
     return {
       status: 'fail',
       message:
@@ -291,19 +294,21 @@ export async function probeCollectorUrl(
       evidence,
     };
   const look = async (url: string) => {
-    const got = await request(url, { method: 'GET', headers: { accept: '*/*' } }, target.timeoutMs, target.signal);
+    // A plain GET: fetch itself sends Accept: */*.
+    const got = await request(url, {}, target.timeoutMs, target.signal);
     if (!got.ok) {
       evidence.searched.push({ url: redactUrl(url), status: null, found: false, error: got.error });
       return null;
     }
-    const okStatus = got.reply.status >= 200 && got.reply.status < 300;
+    const okStatus = isSuccess(got.reply.status);
     const found = okStatus && mentionsCollector(got.reply.body, target.collectorUrl, absolute);
     evidence.searched.push({ url: redactUrl(url), status: got.reply.status, found });
     if (found) evidence.foundIn = redactUrl(url);
     return okStatus ? got.reply.body : null;
   };
   const page = await look(target.frontendUrl);
-  if (page === null && evidence.searched[0]?.status === null)
+  // The page is always searched first; no status means it could not be fetched at all.
+  if (evidence.searched[0].status === null)
     return {
       status: 'error',
       message: `The page ${evidence.pageUrl} could not be fetched: ${evidence.searched[0].error}.`,
