@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CheckFact, CheckStatus, MatrixCell } from '@/lib/matrix/types';
 import { RelativeTime } from './relative-time';
+import { useHydrated } from './use-hydrated';
 import { useVerifyStatus } from './verify-status';
 
 /** Short names for the matrix chips (the service page's checklist uses the longer PROOF_LABELS). */
@@ -82,7 +83,7 @@ export function CellSignals({
 }: {
   cell: Pick<MatrixCell, 'key' | 'serviceSlug'> & { latestChecks: SignalFact[] };
 }) {
-  const checking = useCellChecking(cell);
+  const hydrated = useHydrated();
   const newest = cell.latestChecks[0]?.checkedAt;
   return (
     <>
@@ -100,15 +101,35 @@ export function CellSignals({
           </span>
         ))}
       </span>
-      {checking ? (
-        <span className="checking" data-testid="cell-checking">
-          checking…
-        </span>
-      ) : newest ? (
-        <span className="checked-at" data-testid="checked-at">
-          checked <RelativeTime iso={newest} />
-        </span>
-      ) : null}
+      {hydrated ? <CheckingOrCheckedAt cell={cell} newest={newest} /> : <CheckedAt newest={newest} />}
     </>
+  );
+}
+
+function CheckedAt({ newest }: { newest: string | undefined }) {
+  return newest ? (
+    <span className="checked-at" data-testid="checked-at">
+      checked <RelativeTime iso={newest} />
+    </span>
+  ) : null;
+}
+
+/**
+ * "checking…" while a run covers the cell. Only the browser knows of runs (it polls them), so the
+ * server renders the time alone and runs no query per cell.
+ */
+function CheckingOrCheckedAt({
+  cell,
+  newest,
+}: {
+  cell: Pick<MatrixCell, 'key' | 'serviceSlug'>;
+  newest: string | undefined;
+}) {
+  return useCellChecking(cell) ? (
+    <span className="checking" data-testid="cell-checking">
+      checking…
+    </span>
+  ) : (
+    <CheckedAt newest={newest} />
   );
 }

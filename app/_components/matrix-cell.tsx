@@ -69,6 +69,23 @@ function IssueLine({ cell }: { cell: MatrixRowCell }) {
   );
 }
 
+/*
+ * The detail's query lives in the components shown while a cell is open (both share one request):
+ * a closed cell, and the server's render of every cell, run no query hook at all.
+ */
+function FailingCriteria({ cellKey }: { cellKey: string }) {
+  const failing = useCellDetail(cellKey).detail?.criteria.filter((c) => !c.holds) ?? [];
+  return failing.length > 0 ? (
+    <span className="cell-failing" data-testid="cell-failing">
+      {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
+    </span>
+  ) : null;
+}
+
+function OpenCellDetail({ cellKey }: { cellKey: string }) {
+  return <CellDetailPopover cellKey={cellKey} {...useCellDetail(cellKey)} />;
+}
+
 /**
  * One matrix cell from the compact view: state, estimate, how many criteria hold, chain, issue,
  * each signal's newest result (on a fleet board, the worst of them), a short history and its
@@ -81,8 +98,6 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
   const changed = useChanged(
     `${cell.state}|${cell.liveStatus}|${(cell.latestChecks ?? []).map((c) => `${c.check}:${c.status}`).join(',')}`,
   );
-  const loaded = useCellDetail(open ? cell.key : null);
-  const failing = loaded.detail?.criteria.filter((c) => !c.holds) ?? [];
   return (
     <>
       <a
@@ -105,14 +120,10 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
             {`${cell.criteriaHeld} of ${cell.criteria} criteria`}
           </span>
         ) : null}
-        {open && failing.length > 0 ? (
-          <span className="cell-failing" data-testid="cell-failing">
-            {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
-          </span>
-        ) : null}
+        {open ? <FailingCriteria cellKey={cell.key} /> : null}
         <ChainDots cell={cell} brief={!verify} />
       </a>
-      {open ? <CellDetailPopover cellKey={cell.key} {...loaded} /> : null}
+      {open ? <OpenCellDetail cellKey={cell.key} /> : null}
       <IssueLine cell={cell} />
       <span className="matrix-cell-tools">
         {cell.latestChecks ? (
