@@ -306,28 +306,23 @@ async function syncRepo(
   });
 
   const previous = await store.db.repoSyncState.findUnique({ where: { repo } });
-  let since = previous?.since ?? null;
-  let etag = previous?.etag ?? null;
-  let stored = { since, etag };
+  let stored = { since: previous?.since ?? null, etag: previous?.etag ?? null };
   let pages = 0;
   const items: IssueListItem[] = [];
   const refreshed: IssueListItem[] = [];
   try {
-    // Pass 1 asks "anything since last time?" (304 = no). When it brings changes, `since` moves to
-    // the newest update seen and pass 2 fetches that small window once, so the ETag we keep
-    // belongs to exactly the request the next sync will repeat.
-    for (let pass = 0; pass < 2; pass += 1) {
-      const result = await listLabelledIssues(client, { repo, label, since, etag }, (page) =>
-        options.onProgress?.({ repo, repoIndex, repoCount: options.repos.length, pages: pages + page }),
-      );
-      if (result.notModified) break;
-      pages += result.pages;
+    // One conditional request per repository when nothing changed (304); otherwise the pages down to
+    // what the previous sync saw. The ETag and the newest update seen are what the next sync repeats.
+    const result = await listLabelledIssues(
+      client,
+      { repo, label, seenUpTo: stored.since, etag: stored.etag },
+      (page) => options.onProgress?.({ repo, repoIndex, repoCount: options.repos.length, pages: page }),
+    );
+    if (!result.notModified) {
+      pages = result.pages;
       items.push(...result.items);
-      stored = { since, etag: result.etag };
       const newest = newestUpdate(result.items);
-      if (newest === null || (since !== null && newest <= since)) break;
-      since = newest;
-      etag = null;
+      stored = { since: newest && (!stored.since || newest > stored.since) ? newest : stored.since, etag: result.etag };
     }
     const refresh = (options.refreshIssues ?? [])
       .filter((r) => r.repo.toLowerCase() === repo.toLowerCase())
