@@ -116,9 +116,7 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
         <span className="cell-state">{CELL_STATE_LABELS[cell.state]}</span>
         <span className="cell-estimate">{cell.estimateText}</span>
         {cell.criteria > 0 ? (
-          <span className="cell-criteria" data-testid="cell-criteria">
-            {`${cell.criteriaHeld} of ${cell.criteria} criteria`}
-          </span>
+          <span className="cell-criteria">{`${cell.criteriaHeld} of ${cell.criteria} criteria`}</span>
         ) : null}
         {open ? <FailingCriteria cellKey={cell.key} /> : null}
         <ChainDots cell={cell} brief={!verify} />
@@ -129,13 +127,7 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
         {cell.latestChecks ? (
           <CellSignals cell={{ key: cell.key, serviceSlug: serviceOf(cell.key), latestChecks: cell.latestChecks }} />
         ) : cell.liveStatus ? (
-          <span
-            className={`live-status status-${cell.liveStatus}`}
-            data-testid="live-status"
-            data-status={cell.liveStatus}
-          >
-            {LIVE_LABEL[cell.liveStatus]}
-          </span>
+          <span className={`live-status status-${cell.liveStatus}`}>{LIVE_LABEL[cell.liveStatus]}</span>
         ) : null}
         <Sparkline statuses={[...cell.history].map((l) => LETTER_STATUS[l])} />
         {verify && cell.title ? (

@@ -1,15 +1,15 @@
 'use client';
 
-import type { CompactRow, MatrixRowCell } from '@/lib/matrix/compact';
+import { type PackedRow, unpackRowCell } from '@/lib/matrix/row-wire';
 import { formatMinutes } from '@/lib/plan/estimate';
 import { MatrixCellContent } from './matrix-cell';
 import { NavLink } from './nav-link';
 import { VerifyButton } from './verify-button';
 
 /**
- * One service's row: a client island holding only its own compact cells and its Verify
- * button(s). The server renders it; the browser gets the row's compact data once, not the markup
- * twice, and no component holds the whole table.
+ * One service's row: a client island holding only its own compact cells (packed, row-wire.ts) and
+ * its Verify button(s). The server renders it; the browser gets the row's compact data once, not the
+ * markup twice, and no component holds the whole table.
  */
 export function MatrixRow({
   row,
@@ -17,8 +17,8 @@ export function MatrixRow({
   dimmed,
   verifyPerCell = true,
 }: {
-  row: Omit<CompactRow, 'cells'> & { cells: Array<MatrixRowCell | null> };
-  /** The capabilities, for the n/a cells' keys and each cell's column name (a phone shows rows as lists). */
+  row: PackedRow;
+  /** The capabilities, for the cells' keys and each cell's column name (a phone shows rows as lists). */
   columns: Array<{ slug: string; name: string }>;
   /** Keys of cells the filter leaves out (shown dimmed); absent when not filtering. */
   dimmed?: string[];
@@ -40,8 +40,9 @@ export function MatrixRow({
           />
         )}
       </th>
-      {row.cells.map((cell, index) =>
-        cell ? (
+      {row.cells.map((packed, index) => {
+        const cell = packed ? unpackRowCell(row.slug, columns[index].slug, packed) : null;
+        return cell ? (
           <td
             key={cell.key}
             data-dimmed={dimmed?.includes(cell.key) ? 'true' : undefined}
@@ -59,8 +60,8 @@ export function MatrixRow({
           >
             <abbr title="not applicable">n/a</abbr>
           </td>
-        ),
-      )}
+        );
+      })}
       <td className="total" data-testid="row-total">
         {formatMinutes(row.estimateMinutes)}
       </td>
