@@ -73,6 +73,45 @@ export function useChanged(value: string, ms = 4000): boolean {
   return changed;
 }
 
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * useChanged for many values at once (a row's cells): the keys whose value changed, each for `ms`
+ * after its own latest change. One hook per row rather than one per cell keeps a 1,200-cell board's
+ * render and hydration light.
+ */
+export function useChangedKeys(values: ReadonlyMap<string, string>, ms = 4000): ReadonlySet<string> {
+  const previous = useRef(values);
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const [changed, setChanged] = useState(NO_KEYS);
+  const identity = [...values].map(([key, value]) => `${key}=${value}`).join('\n');
+  // `identity` says when the values changed; the map itself is new on every render.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = values;
+    for (const [key, value] of values) {
+      if (!before.has(key) || before.get(key) === value) continue;
+      setChanged((now) => new Set([...now, key]));
+      clearTimeout(timers.current.get(key));
+      timers.current.set(
+        key,
+        setTimeout(() => {
+          timers.current.delete(key);
+          setChanged((now) => new Set([...now].filter((k) => k !== key)));
+        }, ms),
+      );
+    }
+  }, [identity, ms]);
+  useEffect(() => {
+    const pending = timers.current;
+    return () => {
+      for (const timer of pending.values()) clearTimeout(timer);
+    };
+  }, []);
+  return changed;
+}
+
 /** What a change highlight compares: the state and each signal's result. */
 export const cellSignature = (cell: Pick<MatrixCell, 'state'> & { latestChecks: SignalFact[] }) =>
   `${cell.state}|${cell.latestChecks.map((c) => `${c.check}:${c.status}`).join(',')}`;

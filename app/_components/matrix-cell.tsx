@@ -93,11 +93,20 @@ function OpenCellDetail({ cellKey }: { cellKey: string }) {
  * focus it loads the cell's detail (reason, criteria with the failing ones named, evidence chain,
  * newest results), so the page carries none of it.
  */
-export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell; verify?: boolean }) {
-  const [open, setOpen] = useState(false);
-  const changed = useChanged(
-    `${cell.state}|${cell.liveStatus}|${(cell.latestChecks ?? []).map((c) => `${c.check}:${c.status}`).join(',')}`,
-  );
+export function MatrixCellView({
+  cell,
+  verify = true,
+  open,
+  changed,
+  setOpen,
+}: {
+  cell: MatrixRowCell;
+  verify?: boolean;
+  /** Whether the cell's detail shows (hover or focus), and whether it just changed: kept by the row, or by MatrixCellContent. */
+  open: boolean;
+  changed: boolean;
+  setOpen: (open: boolean) => void;
+}) {
   return (
     <>
       <a
@@ -136,4 +145,15 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
       </span>
     </>
   );
+}
+
+/** What a cell's change highlight compares: its state, its worst result and each check's result. */
+export const cellChangeSignature = (cell: MatrixRowCell) =>
+  `${cell.state}|${cell.liveStatus}|${(cell.latestChecks ?? []).map((c) => `${c.check}:${c.status}`).join(',')}`;
+
+/** A cell on its own (the gate's), keeping its own open and changed state. */
+export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell; verify?: boolean }) {
+  const [open, setOpen] = useState(false);
+  const changed = useChanged(cellChangeSignature(cell));
+  return <MatrixCellView cell={cell} verify={verify} open={open} changed={changed} setOpen={setOpen} />;
 }

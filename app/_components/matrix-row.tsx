@@ -2,7 +2,9 @@
 
 import { type PackedRow, unpackRowCell } from '@/lib/matrix/row-wire';
 import { formatMinutes } from '@/lib/plan/estimate';
-import { MatrixCellContent } from './matrix-cell';
+import { useState } from 'react';
+import { useChangedKeys } from './cell-signals';
+import { cellChangeSignature, MatrixCellView } from './matrix-cell';
 import { NavLink } from './nav-link';
 import { VerifyButton } from './verify-button';
 
@@ -25,6 +27,14 @@ export function MatrixRow({
   /** One Verify button per cell (the plan's size), or one for the whole row (a fleet). */
   verifyPerCell?: boolean;
 }) {
+  const cells = row.cells.map((packed, index) =>
+    packed ? unpackRowCell(row.slug, columns[index].slug, packed) : null,
+  );
+  // One open cell and one change watch per row, not one per cell.
+  const [openKey, setOpenKey] = useState<string | null>(null);
+  const changedKeys = useChangedKeys(
+    new Map(cells.flatMap((cell) => (cell ? [[cell.key, cellChangeSignature(cell)] as const] : []))),
+  );
   return (
     <tr data-service={row.slug}>
       <th scope="row">
@@ -40,15 +50,20 @@ export function MatrixRow({
           />
         )}
       </th>
-      {row.cells.map((packed, index) => {
-        const cell = packed ? unpackRowCell(row.slug, columns[index].slug, packed) : null;
-        return cell ? (
+      {cells.map((cell, index) =>
+        cell ? (
           <td
             key={cell.key}
             data-dimmed={dimmed?.includes(cell.key) ? 'true' : undefined}
             data-capability-name={columns[index].name}
           >
-            <MatrixCellContent cell={cell} verify={verifyPerCell} />
+            <MatrixCellView
+              cell={cell}
+              verify={verifyPerCell}
+              open={openKey === cell.key}
+              changed={changedKeys.has(cell.key)}
+              setOpen={(open) => setOpenKey((now) => (open ? cell.key : now === cell.key ? null : now))}
+            />
           </td>
         ) : (
           <td
@@ -60,8 +75,8 @@ export function MatrixRow({
           >
             <abbr title="not applicable">n/a</abbr>
           </td>
-        );
-      })}
+        ),
+      )}
       <td className="total" data-testid="row-total">
         {formatMinutes(row.estimateMinutes)}
       </td>

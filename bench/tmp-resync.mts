@@ -1,0 +1,30 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStore } from '../lib/db/store';
+import { createGitHubClient } from '../lib/github/client';
+import { listLabelledIssues } from '../lib/github/list-issues';
+import { syncGitHub } from '../lib/github/sync';
+import { GitHubWorld, labelledIssues, startGitHubSimulator } from '../simulators/github';
+const sim = await startGitHubSimulator(new GitHubWorld(labelledIssues(250, 8)));
+const repos = [...sim.world.repos.values()].map((r) => r.name);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-x-'));
+const store = await openStore({ databaseUrl: `file:${path.join(dir, 's.db')}`, planFilePath: path.resolve('lib/plan/phase-3.json') });
+const client = () => createGitHubClient({ apiUrl: sim.url, token: 't' });
+let t = performance.now();
+await syncGitHub({ store, client: client(), repos, label: 'phase-3', trigger: 'x' });
+console.log('initial', (performance.now() - t).toFixed(0));
+for (let i = 0; i < 5; i++) {
+  t = performance.now();
+  await syncGitHub({ store, client: client(), repos, label: 'phase-3', trigger: 'x' });
+  const sync = performance.now() - t;
+  const states = await store.db.repoSyncState.findMany();
+  const c = client();
+  t = performance.now();
+  for (const s of states) await listLabelledIssues(c, { repo: s.repo, label: 'phase-3', seenUpTo: s.since, etag: s.etag });
+  const lists = performance.now() - t;
+  t = performance.now();
+  for (const s of states) await store.db.repoSyncState.findUnique({ where: { repo: s.repo } });
+  console.log('resync', sync.toFixed(0), '8 lists', lists.toFixed(0), '8 findUnique', (performance.now() - t).toFixed(0));
+}
+await sim.stop();
