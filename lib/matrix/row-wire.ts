@@ -41,13 +41,9 @@ export function packRowCell(cell: MatrixRowCell): PackedCell {
     cell.chain,
     cell.chainSummary,
   ];
-  if (cell.title !== undefined && cell.issue !== undefined && cell.latestChecks !== undefined)
-    packed.push({
-      title: cell.title,
-      issue: cell.issue,
-      issueEstimate: cell.issueEstimate ?? null,
-      latestChecks: cell.latestChecks,
-    });
+  // A plan-sized board's cell carries its checks (and title and issue); a grouped fleet board's does not.
+  const { title = '', issue = null, issueEstimate = null, latestChecks } = cell;
+  if (latestChecks) packed.push({ title, issue, issueEstimate, latestChecks });
   return packed;
 }
 
