@@ -1,7 +1,6 @@
 import { provenPartly } from './check-evidence';
 import {
   ATTENTION_STATES,
-  CHAIN_LINKS,
   type CellState,
   type ChainLinkStatus,
   type CheckStatus,
@@ -146,12 +145,8 @@ function compactCell(cell: MatrixCell): CompactCell {
       .slice(-COMPACT_HISTORY)
       .map((h) => STATUS_LETTER[h.status])
       .join(''),
-    chain: CHAIN_LINKS.map((name) => {
-      const link = cell.chain.links.find((l) => l.link === name);
-      if (!link) return 'n';
-      if (link.regressed) return 'r';
-      return CHAIN_LETTER[link.status];
-    }).join(''),
+    // buildEvidenceChain gives every link, in CHAIN_LINKS order.
+    chain: cell.chain.links.map((l) => (l.regressed ? 'r' : CHAIN_LETTER[l.status])).join(''),
     chainSummary: cell.chain.summary,
     issue: cell.issue
       ? {
@@ -212,9 +207,9 @@ export function rowGroupOf(row: CompactRow): RowGroupId {
 
 /** Rows in groups, "needs attention" first, plan order within a group; empty groups are left out. */
 export function groupRows(rows: CompactRow[]): RowGroup[] {
-  const byGroup = new Map<RowGroupId, CompactRow[]>(ROW_GROUPS.map((g) => [g.id, []]));
-  for (const row of rows) byGroup.get(rowGroupOf(row))?.push(row);
-  return ROW_GROUPS.map((g) => ({ ...g, rows: byGroup.get(g.id) ?? [] })).filter((g) => g.rows.length > 0);
+  return ROW_GROUPS.map((g) => ({ ...g, rows: rows.filter((row) => rowGroupOf(row) === g.id) })).filter(
+    (g) => g.rows.length > 0,
+  );
 }
 
 /** A cell of the derived view by key (service cells and the gate), for its on-demand detail. */
@@ -229,8 +224,7 @@ export function findMatrixCell(view: MatrixView, key: string): MatrixCell | null
  * newer than this arrived after the view was read. Verify now compares a finished run with it.
  */
 export function newestCheckAt(view: Pick<CompactMatrixView, 'rows' | 'gate'>): string {
-  let newest = '';
   const cells = [view.gate, ...view.rows.flatMap((r) => r.cells)];
-  for (const cell of cells) for (const c of cell?.latestChecks ?? []) if (c.checkedAt > newest) newest = c.checkedAt;
-  return newest;
+  const times = cells.flatMap((cell) => cell?.latestChecks.map((c) => c.checkedAt) ?? []);
+  return times.sort().at(-1) ?? '';
 }

@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatrix } from './build';
-import { filterMatchFigures, filterQuery, matchingCellKeys, parseMatrixFilter } from './filter';
-import type { IssueFact } from './types';
+import {
+  EMPTY_FILTER,
+  filterMatchFigures,
+  filterOptions,
+  filterQuery,
+  isFilterActive,
+  matchingCellKeys,
+  parseMatrixFilter,
+} from './filter';
+import { CELL_STATES, type CheckFact, type IssueFact } from './types';
 import { loadPlanFile } from '../plan/load';
 import { PHASE_3_PLAN } from '@/test/stores';
 
 const { plan } = loadPlanFile(PHASE_3_PLAN);
-const closed = (cellKey: string, assignee: string): IssueFact => ({
+const closed = (cellKey: string, ...assignees: string[]): IssueFact => ({
   id: cellKey,
   repo: 'o/r',
   number: 1,
   title: cellKey,
   state: 'closed',
-  assignees: [assignee],
+  assignees,
   htmlUrl: 'u',
   estimateText: null,
   estimateMinutes: null,
@@ -76,5 +84,99 @@ describe('matrix filter', () => {
     expect(all.cells).toBe(27);
     expect(all.estimateMinutes).toBe(view.totals.planCellsMinutes);
     expect(filterMatchFigures(view, new Set()).estimateMinutes).toBe(0);
+  });
+});
+
+describe('matrix filter, around the edges a user meets', () => {
+  const pass = (cellKey: string, check: string): CheckFact => ({
+    cellKey,
+    check,
+    target: 't',
+    status: 'pass',
+    message: null,
+    durationMs: 1,
+    checkedAt: '2026-11-20T00:00:00Z',
+  });
+  // acapy-agent's code cell is verified (all three criteria pass); three issues, four people, one of them twice.
+  const verifiedView = buildMatrix({
+    plan,
+    services: plan.services,
+    capabilities: plan.capabilities,
+    cells: plan.cells,
+    checks: ['pyroscope', 'flame-graph', 'latency'].map((check) => pass('acapy-agent/profiling-code', check)),
+    issues: [
+      closed('acapy-agent/profiling-code', 'zoe', 'ana'),
+      closed('traction/faro-code', 'ana'),
+      { ...closed('credo-ts/faro-code', 'cy', 'bo'), state: 'open', closedAt: null },
+    ],
+  });
+  const keys = (q: string) => [...matchingCellKeys(verifiedView, parseMatrixFilter(new URLSearchParams(q)).data!)];
+
+  it('reads lists written with spaces after commas, and ignores empty values a form submits', () => {
+    const filter = parseMatrixFilter(new URLSearchParams('state=verified, regressed&service=&service=traction,,'));
+    expect(filter.success).toBe(true);
+    expect(filter.data).toMatchObject({ state: ['verified', 'regressed'], service: ['traction'], runtime: [] });
+    expect(parseMatrixFilter(new URLSearchParams('state=&assignee= ')).data).toEqual(EMPTY_FILTER);
+  });
+
+  it('is active as soon as any one list has a value, and only then offers "Clear filter"', () => {
+    expect(isFilterActive(EMPTY_FILTER)).toBe(false);
+    expect(isFilterActive(parseMatrixFilter(new URLSearchParams('state=&service=')).data!)).toBe(false);
+    for (const key of Object.keys(EMPTY_FILTER)) {
+      const value = key === 'state' ? 'verified' : key === 'evidence' ? 'none' : 'x';
+      expect(isFilterActive(parseMatrixFilter({ [key]: value }).data!), key).toBe(true);
+    }
+  });
+
+  it('finds the gate under the "(gate)" service the export names it by, and never by a runtime', () => {
+    expect(keys('service=(gate)')).toEqual(['gate/infrastructure']);
+    expect(keys('service=(gate),credo-ts&capability=infrastructure,faro-code')).toEqual([
+      'gate/infrastructure',
+      'credo-ts/faro-code',
+    ]);
+    expect(keys('runtime=python,nodejs,typescript,nuxt')).not.toContain('gate/infrastructure');
+    expect(keys('runtime=python,nodejs,typescript,nuxt')).toHaveLength(26);
+    expect(keys('capability=infrastructure')).toEqual(['gate/infrastructure']);
+  });
+
+  it('matches any of the listed assignees, and never a cell without an issue', () => {
+    expect(keys('assignee=ana')).toEqual(['acapy-agent/profiling-code', 'traction/faro-code']);
+    expect(keys('assignee=bo,zoe')).toEqual(['acapy-agent/profiling-code', 'credo-ts/faro-code']);
+    expect(keys('assignee=nobody')).toEqual([]);
+  });
+
+  it('counts the verified cells among those shown, and the gate only when it matches', () => {
+    const figures = (q: string) => filterMatchFigures(verifiedView, new Set(keys(q)));
+    expect(figures('')).toMatchObject({ cells: 27, verified: 1 });
+    expect(figures('state=verified')).toEqual({ cells: 1, estimateMinutes: 60, verified: 1 });
+    expect(figures('service=acapy-agent')).toEqual({ cells: 2, estimateMinutes: 75, verified: 1 });
+    expect(figures('service=(gate)')).toEqual({ cells: 1, estimateMinutes: 240, verified: 0 });
+    const noGate = { ...verifiedView, gate: null };
+    expect(filterMatchFigures(noGate, new Set(['gate/infrastructure', 'traction/faro-code']))).toMatchObject({
+      cells: 1,
+      verified: 0,
+    });
+  });
+
+  it('offers every service, capability, runtime, state, assignee and evidence link the board has, once each', () => {
+    const options = filterOptions(verifiedView);
+    expect(options.services[0]).toEqual({ value: 'acapy-agent', label: 'acapy-agent' });
+    expect(options.services.map((s) => s.value)).toEqual(plan.services.map((s) => s.slug));
+    expect(options.capabilities).toEqual([
+      { value: 'profiling-code', label: 'Pyroscope · code' },
+      { value: 'profiling-helm', label: 'Pyroscope · Helm' },
+      { value: 'faro-code', label: 'Faro · code' },
+      { value: 'faro-helm', label: 'Faro · Helm' },
+    ]);
+    expect(options.runtimes).toEqual(['nodejs', 'nuxt', 'python', 'typescript']);
+    expect(options.states).toEqual([...CELL_STATES]);
+    expect(options.assignees).toEqual(['ana', 'bo', 'cy', 'zoe']);
+    expect(options.evidence).toEqual(['issue-closed', 'merged', 'deployed', 'data-flowing', 'none']);
+    expect(filterOptions(view).assignees).toEqual(['ana', 'bo']);
+  });
+
+  it('writes no query string at all for an empty filter, so links stay clean', () => {
+    expect(filterQuery(EMPTY_FILTER)).toBe('');
+    expect(filterQuery({ ...EMPTY_FILTER, evidence: ['none'] })).toBe('?evidence=none');
   });
 });

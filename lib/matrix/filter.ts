@@ -51,13 +51,16 @@ export function parseMatrixFilter(params: URLSearchParams | Record<string, strin
   return matrixFilterSchema.safeParse(params instanceof URLSearchParams ? searchParamsRecord(params) : params);
 }
 
-/** Whether one cell passes the filter (service, runtime, capability, state, assignee). */
-export function cellMatches(cell: MatrixCell, runtimes: string[], filter: MatrixFilter): boolean {
+/**
+ * Whether one cell passes the filter (service, runtime, capability, state, assignee, evidence).
+ * runtimes: its service's; null for the gate, which belongs to no service and runs on no runtime.
+ */
+export function cellMatches(cell: MatrixCell, runtimes: string[] | null, filter: MatrixFilter): boolean {
   if (filter.service.length && !filter.service.includes(cell.serviceSlug ?? '(gate)')) return false;
-  if (filter.runtime.length && !runtimes.some((r) => filter.runtime.includes(r))) return false;
+  if (filter.runtime.length && !runtimes?.some((r) => filter.runtime.includes(r))) return false;
   if (filter.capability.length && !filter.capability.includes(cell.capabilitySlug)) return false;
   if (filter.state.length && !filter.state.includes(cell.state)) return false;
-  if (filter.assignee.length && !(cell.issue?.assignees ?? []).some((a) => filter.assignee.includes(a))) return false;
+  if (filter.assignee.length && !cell.issue?.assignees.some((a) => filter.assignee.includes(a))) return false;
   if (filter.evidence.length && !filter.evidence.includes(cell.chain.furthest ?? 'none')) return false;
   return true;
 }
@@ -65,7 +68,7 @@ export function cellMatches(cell: MatrixCell, runtimes: string[], filter: Matrix
 /** The keys of the cells (gate included) that pass the filter. */
 export function matchingCellKeys(view: MatrixView, filter: MatrixFilter): Set<string> {
   const keys = new Set<string>();
-  if (view.gate && cellMatches(view.gate, [], filter)) keys.add(view.gate.key);
+  if (view.gate && cellMatches(view.gate, null, filter)) keys.add(view.gate.key);
   for (const row of view.rows) {
     for (const cell of row.cells) if (cell && cellMatches(cell, row.service.runtimes, filter)) keys.add(cell.key);
   }
@@ -80,10 +83,9 @@ export interface FilterMatchFigures {
 }
 
 export function filterMatchFigures(view: MatrixView, keys: Set<string>): FilterMatchFigures {
-  const cells = [
-    ...(view.gate ? [view.gate] : []),
-    ...view.rows.flatMap((r) => r.cells.filter((c): c is MatrixCell => c !== null)),
-  ].filter((c) => keys.has(c.key));
+  const cells = [view.gate, ...view.rows.flatMap((r) => r.cells)].filter(
+    (c): c is MatrixCell => c !== null && keys.has(c.key),
+  );
   return {
     cells: cells.length,
     estimateMinutes: cells.reduce((sum, c) => sum + c.estimateMinutes, 0),

@@ -98,7 +98,7 @@ function transportMessage(upstream: Upstream, error: unknown, timedOut: boolean)
       `(PROBE_TIMEOUT): check that it is up and reachable from the board.`
     );
   }
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   return `Cannot reach ${upstream.name} at ${where} (${detail}): check ${upstream.envPrefix}_URL and that ${upstream.name} is running.`;
 }
@@ -132,9 +132,7 @@ async function sendUpstreamRequest(upstream: Upstream, request: UpstreamRequest)
   url.password = '';
   const headers: Record<string, string> = {
     accept: 'application/json',
-    ...authHeaders(
-      basicFromUrl && !upstream.token && upstream.username === undefined ? { ...upstream, ...basicFromUrl } : upstream,
-    ),
+    ...authHeaders(!upstream.token && upstream.username === undefined ? { ...upstream, ...basicFromUrl } : upstream),
     ...request.headers,
   };
   if (request.json !== undefined) headers['content-type'] = 'application/json';
@@ -145,7 +143,7 @@ async function sendUpstreamRequest(upstream: Upstream, request: UpstreamRequest)
       {
         method: request.method ?? (request.json !== undefined ? 'POST' : 'GET'),
         headers,
-        body: request.json !== undefined ? JSON.stringify(request.json) : undefined,
+        body: JSON.stringify(request.json), // undefined (no body) without json
       },
       {
         timeoutMs: upstream.timeoutMs,
@@ -155,7 +153,8 @@ async function sendUpstreamRequest(upstream: Upstream, request: UpstreamRequest)
     );
     const body = reply.body.toString('utf8');
     const contentType = reply.headers.get('content-type') ?? '';
-    if (reply.status >= 200 && reply.status < 300) return { ok: true, status: reply.status, body, contentType };
+    // fetch hands back only final answers (200–599): below 300 is a success.
+    if (reply.status < 300) return { ok: true, status: reply.status, body, contentType };
     return { ok: false, status: reply.status, message: statusMessage(upstream, reply.status, body, contentType) };
   } catch (error) {
     return { ok: false, status: null, message: transportMessage(upstream, error, false) };
@@ -169,7 +168,7 @@ function statusMessage(upstream: Upstream, status: number, body: string, content
   let detail = excerpt(body);
   if (contentType.includes('json')) {
     // Connect errors are {"code","message"}; keep the message, which says what was wrong.
-    const json = parseJsonReply({ name: upstream.name }, body);
+    const json = parseJsonReply(upstream, body);
     const connectError = json.ok ? connectErrorReply.safeParse(json.value) : null;
     if (connectError?.success) {
       const { code, message } = connectError.data;
@@ -231,7 +230,7 @@ export function parseReply<T>(upstreamName: string, schema: z.ZodType<T>, body: 
     return {
       ok: false,
       message:
-        `${upstreamName}'s ${call} reply has an unexpected shape (${result.error.issues[0]?.message})` +
+        `${upstreamName}'s ${call} reply has an unexpected shape (${result.error.issues[0].message})` +
         (expected ? `: ${expected}` : '.'),
     };
   }

@@ -76,8 +76,8 @@ async function measure(
   const counts = new Map(c.value.map(([t, v]) => [t, v]));
   let weighted = 0;
   let weight = 0;
+  // JSON numbers (and the schema's z.number()) are finite: every sample counts.
   for (const [t, v] of q.value) {
-    if (!Number.isFinite(v)) continue;
     const w = counts.get(t) ?? 1;
     weighted += v * w;
     weight += w;

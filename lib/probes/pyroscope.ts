@@ -152,8 +152,9 @@ export async function probePyroscope(
       unreachable: errors.some((s) => s.unreachable),
     };
   }
-  // Types listed but no sample inside the window (Series is block-granular) is no data either.
-  const missing = services.filter((s) => s.profileTypes.length === 0 || s.lastSeenAt === null);
+  // No types means no sample time; types listed but no sample inside the window (Series is
+  // block-granular) is no data either.
+  const missing = services.filter((s) => s.lastSeenAt === null);
   if (missing.length > 0) {
     const names = missing.map((s) => `"${s.serviceName}"`).join(', ');
     return {
@@ -230,7 +231,18 @@ export async function probeFlameGraph(
   minDepth: number,
   window: ProbeWindow,
 ): Promise<ProbeResult<FlameGraphEvidence>> {
-  const evidence: FlameGraphEvidence = { minDepth, cpuTypes, services: [] };
+  const evidence: FlameGraphEvidence = {
+    minDepth,
+    cpuTypes,
+    services: serviceNames.map((serviceName) => ({
+      serviceName,
+      profileTypes: [],
+      cpuType: null,
+      total: null,
+      depth: null,
+      topFrames: [],
+    })),
+  };
   let unreachable = false;
   // Each service_name's two requests in turn, the service_names side by side (evidence in plan order).
   const checkServiceName = async (entry: FlameGraphEvidence['services'][number]) => {
@@ -268,14 +280,6 @@ export async function probeFlameGraph(
     entry.depth = graph.value.depth;
     entry.topFrames = graph.value.topFrames;
   };
-  evidence.services = serviceNames.map((serviceName) => ({
-    serviceName,
-    profileTypes: [],
-    cpuType: null,
-    total: null,
-    depth: null,
-    topFrames: [],
-  }));
   await Promise.all(evidence.services.map(checkServiceName));
   const errors = evidence.services.filter((s) => s.error);
   if (errors.length > 0)
