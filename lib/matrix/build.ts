@@ -1,4 +1,5 @@
-import { serviceCellKey, type PlanCell } from '../plan/load';
+import { serviceCellKey } from '../plan/cell-key';
+import type { PlanCell } from '../plan/load';
 import { deriveCellState, latestPerCheck, stateLabel } from './cell-state';
 import {
   CELL_STATES,
@@ -14,11 +15,11 @@ import {
   type SignOffFact,
 } from './types';
 
-function groupBy<T>(items: T[], key: (item: T) => string | null): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+/** Items by key; those keyed null (an issue without a cell) form a group no cell looks up. */
+function groupBy<T>(items: T[], key: (item: T) => string | null): Map<string | null, T[]> {
+  const groups = new Map<string | null, T[]>();
   for (const item of items) {
     const k = key(item);
-    if (k === null) continue;
     const list = groups.get(k);
     if (list) list.push(item);
     else groups.set(k, [item]);

@@ -74,7 +74,7 @@ export function buildBurnUp(
     ...input.checks.map((c) => Date.parse(c.checkedAt)),
   ].filter((t) => Number.isFinite(t));
   const nowMs = now.getTime();
-  const startMs = times.length > 0 ? Math.min(...times) : nowMs;
+  const startMs = Math.min(nowMs, ...times);
 
   const points: BurnUpPoint[] = [];
   /** The end of the first day each cell (verified now) was verified. */
@@ -86,9 +86,8 @@ export function buildBurnUp(
     let verifiedMinutes = 0;
     for (const cell of input.cells) {
       const issue = issueByCell.get(cell.key);
-      if (!issue || Date.parse(issue.openedAt) > at) continue;
-      const closedThen = issue.closedAt !== null && Date.parse(issue.closedAt) <= at;
-      if (!closedThen) continue;
+      // Counted once its issue has closed (it was open, so opened, before that).
+      if (!issue?.closedAt || Date.parse(issue.closedAt) > at) continue;
       closedMinutes += cell.estimateMinutes;
       const known = (checksByCell.get(cell.key) ?? []).filter((c) => c.checkedAt <= atIso);
       const part = partOf.get(cell.capabilitySlug) ?? 'code';
@@ -111,7 +110,7 @@ export function buildBurnUp(
     issueByCell,
     firstVerified,
     checksBeganMs: input.checks.length > 0 ? Math.min(...input.checks.map((c) => Date.parse(c.checkedAt))) : null,
-    remainingMinutes: scopeMinutes - (points.at(-1)?.verifiedMinutes ?? 0),
+    remainingMinutes: scopeMinutes - points[points.length - 1].verifiedMinutes,
     nowMs,
     targetDate: options.targetDate ?? null,
   });
@@ -124,9 +123,8 @@ export const WINDOW_WEEKS = 8;
 export const STALL_DAYS = 14;
 const WEEK_MS = 7 * DAY_MS;
 
-/** The q-quantile (0..1) of numbers, interpolated between neighbours. */
+/** The q-quantile (0..1) of numbers (at least one), interpolated between neighbours. */
 function quantile(values: number[], q: number): number {
-  if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   const at = q * (sorted.length - 1);
   const low = Math.floor(at);
@@ -157,10 +155,12 @@ function buildForecast(facts: {
     const issue = facts.issueByCell.get(cell.key);
     if (!issue) continue;
     firstOpenedMs = Math.min(firstOpenedMs, Date.parse(issue.openedAt));
-    const closedMs = issue.closedAt ? Date.parse(issue.closedAt) : null;
-    if (closedMs !== null) closedEvents.push({ at: closedMs, minutes: cell.estimateMinutes });
+    if (!issue.closedAt) continue;
+    const closedMs = Date.parse(issue.closedAt);
+    closedEvents.push({ at: closedMs, minutes: cell.estimateMinutes });
+    // Only a closed cell is ever verified: buildBurnUp derives closed cells only.
     const verifiedMs = facts.firstVerified.get(cell.key);
-    if (verifiedMs === undefined || closedMs === null) continue;
+    if (verifiedMs === undefined) continue;
     const catchUp =
       facts.checksBeganMs !== null && closedMs < facts.checksBeganMs && verifiedMs <= endOfDay(facts.checksBeganMs);
     verifiedEvents.push({ at: catchUp ? closedMs : Math.max(closedMs, verifiedMs), minutes: cell.estimateMinutes });
@@ -182,7 +182,10 @@ function buildForecast(facts: {
 
   const progressTimes = [...verifiedEvents, ...closedEvents].map((e) => e.at).filter((t) => t <= nowMs);
   const lastProgressMs = progressTimes.length > 0 ? Math.max(...progressTimes) : null;
-  const stalled = remainingMinutes > 0 && lastProgressMs !== null && nowMs - lastProgressMs > STALL_DAYS * DAY_MS;
+  const stalledSince =
+    remainingMinutes > 0 && lastProgressMs !== null && nowMs - lastProgressMs > STALL_DAYS * DAY_MS
+      ? dayKey(lastProgressMs)
+      : null;
 
   const at = (minutesPerWeek: number): ForecastPoint => ({
     minutesPerWeek,
@@ -190,7 +193,7 @@ function buildForecast(facts: {
   });
   const mean = weeklyVerifiedMinutes.reduce((s, m) => s + m, 0) / windowWeeks;
   const range =
-    stalled || remainingMinutes <= 0 || mean === 0
+    stalledSince !== null || remainingMinutes <= 0 || mean === 0
       ? null
       : {
           optimistic: at(Math.max(mean, quantile(weeklyVerifiedMinutes, 0.75))),
@@ -214,7 +217,7 @@ function buildForecast(facts: {
     remainingMinutes,
     range,
     lastProgressDate: lastProgressMs === null ? null : dayKey(lastProgressMs),
-    stalledSince: stalled && lastProgressMs !== null ? dayKey(lastProgressMs) : null,
+    stalledSince,
     stallDays: STALL_DAYS,
     targetDate,
     outlook,
