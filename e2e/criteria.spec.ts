@@ -51,7 +51,7 @@ test('a matrix cell says how many criteria hold and names the failing one on hov
 
   await page.goto('/');
   const link = page.locator('a[data-cell="traction/faro-code"]');
-  await expect(link.getByTestId('cell-criteria')).toHaveText(`${cell.criteriaHeld} of 3 criteria`);
+  await expect(link.locator('.cell-criteria')).toHaveText(`${cell.criteriaHeld} of 3 criteria`);
   const failing = link.getByTestId('cell-failing');
   await expect(failing).toBeHidden();
   await link.focus();
@@ -72,7 +72,7 @@ test('a sign-off turns the last criterion green: the gate is verified, shown as 
   await runVerification(request, { kind: 'cell', key: 'gate/infrastructure' });
   await page.goto('/');
   const gate = page.locator('#gate');
-  await expect(gate.getByTestId('cell-criteria')).toHaveText('4 of 5 criteria');
+  await expect(gate.locator('.cell-criteria')).toHaveText('4 of 5 criteria');
   await gate.getByText('Acceptance criteria, proofs and sign-off').click();
   const rbac = gate
     .getByTestId('criterion')
@@ -88,7 +88,7 @@ test('a sign-off turns the last criterion green: the gate is verified, shown as 
   await expect(rbac.getByTestId('criterion-status')).toHaveText('signed off');
   await expect(rbac.getByTestId('criterion-reason')).toContainText('Signed off by Erin Engineer');
   await expect(rbac.getByTestId('criterion-reason')).toContainText('NetworkPolicy allows observability');
-  await expect(gate.getByTestId('cell-criteria')).toHaveText('5 of 5 criteria');
+  await expect(gate.locator('.cell-criteria')).toHaveText('5 of 5 criteria');
   await expect(gate.locator('[data-state]').first()).toHaveAttribute('data-state', 'verified');
 
   // The history keeps it; revoking makes the gate unverified again (not regressed: no data failed).

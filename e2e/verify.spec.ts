@@ -13,7 +13,7 @@ test('Verify now turns a cell’s evidence to pass with the profile types Pyrosc
   await page.goto('/services/acapy-agent');
   const cell = page.locator('[data-verification="acapy-agent/profiling-code"]');
   // The demo verifies every synced cell at start-up, so the click adds one more result to the history.
-  const points = async () => Number(await cell.getByTestId('sparkline').getAttribute('data-points'));
+  const points = async () => Number(await cell.locator('.sparkline').getAttribute('data-points'));
   const before = await points();
   await cell.getByRole('button', { name: 'Verify now: acapy-agent — Pyroscope Profiling (Code)' }).click();
   const check = cell.locator('[data-check="pyroscope"]');
@@ -80,19 +80,15 @@ test('Verify every cell from the matrix: results appear on the cells, and the ga
   await page.goto('/');
   await page.getByRole('button', { name: 'Verify every cell now' }).click();
   const gate = page.locator('#gate');
-  await expect(gate.getByTestId('sparkline').locator('path[data-status="pass"]').first()).toBeVisible({
+  await expect(gate.locator('.sparkline').locator('path[data-status="pass"]').first()).toBeVisible({
     timeout: 20_000,
   });
   await expect(
-    page
-      .locator('td:has([data-cell="acapy-agent/profiling-code"]) [data-testid="sparkline"] path[data-status="pass"]')
-      .first(),
+    page.locator('td:has([data-cell="acapy-agent/profiling-code"]) .sparkline path[data-status="pass"]').first(),
   ).toBeVisible();
   await expect(
     page
-      .locator(
-        'td:has([data-cell="didcomm-mediator-credo/profiling-code"]) [data-testid="sparkline"] path[data-status="error"]',
-      )
+      .locator('td:has([data-cell="didcomm-mediator-credo/profiling-code"]) .sparkline path[data-status="error"]')
       .first(),
   ).toBeVisible();
   await expect(

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CheckFact, CheckStatus, MatrixCell } from '@/lib/matrix/types';
 import { RelativeTime } from './relative-time';
+import { useHydrated } from './use-hydrated';
 import { useVerifyStatus } from './verify-status';
 
 /** Short names for the matrix chips (the service page's checklist uses the longer PROOF_LABELS). */
@@ -72,6 +73,45 @@ export function useChanged(value: string, ms = 4000): boolean {
   return changed;
 }
 
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/**
+ * useChanged for many values at once (a row's cells): the keys whose value changed, each for `ms`
+ * after its own latest change. One hook per row rather than one per cell keeps a 1,200-cell board's
+ * render and hydration light.
+ */
+export function useChangedKeys(values: ReadonlyMap<string, string>, ms = 4000): ReadonlySet<string> {
+  const previous = useRef(values);
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const [changed, setChanged] = useState(NO_KEYS);
+  const identity = [...values].map(([key, value]) => `${key}=${value}`).join('\n');
+  // `identity` says when the values changed; the map itself is new on every render.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = values;
+    for (const [key, value] of values) {
+      if (!before.has(key) || before.get(key) === value) continue;
+      setChanged((now) => new Set([...now, key]));
+      clearTimeout(timers.current.get(key));
+      timers.current.set(
+        key,
+        setTimeout(() => {
+          timers.current.delete(key);
+          setChanged((now) => new Set([...now].filter((k) => k !== key)));
+        }, ms),
+      );
+    }
+  }, [identity, ms]);
+  useEffect(() => {
+    const pending = timers.current;
+    return () => {
+      for (const timer of pending.values()) clearTimeout(timer);
+    };
+  }, []);
+  return changed;
+}
+
 /** What a change highlight compares: the state and each signal's result. */
 export const cellSignature = (cell: Pick<MatrixCell, 'state'> & { latestChecks: SignalFact[] }) =>
   `${cell.state}|${cell.latestChecks.map((c) => `${c.check}:${c.status}`).join(',')}`;
@@ -82,7 +122,7 @@ export function CellSignals({
 }: {
   cell: Pick<MatrixCell, 'key' | 'serviceSlug'> & { latestChecks: SignalFact[] };
 }) {
-  const checking = useCellChecking(cell);
+  const hydrated = useHydrated();
   const newest = cell.latestChecks[0]?.checkedAt;
   return (
     <>
@@ -100,15 +140,35 @@ export function CellSignals({
           </span>
         ))}
       </span>
-      {checking ? (
-        <span className="checking" data-testid="cell-checking">
-          checking…
-        </span>
-      ) : newest ? (
-        <span className="checked-at" data-testid="checked-at">
-          checked <RelativeTime iso={newest} />
-        </span>
-      ) : null}
+      {hydrated ? <CheckingOrCheckedAt cell={cell} newest={newest} /> : <CheckedAt newest={newest} />}
     </>
+  );
+}
+
+function CheckedAt({ newest }: { newest: string | undefined }) {
+  return newest ? (
+    <span className="checked-at" data-testid="checked-at">
+      checked <RelativeTime iso={newest} />
+    </span>
+  ) : null;
+}
+
+/**
+ * "checking…" while a run covers the cell. Only the browser knows of runs (it polls them), so the
+ * server renders the time alone and runs no query per cell.
+ */
+function CheckingOrCheckedAt({
+  cell,
+  newest,
+}: {
+  cell: Pick<MatrixCell, 'key' | 'serviceSlug'>;
+  newest: string | undefined;
+}) {
+  return useCellChecking(cell) ? (
+    <span className="checking" data-testid="cell-checking">
+      checking…
+    </span>
+  ) : (
+    <CheckedAt newest={newest} />
   );
 }

@@ -1,13 +1,13 @@
 import {
   type CompactMatrixView,
   type CompactRow,
-  fleetRowCell,
   GROUP_ROWS_PAST,
   groupRows,
   newestCheckAt,
 } from '@/lib/matrix/compact';
 import type { FilterMatchFigures, MatrixFilter } from '@/lib/matrix/filter';
 import { EMPTY_FILTER, isFilterActive } from '@/lib/matrix/filter';
+import { packRow } from '@/lib/matrix/row-wire';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
 import { GateChecklist } from './gate-checklist';
 import { MatrixCellContent } from './matrix-cell';
@@ -51,7 +51,7 @@ function Rows({
       {rows.map((row) => (
         <MatrixRow
           key={row.slug}
-          row={grouped ? { ...row, cells: row.cells.map((c) => (c ? fleetRowCell(c) : null)) } : row}
+          row={packRow(row, grouped)}
           columns={view.columns}
           verifyPerCell={!grouped}
           dimmed={matching ? row.cells.flatMap((c) => (c && !matching.has(c.key) ? [c.key] : [])) : undefined}

@@ -69,6 +69,23 @@ function IssueLine({ cell }: { cell: MatrixRowCell }) {
   );
 }
 
+/*
+ * The detail's query lives in the components shown while a cell is open (both share one request):
+ * a closed cell, and the server's render of every cell, run no query hook at all.
+ */
+function FailingCriteria({ cellKey }: { cellKey: string }) {
+  const failing = useCellDetail(cellKey).detail?.criteria.filter((c) => !c.holds) ?? [];
+  return failing.length > 0 ? (
+    <span className="cell-failing" data-testid="cell-failing">
+      {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
+    </span>
+  ) : null;
+}
+
+function OpenCellDetail({ cellKey }: { cellKey: string }) {
+  return <CellDetailPopover cellKey={cellKey} {...useCellDetail(cellKey)} />;
+}
+
 /**
  * One matrix cell from the compact view: state, estimate, how many criteria hold, chain, issue,
  * each signal's newest result (on a fleet board, the worst of them), a short history and its
@@ -76,13 +93,20 @@ function IssueLine({ cell }: { cell: MatrixRowCell }) {
  * focus it loads the cell's detail (reason, criteria with the failing ones named, evidence chain,
  * newest results), so the page carries none of it.
  */
-export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell; verify?: boolean }) {
-  const [open, setOpen] = useState(false);
-  const changed = useChanged(
-    `${cell.state}|${cell.liveStatus}|${(cell.latestChecks ?? []).map((c) => `${c.check}:${c.status}`).join(',')}`,
-  );
-  const loaded = useCellDetail(open ? cell.key : null);
-  const failing = loaded.detail?.criteria.filter((c) => !c.holds) ?? [];
+export function MatrixCellView({
+  cell,
+  verify = true,
+  open,
+  changed,
+  setOpen,
+}: {
+  cell: MatrixRowCell;
+  verify?: boolean;
+  /** Whether the cell's detail shows (hover or focus), and whether it just changed: kept by the row, or by MatrixCellContent. */
+  open: boolean;
+  changed: boolean;
+  setOpen: (open: boolean) => void;
+}) {
   return (
     <>
       <a
@@ -101,30 +125,18 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
         <span className="cell-state">{CELL_STATE_LABELS[cell.state]}</span>
         <span className="cell-estimate">{cell.estimateText}</span>
         {cell.criteria > 0 ? (
-          <span className="cell-criteria" data-testid="cell-criteria">
-            {`${cell.criteriaHeld} of ${cell.criteria} criteria`}
-          </span>
+          <span className="cell-criteria">{`${cell.criteriaHeld} of ${cell.criteria} criteria`}</span>
         ) : null}
-        {open && failing.length > 0 ? (
-          <span className="cell-failing" data-testid="cell-failing">
-            {failing.map((c) => `✗ ${c.text}: ${c.reason}`).join(' · ')}
-          </span>
-        ) : null}
+        {open ? <FailingCriteria cellKey={cell.key} /> : null}
         <ChainDots cell={cell} brief={!verify} />
       </a>
-      {open ? <CellDetailPopover cellKey={cell.key} {...loaded} /> : null}
+      {open ? <OpenCellDetail cellKey={cell.key} /> : null}
       <IssueLine cell={cell} />
       <span className="matrix-cell-tools">
         {cell.latestChecks ? (
           <CellSignals cell={{ key: cell.key, serviceSlug: serviceOf(cell.key), latestChecks: cell.latestChecks }} />
         ) : cell.liveStatus ? (
-          <span
-            className={`live-status status-${cell.liveStatus}`}
-            data-testid="live-status"
-            data-status={cell.liveStatus}
-          >
-            {LIVE_LABEL[cell.liveStatus]}
-          </span>
+          <span className={`live-status status-${cell.liveStatus}`}>{LIVE_LABEL[cell.liveStatus]}</span>
         ) : null}
         <Sparkline statuses={[...cell.history].map((l) => LETTER_STATUS[l])} />
         {verify && cell.title ? (
@@ -133,4 +145,15 @@ export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell
       </span>
     </>
   );
+}
+
+/** What a cell's change highlight compares: its state, its worst result and each check's result. */
+export const cellChangeSignature = (cell: MatrixRowCell) =>
+  `${cell.state}|${cell.liveStatus}|${(cell.latestChecks ?? []).map((c) => `${c.check}:${c.status}`).join(',')}`;
+
+/** A cell on its own (the gate's), keeping its own open and changed state. */
+export function MatrixCellContent({ cell, verify = true }: { cell: MatrixRowCell; verify?: boolean }) {
+  const [open, setOpen] = useState(false);
+  const changed = useChanged(cellChangeSignature(cell));
+  return <MatrixCellView cell={cell} verify={verify} open={open} changed={changed} setOpen={setOpen} />;
 }

@@ -1,15 +1,17 @@
 'use client';
 
-import type { CompactRow, MatrixRowCell } from '@/lib/matrix/compact';
+import { type PackedRow, unpackRowCell } from '@/lib/matrix/row-wire';
 import { formatMinutes } from '@/lib/plan/estimate';
-import { MatrixCellContent } from './matrix-cell';
+import { useState } from 'react';
+import { useChangedKeys } from './cell-signals';
+import { cellChangeSignature, MatrixCellView } from './matrix-cell';
 import { NavLink } from './nav-link';
 import { VerifyButton } from './verify-button';
 
 /**
- * One service's row: a client island holding only its own compact cells and its Verify
- * button(s). The server renders it; the browser gets the row's compact data once, not the markup
- * twice, and no component holds the whole table.
+ * One service's row: a client island holding only its own compact cells (packed, row-wire.ts) and
+ * its Verify button(s). The server renders it; the browser gets the row's compact data once, not the
+ * markup twice, and no component holds the whole table.
  */
 export function MatrixRow({
   row,
@@ -17,14 +19,22 @@ export function MatrixRow({
   dimmed,
   verifyPerCell = true,
 }: {
-  row: Omit<CompactRow, 'cells'> & { cells: Array<MatrixRowCell | null> };
-  /** The capabilities, for the n/a cells' keys and each cell's column name (a phone shows rows as lists). */
+  row: PackedRow;
+  /** The capabilities, for the cells' keys and each cell's column name (a phone shows rows as lists). */
   columns: Array<{ slug: string; name: string }>;
   /** Keys of cells the filter leaves out (shown dimmed); absent when not filtering. */
   dimmed?: string[];
   /** One Verify button per cell (the plan's size), or one for the whole row (a fleet). */
   verifyPerCell?: boolean;
 }) {
+  const cells = row.cells.map((packed, index) =>
+    packed ? unpackRowCell(row.slug, columns[index].slug, packed) : null,
+  );
+  // One open cell and one change watch per row, not one per cell.
+  const [openKey, setOpenKey] = useState<string | null>(null);
+  const changedKeys = useChangedKeys(
+    new Map(cells.flatMap((cell) => (cell ? [[cell.key, cellChangeSignature(cell)] as const] : []))),
+  );
   return (
     <tr data-service={row.slug}>
       <th scope="row">
@@ -40,14 +50,20 @@ export function MatrixRow({
           />
         )}
       </th>
-      {row.cells.map((cell, index) =>
+      {cells.map((cell, index) =>
         cell ? (
           <td
             key={cell.key}
             data-dimmed={dimmed?.includes(cell.key) ? 'true' : undefined}
             data-capability-name={columns[index].name}
           >
-            <MatrixCellContent cell={cell} verify={verifyPerCell} />
+            <MatrixCellView
+              cell={cell}
+              verify={verifyPerCell}
+              open={openKey === cell.key}
+              changed={changedKeys.has(cell.key)}
+              setOpen={(open) => setOpenKey((now) => (open ? cell.key : now === cell.key ? null : now))}
+            />
           </td>
         ) : (
           <td

@@ -27,7 +27,6 @@ export function Sparkline({ statuses }: { statuses: CheckStatus[] }) {
       viewBox={`0 0 ${statuses.length * 4} 12`}
       role="img"
       aria-label={summary}
-      data-testid="sparkline"
       data-points={statuses.length}
     >
       {ORDER.filter((s) => counts.has(s)).map((status) => (

@@ -23,7 +23,7 @@ const describeResults = (cells: ResultCell[], startedAt: string) => describeRun(
  * ends, through the page's own matrix or service query (board-queries.ts). Not rendered without
  * JavaScript (it needs it).
  */
-export function VerifyButton({
+function ActiveVerifyButton({
   scope,
   label,
   text = 'Verify now',
@@ -35,7 +35,6 @@ export function VerifyButton({
   text?: string;
   compact?: boolean;
 }) {
-  const hydrated = useHydrated();
   const client = useQueryClient();
   const { running } = useVerifyStatus();
   const job = jobNameOf(scope);
@@ -87,7 +86,6 @@ export function VerifyButton({
     };
   }, [waiting, jobRunning, job, client]);
 
-  if (!hydrated) return null;
   // A cell's small button is hidden (the sync panel and full buttons say why); a full one is disabled with the reason.
   if (!permission.allowed && compact) return null;
   const busy = jobRunning || running.includes('verify:all') || start.isPending || waiting;
@@ -124,4 +122,14 @@ export function VerifyButton({
       ) : null}
     </span>
   );
+}
+
+type VerifyButtonProps = Parameters<typeof ActiveVerifyButton>[0];
+
+/**
+ * Not rendered without JavaScript (it needs it). The server renders nothing and runs none of the
+ * button's hooks: a fleet board has a button per row, a plan-sized one per cell.
+ */
+export function VerifyButton(props: VerifyButtonProps) {
+  return useHydrated() ? <ActiveVerifyButton {...props} /> : null;
 }

@@ -3,6 +3,9 @@ import autocannon from 'autocannon';
 export interface LoadFigures {
   target: string;
   requestsPerSecond: number;
+  /** Requests answered in the measured window (the warm-up not counted). */
+  completed: number;
+  /** 0 when no request completed: ratioLine then says "not measured". */
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
@@ -18,15 +21,19 @@ export async function measureUrl(
     connections?: number;
     seconds?: number;
     request?: { method: 'POST'; headers: Record<string, string>; body: string };
+    /** Called between the warm-up and the measured window (e.g. to read the server's CPU time). */
+    afterWarmUp?: () => void;
   } = {},
 ): Promise<LoadFigures> {
   const connections = options.connections ?? 10;
   await autocannon({ url, connections, duration: 1, ...options.request }); // warm-up: JIT and first-request compilation
+  options.afterWarmUp?.();
   const result = await autocannon({ url, connections, duration: options.seconds ?? BENCH_SECONDS, ...options.request });
   return {
     target,
     requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
+    completed: result.requests.total,
+    p50Ms: result.requests.total > 0 ? result.latency.p50 : 0,
     p99Ms: result.latency.p99,
     non2xx: result.non2xx,
   };
@@ -59,7 +66,8 @@ export function measureUntil(
           resolve({
             target,
             requestsPerSecond: Math.round(result.requests.average),
-            p50Ms: result.latency.p50,
+            completed: result.requests.total,
+            p50Ms: result.requests.total > 0 ? result.latency.p50 : 0,
             p99Ms: result.latency.p99,
             non2xx: result.non2xx,
           });

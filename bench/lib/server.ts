@@ -9,6 +9,8 @@ export interface RunningBoard {
   url: string;
   /** The highest resident set size the server process (and any child) has reached so far, in MiB. */
   peakRssMiB: () => number;
+  /** CPU time (user + system) the server process has used so far, in ms. */
+  cpuMs: () => number;
   stop: () => Promise<void>;
 }
 
@@ -37,6 +39,17 @@ function peakRss(pid: number): number {
   return Math.round(peakKiB / 1024);
 }
 
+/** utime + stime of a process from /proc/<pid>/stat (clock ticks of 10 ms), in ms. */
+function cpuTime(pid: number): number {
+  try {
+    // The fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 /** Starts the production build with the given environment and waits for /api/health. */
 export async function startBoard(env: Record<string, string>): Promise<RunningBoard> {
   const port = await freePort();
@@ -63,6 +76,7 @@ export async function startBoard(env: Record<string, string>): Promise<RunningBo
   return {
     url,
     peakRssMiB: () => (child.pid ? peakRss(child.pid) : 0),
+    cpuMs: () => (child.pid ? cpuTime(child.pid) : 0),
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

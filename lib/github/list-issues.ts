@@ -35,9 +35,12 @@ export type IssueListItem = z.infer<typeof issueListItemSchema>;
 export interface ListRequest {
   repo: string;
   label: string;
-  /** Only issues updated at or after this time (GitHub's `since`). */
-  since: Date | null;
-  /** The ETag of the previous answer to this same request: a 304 means nothing changed. */
+  /**
+   * The newest update the previous sync saw: every issue updated before it was seen then, so the
+   * listing stops at the first page that reaches one. Null reads every page.
+   */
+  seenUpTo: Date | null;
+  /** The ETag of page 1 of the previous listing (the request never changes): a 304 means nothing changed. */
   etag: string | null;
 }
 
@@ -132,10 +135,13 @@ export function describeFailure(error: unknown, repo: string, page: number, time
 }
 
 /**
- * Lists a repository's issues carrying `label` (state all, 100 per page, every page, newest update
- * first) through Octokit's pagination. Page 1 is a conditional request: a 304 means nothing changed since
- * the stored ETag. Sorting by update keeps that true: any change moves an issue onto page 1. Every page is
- * checked for shape, and the client keeps every page on the configured API host.
+ * Lists a repository's issues carrying `label` (state all, 100 per page, newest update first) through
+ * Octokit's pagination, down to the page that reaches `seenUpTo` (every page the first time). The request
+ * is the same on every sync, so page 1 is a conditional request on the ETag the previous sync got: a 304
+ * means nothing changed, and costs no rate limit. Sorting by update keeps that true: any change moves an
+ * issue onto page 1. (GitHub's `since` would change the request, and so its ETag, on every sync: keeping
+ * one to repeat took a second request per repository.) Every page is checked for shape, and the client
+ * keeps every page on the configured API host.
  */
 export async function listLabelledIssues(
   client: GitHubClient,
@@ -151,7 +157,6 @@ export async function listLabelledIssues(
     sort: 'updated',
     direction: 'desc',
     per_page: 100,
-    ...(request.since ? { since: request.since.toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
     headers: request.etag ? { 'if-none-match': request.etag } : {},
   });
   let page = 1;
@@ -160,9 +165,12 @@ export async function listLabelledIssues(
   try {
     for await (const response of pages) {
       if (page === 1) etag = response.headers.etag ?? null;
-      items.push(...parseIssuePage(response.data, request.repo, page));
+      const pageItems = parseIssuePage(response.data, request.repo, page);
+      items.push(...pageItems);
       onPage?.(page);
       page += 1;
+      const oldest = pageItems.at(-1);
+      if (request.seenUpTo && oldest && Date.parse(oldest.updated_at) < request.seenUpTo.getTime()) break;
     }
   } catch (error) {
     if (page === 1 && isRequestError(error) && error.status === 304) return { notModified: true, pages: 0 };

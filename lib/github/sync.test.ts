@@ -137,13 +137,35 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(result.issuesChanged).toBe(1);
     expect(await store.db.issue.count()).toBe(before);
     expect((await store.db.issue.findUniqueOrThrow({ where: { id: helm.id } })).state).toBe('closed');
-    // The changed repository was asked only for what changed since the last sync.
-    const first = listRequests(sim).find((r) => r.path.includes('phase-3-observability'))!;
-    expect(first.query.get('since')).not.toBeNull();
+    // The changed repository was asked for page 1 alone (newest update first, it reaches what the last
+    // sync saw), in one request, conditional on the ETag the last sync kept.
+    const asked = listRequests(sim).filter((r) => r.path.includes('phase-3-observability'));
+    expect(asked.map((r) => r.query.get('page') ?? '1')).toEqual(['1']);
+    expect(asked[0].query.get('sort')).toBe('updated');
+    expect(asked[0].headers['if-none-match']).toBeTruthy();
+    expect(result.requests).toBe(2);
     // …and the next no-change sync is 304s only again.
     sim.requests.length = 0;
     const quiet = await sync();
     expect(quiet.notModified).toBe(quiet.requests);
+  });
+
+  it('reads a changed listing only down to what the last sync saw: page 1 for one change, two pages for 150', async () => {
+    await sync([OTHER_REPO]);
+    sim.world.updateIssue(OTHER_REPO, 7, { title: 'Renamed upstream' });
+    sim.requests.length = 0;
+    const one = await sync([OTHER_REPO]);
+    expect(one.repos[0]).toMatchObject({ requests: 1, pages: 1, issuesChanged: 1 });
+    expect((await store.db.issue.findFirstOrThrow({ where: { number: 7, repo: OTHER_REPO } })).title).toBe(
+      'Renamed upstream',
+    );
+    for (let n = 1; n <= 150; n += 1) sim.world.updateIssue(OTHER_REPO, n, { title: `Retitled ${n}` });
+    const many = await sync([OTHER_REPO]);
+    expect(many.repos[0]).toMatchObject({ requests: 2, pages: 2, issuesChanged: 150 });
+    expect(await store.db.issue.count({ where: { repo: OTHER_REPO, title: { startsWith: 'Retitled' } } })).toBe(150);
+    // Nothing is lost to the early stop: all 250 are still stored, and the next sync is a 304.
+    expect(await store.db.issue.count({ where: { repo: OTHER_REPO } })).toBe(250);
+    expect((await sync([OTHER_REPO])).repos[0]).toMatchObject({ requests: 1, notModified: 1 });
   });
 
   it.each([
@@ -260,8 +282,8 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     sim.world.injectFault({ status: 503, times: 2, repo: OTHER_REPO, page: 2 });
     const result = await sync();
     expect(result.status).toBe('succeeded');
-    // 429 + retry + priming; 403 + retry + 2 more pages + 2 retries + priming
-    expect(result.repos.map((r) => r.requests)).toEqual([3, 7]);
+    // 429 + retry; 403 + retry + 2 more pages + 2 retries (no second pass: the listing's ETag is kept as is)
+    expect(result.repos.map((r) => r.requests)).toEqual([2, 6]);
     expect(result.quota?.limit).toBe(5000);
   });
 });

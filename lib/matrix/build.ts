@@ -1,4 +1,5 @@
-import { serviceCellKey, type PlanCell } from '../plan/load';
+import { serviceCellKey } from '../plan/cell-key';
+import type { PlanCell } from '../plan/load';
 import { deriveCellState, latestPerCheck, stateLabel } from './cell-state';
 import {
   CELL_STATES,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { gateCellKey, serviceCellKey } from './cell-key';
 import { parseEstimateMinutes } from './estimate';
 import {
   planFileSchema,
@@ -10,10 +11,6 @@ import {
   type ServiceEvidence,
   type ServiceTelemetry,
 } from './schema';
-
-/** The key of the infrastructure gate's cell; service cells are "<service>/<capability>". */
-export const gateCellKey = (gateSlug: string) => `gate/${gateSlug}`;
-export const serviceCellKey = (serviceSlug: string, capabilitySlug: string) => `${serviceSlug}/${capabilitySlug}`;
 
 export interface PlanCell {
   key: string;

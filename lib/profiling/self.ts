@@ -1,3 +1,4 @@
+import { access } from 'node:fs';
 import type { ServerConfig } from '../config/env';
 import { errorFields, logger } from '../log/logger';
 
@@ -39,8 +40,11 @@ export async function startSelfProfiling(
     });
     Pyroscope.start();
     const stop = async () => {
-      // The SDK's flush timer hands each round to setImmediate; a round queued just before stop() would
-      // run after the heap profiler stopped, reject unhandled and re-arm its timer. Let it run first.
+      // The SDK's flush timer hands each round to setImmediate; a round that runs after stop() finds its
+      // profiler stopped, rejects unhandled and re-arms its timer. So stop from the check phase, entered
+      // from an I/O callback: every round whose timer has fired by then is queued ahead of us and has run.
+      // (Entered from a timer callback instead, a flush timer due in the same phase would queue behind us.)
+      await new Promise((resolve) => access('.', resolve));
       await new Promise((resolve) => setImmediate(resolve));
       await Pyroscope.stop();
     };
