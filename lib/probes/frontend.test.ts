@@ -436,6 +436,24 @@ describe('probeCollectorUrl, decision by decision', () => {
     ]);
   });
 
+  it('sends user:password@ in the page URL as Basic auth, and never into its message or evidence', async () => {
+    const seen: Array<string | undefined> = [];
+    const guarded = await serve('guarded', (r) => {
+      seen.push(r.headers.authorization);
+      return r.path === '/app/' ? page('init({url:"/faro"})') : undefined;
+    });
+    const withCredentials = guarded.url.replace('http://', 'http://board:hunter%32@');
+    const found = await probeCollectorUrl(target(withCredentials), true);
+    expect(found.status).toBe('pass');
+    expect(seen).toEqual([`Basic ${Buffer.from('board:hunter2').toString('base64')}`]);
+    expect(JSON.stringify(found)).not.toContain('hunter');
+    const nobody = `http://board:hunter2@127.0.0.1:${await freePort()}`;
+    const failed = await probeCollectorUrl(target(nobody), true);
+    expect(failed.status).toBe('error');
+    expect(failed.message).toContain('cannot connect (ECONNREFUSED)');
+    expect(JSON.stringify(failed)).not.toContain('hunter2');
+  });
+
   it('errors when the page itself cannot be fetched, with the reason', async () => {
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const result = await probeCollectorUrl(

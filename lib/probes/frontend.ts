@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { faroRouteEvidence, collectorUrlEvidence } from '../matrix/check-evidence';
 import { randomUUID } from 'node:crypto';
-import { redactUrl } from '../config/redact';
+import { redactSecrets, redactUrl } from '../config/redact';
 import { fetchBounded } from '../http/bounded';
-import type { Upstream } from './http';
+import { basicAuthorization, takeUrlCredentials, type Upstream } from './http';
 import { queryLogs, SYNTHETIC_ENVIRONMENT } from './loki';
 import { notConfigured, pause, quoteLabel, type ProbeResult } from './types';
 
@@ -38,10 +38,19 @@ async function request(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<{ ok: true; reply: Reply } | { ok: false; error: string }> {
+  // A frontend or route URL may carry user:password@ (a protected dev site): send them as Basic auth.
+  const bare = new URL(url);
+  const credentials = takeUrlCredentials(bare);
+  const sent = credentials
+    ? {
+        ...init.headers,
+        authorization: basicAuthorization(credentials.username, credentials.password),
+      }
+    : init.headers;
   try {
     const response = await fetchBounded(
-      url,
-      { ...init, redirect: 'manual' },
+      bare.toString(),
+      { ...init, headers: sent, redirect: 'manual' },
       { timeoutMs, maxBytes: MAX_PAGE_BYTES, truncate: true, signal },
     );
     const headers: Record<string, string> = {};
@@ -59,7 +68,7 @@ async function request(
           ? `no answer within ${timeoutMs / 1000}s (PROBE_TIMEOUT)`
           : name === 'AbortError'
             ? `stopped, ${(error as Error).message || 'the run was cancelled'}`
-            : `cannot connect (${cause ?? (error as Error).message})`,
+            : `cannot connect (${cause ?? redactSecrets((error as Error).message)})`,
     };
   }
 }

@@ -64,11 +64,15 @@ export type UpstreamReply =
   | { ok: true; status: number; body: string; contentType: string }
   | { ok: false; status: number | null; message: string };
 
+/** An Authorization header's value for HTTP Basic auth. */
+export const basicAuthorization = (username: string, password: string) =>
+  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+
 function authHeaders(upstream: Upstream): Record<string, string> {
   const headers: Record<string, string> = {};
   if (upstream.token) headers.authorization = `Bearer ${upstream.token}`;
   else if (upstream.username !== undefined || upstream.password !== undefined) {
-    headers.authorization = `Basic ${Buffer.from(`${upstream.username ?? ''}:${upstream.password ?? ''}`).toString('base64')}`;
+    headers.authorization = basicAuthorization(upstream.username ?? '', upstream.password ?? '');
   }
   if (upstream.tenant) headers['x-scope-orgid'] = upstream.tenant;
   return headers;
@@ -120,16 +124,24 @@ export function upstreamRequest(upstream: Upstream, request: UpstreamRequest): P
   return reply;
 }
 
-async function sendUpstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
-  const url = new URL(request.path.replace(/^\//, ''), upstream.url.endsWith('/') ? upstream.url : `${upstream.url}/`);
-  for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, String(v));
-  // Credentials in the URL itself would be logged by some proxies; move them into the header.
-  const basicFromUrl =
+/**
+ * Removes `user:password@` from a URL and returns it. Some proxies log URLs, and fetch refuses a URL
+ * that carries credentials with an error that quotes the whole URL: they travel in a Basic header.
+ */
+export function takeUrlCredentials(url: URL): { username: string; password: string } | null {
+  const credentials =
     url.username || url.password
       ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
       : null;
   url.username = '';
   url.password = '';
+  return credentials;
+}
+
+async function sendUpstreamRequest(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamReply> {
+  const url = new URL(request.path.replace(/^\//, ''), upstream.url.endsWith('/') ? upstream.url : `${upstream.url}/`);
+  for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, String(v));
+  const basicFromUrl = takeUrlCredentials(url);
   const headers: Record<string, string> = {
     accept: 'application/json',
     ...authHeaders(!upstream.token && upstream.username === undefined ? { ...upstream, ...basicFromUrl } : upstream),
