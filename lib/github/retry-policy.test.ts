@@ -36,6 +36,8 @@ describe('rate-limit waits, as GitHub documents them', () => {
   it('waits a minute for a secondary limit that names no time, and not at all for a plain refusal', () => {
     const secondary = httpError(403, {}, 'You have exceeded a secondary rate limit.');
     expect(rateLimitWaitSeconds(secondary, NOW)).toBe(60);
+    const withoutReply = { name: 'HttpError', status: 403, message: 'You have exceeded a secondary rate limit.' };
+    expect(rateLimitWaitSeconds(withoutReply, NOW)).toBe(60);
     expect(
       rateLimitWaitSeconds(httpError(403, { 'x-ratelimit-remaining': '12' }, 'Resource not accessible'), NOW),
     ).toBe(null);
@@ -58,6 +60,8 @@ describe('deciding a retry', () => {
     const aborted = Object.assign(new DOMException('too large', 'AbortError'), { status: 500 });
     expect(decideRetry(aborted, none, policy, NOW)).toEqual({ retry: false });
     expect(decideRetry(new Error('off host'), none, policy, NOW)).toEqual({ retry: false });
+    const noStatus = Object.assign(new Error('no status'), { name: 'HttpError' });
+    expect(decideRetry(noStatus, none, policy, NOW)).toEqual({ retry: false });
   });
 
   it('sits out a rate limit twice at most, and only when it is short enough', () => {
@@ -67,6 +71,11 @@ describe('deciding a retry', () => {
     expect(decideRetry(limited, { transient: 0, rateLimit: 2 }, policy, NOW)).toEqual({ retry: false });
     expect(decideRetry(httpError(429, { 'retry-after': '61' }), none, policy, NOW)).toEqual({ retry: false });
     expect(decideRetry(httpError(429, { 'retry-after': '60' }), none, policy, NOW)).toMatchObject({ retry: true });
+    expect(decideRetry(httpError(403, { 'retry-after': '3' }), none, policy, NOW)).toEqual({
+      retry: true,
+      kind: 'rateLimit',
+      waitMs: 3000,
+    });
     // A 403 that is not a rate limit is a permission refusal: final.
     expect(decideRetry(httpError(403), none, policy, NOW)).toEqual({ retry: false });
   });

@@ -46,8 +46,8 @@ const NO_RETRY: RetryDecision = { retry: false };
  */
 export function rateLimitWaitSeconds(error: FailedRequest, nowMs: number): number | null {
   const headers = error.response?.headers ?? {};
-  const retryAfter = Number(headers['retry-after']);
-  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.max(retryAfter, 0);
+  const retryAfter = Number(headers['retry-after'] ?? Number.NaN);
+  if (Number.isFinite(retryAfter)) return Math.max(retryAfter, 0);
   if (String(headers['x-ratelimit-remaining']) === '0') {
     const resetMs = Math.trunc(Number(headers['x-ratelimit-reset'])) * 1000;
     return Number.isFinite(resetMs) ? Math.max(Math.ceil((resetMs - nowMs) / 1000) + 1, 0) : null;
