@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Octokit } from '@octokit/rest';
 import { redactSecrets, redactUrl } from '../config/redact';
 import { fetchBounded, formatBytes, isReplyTooLarge } from '../http/bounded';
@@ -12,21 +11,18 @@ export interface GitHubTraffic {
   quota: RateLimitQuota | null;
 }
 
-export const noTraffic = (): GitHubTraffic => ({ requests: 0, notModified: 0, quota: null });
-
-// One repository's own count, while several repositories are fetched at once through one client.
-const ownTraffic = new AsyncLocalStorage<GitHubTraffic>();
-
-/** Runs `work`, counting the requests it makes into `traffic` as well as into the client's. */
-export function countTraffic<T>(traffic: GitHubTraffic, work: () => Promise<T>): Promise<T> {
-  return ownTraffic.run(traffic, work);
-}
+const noTraffic = (): GitHubTraffic => ({ requests: 0, notModified: 0, quota: null });
 
 export interface GitHubClient {
   octokit: Octokit;
   traffic: GitHubTraffic;
   /** The per-request time limit, for messages. */
   requestTimeoutMs: number;
+  /**
+   * A client like this one whose `traffic` counts its own requests, which count into this one's too:
+   * one repository's, while several are fetched at once.
+   */
+  child: () => GitHubClient;
 }
 
 export const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
@@ -73,7 +69,7 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * aborts it and a byte cap, and never sends a request (nor the token) to a host other than GITHUB_API_URL's.
  * The token goes only into the Authorization header; URL credentials are moved out of the base URL.
  */
-export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+export function createGitHubClient(options: GitHubClientOptions, parentCounts: GitHubTraffic[] = []): GitHubClient {
   const policy = {
     retries: options.retries ?? 3,
     unitMs: options.backoffUnitMs ?? 1000,
@@ -88,9 +84,9 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const apiOrigin = base.origin;
   const quiet = () => undefined;
   const traffic = noTraffic();
+  const counts = [traffic, ...parentCounts];
   const boundedFetch: typeof fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    const counts = [traffic, ownTraffic.getStore()].filter((t) => t !== undefined);
     for (const count of counts) count.requests += 1;
     const reply = await fetchBounded(url, init ?? {}, {
       timeoutMs: requestTimeoutMs,
@@ -146,7 +142,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       `GitHub's reply is not JSON (${excerpt ? `"${excerpt}"` : 'an empty body'}): is GITHUB_API_URL pointing at GitHub's REST API?`,
     );
   });
-  return { octokit, traffic, requestTimeoutMs };
+  return { octokit, traffic, requestTimeoutMs, child: () => createGitHubClient(options, counts) };
 }
 
 /** GitHub's rate-limit headers, as last seen. */

@@ -6,7 +6,7 @@ import type { Store } from '../db/store';
 import type { Plan } from '../plan/load';
 import { parseBodyEstimate } from './body-estimate';
 import { assignCells } from './classify';
-import { countTraffic, type GitHubClient, type GitHubTraffic, noTraffic, type RateLimitQuota } from './client';
+import type { GitHubClient, GitHubTraffic, RateLimitQuota } from './client';
 import { linkPullRequests } from './linked-prs';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
@@ -304,9 +304,11 @@ async function fetchRepo(
   repoIndex: number,
   previous: StoredRepoState | undefined,
 ): Promise<RepoFetch> {
-  const { store, client } = options;
+  const { store } = options;
   const label = options.label ?? store.plan.issueLabel;
-  const fetched: RepoFetch = { repo, previous, traffic: noTraffic(), pages: 0, listing: null, failure: null };
+  // Its own client, to count its own requests while the other repositories' are on the wire too.
+  const client = options.client.child();
+  const fetched: RepoFetch = { repo, previous, traffic: client.traffic, pages: 0, listing: null, failure: null };
   if (options.signal?.aborted) {
     fetched.failure = new GitHubSyncError(`${repo}: not synced, ${abortReason(options.signal)}.`, null);
     return fetched;
@@ -315,33 +317,36 @@ async function fetchRepo(
   let etag = previous?.etag ?? null;
   const items: IssueListItem[] = [];
   try {
-    await countTraffic(fetched.traffic, async () => {
-      // One conditional request per repository when nothing changed (304); otherwise the pages down to
-      // what the previous sync saw. The ETag and the newest update seen are what the next sync repeats.
-      const result = await listLabelledIssues(client, { repo, label, seenUpTo: since, etag }, (page) =>
-        options.onProgress?.({ repo, repoIndex, repoCount: options.repos.length, pages: page }),
-      );
-      if (!result.notModified) {
-        fetched.pages = result.pages;
-        items.push(...result.items);
-        const newest = newestUpdate(result.items);
-        since = newest && (!since || newest > since) ? newest : since;
-        etag = result.etag;
-      }
-      items.push(...(await refreshedIssues(options, repo, label)));
-    });
+    // One conditional request per repository when nothing changed (304); otherwise the pages down to
+    // what the previous sync saw. The ETag and the newest update seen are what the next sync repeats.
+    const result = await listLabelledIssues(client, { repo, label, seenUpTo: since, etag }, (page) =>
+      options.onProgress?.({ repo, repoIndex, repoCount: options.repos.length, pages: page }),
+    );
+    if (!result.notModified) {
+      fetched.pages = result.pages;
+      items.push(...result.items);
+      const newest = newestUpdate(result.items);
+      since = newest && (!since || newest > since) ? newest : since;
+      etag = result.etag;
+    }
+    items.push(...(await refreshedIssues(options, client, repo, label)));
   } catch (error) {
     fetched.failure = failureOf(options, repo, error);
     return fetched;
   }
   if (fetched.pages > 0 || items.length > 0)
-    fetched.listing = { repo, items, etag, since, quota: fetched.traffic.quota ?? client.traffic.quota };
+    fetched.listing = { repo, items, etag, since, quota: client.traffic.quota ?? options.client.traffic.quota };
   return fetched;
 }
 
 /** The issues a webhook named in `repo`, as GitHub has them now: those stored, or carrying the label. */
-async function refreshedIssues(options: SyncOptions, repo: string, label: string): Promise<IssueListItem[]> {
-  const { store, client } = options;
+async function refreshedIssues(
+  options: SyncOptions,
+  client: GitHubClient,
+  repo: string,
+  label: string,
+): Promise<IssueListItem[]> {
+  const { store } = options;
   const refresh = (options.refreshIssues ?? [])
     .filter((r) => r.repo.toLowerCase() === repo.toLowerCase())
     .map((r) => r.number);
