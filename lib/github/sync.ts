@@ -8,18 +8,14 @@ import { parseBodyEstimate } from './body-estimate';
 import { assignCells } from './classify';
 import type { GitHubClient, GitHubTraffic, RateLimitQuota } from './client';
 import { linkPullRequests } from './linked-prs';
+import { ProgressReport, type SyncProgress } from './sync-progress';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
 
 /** One repository's part of a sync run, as SyncRun.repos stores it. */
 export type RepoSyncOutcome = z.infer<typeof repoSyncOutcomeColumn>;
 
-export interface SyncProgress {
-  repo: string;
-  repoIndex: number;
-  repoCount: number;
-  pages: number;
-}
+export type { SyncProgress };
 
 export type SyncStatus = 'succeeded' | 'partial' | 'failed';
 
@@ -301,7 +297,7 @@ interface RepoFetch {
 async function fetchRepo(
   options: SyncOptions,
   repo: string,
-  repoIndex: number,
+  progress: ProgressReport,
   previous: StoredRepoState | undefined,
 ): Promise<RepoFetch> {
   const { store } = options;
@@ -319,9 +315,7 @@ async function fetchRepo(
   try {
     // One conditional request per repository when nothing changed (304); otherwise the pages down to
     // what the previous sync saw. The ETag and the newest update seen are what the next sync repeats.
-    const result = await listLabelledIssues(client, { repo, label, seenUpTo: since, etag }, (page) =>
-      options.onProgress?.({ repo, repoIndex, repoCount: options.repos.length, pages: page }),
-    );
+    const result = await listLabelledIssues(client, { repo, label, seenUpTo: since, etag }, () => progress.pageRead());
     if (!result.notModified) {
       fetched.pages = result.pages;
       items.push(...result.items);
@@ -429,11 +423,15 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   let outcomes: RepoSyncOutcome[] = [];
   try {
     const stored = new Map((await db.repoSyncState.findMany({ orderBy: { repo: 'asc' } })).map((s) => [s.repo, s]));
-    const fetched = await inOrderAtMost(options.repos, SYNC_FETCH_CONCURRENCY, (repo, index) => {
-      options.onProgress?.({ repo, repoIndex: index, repoCount: options.repos.length, pages: 0 });
-      return fetchRepo(options, repo, index, stored.get(repo));
+    const progress = new ProgressReport(options.repos, options.onProgress);
+    const fetched = await inOrderAtMost(options.repos, SYNC_FETCH_CONCURRENCY, async (repo) => {
+      progress.started(repo);
+      const result = await fetchRepo(options, repo, progress, stored.get(repo));
+      progress.read(repo);
+      return result;
     });
     const listings = fetched.flatMap((f) => (f.listing ? [f.listing] : []));
+    if (listings.length > 0) progress.mergingNow();
     let mergeFailure: string | null = null;
     // Nothing fetched and the plan's cells not yet decided in this process: re-decide them anyway, as
     // the plan file may have changed (it is read at start, so once per process is enough).
