@@ -9,6 +9,7 @@ export default defineConfig({
       'lib/matrix/*.test.ts',
       'lib/plan/*.test.ts',
       'lib/github/classify.test.ts',
+      'lib/github/retry-policy.test.ts',
       'lib/github/body-estimate.test.ts',
       'lib/probes/*.test.ts',
       'lib/faro/*.test.ts',

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,35 +6,18 @@ import { CHROMIUM_ARGS } from '../playwright.config';
 import { recording } from '../simulators/recordings';
 import { BENCH_SECONDS, measureUrl, printTable, type LoadFigures } from './lib/load';
 import { ROOT, startBoard } from './lib/server';
+import { startSimulatorProcess } from './lib/simulator-process';
 
 const PAGE_LOADS = Number(process.env.BENCH_PAGE_LOADS ?? 15);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const freshDatabase = () => `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-bench-faro-')), 'board.db')}`;
-
-/** Starts bench/lib/faro-receiver-process.ts and waits for its URL. */
-async function startReceiverProcess(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'lib/faro-receiver-process.ts')],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  const { url } = JSON.parse(line.toString('utf8').split('\n')[0]) as { url: string };
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-    },
-  };
-}
 
 /**
  * The /faro proxy against posting to the receiver directly, in one run (same receiver, same payload:
  * a real 2.2 KB SDK batch), and the matrix page with Faro on vs off.
  */
 export async function benchFaro() {
-  const receiver = await startReceiverProcess();
+  const receiver = await startSimulatorProcess('faro-receiver-process.ts');
   const body = JSON.stringify(recording('faro/sdk-bc-wallet-demo-1-session-start-ttfb-fcp.json').request.body);
   const request = {
     method: 'POST' as const,

@@ -44,6 +44,19 @@ describe('the GitHub simulator', () => {
     expect(changed.status).toBe(200);
   });
 
+  it('answers a page’s own tag with 304 (the tag again, no body) until the list changes, then the page', async () => {
+    const pageTwo = (await list('state=all&per_page=10&page=2')).headers.get('etag')!;
+    const pageOne = (await list('state=all&per_page=10')).headers.get('etag')!;
+    expect(pageTwo).not.toBe(pageOne);
+    expect((await list('state=all&per_page=10&page=2', { 'if-none-match': pageOne })).status).toBe(200);
+    const again = await list('state=all&per_page=10&page=2', { 'if-none-match': pageTwo });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(pageTwo);
+    expect(await again.text()).toBe('');
+    sim.world.addIssue(DEFAULT_REPO, { title: 'New', body: '', state: 'open', labels: ['phase-3'], assignees: [] });
+    expect((await list('state=all&per_page=10&page=2', { 'if-none-match': pageTwo })).status).toBe(200);
+  });
+
   it('answers with GitHub’s error bodies and headers, injected programmatically or through /__sim', async () => {
     expect((await fetch(`${sim.url}/repos/bcgov/nothing/issues`)).status).toBe(404);
     sim.world.injectFault({ status: 401, times: 1 });

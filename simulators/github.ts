@@ -273,6 +273,36 @@ export interface GitHubRoute {
   handle: (request: SimRequest, params: string[], world: GitHubWorld) => SimResponse | Promise<SimResponse>;
 }
 
+const pageHeaders = (etag: string) => ({
+  etag,
+  'cache-control': 'private, max-age=60, s-maxage=60',
+  vary: 'Accept, Authorization, Cookie',
+});
+
+/**
+ * The ETags of pages served, per repository's issue list, valid while the list is as it was: GitHub answers
+ * a matching conditional request without rendering the page again, and its servers answer many at once.
+ * This one process renders one page at a time, so without the cache a sync's 8 conditional requests would
+ * wait behind 8 renders no client of GitHub waits for. Any change moves an issue's updated_at past the newest
+ * (updateIssue, addIssue) or replaces the list (load), and so the list's state.
+ */
+const pageTags = new WeakMap<SimIssue[], { state: string; tags: Map<string, string> }>();
+const listState = (issues: SimIssue[]) =>
+  `${issues.length}:${issues.reduce((newest, i) => Math.max(newest, Date.parse(i.updatedAt)), 0)}`;
+function knownPageTag(issues: SimIssue[], asked: string): string | undefined {
+  const known = pageTags.get(issues);
+  return known?.state === listState(issues) ? known.tags.get(asked) : undefined;
+}
+function rememberPageTag(issues: SimIssue[], asked: string, etag: string) {
+  const state = listState(issues);
+  let known = pageTags.get(issues);
+  if (known?.state !== state) {
+    known = { state, tags: new Map() };
+    pageTags.set(issues, known);
+  }
+  known.tags.set(asked, etag);
+}
+
 function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubWorld): SimResponse {
   const authenticated = Boolean(request.headers.authorization);
   const fullName = `${owner}/${repo}`;
@@ -301,6 +331,14 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
 
   const since = request.query.get('since');
   if (since !== null && Number.isNaN(Date.parse(since))) return faultResponse(world, { status: 422 }, authenticated);
+  const host = request.headers.host ?? '127.0.0.1';
+  const asked = `${host}${request.path}?${request.query}`;
+  const known = knownPageTag(found.issues, asked);
+  if (known && request.headers['if-none-match'] === known) {
+    // A conditional request that matches costs no quota when authorised (GitHub's documented behaviour).
+    if (!authenticated) world.quota.used += 1;
+    return { status: 304, headers: { ...pageHeaders(known), ...rateHeaders(world, authenticated) } };
+  }
   const labels = (request.query.get('labels') ?? '')
     .split(',')
     .map((l) => l.trim().toLowerCase())
@@ -320,20 +358,14 @@ function listIssues(request: SimRequest, [owner, repo]: string[], world: GitHubW
       return direction === 'asc' ? order : -order;
     });
   const lastPage = Math.max(1, Math.ceil(selected.length / perPage));
-  const host = request.headers.host ?? '127.0.0.1';
   const apiBase = `http://${host}`;
   const body = JSON.stringify(
     selected.slice((page - 1) * perPage, page * perPage).map((i) => toWire(found.name, apiBase, i)),
   );
   const etag = `W/"${createHash('sha1').update(body).digest('hex')}"`;
-  const headers: Record<string, string> = {
-    ...rateHeaders(world, authenticated),
-    etag,
-    'cache-control': 'private, max-age=60, s-maxage=60',
-    vary: 'Accept, Authorization, Cookie',
-  };
+  rememberPageTag(found.issues, asked, etag);
+  const headers: Record<string, string> = { ...rateHeaders(world, authenticated), ...pageHeaders(etag) };
   if (request.headers['if-none-match'] === etag) {
-    // A conditional request that matches costs no quota when authorised (GitHub's documented behaviour).
     if (!authenticated) world.quota.used += 1;
     return { status: 304, headers: { ...headers, ...rateHeaders(world, authenticated) } };
   }

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { SyncPanelStatus } from '@/lib/github/sync-job';
+import { syncProgressText } from '@/lib/github/sync-progress';
 import { fetchJson } from './fetch-json';
 import { formatUtc } from './format-time';
 import styles from './github.module.css';
@@ -81,8 +82,7 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus })
         <span role="status" data-testid="sync-progress">
           {status.running
             ? progress
-              ? `Syncing ${progress.repo} (repository ${progress.repoIndex + 1} of ${progress.repoCount}): ` +
-                `${progress.pages} page${progress.pages === 1 ? '' : 's'} read…`
+              ? syncProgressText(progress)
               : 'Sync starting…'
             : status.runningElsewhere
               ? 'Another replica is syncing…'

@@ -87,6 +87,14 @@ describe('classification decisions people read (pinned)', () => {
 
   it('a rule with no labels and no title matches nothing, not everything', () => {
     expect(matchesIssue({ allLabels: [], noneLabels: [] }, new Set(['phase-3', 'profiling']), 'anything')).toBe(false);
+    // Not even a title that spells what a missing rule would print.
+    expect(matchesIssue({ allLabels: [], noneLabels: [] }, new Set(['phase-3']), 'undefined behaviour')).toBe(false);
+  });
+
+  it('matches a title in any letter case', () => {
+    const rule = { allLabels: [], noneLabels: [], titleContains: 'Infrastructure Validation' };
+    expect(matchesIssue(rule, new Set(), 'PHASE 3 INFRASTRUCTURE VALIDATION')).toBe(true);
+    expect(matchesIssue(rule, new Set(), 'phase 3 infrastructure validation (dev only)')).toBe(true);
   });
 
   it('the gate is the gate only without a service label', () => {
@@ -102,10 +110,15 @@ describe('classification decisions people read (pinned)', () => {
       kind: 'unmapped',
       note: `No service label: expected one of ${serviceLabels.join(', ')}.`,
     });
-    expect(classifyIssue(plan, { labels: ['phase-3', 'profiling', 'acapy', 'traction'], title: 'x' })).toEqual({
-      kind: 'unmapped',
-      note: 'Several service labels (acapy, traction): the plan has one issue per service and capability.',
-    });
+    // In the plan's order, whatever the issue's.
+    for (const labels of [
+      ['phase-3', 'profiling', 'acapy', 'traction'],
+      ['traction', 'profiling', 'acapy', 'phase-3'],
+    ])
+      expect(classifyIssue(plan, { labels, title: 'x' })).toEqual({
+        kind: 'unmapped',
+        note: 'Several service labels (acapy, traction): the plan has one issue per service and capability.',
+      });
     expect(classifyIssue(plan, { labels: ['phase-3', 'profiling', 'faro', 'traction'], title: 'x' })).toEqual({
       kind: 'unmapped',
       note: 'Matches several capabilities (Pyroscope · code, Faro · code): one issue per cell.',

@@ -24,18 +24,41 @@ export interface ClassifiableIssue {
 
 const lower = (values: string[]) => new Set(values.map((v) => v.toLowerCase()));
 
+/** An IssueMatch in lower case, as labels and titles are compared. */
+interface LoweredMatch {
+  allLabels: string[];
+  noneLabels: string[];
+  titleContains: string | undefined;
+}
+const lowerMatch = (match: IssueMatch): LoweredMatch => ({
+  allLabels: match.allLabels.map((l) => l.toLowerCase()),
+  noneLabels: match.noneLabels.map((l) => l.toLowerCase()),
+  titleContains: match.titleContains?.toLowerCase(),
+});
+const matchesLowered = (match: LoweredMatch, labels: Set<string>, lowerTitle: string) =>
+  (match.allLabels.length > 0 &&
+    match.allLabels.every((l) => labels.has(l)) &&
+    !match.noneLabels.some((l) => labels.has(l))) ||
+  (match.titleContains !== undefined && lowerTitle.includes(match.titleContains));
+
 /** Labels match when all `allLabels` are present and no `noneLabels`; the title when it contains `titleContains`. */
 export function matchesIssue(match: IssueMatch, labels: Set<string>, title: string): boolean {
-  const byLabels =
-    match.allLabels.length > 0 &&
-    match.allLabels.every((l) => labels.has(l.toLowerCase())) &&
-    !match.noneLabels.some((l) => labels.has(l.toLowerCase()));
-  const byTitle = match.titleContains !== undefined && title.toLowerCase().includes(match.titleContains.toLowerCase());
-  return byLabels || byTitle;
+  return matchesLowered(lowerMatch(match), labels, title.toLowerCase());
 }
 
-/** Per plan, services by lower-case label and the cell keys: classifying is then linear in issues, not issues × fleet. */
-const planIndexes = new WeakMap<Plan, { servicesByLabel: Map<string, Plan['services']>; cellKeys: Set<string> }>();
+/**
+ * Per plan, services by lower-case label, the cell keys and the matches in lower case: classifying is then
+ * linear in issues, not issues × fleet, and lowers nothing of the plan's per issue.
+ */
+const planIndexes = new WeakMap<
+  Plan,
+  {
+    servicesByLabel: Map<string, Plan['services']>;
+    cellKeys: Set<string>;
+    capabilities: Array<{ capability: Plan['capabilities'][number]; match: LoweredMatch }>;
+    gateMatch: LoweredMatch;
+  }
+>();
 function planIndex(plan: Plan) {
   let index = planIndexes.get(plan);
   if (!index) {
@@ -44,7 +67,12 @@ function planIndex(plan: Plan) {
       const label = service.label.toLowerCase();
       servicesByLabel.set(label, [...(servicesByLabel.get(label) ?? []), service]);
     }
-    index = { servicesByLabel, cellKeys: new Set(plan.cells.map((c) => c.key)) };
+    index = {
+      servicesByLabel,
+      cellKeys: new Set(plan.cells.map((c) => c.key)),
+      capabilities: plan.capabilities.map((capability) => ({ capability, match: lowerMatch(capability.match) })),
+      gateMatch: lowerMatch(plan.gateMatch),
+    };
     planIndexes.set(plan, index);
   }
   return index;
@@ -66,8 +94,11 @@ export function classifyIssue(
   const index = planIndex(plan);
   const matched = new Set([...labels].flatMap((l) => index.servicesByLabel.get(l) ?? []));
   const services = [...matched].sort((a, b) => a.position - b.position); // plan order, as before
-  const capabilities = plan.capabilities.filter((c) => matchesIssue(c.match, labels, issue.title));
-  const gate = matchesIssue(plan.gateMatch, labels, issue.title);
+  const lowerTitle = issue.title.toLowerCase();
+  const capabilities = index.capabilities
+    .filter(({ match }) => matchesLowered(match, labels, lowerTitle))
+    .map(({ capability }) => capability);
+  const gate = matchesLowered(index.gateMatch, labels, lowerTitle);
 
   if (gate && services.length === 0) return { kind: 'cell', cellKey: `gate/${plan.gateSlug}` };
   if (services.length === 0) {

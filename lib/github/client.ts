@@ -1,11 +1,7 @@
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { redactSecrets, redactUrl } from '../config/redact';
 import { fetchBounded, formatBytes, isReplyTooLarge } from '../http/bounded';
-
-const ThrottledOctokit = Octokit.plugin(throttling, retry);
-export type ThrottledOctokit = InstanceType<typeof ThrottledOctokit>;
+import { withRetries } from './retry-policy';
 
 /** What actually went over the wire (retries included), for sync runs and the bench. */
 export interface GitHubTraffic {
@@ -15,11 +11,18 @@ export interface GitHubTraffic {
   quota: RateLimitQuota | null;
 }
 
+const noTraffic = (): GitHubTraffic => ({ requests: 0, notModified: 0, quota: null });
+
 export interface GitHubClient {
-  octokit: ThrottledOctokit;
+  octokit: Octokit;
   traffic: GitHubTraffic;
   /** The per-request time limit, for messages. */
   requestTimeoutMs: number;
+  /**
+   * A client like this one whose `traffic` counts its own requests, which count into this one's too:
+   * one repository's, while several are fetched at once.
+   */
+  child: () => GitHubClient;
 }
 
 export const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
@@ -66,9 +69,12 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * aborts it and a byte cap, and never sends a request (nor the token) to a host other than GITHUB_API_URL's.
  * The token goes only into the Authorization header; URL credentials are moved out of the base URL.
  */
-export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
-  const maxWaitSeconds = (options.maxRateLimitWaitMs ?? 60_000) / 1000;
-  const unit = options.backoffUnitMs ?? 1000;
+export function createGitHubClient(options: GitHubClientOptions, parentCounts: GitHubTraffic[] = []): GitHubClient {
+  const policy = {
+    retries: options.retries ?? 3,
+    unitMs: options.backoffUnitMs ?? 1000,
+    maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 60_000,
+  };
   const requestTimeoutMs = options.requestTimeoutMs ?? GITHUB_REQUEST_TIMEOUT_MS;
   const maxBytes = options.maxReplyBytes ?? GITHUB_MAX_REPLY_BYTES;
   const base = new URL(options.apiUrl);
@@ -76,13 +82,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const urlToken = base.password ? decodeURIComponent(base.password) : undefined;
   const baseUrl = redactUrl(options.apiUrl);
   const apiOrigin = base.origin;
-  const waitIfShort = (retryAfterSeconds: number, retryCount: number) =>
-    retryCount < 2 && retryAfterSeconds <= maxWaitSeconds;
   const quiet = () => undefined;
-  const traffic: GitHubTraffic = { requests: 0, notModified: 0, quota: null };
+  const traffic = noTraffic();
+  const counts = [traffic, ...parentCounts];
   const boundedFetch: typeof fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    traffic.requests += 1;
+    for (const count of counts) count.requests += 1;
     const reply = await fetchBounded(url, init ?? {}, {
       timeoutMs: requestTimeoutMs,
       maxBytes,
@@ -97,38 +102,29 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       }
       throw error;
     });
-    if (reply.status === 304) traffic.notModified += 1;
-    traffic.quota = quotaFromHeaders(Object.fromEntries(reply.headers)) ?? traffic.quota;
+    const quota = quotaFromHeaders(Object.fromEntries(reply.headers));
+    for (const count of counts) {
+      if (reply.status === 304) count.notModified += 1;
+      count.quota = quota ?? count.quota;
+    }
     return new Response(NULL_BODY_STATUSES.has(reply.status) ? null : new Uint8Array(reply.body), {
       status: reply.status,
       headers: reply.headers,
     });
   };
-  const octokit = new ThrottledOctokit({
+  const octokit = new Octokit({
     baseUrl,
     auth: options.token ?? urlToken,
     userAgent: 'rollout-board',
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     request: { fetch: boundedFetch },
-    throttle: {
-      retryAfterBaseValue: unit,
-      onRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
-        waitIfShort(retryAfter, retryCount),
-      onSecondaryRateLimit: (retryAfter: number, _options: unknown, _octokit: unknown, retryCount: number) =>
-        waitIfShort(retryAfter, retryCount),
-    },
-    // 403/429 belong to the throttling plugin (it reads the rate-limit headers); retry the rest.
-    retry: {
-      retries: options.retries ?? 3,
-      retryAfterBaseValue: unit,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
-    },
   });
-  // Hooks added here run outside the plugins' retries: a refusal below is final, not retried.
+  // Rate limits and transient failures (retry-policy.ts); the hooks added after this one run outside it,
+  // so their refusals are final, not retried.
+  octokit.hook.wrap('request', (request, requestOptions) =>
+    withRetries(async () => request(requestOptions), policy, options.signal),
+  );
   octokit.hook.before('request', (request) => {
-    // plugin-retry counts retries on `request.request`, which is otherwise the client's shared defaults object:
-    // without a copy per call, the count (and with it the back-off, 1, 4, 9, 16… units) grows over a whole sync.
-    request.request = { ...request.request };
     const url = String(request.url);
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) && new URL(url).origin !== apiOrigin) {
       throw new GitHubOffHostError(
@@ -146,7 +142,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       `GitHub's reply is not JSON (${excerpt ? `"${excerpt}"` : 'an empty body'}): is GITHUB_API_URL pointing at GitHub's REST API?`,
     );
   });
-  return { octokit, traffic, requestTimeoutMs };
+  return { octokit, traffic, requestTimeoutMs, child: () => createGitHubClient(options, counts) };
 }
 
 /** GitHub's rate-limit headers, as last seen. */

@@ -6,6 +6,10 @@ import { openStore } from '@/lib/db/store';
 import {
   DEFAULT_REPO,
   defaultFixture,
+  GITHUB_ROUTES,
+  type GitHubRoute,
+  GitHubWorld,
+  labelledIssues,
   startGitHubSimulator,
   type RunningGitHubSimulator,
   type SimIssue,
@@ -13,7 +17,7 @@ import {
 import { readMatrix } from '@/lib/matrix/read';
 import { openTestStore, PHASE_3_PLAN, STORE_PROVIDERS, type TestStore } from '@/test/stores';
 import { createGitHubClient } from './client';
-import { syncGitHub } from './sync';
+import { SYNC_FETCH_CONCURRENCY, syncGitHub } from './sync';
 
 const OTHER_REPO = 'openwallet-foundation/acapy';
 
@@ -285,5 +289,52 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     // 429 + retry; 403 + retry + 2 more pages + 2 retries (no second pass: the listing's ETag is kept as is)
     expect(result.repos.map((r) => r.requests)).toEqual([2, 6]);
     expect(result.quota?.limit).toBe(5000);
+  });
+});
+
+describe('fetching many repositories', () => {
+  /** The simulator's issue listing, counting the listings in flight; each waits a little so they can overlap. */
+  function countingSimulator() {
+    const inFlight = { now: 0, most: 0 };
+    const routes: GitHubRoute[] = GITHUB_ROUTES.map((route) =>
+      route.handle.name !== 'listIssues'
+        ? route
+        : {
+            ...route,
+            handle: async (request, params, world) => {
+              inFlight.now += 1;
+              inFlight.most = Math.max(inFlight.most, inFlight.now);
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              inFlight.now -= 1;
+              return route.handle(request, params, world);
+            },
+          },
+    );
+    return { inFlight, routes };
+  }
+
+  it(`fetches ${SYNC_FETCH_CONCURRENCY} repositories at once, never more, and reports them in the configured order`, async () => {
+    const { inFlight, routes } = countingSimulator();
+    const repoCount = SYNC_FETCH_CONCURRENCY + 3;
+    const sim = await startGitHubSimulator(new GitHubWorld(labelledIssues(3, repoCount)), routes);
+    const store = await openTestStore(STORE_PROVIDERS[0]);
+    try {
+      const repos = [...sim.world.repos.values()].map((r) => r.name).reverse();
+      const result = await syncGitHub({
+        store,
+        client: createGitHubClient({ apiUrl: sim.url }),
+        repos,
+        trigger: 'test',
+      });
+      expect(result.status).toBe('succeeded');
+      expect(inFlight.most).toBe(SYNC_FETCH_CONCURRENCY);
+      expect(result.repos.map((r) => r.repo)).toEqual(repos);
+      // Each repository counts its own request, though they were on the wire together.
+      expect(result.repos.map((r) => r.requests)).toEqual(repos.map(() => 1));
+      expect(result.issuesChanged).toBe(3 * repoCount);
+    } finally {
+      await store.destroy();
+      await sim.stop();
+    }
   });
 });

@@ -1,25 +1,21 @@
 import type { Db } from '../db/client';
 import type { z } from 'zod';
 import { readJsonColumn, type repoSyncOutcomeColumn, stringListColumn } from '../db/json-columns';
-import type { StoreProvider } from '../db/database-url';
+import { type BulkColumnType, bulkUpsert, bulkUpsertStatement } from '../db/bulk-upsert';
 import type { Store } from '../db/store';
 import type { Plan } from '../plan/load';
 import { parseBodyEstimate } from './body-estimate';
 import { assignCells } from './classify';
-import type { GitHubClient, RateLimitQuota } from './client';
+import type { GitHubClient, GitHubTraffic, RateLimitQuota } from './client';
 import { linkPullRequests } from './linked-prs';
+import { ProgressReport, type SyncProgress } from './sync-progress';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
 
 /** One repository's part of a sync run, as SyncRun.repos stores it. */
 export type RepoSyncOutcome = z.infer<typeof repoSyncOutcomeColumn>;
 
-export interface SyncProgress {
-  repo: string;
-  repoIndex: number;
-  repoCount: number;
-  pages: number;
-}
+export type { SyncProgress };
 
 export type SyncStatus = 'succeeded' | 'partial' | 'failed';
 
@@ -115,11 +111,6 @@ const same = (a: unknown, b: unknown) =>
 const differs = (a: IssueData, b: IssueData, fields: ReadonlyArray<keyof IssueData>) =>
   fields.some((f) => !same(a[f], b[f]));
 
-interface ApplyResult {
-  issuesChanged: number;
-  changedCellKeys: Set<string>;
-}
-
 interface RepoListing {
   repo: string;
   items: IssueListItem[];
@@ -128,19 +119,8 @@ interface RepoListing {
   quota: RateLimitQuota | null;
 }
 
-/** Issues written per statement: 500 × 20 columns stays far below SQLite's and PostgreSQL's parameter limits. */
-export const ISSUE_WRITE_BATCH = 500;
-const ISSUE_COLUMNS = ['id', 'planId', 'repo', 'number', ...FIELDS, 'syncedAt'] as const satisfies ReadonlyArray<
-  keyof IssueRow
->;
-const quoted = ISSUE_COLUMNS.map((c) => `"${c}"`);
-const UPSERT_TAIL = ` ON CONFLICT ("id") DO UPDATE SET ${quoted
-  .slice(1)
-  .map((c) => `${c} = excluded.${c}`)
-  .join(', ')}`;
-
-/** PostgreSQL's type for each column, so a batch can travel as one array per column (see writeIssues). */
-const POSTGRES_COLUMN_TYPES: Record<(typeof ISSUE_COLUMNS)[number], string> = {
+/** Every column of an issue, in the table's order, for its bulk upsert. */
+const ISSUE_UPSERT = bulkUpsertStatement('Issue', 'id', {
   id: 'text',
   planId: 'text',
   repo: 'text',
@@ -161,111 +141,97 @@ const POSTGRES_COLUMN_TYPES: Record<(typeof ISSUE_COLUMNS)[number], string> = {
   updatedAt: 'timestamp(3)',
   closedAt: 'timestamp(3)',
   syncedAt: 'timestamp(3)',
-};
-// A timestamp column stores UTC without a zone; an ISO string's "Z" is ignored on input, as Prisma's own writes do.
-const columnValue = (value: IssueRow[keyof IssueRow]) => (value instanceof Date ? value.toISOString() : value);
-const POSTGRES_UPSERT = `INSERT INTO "Issue" (${quoted.join(', ')}) SELECT * FROM UNNEST(${ISSUE_COLUMNS.map(
-  (column, i) => `$${i + 1}::${POSTGRES_COLUMN_TYPES[column]}[]`,
-).join(', ')})${UPSERT_TAIL}`;
+} satisfies Record<keyof IssueRow, BulkColumnType>);
 
-/**
- * Writes issues in batches, one INSERT … ON CONFLICT DO UPDATE statement per batch (new and
- * changed rows alike). Each statement commits on its own, so readers (the matrix, /api/health)
- * never wait behind a whole sync: at most behind one batch. PostgreSQL gets each column as one array
- * (UNNEST): 20 parameters for any batch, where a row of placeholders each took it ~25 ms to parse and
- * plan 250 issues; SQLite takes the rows as placeholders.
- */
-async function writeIssues(db: Db, provider: StoreProvider, rows: IssueRow[]) {
-  for (let start = 0; start < rows.length; start += ISSUE_WRITE_BATCH) {
-    const batch = rows.slice(start, start + ISSUE_WRITE_BATCH);
-    if (provider === 'postgresql') {
-      await db.$executeRawUnsafe(
-        POSTGRES_UPSERT,
-        ...ISSUE_COLUMNS.map((column) => batch.map((row) => columnValue(row[column]))),
-      );
-      continue;
-    }
-    const values = batch.flatMap((row) => ISSUE_COLUMNS.map((column) => row[column]));
-    const tuples = batch.map(() => `(${ISSUE_COLUMNS.map(() => '?').join(', ')})`);
-    await db.$executeRawUnsafe(
-      `INSERT INTO "Issue" (${quoted.join(', ')}) VALUES ${tuples.join(', ')}${UPSERT_TAIL}`,
-      ...values,
-    );
-  }
-}
+type StoredRepoState = Awaited<ReturnType<Db['repoSyncState']['findMany']>>[number];
+
+/** Every column of a repository's sync state, for its bulk upsert (all repositories of a sync in one statement). */
+const REPO_STATE_UPSERT = bulkUpsertStatement('RepoSyncState', 'repo', {
+  repo: 'text',
+  etag: 'text',
+  since: 'timestamp(3)',
+  lastSyncedAt: 'timestamp(3)',
+  lastStatus: 'text',
+  lastError: 'text',
+  rateLimitRemaining: 'int',
+  rateLimitLimit: 'int',
+  rateLimitReset: 'timestamp(3)',
+} satisfies Record<keyof StoredRepoState, BulkColumnType>);
 
 /** Plans whose issues this process has mapped to cells since it loaded them. */
 const decidedPlans = new WeakSet<Plan>();
 
 /**
- * The plan's stored issues, read once per sync and kept current as repositories merge, so the
- * second repository does not read the first one's issues back.
+ * Repositories whose listings are in flight at once. GitHub's secondary rate limit allows 100 concurrent
+ * requests per token; 8 lets a sync that finds nothing new (a 304 per repository) take one round trip for
+ * a typical plan's repositories instead of one per repository.
  */
-export class IssueLedger {
-  private rows: Map<string, IssueRow> | null = null;
-  constructor(
-    private readonly db: Db,
-    private readonly planId: string,
-  ) {}
+export const SYNC_FETCH_CONCURRENCY = 8;
 
-  async all(): Promise<Map<string, IssueRow>> {
-    this.rows ??= new Map(
-      (await this.db.issue.findMany({ where: { planId: this.planId }, orderBy: { id: 'asc' } })).map((row) => [
-        lowerId(row.id),
-        row,
-      ]),
-    );
-    return this.rows;
-  }
-
-  remember(rows: IssueRow[]) {
-    for (const row of rows) this.rows?.set(lowerId(row.id), row);
-  }
-
-  forget() {
-    this.rows = null;
-  }
+interface MergeResult {
+  /** Issues written, by repository (lower case). */
+  writtenByRepo: Map<string, number>;
+  issuesChanged: number;
+  changedCellKeys: Set<string>;
 }
 
 /**
- * Merges one repository's fetched issues into the store and re-decides every issue's cell. Without
- * a listing it only re-decides cells (after the plan file changed); rows that come out the same are
- * not written. The work is done in memory, then written in batches (writeIssues); the repository's
- * ETag and `since` are stored last, so a merge cut off half-way is fetched and merged again next
+ * Merges every repository's fetched issues into the store at once and re-decides every issue's cell
+ * (with no listings it only re-decides cells, after the plan file changed); rows that come out the same
+ * are not written. One merge per run, not one per repository: deciding cells is a pass over all the
+ * plan's issues, and repeating it per repository made an initial sync of 8 repositories do it 4.5 times
+ * over. The work is done in memory, then written in batches (bulkUpsert); each repository's ETag and
+ * watermark are stored after its issues, so a merge cut off half-way is fetched and merged again next
  * time, and every row it did write is a whole, newer issue.
  */
 async function mergeIssues(
   store: Pick<Store, 'db' | 'plan' | 'location'>,
-  ledger: IssueLedger,
   label: string,
-  listing: RepoListing | null,
-): Promise<ApplyResult> {
+  listings: RepoListing[],
+): Promise<MergeResult> {
   const { db, plan } = store;
-  const before = await ledger.all();
+  const before = new Map(
+    (await db.issue.findMany({ where: { planId: plan.id }, orderBy: { id: 'asc' } })).map((row) => [
+      lowerId(row.id),
+      row,
+    ]),
+  );
   const rows = new Map<string, IssueData>(before);
-  // The listing is newest-update first and may repeat an item across passes: keep the newest.
-  const latest = new Map<number, IssueListItem>();
-  for (const item of listing?.items ?? []) {
-    const seen = latest.get(item.number);
-    if (!seen || Date.parse(item.updated_at) >= Date.parse(seen.updated_at)) latest.set(item.number, item);
-  }
-  const pullRequests: IssueListItem[] = [];
-  for (const item of latest.values()) {
-    if (item.pull_request) {
-      pullRequests.push(item); // the issues endpoint returns pull requests too: they are not issues
-      continue;
+  for (const listing of listings) {
+    // The listing is newest-update first and may repeat an item across passes: keep the newest.
+    const latest = new Map<number, IssueListItem>();
+    for (const item of listing.items) {
+      const seen = latest.get(item.number);
+      if (!seen || Date.parse(item.updated_at) >= Date.parse(seen.updated_at)) latest.set(item.number, item);
     }
-    const id = lowerId(`${listing!.repo}#${item.number}`);
-    rows.set(id, fromGitHub(plan.id, listing!.repo, item, before.get(id)));
+    const pullRequests: IssueListItem[] = [];
+    for (const item of latest.values()) {
+      if (item.pull_request) {
+        pullRequests.push(item); // the issues endpoint returns pull requests too: they are not issues
+        continue;
+      }
+      const id = lowerId(`${listing.repo}#${item.number}`);
+      rows.set(id, fromGitHub(plan.id, listing.repo, item, before.get(id)));
+    }
+    linkPullRequests(rows, listing.repo, pullRequests);
   }
-  if (listing) linkPullRequests(rows, listing.repo, pullRequests);
 
+  // Issues share a few label sets: each distinct labels column is parsed once.
+  const labelSets = new Map<string, string[]>();
+  const labelsOf = (text: string) => {
+    let labels = labelSets.get(text);
+    if (!labels) {
+      labels = readJsonColumn(stringListColumn, text, 'Issue.labels');
+      labelSets.set(text, labels);
+    }
+    return labels;
+  };
   const decisions = assignCells(
     plan,
     [...rows.values()].map((r) => ({
       id: r.id,
       title: r.title,
-      labels: readJsonColumn(stringListColumn, r.labels, 'Issue.labels'),
+      labels: labelsOf(r.labels),
       state: r.state,
       stateReason: r.stateReason,
       openedAt: r.openedAt,
@@ -274,6 +240,7 @@ async function mergeIssues(
   );
   const now = new Date();
   const written: IssueRow[] = [];
+  const writtenByRepo = new Map<string, number>();
   const changedCellKeys = new Set<string>();
   for (const [id, row] of rows) {
     const decision = decisions.get(row.id)!;
@@ -286,180 +253,159 @@ async function mergeIssues(
     const previous = before.get(id);
     if (previous && !differs(previous, next, FIELDS)) continue;
     written.push({ ...next, syncedAt: now });
+    const repoKey = next.repo.toLowerCase();
+    writtenByRepo.set(repoKey, (writtenByRepo.get(repoKey) ?? 0) + 1);
     const cellMoved = previous?.cellKey !== next.cellKey || previous?.mapping !== next.mapping;
     if (previous?.mapping === 'mapped' && previous.cellKey && (cellMoved || differs(previous, next, CELL_FIELDS)))
       changedCellKeys.add(previous.cellKey);
     if (next.mapping === 'mapped' && next.cellKey && (!previous || cellMoved || differs(previous, next, CELL_FIELDS)))
       changedCellKeys.add(next.cellKey);
   }
-  await writeIssues(db, store.location.provider, written);
-  ledger.remember(written);
+  await bulkUpsert(db, store.location.provider, ISSUE_UPSERT, written);
   decidedPlans.add(plan);
-  if (listing) {
-    const { repo, quota } = listing;
-    const state = {
-      etag: listing.etag,
-      since: listing.since,
+  await bulkUpsert(
+    db,
+    store.location.provider,
+    REPO_STATE_UPSERT,
+    listings.map(({ repo, quota, etag, since }) => ({
+      repo,
+      etag,
+      since,
       lastSyncedAt: now,
       lastStatus: 'ok',
       lastError: null,
       rateLimitRemaining: quota?.remaining ?? null,
       rateLimitLimit: quota?.limit ?? null,
       rateLimitReset: quota ? new Date(quota.resetAt) : null,
-    };
-    await db.repoSyncState.upsert({ where: { repo }, create: { repo, ...state }, update: state });
-  }
-  return { issuesChanged: written.length, changedCellKeys };
+    })),
+  );
+  return { writtenByRepo, issuesChanged: written.length, changedCellKeys };
 }
 
-/** One repository: fetch (conditional, paginated), then merge in one transaction, or record why not. */
-async function syncRepo(
+/** One repository's fetch: its listing when anything changed, or why it failed. */
+interface RepoFetch {
+  repo: string;
+  previous: StoredRepoState | undefined;
+  traffic: GitHubTraffic;
+  pages: number;
+  /** Null when GitHub answered 304 and no webhook named an issue: nothing to merge. */
+  listing: RepoListing | null;
+  failure: GitHubSyncError | null;
+}
+
+/** One repository: its conditional, paginated listing, and the issues a webhook named. Never throws. */
+async function fetchRepo(
   options: SyncOptions,
   repo: string,
-  repoIndex: number,
-  changedCellKeys: Set<string>,
-  ledger: IssueLedger,
-): Promise<RepoSyncOutcome> {
-  const { store, client } = options;
+  progress: ProgressReport,
+  previous: StoredRepoState | undefined,
+): Promise<RepoFetch> {
+  const { store } = options;
   const label = options.label ?? store.plan.issueLabel;
-  const startRequests = client.traffic.requests;
-  const startNotModified = client.traffic.notModified;
-  const outcome = (status: RepoSyncOutcome['status'], extra: Partial<RepoSyncOutcome>): RepoSyncOutcome => ({
-    repo,
-    status,
-    requests: client.traffic.requests - startRequests,
-    notModified: client.traffic.notModified - startNotModified,
-    pages: 0,
-    issuesChanged: 0,
-    error: null,
-    httpStatus: null,
-    quota: client.traffic.quota,
-    ...extra,
-  });
-
-  const previous = await store.db.repoSyncState.findUnique({ where: { repo } });
-  let stored = { since: previous?.since ?? null, etag: previous?.etag ?? null };
-  let pages = 0;
+  // Its own client, to count its own requests while the other repositories' are on the wire too.
+  const client = options.client.child();
+  const fetched: RepoFetch = { repo, previous, traffic: client.traffic, pages: 0, listing: null, failure: null };
+  if (options.signal?.aborted) {
+    fetched.failure = new GitHubSyncError(`${repo}: not synced, ${abortReason(options.signal)}.`, null);
+    return fetched;
+  }
+  let since = previous?.since ?? null;
+  let etag = previous?.etag ?? null;
   const items: IssueListItem[] = [];
-  const refreshed: IssueListItem[] = [];
   try {
     // One conditional request per repository when nothing changed (304); otherwise the pages down to
     // what the previous sync saw. The ETag and the newest update seen are what the next sync repeats.
-    const result = await listLabelledIssues(
-      client,
-      { repo, label, seenUpTo: stored.since, etag: stored.etag },
-      (page) => options.onProgress?.({ repo, repoIndex, repoCount: options.repos.length, pages: page }),
-    );
+    const result = await listLabelledIssues(client, { repo, label, seenUpTo: since, etag }, () => progress.pageRead());
     if (!result.notModified) {
-      pages = result.pages;
+      fetched.pages = result.pages;
       items.push(...result.items);
       const newest = newestUpdate(result.items);
-      stored = { since: newest && (!stored.since || newest > stored.since) ? newest : stored.since, etag: result.etag };
+      since = newest && (!since || newest > since) ? newest : since;
+      etag = result.etag;
     }
-    const refresh = (options.refreshIssues ?? [])
-      .filter((r) => r.repo.toLowerCase() === repo.toLowerCase())
-      .map((r) => r.number);
-    if (refresh.length > 0) {
-      const stored = new Set(
-        (
-          await store.db.issue.findMany({
-            where: { planId: store.plan.id, number: { in: refresh } },
-            select: { repo: true, number: true },
-            orderBy: { id: 'asc' },
-          })
-        )
-          .filter((i) => i.repo.toLowerCase() === repo.toLowerCase())
-          .map((i) => i.number),
-      );
-      for (const number of new Set(refresh)) {
-        const item = await getIssue(client, repo, number);
-        const labelled = item?.labels.some(
-          (l) => (typeof l === 'string' ? l : l.name)?.toLowerCase() === label.toLowerCase(),
-        );
-        if (item && (stored.has(number) || labelled)) refreshed.push(item);
-      }
-    }
+    items.push(...(await refreshedIssues(options, client, repo, label)));
   } catch (error) {
-    const failure =
-      error instanceof GitHubSyncError ? error : new GitHubSyncError(`${repo}: ${(error as Error).message}`, null);
-    // Only the repository's sync bookkeeping is written: its issues stay exactly as they were.
-    await store.db.repoSyncState.upsert({
-      where: { repo },
-      create: { repo, lastStatus: 'failed', lastError: failure.message },
-      update: { lastStatus: 'failed', lastError: failure.message },
-    });
-    return outcome('failed', { pages, error: failure.message, httpStatus: failure.status });
+    fetched.failure = failureOf(options, repo, error);
+    return fetched;
   }
+  if (fetched.pages > 0 || items.length > 0)
+    fetched.listing = { repo, items, etag, since, quota: client.traffic.quota ?? options.client.traffic.quota };
+  return fetched;
+}
 
-  if (pages === 0 && refreshed.length === 0) {
-    // 304: nothing changed. Write nothing, unless a failure recorded earlier must be cleared.
-    if (previous?.lastStatus === 'failed') {
-      await store.db.repoSyncState.update({
-        where: { repo },
-        data: { lastStatus: 'ok', lastError: null, lastSyncedAt: new Date() },
-      });
-    }
-    return outcome('unchanged', {});
+/** The issues a webhook named in `repo`, as GitHub has them now: those stored, or carrying the label. */
+async function refreshedIssues(
+  options: SyncOptions,
+  client: GitHubClient,
+  repo: string,
+  label: string,
+): Promise<IssueListItem[]> {
+  const { store } = options;
+  const refresh = (options.refreshIssues ?? [])
+    .filter((r) => r.repo.toLowerCase() === repo.toLowerCase())
+    .map((r) => r.number);
+  if (refresh.length === 0) return [];
+  const stored = new Set(
+    (
+      await store.db.issue.findMany({
+        where: { planId: store.plan.id, number: { in: refresh } },
+        select: { repo: true, number: true },
+        orderBy: { id: 'asc' },
+      })
+    )
+      .filter((i) => i.repo.toLowerCase() === repo.toLowerCase())
+      .map((i) => i.number),
+  );
+  const refreshed: IssueListItem[] = [];
+  for (const number of new Set(refresh)) {
+    const item = await getIssue(client, repo, number);
+    const labelled = item?.labels.some(
+      (l) => (typeof l === 'string' ? l : l.name)?.toLowerCase() === label.toLowerCase(),
+    );
+    if (item && (stored.has(number) || labelled)) refreshed.push(item);
   }
-  const applied = await mergeIssues(store, ledger, label, {
-    repo,
-    items: [...items, ...refreshed],
-    ...stored,
-    quota: client.traffic.quota,
-  });
-  for (const key of applied.changedCellKeys) changedCellKeys.add(key);
-  return outcome(applied.issuesChanged > 0 ? 'updated' : 'unchanged', { pages, issuesChanged: applied.issuesChanged });
+  return refreshed;
 }
 
 /**
- * One repository, never more: a failure that escapes it (the store refusing its merge, the run's deadline)
- * becomes that repository's failed outcome, and the others still sync. Store details go to the server log
- * only; the run keeps a sentence.
+ * A failure that escapes one repository's fetch stays that repository's: GitHub's own say what to do;
+ * anything else (the store refusing a read, the run's deadline) becomes a sentence, with store details in
+ * the server log only.
  */
-async function syncRepoIsolated(
-  options: SyncOptions,
-  repo: string,
-  repoIndex: number,
-  changedCellKeys: Set<string>,
-  ledger: IssueLedger,
-): Promise<RepoSyncOutcome> {
-  const failed = (error: string): RepoSyncOutcome => ({
-    repo,
-    status: 'failed',
-    requests: 0,
-    notModified: 0,
-    pages: 0,
-    issuesChanged: 0,
-    error,
-    httpStatus: null,
-    quota: options.client.traffic.quota,
-  });
-  if (options.signal?.aborted) return failed(`${repo}: not synced, ${abortReason(options.signal)}.`);
-  try {
-    return await syncRepo(options, repo, repoIndex, changedCellKeys, ledger);
-  } catch (error) {
-    // Some batches may have been written: the next repository reads the store afresh.
-    ledger.forget();
-    if (options.signal?.aborted) return failed(`${repo}: stopped, ${abortReason(options.signal)}.`);
-    logger().error({ job: 'github-sync', repo, ...errorFields(error) }, `Saving ${repo}'s issues failed`);
-    return failed(
-      `${repo}: saving its issues to the store failed; earlier data is kept. The server log has the details.`,
-    );
-  }
+function failureOf(options: SyncOptions, repo: string, error: unknown): GitHubSyncError {
+  if (error instanceof GitHubSyncError) return error;
+  if (options.signal?.aborted) return new GitHubSyncError(`${repo}: stopped, ${abortReason(options.signal)}.`, null);
+  logger().error({ job: 'github-sync', repo, ...errorFields(error) }, `Fetching ${repo}'s issues failed`);
+  return new GitHubSyncError(
+    `${repo}: reading its issues failed; earlier data is kept. The server log has the details.`,
+    null,
+  );
 }
 
 const abortReason = (signal: AbortSignal) =>
   signal.reason instanceof Error ? signal.reason.message : 'the run was cancelled';
 
+/** Runs `work` on every item, at most `limit` at once, and keeps the results in the items' order. */
+export async function inOrderAtMost<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>) {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index], index);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 /**
- * Syncs the plan's issues from every configured repository into the store and records the run.
- * Each repository is merged in its own transaction; a repository that fails (5xx mid-pagination,
- * rate limit, 401, 404) keeps its previous data and its reason is recorded on the run. Issues
- * missing from an incremental listing are kept, never deleted. Run it through the JobRunner so
- * two replicas never sync at once.
+ * Syncs the plan's issues from every configured repository into the store and records the run. The
+ * repositories are fetched a few at a time (SYNC_FETCH_CONCURRENCY), then merged in one pass. A repository
+ * that fails (5xx mid-pagination, rate limit, 401, 404) keeps its previous data and its reason is recorded
+ * on the run. Issues missing from an incremental listing are kept, never deleted. Run it through the
+ * JobRunner so two replicas never sync at once.
  */
 export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
-  const { db } = options.store;
+  const { db, plan } = options.store;
+  const label = options.label ?? plan.issueLabel;
   const startedAt = new Date();
   // Under the job lease no other sync runs: a run still marked running was cut off.
   await db.syncRun.updateMany({
@@ -473,23 +419,33 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   const run = await db.syncRun.create({ data: { trigger: options.trigger, status: 'running', startedAt } });
   const startRequests = options.client.traffic.requests;
   const startNotModified = options.client.traffic.notModified;
-  const changedCellKeys = new Set<string>();
-  const outcomes: RepoSyncOutcome[] = [];
-  const ledger = new IssueLedger(db, options.store.plan.id);
-  let remappedIssues = 0;
+  let merged: MergeResult = { writtenByRepo: new Map(), issuesChanged: 0, changedCellKeys: new Set() };
+  let outcomes: RepoSyncOutcome[] = [];
   try {
-    for (const [index, repo] of options.repos.entries()) {
-      options.onProgress?.({ repo, repoIndex: index, repoCount: options.repos.length, pages: 0 });
-      outcomes.push(await syncRepoIsolated(options, repo, index, changedCellKeys, ledger));
+    const stored = new Map((await db.repoSyncState.findMany({ orderBy: { repo: 'asc' } })).map((s) => [s.repo, s]));
+    const progress = new ProgressReport(options.repos, options.onProgress);
+    const fetched = await inOrderAtMost(options.repos, SYNC_FETCH_CONCURRENCY, async (repo) => {
+      progress.started(repo);
+      const result = await fetchRepo(options, repo, progress, stored.get(repo));
+      progress.read(repo);
+      return result;
+    });
+    const listings = fetched.flatMap((f) => (f.listing ? [f.listing] : []));
+    if (listings.length > 0) progress.mergingNow();
+    let mergeFailure: string | null = null;
+    // Nothing fetched and the plan's cells not yet decided in this process: re-decide them anyway, as
+    // the plan file may have changed (it is read at start, so once per process is enough).
+    if (listings.length > 0 || !decidedPlans.has(plan)) {
+      try {
+        merged = await mergeIssues(options.store, label, listings);
+      } catch (error) {
+        // Some batches may have been written; the repositories' ETags were not, so the next sync merges again.
+        logger().error({ job: 'github-sync', ...errorFields(error) }, 'Saving the synced issues failed');
+        mergeFailure = 'saving its issues to the store failed; earlier data is kept. The server log has the details.';
+      }
     }
-    if (!outcomes.some((o) => o.pages > 0 || o.issuesChanged > 0) && !decidedPlans.has(options.store.plan)) {
-      // Nothing fetched, so nothing re-decided cells yet: do it now, as the plan file may have changed
-      // (it is read at start, so once per process is enough).
-      const label = options.label ?? options.store.plan.issueLabel;
-      const remapped = await mergeIssues(options.store, ledger, label, null);
-      for (const key of remapped.changedCellKeys) changedCellKeys.add(key);
-      remappedIssues = remapped.issuesChanged;
-    }
+    outcomes = fetched.map((f) => repoOutcome(f, merged, mergeFailure));
+    await recordRepoStates(db, fetched, outcomes);
   } catch (error) {
     // A store failure: record it on the run (without the store's own text), then let the job runner report it.
     logger().error({ job: 'github-sync', ...errorFields(error) }, 'GitHub sync failed in the store');
@@ -511,8 +467,8 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
     runId: run.id,
     status,
     repos: outcomes,
-    changedCellKeys: [...changedCellKeys].sort(),
-    issuesChanged: outcomes.reduce((s, o) => s + o.issuesChanged, remappedIssues),
+    changedCellKeys: [...merged.changedCellKeys].sort(),
+    issuesChanged: merged.issuesChanged,
     requests: options.client.traffic.requests - startRequests,
     notModified: options.client.traffic.notModified - startNotModified,
     pages: outcomes.reduce((s, o) => s + o.pages, 0),
@@ -532,4 +488,44 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
     },
   });
   return result;
+}
+
+/** One repository's part of the run, from its fetch and the merge. */
+function repoOutcome(fetched: RepoFetch, merged: MergeResult, mergeFailure: string | null): RepoSyncOutcome {
+  const outcome: RepoSyncOutcome = {
+    repo: fetched.repo,
+    status: 'unchanged',
+    requests: fetched.traffic.requests,
+    notModified: fetched.traffic.notModified,
+    pages: fetched.pages,
+    issuesChanged: 0,
+    error: null,
+    httpStatus: null,
+    quota: fetched.traffic.quota,
+  };
+  if (fetched.failure)
+    return { ...outcome, status: 'failed', error: fetched.failure.message, httpStatus: fetched.failure.status };
+  if (fetched.listing && mergeFailure)
+    return { ...outcome, status: 'failed', error: `${fetched.repo}: ${mergeFailure}` };
+  const issuesChanged = fetched.listing ? (merged.writtenByRepo.get(fetched.repo.toLowerCase()) ?? 0) : 0;
+  return { ...outcome, status: issuesChanged > 0 ? 'updated' : 'unchanged', issuesChanged };
+}
+
+/**
+ * The repositories' sync bookkeeping, beside what the merge stored: a failure is recorded (its issues stay
+ * exactly as they were), and a repository that answered 304 after an earlier failure is ok again.
+ */
+async function recordRepoStates(db: Db, fetched: RepoFetch[], outcomes: RepoSyncOutcome[]) {
+  for (const [index, { repo, previous, listing }] of fetched.entries()) {
+    const outcome = outcomes[index];
+    if (outcome.status === 'failed') {
+      const state = { lastStatus: 'failed', lastError: outcome.error };
+      await db.repoSyncState.upsert({ where: { repo }, create: { repo, ...state }, update: state });
+    } else if (!listing && previous?.lastStatus === 'failed') {
+      await db.repoSyncState.update({
+        where: { repo },
+        data: { lastStatus: 'ok', lastError: null, lastSyncedAt: new Date() },
+      });
+    }
+  }
 }

@@ -1,0 +1,73 @@
+import type { Db } from './client';
+import type { StoreProvider } from './database-url';
+
+/** A column's type, as PostgreSQL reads it from an array (see bulkUpsert). */
+export type BulkColumnType = 'text' | 'int' | 'timestamp(3)';
+
+/** Rows are written per statement in batches of this many: a reader waits at most behind one. */
+export const BULK_WRITE_BATCH = 500;
+
+export interface BulkUpsert<Column extends string> {
+  /** One INSERT … ON CONFLICT DO UPDATE statement for each provider, built once. */
+  sql: Record<StoreProvider, string>;
+  columns: readonly Column[];
+}
+
+/**
+ * The statements that insert rows into `table`, or update every column of the row whose `key` is taken
+ * already, for bulkUpsert. The columns are listed in the table's order, with PostgreSQL's type of each.
+ */
+export function bulkUpsertStatement<Column extends string>(
+  table: string,
+  key: NoInfer<Column>,
+  columnTypes: Record<Column, BulkColumnType>,
+): BulkUpsert<Column> {
+  const columns = Object.keys(columnTypes) as Column[];
+  const quoted = columns.map((c) => `"${c}"`);
+  const onConflict = ` ON CONFLICT ("${key}") DO UPDATE SET ${quoted
+    .filter((c) => c !== `"${key}"`)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ')}`;
+  const into = `INSERT INTO "${table}" (${quoted.join(', ')})`;
+  return {
+    columns,
+    sql: {
+      postgresql: `${into} SELECT * FROM UNNEST(${columns
+        .map((column, i) => `$${i + 1}::${columnTypes[column]}[]`)
+        .join(', ')})${onConflict}`,
+      // SQLite's upsert needs a WHERE after a SELECT, or it reads ON as a join's.
+      sqlite: `${into} SELECT ${columns.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?) WHERE true${onConflict}`,
+    },
+  };
+}
+
+// PostgreSQL's timestamp(3) keeps UTC without a zone and ignores the "Z"; SQLite gets the text Prisma's adapter writes.
+const postgresValue = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+const sqliteValue = (value: unknown) => (value instanceof Date ? value.toISOString().replace('Z', '+00:00') : value);
+
+/**
+ * Writes rows in batches, one statement per batch, new and existing rows alike; each statement commits on
+ * its own. A batch travels as one parameter per column on PostgreSQL (an array each, UNNEST) and as one JSON
+ * text on SQLite (json_each): parameters per row cost more to send, parse and map than the database spent
+ * writing (PostgreSQL planned 250 issues' placeholders in ~25 ms; Prisma's SQLite adapter mapped 10,000
+ * parameters slower than SQLite wrote their rows).
+ */
+export async function bulkUpsert<Column extends string>(
+  db: Db,
+  provider: StoreProvider,
+  statement: BulkUpsert<Column>,
+  rows: ReadonlyArray<Record<Column, unknown>>,
+): Promise<void> {
+  const { sql, columns } = statement;
+  for (let start = 0; start < rows.length; start += BULK_WRITE_BATCH) {
+    const batch = rows.slice(start, start + BULK_WRITE_BATCH);
+    if (provider === 'postgresql') {
+      await db.$executeRawUnsafe(sql.postgresql, ...columns.map((c) => batch.map((row) => postgresValue(row[c]))));
+    } else {
+      await db.$executeRawUnsafe(
+        sql.sqlite,
+        JSON.stringify(batch.map((row) => columns.map((c) => sqliteValue(row[c])))),
+      );
+    }
+  }
+}
