@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { fetchJson } from './fetch-json';
+import { useHydrated } from './use-hydrated';
 
 export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
 
@@ -26,9 +27,15 @@ export function useVerifyStatus() {
 
 /**
  * While a verification runs, refetches the matrix and service data on every status poll, so
- * results appear as each probe finishes, and once more when it ends. Mount once per page.
+ * results appear as each probe finishes, and once more when it ends. Mount once per page. It
+ * renders nothing and only acts in the browser, so the server runs none of its hooks (each query
+ * hook builds a query and an observer in the request's client, for a render that shows nothing).
  */
 export function RefreshWhileVerifying() {
+  return useHydrated() ? <RefreshingWhileVerifying /> : null;
+}
+
+function RefreshingWhileVerifying() {
   const client = useQueryClient();
   const { running, updatedAt } = useVerifyStatus();
   const wasRunning = useRef(false);
