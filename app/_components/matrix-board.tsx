@@ -11,7 +11,7 @@ import { packRow } from '@/lib/matrix/row-wire';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
 import { GateChecklist } from './gate-checklist';
 import { MatrixCellContent } from './matrix-cell';
-import { MatrixRow } from './matrix-row';
+import { MatrixColumns, MatrixRow } from './matrix-row';
 import { MatrixRefresh } from './matrix-refresh';
 import { StateFilter } from './state-filter';
 import './matrix.css';
@@ -36,12 +36,10 @@ function Head({ view }: { view: CompactMatrixView }) {
 }
 
 function Rows({
-  view,
   rows,
   matching,
   grouped = false,
 }: {
-  view: CompactMatrixView;
   rows: CompactRow[];
   matching: Set<string> | null;
   grouped?: boolean;
@@ -52,7 +50,6 @@ function Rows({
         <MatrixRow
           key={row.slug}
           row={packRow(row, grouped)}
-          columns={view.columns}
           verifyPerCell={!grouped}
           dimmed={matching ? row.cells.flatMap((c) => (c && !matching.has(c.key) ? [c.key] : [])) : undefined}
         />
@@ -169,47 +166,50 @@ export function MatrixBoard({
       <RefreshWhileVerifying />
       <StateFilter counts={progress.countsByState} filter={filter} />
 
-      {groups ? (
-        <div className="matrix-groups" data-testid="matrix">
-          <p className="caption">
-            {CAPTION} {view.rows.length} services in {groups.length} groups; needs attention first.
-          </p>
-          {groups.map((group, index) => (
-            <details
-              key={group.id}
-              className="matrix-group"
-              data-group={group.id}
-              open={filtering || group.id === 'attention' || (index === 0 && groups[0].id !== 'attention')}
-            >
-              <summary>
-                <span className="group-label">{group.label}</span> ({group.rows.length} service
-                {group.rows.length === 1 ? '' : 's'}) <span className="group-hint">{group.hint}</span>
-              </summary>
-              <div className="table-scroll">
-                <table className="matrix">
-                  <Head view={view} />
-                  <Rows view={view} rows={group.rows} matching={filtering ? matching : null} grouped />
-                </table>
-              </div>
-            </details>
-          ))}
+      {/* Cells need only their capability's slug and name, given once for every row. */}
+      <MatrixColumns columns={view.columns.map(({ slug, name }) => ({ slug, name }))}>
+        {groups ? (
+          <div className="matrix-groups" data-testid="matrix">
+            <p className="caption">
+              {CAPTION} {view.rows.length} services in {groups.length} groups; needs attention first.
+            </p>
+            {groups.map((group, index) => (
+              <details
+                key={group.id}
+                className="matrix-group"
+                data-group={group.id}
+                open={filtering || group.id === 'attention' || (index === 0 && groups[0].id !== 'attention')}
+              >
+                <summary>
+                  <span className="group-label">{group.label}</span> ({group.rows.length} service
+                  {group.rows.length === 1 ? '' : 's'}) <span className="group-hint">{group.hint}</span>
+                </summary>
+                <div className="table-scroll">
+                  <table className="matrix">
+                    <Head view={view} />
+                    <Rows rows={group.rows} matching={filtering ? matching : null} grouped />
+                  </table>
+                </div>
+              </details>
+            ))}
+            <div className="table-scroll">
+              <table className="matrix matrix-totals">
+                <Head view={view} />
+                <Totals view={view} filtering={filtering} />
+              </table>
+            </div>
+          </div>
+        ) : (
           <div className="table-scroll">
-            <table className="matrix matrix-totals">
+            <table className="matrix" data-testid="matrix">
+              <caption>{CAPTION}</caption>
               <Head view={view} />
+              <Rows rows={rows} matching={filtering ? matching : null} />
               <Totals view={view} filtering={filtering} />
             </table>
           </div>
-        </div>
-      ) : (
-        <div className="table-scroll">
-          <table className="matrix" data-testid="matrix">
-            <caption>{CAPTION}</caption>
-            <Head view={view} />
-            <Rows view={view} rows={rows} matching={filtering ? matching : null} />
-            <Totals view={view} filtering={filtering} />
-          </table>
-        </div>
-      )}
+        )}
+      </MatrixColumns>
     </>
   );
 }

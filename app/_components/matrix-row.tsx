@@ -2,11 +2,25 @@
 
 import { type PackedRow, unpackRowCell } from '@/lib/matrix/row-wire';
 import { formatMinutes } from '@/lib/plan/estimate';
-import { useState } from 'react';
+import { createContext, type ReactNode, useContext, useState } from 'react';
 import { useChangedKeys } from './cell-signals';
 import { cellChangeSignature, MatrixCellView } from './matrix-cell';
 import { NavLink } from './nav-link';
 import { VerifyButton } from './verify-button';
+
+type MatrixColumn = { slug: string; name: string };
+
+const ColumnsContext = createContext<readonly MatrixColumn[]>([]);
+
+/**
+ * The capabilities every row of the board lays its cells out by (for the cells' keys and each cell's
+ * column name, which a phone shows as rows are lists there). Given once for the whole board: as a
+ * prop of each row island they were serialized into the page once per row (on a fleet board of 200
+ * rows, half the page's React payload).
+ */
+export function MatrixColumns({ columns, children }: { columns: readonly MatrixColumn[]; children: ReactNode }) {
+  return <ColumnsContext.Provider value={columns}>{children}</ColumnsContext.Provider>;
+}
 
 /**
  * One service's row: a client island holding only its own compact cells (packed, row-wire.ts) and
@@ -15,18 +29,16 @@ import { VerifyButton } from './verify-button';
  */
 export function MatrixRow({
   row,
-  columns,
   dimmed,
   verifyPerCell = true,
 }: {
   row: PackedRow;
-  /** The capabilities, for the cells' keys and each cell's column name (a phone shows rows as lists). */
-  columns: Array<{ slug: string; name: string }>;
   /** Keys of cells the filter leaves out (shown dimmed); absent when not filtering. */
   dimmed?: string[];
   /** One Verify button per cell (the plan's size), or one for the whole row (a fleet). */
   verifyPerCell?: boolean;
 }) {
+  const columns = useContext(ColumnsContext);
   const cells = row.cells.map((packed, index) =>
     packed ? unpackRowCell(row.slug, columns[index].slug, packed) : null,
   );

@@ -205,11 +205,24 @@ export function rowGroupOf(row: CompactRow): RowGroupId {
   return 'in-progress';
 }
 
-/** Rows in groups, "needs attention" first, plan order within a group; empty groups are left out. */
-export function groupRows(rows: CompactRow[]): RowGroup[] {
-  return ROW_GROUPS.map((g) => ({ ...g, rows: rows.filter((row) => rowGroupOf(row) === g.id) })).filter(
-    (g) => g.rows.length > 0,
-  );
+// A cached derivation's rows and view are the same objects for every request until the store
+// moves on: what is computed from them alone is computed once per revision, not per page.
+const groupsOfRows = new WeakMap<readonly CompactRow[], RowGroup[]>();
+const newestCheckOfView = new WeakMap<object, string>();
+
+/**
+ * Rows in groups, "needs attention" first, plan order within a group; empty groups are left out.
+ * Computed once per rows array (the groups are shared: not to be changed).
+ */
+export function groupRows(rows: readonly CompactRow[]): RowGroup[] {
+  let groups = groupsOfRows.get(rows);
+  if (!groups) {
+    groups = ROW_GROUPS.map((g) => ({ ...g, rows: rows.filter((row) => rowGroupOf(row) === g.id) })).filter(
+      (g) => g.rows.length > 0,
+    );
+    groupsOfRows.set(rows, groups);
+  }
+  return groups;
 }
 
 /** A cell of the derived view by key (service cells and the gate), for its on-demand detail. */
@@ -224,7 +237,12 @@ export function findMatrixCell(view: MatrixView, key: string): MatrixCell | null
  * newer than this arrived after the view was read. Verify now compares a finished run with it.
  */
 export function newestCheckAt(view: Pick<CompactMatrixView, 'rows' | 'gate'>): string {
-  const cells = [view.gate, ...view.rows.flatMap((r) => r.cells)];
-  const times = cells.flatMap((cell) => cell?.latestChecks.map((c) => c.checkedAt) ?? []);
-  return times.sort().at(-1) ?? '';
+  let newest = newestCheckOfView.get(view);
+  if (newest === undefined) {
+    newest = '';
+    for (const cell of [view.gate, ...view.rows.flatMap((r) => r.cells)])
+      for (const check of cell?.latestChecks ?? []) if (check.checkedAt > newest) newest = check.checkedAt;
+    newestCheckOfView.set(view, newest);
+  }
+  return newest;
 }

@@ -93,8 +93,22 @@ export function filterMatchFigures(view: MatrixView, keys: Set<string>): FilterM
   };
 }
 
-/** Everything a filter form can offer, from the view itself. */
-export function filterOptions(view: MatrixView) {
+export type FilterOptions = ReturnType<typeof readFilterOptions>;
+
+// The view of a cached derivation is the same object for every page until the store moves on.
+const optionsOfView = new WeakMap<MatrixView, FilterOptions>();
+
+/** Everything a filter form can offer, from the view itself: once per view (shared: not to be changed). */
+export function filterOptions(view: MatrixView): FilterOptions {
+  let options = optionsOfView.get(view);
+  if (!options) {
+    options = readFilterOptions(view);
+    optionsOfView.set(view, options);
+  }
+  return options;
+}
+
+function readFilterOptions(view: MatrixView) {
   const assignees = new Set<string>();
   for (const row of view.rows)
     for (const cell of row.cells) for (const a of cell?.issue?.assignees ?? []) assignees.add(a);

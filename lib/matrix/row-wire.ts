@@ -47,11 +47,25 @@ export function packRowCell(cell: MatrixRowCell): PackedCell {
   return packed;
 }
 
+// A cached derivation's rows are the same objects for every page until the store moves on: each is
+// packed once per revision (in each of its two forms), not once per page.
+const packedRows = { brief: new WeakMap<CompactRow, PackedRow>(), full: new WeakMap<CompactRow, PackedRow>() };
+
 /**
  * A row for its island: on a grouped fleet board (`brief`) each cell without its issue, title and
- * per-check results, which its on-demand detail shows.
+ * per-check results, which its on-demand detail shows. Packed once per row (shared: not to be changed).
  */
 export function packRow(row: CompactRow, brief: boolean): PackedRow {
+  const packed = packedRows[brief ? 'brief' : 'full'];
+  let result = packed.get(row);
+  if (!result) {
+    result = packRowNow(row, brief);
+    packed.set(row, result);
+  }
+  return result;
+}
+
+function packRowNow(row: CompactRow, brief: boolean): PackedRow {
   return {
     slug: row.slug,
     name: row.name,
