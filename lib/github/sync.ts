@@ -407,22 +407,25 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   const { db, plan } = options.store;
   const label = options.label ?? plan.issueLabel;
   const startedAt = new Date();
-  // Under the job lease no other sync runs: a run still marked running was cut off.
-  await db.syncRun.updateMany({
-    where: { status: 'running' },
-    data: {
-      status: 'failed',
-      finishedAt: startedAt,
-      error: 'Interrupted: the server stopped, or the run passed SYNC_TIMEOUT, before it finished.',
-    },
-  });
   const run = await db.syncRun.create({ data: { trigger: options.trigger, status: 'running', startedAt } });
   const startRequests = options.client.traffic.requests;
   const startNotModified = options.client.traffic.notModified;
   let merged: MergeResult = { writtenByRepo: new Map(), issuesChanged: 0, changedCellKeys: new Set() };
   let outcomes: RepoSyncOutcome[] = [];
   try {
-    const stored = new Map((await db.repoSyncState.findMany({ orderBy: { repo: 'asc' } })).map((s) => [s.repo, s]));
+    const [, states] = await Promise.all([
+      // Under the job lease no other sync runs: another run still marked running was cut off.
+      db.syncRun.updateMany({
+        where: { status: 'running', id: { not: run.id } },
+        data: {
+          status: 'failed',
+          finishedAt: startedAt,
+          error: 'Interrupted: the server stopped, or the run passed SYNC_TIMEOUT, before it finished.',
+        },
+      }),
+      db.repoSyncState.findMany({ orderBy: { repo: 'asc' } }),
+    ]);
+    const stored = new Map(states.map((s) => [s.repo, s]));
     const progress = new ProgressReport(options.repos, options.onProgress);
     const fetched = await inOrderAtMost(options.repos, SYNC_FETCH_CONCURRENCY, async (repo) => {
       progress.started(repo);
