@@ -295,6 +295,9 @@ test("the Faro reference shows other sessions' ids and the upstream URL to engin
 });
 
 test('no secret reaches .next/static, a page, an API answer or a log line', async ({ browser }) => {
+  // Every built file, six pages and seven API answers in one test: 5 s here on a quiet machine, and over
+  // the default 30 s once when another test suite ran on the same 2 cores.
+  test.setTimeout(90_000);
   const secrets = Object.values(STRICT_SECRETS);
   const leaks = (text: string) => secrets.filter((secret) => text.includes(secret));
   const files = (dir: string): string[] =>
