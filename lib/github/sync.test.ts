@@ -130,6 +130,39 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(JSON.stringify(await store.db.repoSyncState.findMany({ orderBy: { repo: 'asc' } }))).toBe(states);
   });
 
+  it('fails the repositories it could not save, keeps their earlier data and ETags, and merges them next time', async () => {
+    await sync();
+    const rows = await issueRows(store);
+    sim.world.updateIssue(OTHER_REPO, 7, { title: 'Renamed while the store refused writes' });
+    // The store refuses the merge's bulk write (a full disk, a lost connection) and nothing else.
+    const refusing = new Proxy(store.db, {
+      get: (db, name) =>
+        name === '$executeRawUnsafe'
+          ? () => Promise.reject(new Error('SQLITE_FULL: database or disk is full at /var/lib/board.db'))
+          : Reflect.get(db, name),
+    });
+    const failed = await syncGitHub({
+      store: { ...store, db: refusing },
+      client: client(),
+      repos: [DEFAULT_REPO, OTHER_REPO],
+      trigger: 'manual',
+    });
+    expect(failed.status).toBe('partial');
+    expect(failed.repos.map((r) => r.status)).toEqual(['unchanged', 'failed']);
+    expect(failed.repos[1].error).toBe(
+      `${OTHER_REPO}: saving its issues to the store failed; earlier data is kept. The server log has the details.`,
+    );
+    expect(await issueRows(store)).toBe(rows);
+    // The store's own words stay in the server log.
+    expect(JSON.stringify(await store.db.syncRun.findMany())).not.toContain('SQLITE_FULL');
+
+    const next = await sync();
+    expect(next.status).toBe('succeeded');
+    expect(next.repos.map((r) => r.status)).toEqual(['unchanged', 'updated']);
+    const renamed = await store.db.issue.findFirst({ where: { repo: OTHER_REPO, number: 7 } });
+    expect(renamed?.title).toBe('Renamed while the store refused writes');
+  });
+
   it('merges an incremental change without dropping issues absent from it, and names the changed cell', async () => {
     await sync();
     const before = await store.db.issue.count();
