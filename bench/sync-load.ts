@@ -40,6 +40,9 @@ export async function benchSyncLoad() {
     GITHUB_REPOS: Object.keys(labelledIssues(1, REPOS)).join(','),
     // The shortest interval the board accepts: the scheduled sync after the issues arrive is the one measured.
     SYNC_INTERVAL: '10s',
+    // A run may last no longer than the interval, and a request no longer than a run.
+    SYNC_TIMEOUT: '10s',
+    GITHUB_TIMEOUT: '5s',
   });
   try {
     // The start-up sync finds empty repositories; then the issues arrive and the next scheduled sync merges them.
