@@ -18,6 +18,13 @@ import { freePort } from '../test/free-port';
 const MB = 1024 * 1024;
 const SECRET = 'faults-webhook-secret';
 const RSS_GROWTH_LIMIT = 80 * MB;
+/**
+ * A verify-all reads 50 MB floods for 26 cells' deployed and merged checks, each capped at 2 MB: up to ~104 MB
+ * of capped replies can be in flight before the collector runs, and uncapped the same floods are ~2.6 GB. The
+ * limit sits between the two: 80 MB failed about one run in three, on the code before and after issue 16's
+ * client change alike (59–99 MB measured).
+ */
+const VERIFY_ALL_RSS_GROWTH_LIMIT = 160 * MB;
 
 let hostile: HostileUpstream;
 let board: Board;
@@ -201,7 +208,7 @@ test('evidence checks against 50 MB Kubernetes and contents replies end as error
   console.log(
     `verify all (evidence included) under 50 MB floods: ${took} ms, RSS growth ${(growth / MB).toFixed(1)} MB`,
   );
-  expect(growth).toBeLessThan(RSS_GROWTH_LIMIT);
+  expect(growth).toBeLessThan(VERIFY_ALL_RSS_GROWTH_LIMIT);
   hostile.setMode({ kind: 'answer', status: 200, body: '{}' });
 });
 

@@ -1,6 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import { redactSecrets, redactUrl } from '../config/redact';
 import { fetchBounded, formatBytes, isReplyTooLarge } from '../http/bounded';
+import { RequestSlots } from './request-slots';
 import { withRetries } from './retry-policy';
 
 /** What actually went over the wire (retries included), for sync runs and the bench. */
@@ -69,7 +70,14 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * aborts it and a byte cap, and never sends a request (nor the token) to a host other than GITHUB_API_URL's.
  * The token goes only into the Authorization header; URL credentials are moved out of the base URL.
  */
-export function createGitHubClient(options: GitHubClientOptions, parentCounts: GitHubTraffic[] = []): GitHubClient {
+/** Requests one client (with its children) has in flight at once; see RequestSlots. */
+export const GITHUB_MAX_CONCURRENT_REQUESTS = 10;
+
+export function createGitHubClient(
+  options: GitHubClientOptions,
+  parentCounts: GitHubTraffic[] = [],
+  slots = new RequestSlots(GITHUB_MAX_CONCURRENT_REQUESTS),
+): GitHubClient {
   const policy = {
     retries: options.retries ?? 3,
     unitMs: options.backoffUnitMs ?? 1000,
@@ -119,10 +127,10 @@ export function createGitHubClient(options: GitHubClientOptions, parentCounts: G
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     request: { fetch: boundedFetch },
   });
-  // Rate limits and transient failures (retry-policy.ts); the hooks added after this one run outside it,
-  // so their refusals are final, not retried.
+  // Rate limits and transient failures (retry-policy.ts), each attempt in a slot (a back-off wait holds none);
+  // the hooks added after this one run outside it, so their refusals are final, not retried.
   octokit.hook.wrap('request', (request, requestOptions) =>
-    withRetries(async () => request(requestOptions), policy, options.signal),
+    withRetries(() => slots.run(async () => request(requestOptions)), policy, options.signal),
   );
   octokit.hook.before('request', (request) => {
     const url = String(request.url);
@@ -142,7 +150,7 @@ export function createGitHubClient(options: GitHubClientOptions, parentCounts: G
       `GitHub's reply is not JSON (${excerpt ? `"${excerpt}"` : 'an empty body'}): is GITHUB_API_URL pointing at GitHub's REST API?`,
     );
   });
-  return { octokit, traffic, requestTimeoutMs, child: () => createGitHubClient(options, counts) };
+  return { octokit, traffic, requestTimeoutMs, child: () => createGitHubClient(options, counts, slots) };
 }
 
 /** GitHub's rate-limit headers, as last seen. */
