@@ -3,10 +3,11 @@ import { readMatrixSnapshot } from '@/lib/matrix/read';
 import { pageRead } from '@/lib/server/page-read';
 import { getRuntime } from '@/lib/server/runtime';
 import { redirect } from 'next/navigation';
+import { expandedGroups } from '@/lib/matrix/compact';
 import {
+  boardHref,
   EMPTY_FILTER,
   filterMatchFigures,
-  filterQuery,
   isFilterActive,
   matchingCellKeys,
   parseMatrixFilter,
@@ -29,14 +30,15 @@ export default async function MatrixPage({
   const params = await searchParams;
   const parsed = parseMatrixFilter(params);
   const filter = parsed.success ? parsed.data : EMPTY_FILTER;
+  const expanded = expandedGroups(params.expand);
   // A plain form (no JavaScript) submits every field, empty ones too: share only what is set.
   const hasEmpty = Object.values(params).some((v) => v === '' || (Array.isArray(v) && v.includes('')));
-  if (parsed.success && hasEmpty) redirect(`/${filterQuery(filter)}`);
+  if (parsed.success && hasEmpty) redirect(boardHref(filter, expanded));
   const read = await pageRead('the matrix (its cells, their checks and the plan’s figures)', async () => {
     const runtime = await getRuntime();
     return Promise.all([readMatrixSnapshot(runtime.store), readSyncStatus(runtime)]);
   });
-  if (!read.ok) return <ReadFailure {...read} retryHref={`/${filterQuery(filter)}`} />;
+  if (!read.ok) return <ReadFailure {...read} retryHref={boardHref(filter, expanded)} />;
   const [snapshot, syncStatus] = read.value;
   const view = snapshot.compact;
   // The filter reads the derived view (assignees, evidence); the page renders the compact one.
@@ -60,6 +62,7 @@ export default async function MatrixPage({
         matching={matching}
         filter={filter}
         shown={matching ? filterMatchFigures(snapshot.view, matching) : null}
+        expanded={expanded}
       />
       <MatrixLegend />
       <UnmappedPanel unmapped={view.unmapped} />

@@ -6,7 +6,7 @@ import { expect, test } from './fixtures';
 test('a 200-service matrix renders in collapsible groups, needs attention first', async ({ page }) => {
   await page.goto('/');
   const matrix = page.getByTestId('matrix');
-  await expect(matrix.locator('tbody tr[data-service]')).toHaveCount(200);
+  await expect(matrix).toContainText('200 services in');
   const groups = matrix.locator('details.matrix-group');
   await expect(groups.first()).toHaveAttribute('data-group', 'attention');
   await expect(groups.first().locator('summary')).toContainText('Needs attention');
@@ -30,6 +30,57 @@ test('a 200-service matrix renders in collapsible groups, needs attention first'
   await expect(hiddenRow).toBeHidden();
   await collapsed.locator('summary').click();
   await expect(hiddenRow).toBeVisible();
+});
+
+test('a group shows its first 40 services and the rest on request', async ({ page }) => {
+  await page.goto('/');
+  const attention = page.locator('details.matrix-group[data-group="attention"]');
+  const total = Number(((await attention.locator('summary').textContent()) ?? '').match(/\((\d+) services\)/)?.[1]);
+  // The seeded fleet has more services needing attention than a group shows at first.
+  expect(total).toBeGreaterThan(40);
+  const rows = attention.locator('tbody tr[data-service]');
+  await expect(rows).toHaveCount(40);
+  const paging = attention.getByTestId('group-paging');
+  await expect(paging).toContainText(`The first 40 of ${total} services shown.`);
+  const firstForty = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-service')));
+
+  await paging.getByRole('link', { name: `Show all ${total} needs attention services` }).click();
+  await expect(page).toHaveURL(/[?&]expand=attention(#group-attention)?$/);
+  await expect(rows).toHaveCount(total);
+  // The first forty stay first: the rest follow in plan order.
+  expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-service')))).slice(0, 40)).toEqual(
+    firstForty,
+  );
+  await expect(paging).toContainText(`All ${total} services shown.`);
+
+  await paging.getByRole('link', { name: 'Show the first 40 only' }).click();
+  await expect(rows).toHaveCount(40);
+  await expect(page).not.toHaveURL(/expand=/);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the link to the rest of a group is a plain link to a server-rendered page', async ({ page }) => {
+    await page.goto('/');
+    const attention = page.locator('details.matrix-group[data-group="attention"]');
+    await expect(attention.locator('tbody tr[data-service]')).toHaveCount(40);
+    await attention.getByTestId('group-paging').getByRole('link').click();
+    await expect(page).toHaveURL(/[?&]expand=attention/);
+    await expect(attention.locator('tbody tr[data-service]')).not.toHaveCount(40);
+    await expect(attention.getByTestId('group-paging')).toContainText('services shown.');
+  });
+});
+
+test('a filter keeps an expanded group expanded, and its paging counts what matches', async ({ page }) => {
+  await page.goto('/?capability=profiling-code&expand=attention');
+  const attention = page.locator('details.matrix-group[data-group="attention"]');
+  await expect(attention).toHaveAttribute('open', '');
+  const count = Number(((await attention.locator('summary').textContent()) ?? '').match(/\((\d+) services\)/)?.[1]);
+  expect(count).toBeGreaterThan(40);
+  await expect(attention.locator('tbody tr[data-service]')).toHaveCount(count);
+  const back = attention.getByTestId('group-paging').getByRole('link', { name: 'Show the first 40 only' });
+  await expect(back).toHaveAttribute('href', '/?capability=profiling-code#group-attention');
 });
 
 test("a cell's detail is not in the page and loads on hover or focus", async ({ page }) => {

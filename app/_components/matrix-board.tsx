@@ -1,18 +1,24 @@
 import {
   type CompactMatrixView,
   type CompactRow,
+  GROUP_PAGE_ROWS,
   GROUP_ROWS_PAST,
   groupRows,
   newestCheckAt,
+  type RowGroup,
+  type RowGroupId,
+  shownRows,
+  withGroupExpanded,
 } from '@/lib/matrix/compact';
 import type { FilterMatchFigures, MatrixFilter } from '@/lib/matrix/filter';
-import { EMPTY_FILTER, isFilterActive } from '@/lib/matrix/filter';
+import { boardHref, EMPTY_FILTER, isFilterActive } from '@/lib/matrix/filter';
 import { packRow } from '@/lib/matrix/row-wire';
 import { formatMinutes, formatMinutesDelta } from '@/lib/plan/estimate';
 import { GateChecklist } from './gate-checklist';
 import { MatrixCellContent } from './matrix-cell';
 import { MatrixColumns, MatrixRow } from './matrix-row';
 import { MatrixRefresh } from './matrix-refresh';
+import { NavLink } from './nav-link';
 import { StateFilter } from './state-filter';
 import './matrix.css';
 import { RefreshWhileVerifying } from './verify-status';
@@ -79,6 +85,35 @@ function Totals({ view, filtering }: { view: CompactMatrixView; filtering: boole
   );
 }
 
+/**
+ * Under a group that holds more services than it shows: how many are shown and a link to the rest
+ * (a server-rendered page, so it works without JavaScript); under an expanded one, a link back.
+ */
+function GroupPaging({
+  group,
+  shown,
+  filter,
+  expanded,
+}: {
+  group: RowGroup;
+  shown: number;
+  filter: MatrixFilter;
+  expanded: ReadonlySet<RowGroupId>;
+}) {
+  const total = group.rows.length;
+  if (total <= GROUP_PAGE_ROWS) return null;
+  const all = shown === total;
+  const href = `${boardHref(filter, withGroupExpanded(expanded, group.id, !all))}#group-${group.id}`;
+  return (
+    <p className="group-paging" data-testid="group-paging">
+      {all ? `All ${total} services shown. ` : `The first ${shown} of ${total} services shown. `}
+      <NavLink href={href} prefetch={false} what={all ? 'the first services' : `all ${total} services`}>
+        {all ? `Show the first ${GROUP_PAGE_ROWS} only` : `Show all ${total} ${group.label.toLowerCase()} services`}
+      </NavLink>
+    </p>
+  );
+}
+
 const CAPTION = 'Services × capabilities, with the plan’s effort estimates. n/a: the service has no browser frontend.';
 
 /**
@@ -94,6 +129,7 @@ export function MatrixBoard({
   matching = null,
   filter = EMPTY_FILTER,
   shown = null,
+  expanded = new Set(),
 }: {
   view: CompactMatrixView;
   etag: string;
@@ -102,6 +138,8 @@ export function MatrixBoard({
   filter?: MatrixFilter;
   /** What the filter leaves shown (cells, estimates, verified); null when not filtering. */
   shown?: FilterMatchFigures | null;
+  /** Groups that show every service, not their first GROUP_PAGE_ROWS (?expand=). */
+  expanded?: ReadonlySet<RowGroupId>;
 }) {
   const { totals, progress } = view;
   const filtering = isFilterActive(filter) && matching !== null;
@@ -171,27 +209,38 @@ export function MatrixBoard({
         {groups ? (
           <div className="matrix-groups" data-testid="matrix">
             <p className="caption">
-              {CAPTION} {view.rows.length} services in {groups.length} groups; needs attention first.
+              {CAPTION} {view.rows.length} services in {groups.length} groups; needs attention first; a group shows its
+              first {GROUP_PAGE_ROWS} services until asked for all.
             </p>
-            {groups.map((group, index) => (
-              <details
-                key={group.id}
-                className="matrix-group"
-                data-group={group.id}
-                open={filtering || group.id === 'attention' || (index === 0 && groups[0].id !== 'attention')}
-              >
-                <summary>
-                  <span className="group-label">{group.label}</span> ({group.rows.length} service
-                  {group.rows.length === 1 ? '' : 's'}) <span className="group-hint">{group.hint}</span>
-                </summary>
-                <div className="table-scroll">
-                  <table className="matrix">
-                    <Head view={view} />
-                    <Rows rows={group.rows} matching={filtering ? matching : null} grouped />
-                  </table>
-                </div>
-              </details>
-            ))}
+            {groups.map((group, index) => {
+              const groupRowsShown = shownRows(group, expanded);
+              return (
+                <details
+                  key={group.id}
+                  id={`group-${group.id}`}
+                  className="matrix-group"
+                  data-group={group.id}
+                  open={
+                    filtering ||
+                    group.id === 'attention' ||
+                    expanded.has(group.id) ||
+                    (index === 0 && groups[0].id !== 'attention')
+                  }
+                >
+                  <summary>
+                    <span className="group-label">{group.label}</span> ({group.rows.length} service
+                    {group.rows.length === 1 ? '' : 's'}) <span className="group-hint">{group.hint}</span>
+                  </summary>
+                  <div className="table-scroll">
+                    <table className="matrix">
+                      <Head view={view} />
+                      <Rows rows={groupRowsShown} matching={filtering ? matching : null} grouped />
+                    </table>
+                  </div>
+                  <GroupPaging group={group} shown={groupRowsShown.length} filter={filter} expanded={expanded} />
+                </details>
+              );
+            })}
             <div className="table-scroll">
               <table className="matrix matrix-totals">
                 <Head view={view} />

@@ -8,10 +8,14 @@ import {
   type CompactRow,
   compactCellHref,
   compactMatrix,
+  expandedGroups,
   findMatrixCell,
+  GROUP_PAGE_ROWS,
   groupRows,
   newestCheckAt,
   rowGroupOf,
+  shownRows,
+  withGroupExpanded,
 } from './compact';
 import type { CellState, CheckPoint, IssueFact, MatrixInput } from './types';
 
@@ -67,6 +71,34 @@ describe('grouping a fleet', () => {
       ['planned', ['s3']],
       ['verified', ['s1']],
     ]);
+  });
+
+  it('shows the first 40 services of a group until it is expanded, then every one of them in plan order', () => {
+    expect(GROUP_PAGE_ROWS).toBe(40);
+    const [attention] = groupRows(Array.from({ length: 41 }, (_, i) => row(`s${i}`, ['regressed'])));
+    const first = shownRows(attention, new Set());
+    expect(first.map((r) => r.slug)).toEqual(attention.rows.slice(0, 40).map((r) => r.slug));
+    expect(first.at(-1)?.slug).toBe('s39');
+    expect(shownRows(attention, new Set(['verified'])).length).toBe(40);
+    expect(shownRows(attention, new Set(['attention'])).map((r) => r.slug)).toEqual(
+      Array.from({ length: 41 }, (_, i) => `s${i}`),
+    );
+    const [small] = groupRows([row('a', ['planned'])]);
+    expect(shownRows(small, new Set()).map((r) => r.slug)).toEqual(['a']);
+  });
+
+  it('reads ?expand= repeated or comma separated, in the board’s group order, leaving out what is no group', () => {
+    expect([...expandedGroups(undefined)]).toEqual([]);
+    expect([...expandedGroups('verified,attention')]).toEqual(['attention', 'verified']);
+    expect([...expandedGroups(['planned', ' in-progress ,nonsense', ''])]).toEqual(['in-progress', 'planned']);
+    expect([...expandedGroups('everything')]).toEqual([]);
+  });
+
+  it('expands or collapses one group and keeps the others as they are', () => {
+    const two = withGroupExpanded(new Set(['verified']), 'attention', true);
+    expect([...two]).toEqual(['attention', 'verified']);
+    expect([...withGroupExpanded(two, 'verified', false)]).toEqual(['attention']);
+    expect([...withGroupExpanded(two, 'attention', true)]).toEqual(['attention', 'verified']);
   });
 
   it('links a compact cell where the full view does: its service page section, the gate on the board', () => {

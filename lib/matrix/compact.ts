@@ -15,6 +15,11 @@ import {
 export const COMPACT_HISTORY = 12;
 /** Past this many services the matrix groups its rows, "needs attention" first. */
 export const GROUP_ROWS_PAST = 40;
+/**
+ * How many services a group shows until someone asks for all of them: a fleet's first page costs
+ * about what a few plans' pages cost, not what all its cells do.
+ */
+export const GROUP_PAGE_ROWS = 40;
 
 /** One letter per result or link, so a cell's history and chain cost a few bytes. */
 export const STATUS_LETTER: Record<CheckStatus, string> = {
@@ -245,4 +250,28 @@ export function newestCheckAt(view: Pick<CompactMatrixView, 'rows' | 'gate'>): s
     newestCheckOfView.set(view, newest);
   }
   return newest;
+}
+
+/**
+ * The groups whose every service the board shows, from the page's ?expand= (repeated or comma
+ * separated), in the board's order so one view has one link. A name that is no group is left out:
+ * the link still shows the board.
+ */
+export function expandedGroups(value: string | string[] | undefined): Set<RowGroupId> {
+  const names = new Set(
+    (Array.isArray(value) ? value : value === undefined ? [] : [value]).flatMap((v) =>
+      v.split(',').map((name) => name.trim()),
+    ),
+  );
+  return new Set(ROW_GROUPS.map((g) => g.id).filter((id) => names.has(id)));
+}
+
+/** The same groups with one more expanded, or one fewer. */
+export function withGroupExpanded(expanded: ReadonlySet<RowGroupId>, id: RowGroupId, on: boolean): Set<RowGroupId> {
+  return expandedGroups([...expanded].filter((g) => g !== id).concat(on ? [id] : []));
+}
+
+/** The services a group shows: all of them when it is expanded, else its first GROUP_PAGE_ROWS. */
+export function shownRows(group: RowGroup, expanded: ReadonlySet<RowGroupId>): CompactRow[] {
+  return expanded.has(group.id) ? group.rows : group.rows.slice(0, GROUP_PAGE_ROWS);
 }

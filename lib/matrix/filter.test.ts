@@ -4,6 +4,7 @@ import {
   EMPTY_FILTER,
   filterMatchFigures,
   filterOptions,
+  boardHref,
   filterQuery,
   isFilterActive,
   matchingCellKeys,
@@ -177,6 +178,12 @@ describe('matrix filter, around the edges a user meets', () => {
 
   it('writes no query string at all for an empty filter, so links stay clean', () => {
     expect(filterQuery(EMPTY_FILTER)).toBe('');
+    expect(boardHref(EMPTY_FILTER, [])).toBe('/');
+    expect(boardHref(EMPTY_FILTER, ['attention', 'verified'])).toBe('/?expand=attention,verified');
+    expect(boardHref({ ...EMPTY_FILTER, state: ['regressed'] }, ['attention'])).toBe(
+      '/?state=regressed&expand=attention',
+    );
+    expect(boardHref({ ...EMPTY_FILTER, state: ['regressed'] }, [])).toBe('/?state=regressed');
     expect(filterQuery({ ...EMPTY_FILTER, evidence: ['none'] })).toBe('?evidence=none');
   });
 });

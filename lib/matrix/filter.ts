@@ -129,3 +129,11 @@ export function filterQuery(filter: MatrixFilter): string {
   const text = params.toString();
   return text ? `?${text}` : '';
 }
+
+/** The board's link with this filter and these groups showing all their services (?expand=, after the filter). */
+export function boardHref(filter: MatrixFilter, expandedGroups: Iterable<string>): string {
+  const query = filterQuery(filter);
+  const groups = [...expandedGroups];
+  if (groups.length === 0) return `/${query}`;
+  return `/${query}${query ? '&' : '?'}expand=${groups.join(',')}`;
+}
