@@ -137,18 +137,15 @@ export async function benchMatrix() {
   console.log(
     `  GET /api/matrix?view=compact p50, same:   ${ratioLine(p50(fleet, 'compact') / p50(plan, 'compact'), 4)}`,
   );
-  console.log(
-    `  / HTML per cell shown at 200 × 6:         ${ratioLine(fleet.bytes.page.raw / fleet.cellsShown / 1024, 1, ' KiB')}`,
-  );
-  console.log(
-    `    … once checked:                         ${ratioLine(checked.bytes.page.raw / checked.cellsShown / 1024, 1, ' KiB')}`,
-  );
-  console.log(
-    `    … every cell shown (?expand=attention): ${ratioLine(checked.bytes.expanded.raw / checked.bytes.expanded.cells / 1024, 1, ' KiB')}`,
-  );
-  console.log(
-    `  / HTML at 200 × 6, checked, all shown:    ${ratioLine(checked.bytes.expanded.raw / 1024 / 1024, 1.2, ' MiB')}`,
-  );
+  // A fleet's first page shows each group's first services: its size is reported against the
+  // fleet's cells, and the 1 KiB-per-cell target is held by the page that shows every cell.
+  const firstPage = (r: DatasetFigures) =>
+    `${kib(r.bytes.page.raw)} for ${r.cells} cells, ${r.cellsShown} of them shown (plan: ${kib(plan.bytes.page.raw)})`;
+  const everyCell = (r: DatasetFigures) => r.bytes.expanded.raw / r.bytes.expanded.cells / 1024;
+  console.log(`  / HTML at 200 × 6, first page:             ${firstPage(fleet)}`);
+  console.log(`    … once checked:                         ${firstPage(checked)}`);
+  console.log(`  / HTML per cell, every cell shown:        ${ratioLine(everyCell(fleet), 1, ' KiB')}`);
+  console.log(`    … once checked:                         ${ratioLine(everyCell(checked), 1, ' KiB')}`);
   console.log(`  GET / p50, checked 200 × 6 vs plan:       ${ratioLine(p50(checked, 'page') / p50(plan, 'page'), 4)}`);
   console.log(`  GET / p50 vs /api/health p50, plan size:  ${ratioLine(p50(plan, 'page') / p50(plan, 'health'), 5)}`);
   const cpu = (r: DatasetFigures, name: string) => r.cpuMsPerRequest[name];
