@@ -1,5 +1,6 @@
 import type { Db } from './client';
 import type { StoreProvider } from './database-url';
+import { yieldToEventLoop } from './event-loop';
 
 /** A column's type, as PostgreSQL reads it from an array (see bulkUpsert). */
 export type BulkColumnType = 'text' | 'int' | 'timestamp(3)';
@@ -60,6 +61,8 @@ export async function bulkUpsert<Column extends string>(
 ): Promise<void> {
   const { sql, columns } = statement;
   for (let start = 0; start < rows.length; start += BULK_WRITE_BATCH) {
+    // SQLite's driver writes synchronously: without a turn between batches, readers wait for all of them.
+    if (start > 0) await yieldToEventLoop();
     const batch = rows.slice(start, start + BULK_WRITE_BATCH);
     if (provider === 'postgresql') {
       await db.$executeRawUnsafe(sql.postgresql, ...columns.map((c) => batch.map((row) => postgresValue(row[c]))));

@@ -11,6 +11,7 @@ import { linkPullRequests } from './linked-prs';
 import { ProgressReport, type SyncProgress } from './sync-progress';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
+import { yieldToEventLoop } from '../db/event-loop';
 
 /** One repository's part of a sync run, as SyncRun.repos stores it. */
 export type RepoSyncOutcome = z.infer<typeof repoSyncOutcomeColumn>;
@@ -214,6 +215,8 @@ async function mergeIssues(
       rows.set(id, fromGitHub(plan.id, listing.repo, item, before.get(id)));
     }
     linkPullRequests(rows, listing.repo, pullRequests);
+    // A 10,000-issue merge is seconds of CPU on a busy machine: readers get a turn between repositories.
+    await yieldToEventLoop();
   }
 
   // Issues share a few label sets: each distinct labels column is parsed once.
@@ -238,6 +241,7 @@ async function mergeIssues(
     })),
     label,
   );
+  await yieldToEventLoop();
   const now = new Date();
   const written: IssueRow[] = [];
   const writtenByRepo = new Map<string, number>();
