@@ -35,8 +35,9 @@ export function bulkUpsertStatement<Column extends string>(
       postgresql: `${into} SELECT * FROM UNNEST(${columns
         .map((column, i) => `$${i + 1}::${columnTypes[column]}[]`)
         .join(', ')})${onConflict}`,
-      // SQLite's upsert needs a WHERE after a SELECT, or it reads ON as a join's.
-      sqlite: `${into} SELECT ${columns.map((_, i) => `value ->> ${i}`).join(', ')} FROM json_each(?) WHERE true${onConflict}`,
+      // SQLite's upsert needs a WHERE after a SELECT, or it reads ON as a join's. jsonb_each gives each row as
+      // JSONB, which `->>` indexes without parsing; json_each gave it as text, parsed again for every column.
+      sqlite: `${into} SELECT ${columns.map((_, i) => `value ->> ${i}`).join(', ')} FROM jsonb_each(?) WHERE true${onConflict}`,
     },
   };
 }
@@ -48,7 +49,7 @@ const sqliteValue = (value: unknown) => (value instanceof Date ? value.toISOStri
 /**
  * Writes rows in batches, one statement per batch, new and existing rows alike; each statement commits on
  * its own. A batch travels as one parameter per column on PostgreSQL (an array each, UNNEST) and as one JSON
- * text on SQLite (json_each): parameters per row cost more to send, parse and map than the database spent
+ * text on SQLite (jsonb_each): parameters per row cost more to send, parse and map than the database spent
  * writing (PostgreSQL planned 250 issues' placeholders in ~25 ms; Prisma's SQLite adapter mapped 10,000
  * parameters slower than SQLite wrote their rows).
  */
