@@ -1,4 +1,4 @@
-import type { Db } from './client';
+import { type Db, driverOf, type DriverStatement } from './client';
 import type { StoreProvider } from './database-url';
 
 /** A column's type, as PostgreSQL reads it from an array (see bulkUpsert). */
@@ -62,13 +62,21 @@ export async function bulkUpsert<Column extends string>(
   const { sql, columns } = statement;
   for (let start = 0; start < rows.length; start += BULK_WRITE_BATCH) {
     const batch = rows.slice(start, start + BULK_WRITE_BATCH);
-    if (provider === 'postgresql') {
-      await db.$executeRawUnsafe(sql.postgresql, ...columns.map((c) => batch.map((row) => postgresValue(row[c]))));
-    } else {
-      await db.$executeRawUnsafe(
-        sql.sqlite,
-        JSON.stringify(batch.map((row) => columns.map((c) => sqliteValue(row[c])))),
-      );
-    }
+    const query: DriverStatement =
+      provider === 'postgresql'
+        ? {
+            sql: sql.postgresql,
+            args: columns.map((c) => batch.map((row) => postgresValue(row[c]))),
+            argTypes: columns.map(() => ({ scalarType: 'string', arity: 'list' })),
+          }
+        : {
+            sql: sql.sqlite,
+            args: [JSON.stringify(batch.map((row) => columns.map((c) => sqliteValue(row[c]))))],
+            argTypes: [{ scalarType: 'string', arity: 'scalar' }],
+          };
+    // Straight to the driver when the client has one connected (see driverOf); through Prisma otherwise.
+    const driver = driverOf(db);
+    if (driver) await driver.executeRaw(query);
+    else await db.$executeRawUnsafe(query.sql, ...query.args);
   }
 }
