@@ -114,6 +114,22 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(matrix.progress.countsByState.planned).toBeGreaterThan(0);
   });
 
+  it('marks a run another process left running as interrupted, and records its own as finished', async () => {
+    const cutOff = await store.db.syncRun.create({
+      data: { trigger: 'schedule', status: 'running', startedAt: new Date(Date.now() - 60_000) },
+    });
+    const result = await sync();
+    const runs = await store.db.syncRun.findMany({ orderBy: { id: 'asc' } });
+    expect(runs.map((r) => [r.id, r.status])).toEqual([
+      [cutOff.id, 'failed'],
+      [result.runId, 'succeeded'],
+    ]);
+    expect(runs[0].error).toMatch(/^Interrupted: /);
+    expect(runs[0].finishedAt).not.toBeNull();
+    expect(runs[1]).toMatchObject({ error: null, requests: result.requests, issuesChanged: result.issuesChanged });
+    expect(runs[1].finishedAt).not.toBeNull();
+  });
+
   it('re-syncs with no change using only 304s and writes nothing', async () => {
     await sync();
     const rows = await issueRows(store);
