@@ -114,6 +114,22 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(matrix.progress.countsByState.planned).toBeGreaterThan(0);
   });
 
+  it('marks a run another process left running as interrupted, and records its own as finished', async () => {
+    const cutOff = await store.db.syncRun.create({
+      data: { trigger: 'schedule', status: 'running', startedAt: new Date(Date.now() - 60_000) },
+    });
+    const result = await sync();
+    const runs = await store.db.syncRun.findMany({ orderBy: { id: 'asc' } });
+    expect(runs.map((r) => [r.id, r.status])).toEqual([
+      [cutOff.id, 'failed'],
+      [result.runId, 'succeeded'],
+    ]);
+    expect(runs[0].error).toMatch(/^Interrupted: /);
+    expect(runs[0].finishedAt).not.toBeNull();
+    expect(runs[1]).toMatchObject({ error: null, requests: result.requests, issuesChanged: result.issuesChanged });
+    expect(runs[1].finishedAt).not.toBeNull();
+  });
+
   it('re-syncs with no change using only 304s and writes nothing', async () => {
     await sync();
     const rows = await issueRows(store);
@@ -134,19 +150,25 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     await sync();
     const rows = await issueRows(store);
     sim.world.updateIssue(OTHER_REPO, 7, { title: 'Renamed while the store refused writes' });
-    // The store refuses the merge's bulk write (a full disk, a lost connection) and nothing else.
-    const refusing = new Proxy(store.db, {
-      get: (db, name) =>
-        name === '$executeRawUnsafe'
-          ? () => Promise.reject(new Error('SQLITE_FULL: database or disk is full at /var/lib/board.db'))
-          : Reflect.get(db, name),
-    });
-    const failed = await syncGitHub({
-      store: { ...store, db: refusing },
-      client: client(),
-      repos: [DEFAULT_REPO, OTHER_REPO],
-      trigger: 'manual',
-    });
+    // The store refuses to write issues (a full disk, a lost connection) and nothing else.
+    const refusal = "'database or disk is full at /var/lib/board.db'";
+    const refuse =
+      provider === 'sqlite'
+        ? [
+            `CREATE TRIGGER "refuse_insert" BEFORE INSERT ON "Issue" BEGIN SELECT RAISE(ABORT, ${refusal}); END`,
+            `CREATE TRIGGER "refuse_update" BEFORE UPDATE ON "Issue" BEGIN SELECT RAISE(ABORT, ${refusal}); END`,
+          ]
+        : [
+            `CREATE FUNCTION "refuse"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION ${refusal}; END $$`,
+            `CREATE TRIGGER "refuse_insert" BEFORE INSERT OR UPDATE ON "Issue" FOR EACH ROW EXECUTE FUNCTION "refuse"()`,
+          ];
+    for (const sql of refuse) await store.db.$executeRawUnsafe(sql);
+    const failed = await sync();
+    const accept =
+      provider === 'sqlite'
+        ? ['DROP TRIGGER "refuse_insert"', 'DROP TRIGGER "refuse_update"']
+        : ['DROP TRIGGER "refuse_insert" ON "Issue"', 'DROP FUNCTION "refuse"'];
+    for (const sql of accept) await store.db.$executeRawUnsafe(sql);
     expect(failed.status).toBe('partial');
     expect(failed.repos.map((r) => r.status)).toEqual(['unchanged', 'failed']);
     expect(failed.repos[1].error).toBe(
@@ -154,7 +176,7 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     );
     expect(await issueRows(store)).toBe(rows);
     // The store's own words stay in the server log.
-    expect(JSON.stringify(await store.db.syncRun.findMany())).not.toContain('SQLITE_FULL');
+    expect(JSON.stringify(await store.db.syncRun.findMany())).not.toContain('/var/lib/board.db');
 
     const next = await sync();
     expect(next.status).toBe('succeeded');

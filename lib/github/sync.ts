@@ -411,25 +411,20 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   const { db, plan } = options.store;
   const label = options.label ?? plan.issueLabel;
   const startedAt = new Date();
-  const run = await db.syncRun.create({ data: { trigger: options.trigger, status: 'running', startedAt } });
+  // The run's row and the repositories' states at once: a sync that finds nothing new waits on two store round
+  // trips (these, then the outcome with the sweep beside it) instead of three.
+  const statesRead = db.repoSyncState.findMany({ orderBy: { repo: 'asc' } });
+  statesRead.catch(() => undefined); // awaited below; not left unhandled if the run's row fails first
+  const run = await db.syncRun.create({
+    data: { trigger: options.trigger, status: 'running', startedAt },
+    select: { id: true },
+  });
   const startRequests = options.client.traffic.requests;
   const startNotModified = options.client.traffic.notModified;
   let merged: MergeResult = { writtenByRepo: new Map(), issuesChanged: 0, changedCellKeys: new Set() };
   let outcomes: RepoSyncOutcome[] = [];
   try {
-    const [, states] = await Promise.all([
-      // Under the job lease no other sync runs: another run still marked running was cut off.
-      db.syncRun.updateMany({
-        where: { status: 'running', id: { not: run.id } },
-        data: {
-          status: 'failed',
-          finishedAt: startedAt,
-          error: 'Interrupted: the server stopped, or the run passed SYNC_TIMEOUT, before it finished.',
-        },
-      }),
-      db.repoSyncState.findMany({ orderBy: { repo: 'asc' } }),
-    ]);
-    const stored = new Map(states.map((s) => [s.repo, s]));
+    const stored = new Map((await statesRead).map((s) => [s.repo, s]));
     const progress = new ProgressReport(options.repos, options.onProgress);
     const fetched = await inOrderAtMost(options.repos, SYNC_FETCH_CONCURRENCY, async (repo) => {
       progress.started(repo);
@@ -456,14 +451,11 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   } catch (error) {
     // A store failure: record it on the run (without the store's own text), then let the job runner report it.
     logger().error({ job: 'github-sync', ...errorFields(error) }, 'GitHub sync failed in the store');
-    await db.syncRun.update({
-      where: { id: run.id },
-      data: {
-        status: 'failed',
-        finishedAt: new Date(),
-        repos: JSON.stringify(outcomes),
-        error: 'Saving to the store failed; earlier data is kept. The server log has the details.',
-      },
+    await finishRun(db, run.id, startedAt, {
+      status: 'failed',
+      finishedAt: new Date(),
+      repos: JSON.stringify(outcomes),
+      error: 'Saving to the store failed; earlier data is kept. The server log has the details.',
     });
     throw error;
   }
@@ -481,20 +473,40 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
     pages: outcomes.reduce((s, o) => s + o.pages, 0),
     quota: options.client.traffic.quota,
   };
-  await db.syncRun.update({
-    where: { id: run.id },
-    data: {
-      status,
-      finishedAt: new Date(),
-      requests: result.requests,
-      notModified: result.notModified,
-      pages: result.pages,
-      issuesChanged: result.issuesChanged,
-      repos: JSON.stringify(outcomes),
-      error: failed.length > 0 ? failed.map((o) => o.error).join(' ') : null,
-    },
+  await finishRun(db, run.id, startedAt, {
+    status,
+    finishedAt: new Date(),
+    requests: result.requests,
+    notModified: result.notModified,
+    pages: result.pages,
+    issuesChanged: result.issuesChanged,
+    repos: JSON.stringify(outcomes),
+    error: failed.length > 0 ? failed.map((o) => o.error).join(' ') : null,
   });
   return result;
+}
+
+type RunEnd = Pick<SyncRunRow, 'status' | 'finishedAt' | 'repos' | 'error'> &
+  Partial<Pick<SyncRunRow, 'requests' | 'notModified' | 'pages' | 'issuesChanged'>>;
+type SyncRunRow = Awaited<ReturnType<Db['syncRun']['findMany']>>[number];
+
+/**
+ * Records how the run ended and, beside it, marks failed any other run still marked running: under the job
+ * lease no other sync runs, so such a run was cut off. Both at once, one round trip. (updateMany: Prisma's
+ * update reads the row back, which nobody uses here: 1.4 against 0.6 ms of CPU on SQLite.)
+ */
+async function finishRun(db: Db, runId: number, startedAt: Date, end: RunEnd) {
+  await Promise.all([
+    db.syncRun.updateMany({ where: { id: runId }, data: end }),
+    db.syncRun.updateMany({
+      where: { status: 'running', id: { not: runId } },
+      data: {
+        status: 'failed',
+        finishedAt: startedAt,
+        error: 'Interrupted: the server stopped, or the run passed SYNC_TIMEOUT, before it finished.',
+      },
+    }),
+  ]);
 }
 
 /** One repository's part of the run, from its fetch and the merge. */

@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
+import { BULK_WRITE_BATCH, bulkUpsert, bulkUpsertStatement } from './bulk-upsert';
+
+const REPO_STATE = bulkUpsertStatement('RepoSyncState', 'repo', {
+  repo: 'text',
+  etag: 'text',
+  since: 'timestamp(3)',
+  lastSyncedAt: 'timestamp(3)',
+  lastStatus: 'text',
+  lastError: 'text',
+  rateLimitRemaining: 'int',
+  rateLimitLimit: 'int',
+  rateLimitReset: 'timestamp(3)',
+});
+
+type Row = Record<(typeof REPO_STATE.columns)[number], unknown>;
+
+const row = (repo: string, overrides: Partial<Row> = {}): Row => ({
+  repo,
+  etag: 'W/"abc"',
+  since: new Date('2026-11-30T12:34:56.789Z'),
+  lastSyncedAt: new Date('2026-11-30T12:35:00.001Z'),
+  lastStatus: 'ok',
+  lastError: null,
+  rateLimitRemaining: 4999,
+  rateLimitLimit: 5000,
+  rateLimitReset: null,
+  ...overrides,
+});
+
+describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await openTestStore(provider);
+  });
+  afterEach(() => store.destroy());
+  const read = () => store.db.repoSyncState.findMany({ orderBy: { repo: 'asc' } });
+
+  // SQLite's batch travels as JSON text and is read back as JSONB: what is stored must be what was given.
+  it('stores text as given (quotes, backslashes, newlines, JSON-like text, non-Latin, emoji), nulls, numbers, times', async () => {
+    const awkward = [
+      'say "hi" \\ back\\slash',
+      'two\nlines\tand a tab',
+      '{"looks": ["like", "json"]}',
+      '[1, 2, 3]',
+      'Ünïcödé, 日本語, 🚀 and a lone \u00a0 space',
+      '',
+    ];
+    await bulkUpsert(
+      store.db,
+      store.location.provider,
+      REPO_STATE,
+      awkward.map((text, i) => row(`o/r${i}`, { etag: text, lastError: i % 2 ? text : null, rateLimitRemaining: i })),
+    );
+    const stored = await read();
+    expect(stored.map((s) => s.etag)).toEqual(awkward);
+    expect(stored.map((s) => s.lastError)).toEqual(awkward.map((text, i) => (i % 2 ? text : null)));
+    expect(stored.map((s) => s.rateLimitRemaining)).toEqual(awkward.map((_, i) => i));
+    expect(stored[0].since).toEqual(new Date('2026-11-30T12:34:56.789Z'));
+    expect(stored[0].rateLimitReset).toBeNull();
+  });
+
+  it('updates every column of a row whose key is taken, and writes more rows than one batch', async () => {
+    const many = Array.from({ length: BULK_WRITE_BATCH + 3 }, (_, i) => row(`o/r${String(i).padStart(4, '0')}`));
+    await bulkUpsert(store.db, store.location.provider, REPO_STATE, many);
+    await bulkUpsert(store.db, store.location.provider, REPO_STATE, [
+      row('o/r0001', { etag: null, since: null, lastStatus: 'failed', lastError: 'gone', rateLimitRemaining: null }),
+    ]);
+    const stored = await read();
+    expect(stored).toHaveLength(BULK_WRITE_BATCH + 3);
+    expect(stored[1]).toEqual({
+      ...row('o/r0001'),
+      etag: null,
+      since: null,
+      lastStatus: 'failed',
+      lastError: 'gone',
+      rateLimitRemaining: null,
+    });
+    expect(stored.at(-1)).toEqual(row(`o/r${String(BULK_WRITE_BATCH + 2).padStart(4, '0')}`));
+  });
+});
