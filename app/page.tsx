@@ -1,3 +1,4 @@
+import { readStoreRevisions } from '@/lib/db/revision';
 import { readSyncStatus } from '@/lib/github/sync-job';
 import { readMatrixSnapshot } from '@/lib/matrix/read';
 import { pageRead } from '@/lib/server/page-read';
@@ -34,7 +35,12 @@ export default async function MatrixPage({
   if (parsed.success && hasEmpty) redirect(`/${filterQuery(filter)}`);
   const read = await pageRead('the matrix (its cells, their checks and the plan’s figures)', async () => {
     const runtime = await getRuntime();
-    return Promise.all([readMatrixSnapshot(runtime.store), readSyncStatus(runtime)]);
+    // Both revisions in one query; the matrix and the sync panel are then served from their caches.
+    const revisions = await readStoreRevisions(runtime.store.db);
+    return Promise.all([
+      readMatrixSnapshot(runtime.store, revisions.matrix),
+      readSyncStatus(runtime, undefined, undefined, revisions.sync),
+    ]);
   });
   if (!read.ok) return <ReadFailure {...read} retryHref={`/${filterQuery(filter)}`} />;
   const [snapshot, syncStatus] = read.value;
