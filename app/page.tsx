@@ -1,5 +1,5 @@
 import { readStoreRevisions } from '@/lib/db/revision';
-import { readSyncStatus } from '@/lib/github/sync-job';
+import { readSyncStatus, syncPanelView } from '@/lib/github/sync-job';
 import { readMatrixSnapshot } from '@/lib/matrix/read';
 import { pageRead } from '@/lib/server/page-read';
 import { getRuntime } from '@/lib/server/runtime';
@@ -51,7 +51,7 @@ export default async function MatrixPage({
     <>
       <h1>{view.plan.title}</h1>
       {view.plan.prerequisite ? <p className="lede">Prerequisite: {view.plan.prerequisite}</p> : null}
-      <SyncPanel initialStatus={syncStatus} />
+      <SyncPanel initialStatus={syncPanelView(syncStatus)} />
       <VerifyButton scope={{ kind: 'all' }} text="Verify every cell now" />
       {parsed.success ? null : (
         <p role="alert" className="notice notice-error">

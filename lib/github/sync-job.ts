@@ -304,3 +304,61 @@ export async function readSyncStatus(
     quota,
   };
 }
+
+/** A run as the sync panel shows it: its figures, and the repositories that failed. */
+export type SyncPanelRun = Pick<
+  SyncRunView,
+  'id' | 'trigger' | 'status' | 'startedAt' | 'finishedAt' | 'requests' | 'notModified' | 'issuesChanged'
+> & { repos: Array<Pick<RepoSyncOutcome, 'repo' | 'status' | 'error'>> };
+
+/** What the sync panel draws; GET /api/sync's SyncPanelStatus has all of it and more. */
+export interface SyncPanelView
+  extends Pick<
+    SyncPanelStatus,
+    | 'configured'
+    | 'hint'
+    | 'repos'
+    | 'authenticated'
+    | 'intervalMs'
+    | 'running'
+    | 'runningElsewhere'
+    | 'activity'
+    | 'quota'
+  > {
+  lastRuns: SyncPanelRun[];
+}
+
+/**
+ * The status cut to what the panel shows before its first refresh, for the page's payload: the runs
+ * up to the newest finished one (the newest id tells the panel when a run ends; the finished one is
+ * "Last sync …"), each with its failed repositories only, and no repository states or API URL. The
+ * panel's refreshes read GET /api/sync in full.
+ */
+export function syncPanelView(status: SyncPanelStatus): SyncPanelView {
+  const finished = status.lastRuns.findIndex((r) => r.status !== 'running');
+  const runs = finished === -1 ? status.lastRuns : status.lastRuns.slice(0, finished + 1);
+  return {
+    configured: status.configured,
+    hint: status.hint,
+    repos: status.repos,
+    authenticated: status.authenticated,
+    intervalMs: status.intervalMs,
+    running: status.running,
+    runningElsewhere: status.runningElsewhere,
+    activity: status.activity,
+    quota: status.quota,
+    lastRuns: runs.map((r) => ({
+      id: r.id,
+      trigger: r.trigger,
+      status: r.status,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      requests: r.requests,
+      notModified: r.notModified,
+      issuesChanged: r.issuesChanged,
+      repos: r.repos
+        .filter((o) => o.status === 'failed')
+        .map((o) => ({ repo: o.repo, status: o.status, error: o.error })),
+    })),
+  };
+}
