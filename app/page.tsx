@@ -1,4 +1,5 @@
-import { readSyncStatus } from '@/lib/github/sync-job';
+import { readStoreRevisions } from '@/lib/db/revision';
+import { readSyncStatus, syncPanelView } from '@/lib/github/sync-job';
 import { readMatrixSnapshot } from '@/lib/matrix/read';
 import { pageRead } from '@/lib/server/page-read';
 import { getRuntime } from '@/lib/server/runtime';
@@ -36,7 +37,12 @@ export default async function MatrixPage({
   if (parsed.success && hasEmpty) redirect(boardHref(filter, expanded));
   const read = await pageRead('the matrix (its cells, their checks and the plan’s figures)', async () => {
     const runtime = await getRuntime();
-    return Promise.all([readMatrixSnapshot(runtime.store), readSyncStatus(runtime)]);
+    // Both revisions in one query; the matrix and the sync panel are then served from their caches.
+    const revisions = await readStoreRevisions(runtime.store.db);
+    return Promise.all([
+      readMatrixSnapshot(runtime.store, revisions.matrix),
+      readSyncStatus(runtime, undefined, undefined, revisions.sync),
+    ]);
   });
   if (!read.ok) return <ReadFailure {...read} retryHref={boardHref(filter, expanded)} />;
   const [snapshot, syncStatus] = read.value;
@@ -47,7 +53,7 @@ export default async function MatrixPage({
     <>
       <h1>{view.plan.title}</h1>
       {view.plan.prerequisite ? <p className="lede">Prerequisite: {view.plan.prerequisite}</p> : null}
-      <SyncPanel initialStatus={syncStatus} />
+      <SyncPanel initialStatus={syncPanelView(syncStatus)} />
       <VerifyButton scope={{ kind: 'all' }} text="Verify every cell now" />
       {parsed.success ? null : (
         <p role="alert" className="notice notice-error">

@@ -1,7 +1,7 @@
 import type { MatrixFilter } from '@/lib/matrix/filter';
 import { filterOptions, filterQuery, isFilterActive } from '@/lib/matrix/filter';
 import { CELL_STATE_LABELS, type CellState, type MatrixView } from '@/lib/matrix/types';
-import { FilterAutoApply } from './filter-auto-apply';
+import { type FilterSelect, MatrixFilterFields } from './matrix-filter-fields';
 import './cell-feedback.css';
 
 const EVIDENCE_LABELS: Record<string, string> = {
@@ -12,30 +12,31 @@ const EVIDENCE_LABELS: Record<string, string> = {
   none: 'nothing yet',
 };
 
-function Select({
-  name,
-  label,
-  options,
-  selected,
-}: {
-  name: keyof MatrixFilter;
-  label: string;
-  options: Array<{ value: string; label: string }>;
-  selected: string[];
-}) {
-  return (
-    <label className="filter-field">
-      <span>{label}</span>
-      <select name={name} defaultValue={selected[0] ?? ''} data-filter-field={name}>
-        <option value="">Any</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+type Choices = Omit<FilterSelect, 'selected'>[];
+
+// The fields' choices are a function of the derived view: made once per store revision, not per request.
+const choicesOfView = new WeakMap<MatrixView, Choices>();
+
+function choices(view: MatrixView): Choices {
+  let made = choicesOfView.get(view);
+  if (!made) {
+    const options = filterOptions(view);
+    const same = (values: string[]) => values.map((v): [string, string] => [v, v]);
+    made = [
+      { name: 'service', label: 'Service', options: options.services.map((o) => [o.value, o.label]) },
+      { name: 'capability', label: 'Capability', options: options.capabilities.map((o) => [o.value, o.label]) },
+      { name: 'runtime', label: 'Runtime', options: same(options.runtimes) },
+      {
+        name: 'state',
+        label: 'State',
+        options: options.states.map((s) => [s, CELL_STATE_LABELS[s as CellState]]),
+      },
+      { name: 'assignee', label: 'Assignee', options: same(options.assignees) },
+      { name: 'evidence', label: 'Proven up to', options: options.evidence.map((e) => [e, EVIDENCE_LABELS[e]]) },
+    ];
+    choicesOfView.set(view, made);
+  }
+  return made;
 }
 
 /**
@@ -45,56 +46,10 @@ function Select({
  * The exports keep the same filter.
  */
 export function MatrixFilterForm({ view, filter }: { view: MatrixView; filter: MatrixFilter }) {
-  const options = filterOptions(view);
   const query = filterQuery(filter);
-  return (
-    <form
-      key={query}
-      id="matrix-filter"
-      method="get"
-      action="/"
-      className="matrix-filter"
-      aria-label="Filter the matrix"
-      data-testid="matrix-filter"
-    >
-      <FilterAutoApply formId="matrix-filter" />
-      <Select name="service" label="Service" options={options.services} selected={filter.service} />
-      <Select name="capability" label="Capability" options={options.capabilities} selected={filter.capability} />
-      <Select
-        name="runtime"
-        label="Runtime"
-        options={options.runtimes.map((r) => ({ value: r, label: r }))}
-        selected={filter.runtime}
-      />
-      <Select
-        name="state"
-        label="State"
-        options={options.states.map((s) => ({ value: s, label: CELL_STATE_LABELS[s as CellState] }))}
-        selected={filter.state}
-      />
-      <Select
-        name="assignee"
-        label="Assignee"
-        options={options.assignees.map((a) => ({ value: a, label: a }))}
-        selected={filter.assignee}
-      />
-      <Select
-        name="evidence"
-        label="Proven up to"
-        options={options.evidence.map((e) => ({ value: e, label: EVIDENCE_LABELS[e] }))}
-        selected={filter.evidence}
-      />
-      <button type="submit" className="filter-apply">
-        Apply
-      </button>
-      {isFilterActive(filter) ? <a href="/">Clear filter</a> : null}
-      <span className="exports">
-        Export:{' '}
-        <a href={`/api/matrix.csv${query}`} download>
-          CSV
-        </a>{' '}
-        · <a href={`/api/matrix.json${query}`}>JSON</a>
-      </span>
-    </form>
-  );
+  const selects = choices(view).map((c) => ({
+    ...c,
+    selected: filter[c.name as keyof MatrixFilter][0] ?? '',
+  }));
+  return <MatrixFilterFields key={query} selects={selects} query={query} active={isFilterActive(filter)} />;
 }

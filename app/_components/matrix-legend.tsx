@@ -1,3 +1,5 @@
+'use client';
+
 import { CELL_STATE_LABELS, CELL_STATES } from '@/lib/matrix/types';
 
 const BAR = {
@@ -7,7 +9,11 @@ const BAR = {
   'not-configured': ['#9aa3af', 2],
 } as const;
 
-/** How to read a cell: its state, the four evidence dots, the signal chips and the history bars. */
+/**
+ * How to read a cell: its state, the four evidence dots, the signal chips and the history bars. The
+ * same on every request, so it is a client component: the page's RSC payload carries a reference to
+ * it (it ships once, in a cached script) instead of its whole tree on every request.
+ */
 export function MatrixLegend() {
   return (
     <section className="legend" aria-labelledby="legend-heading" data-testid="matrix-legend">

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import type { SyncPanelStatus } from '@/lib/github/sync-job';
+import type { SyncPanelStatus, SyncPanelView } from '@/lib/github/sync-job';
 import { syncProgressText } from '@/lib/github/sync-progress';
 import { fetchJson } from './fetch-json';
 import { formatUtc } from './format-time';
@@ -10,7 +10,7 @@ import styles from './github.module.css';
 import { useHydrated } from './use-hydrated';
 import { usePermission } from './viewer';
 
-async function startSync(): Promise<SyncPanelStatus> {
+async function startSync(): Promise<SyncPanelView> {
   const response = await fetch('/api/sync', { method: 'POST', headers: { accept: 'application/json' } });
   const body = (await response.json().catch(() => null)) as (SyncPanelStatus & { error?: string }) | null;
   if (!response.ok || !body) throw new Error(body?.error ?? `POST /api/sync answered ${response.status}`);
@@ -18,12 +18,13 @@ async function startSync(): Promise<SyncPanelStatus> {
 }
 
 /** GitHub sync: "Sync now" (disabled while a sync runs, anywhere), progress, the last run, failures by repository, quota. */
-export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelStatus }) {
+export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelView }) {
   const queryClient = useQueryClient();
   // Sync now needs JavaScript: without it the button is not rendered at all.
   const hydrated = useHydrated();
   const permission = usePermission('engineer');
-  const { data: status, error } = useQuery({
+  // Starts from the page's cut of the status (syncPanelView); its refreshes read GET /api/sync in full.
+  const { data: status, error } = useQuery<SyncPanelView>({
     queryKey: ['sync'],
     queryFn: () => fetchJson<SyncPanelStatus>('/api/sync'),
     initialData: initialStatus,

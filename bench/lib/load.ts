@@ -13,7 +13,36 @@ export interface LoadFigures {
 
 export const BENCH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
-/** Drives one URL with autocannon (10 connections) after a short warm-up; GET unless a request is given. */
+/**
+ * Every target is warmed with the same number of requests before its measured window, not for the
+ * same time: a fresh board keeps getting cheaper per request for its first ~2,700 requests of a
+ * route (JIT, inline caches, heap sizing; plan-size `/` 8.5 → 5.1 ms of CPU, /api/health
+ * 1.5 → 0.87 ms), so one second warmed a cheap route with ~2,000 requests and an expensive one
+ * with ~150, and measured the expensive one cold. A route too slow to reach the count stops
+ * warming after BENCH_WARM_UP_MAX_SECONDS (its requests are heavier, so each warms more code).
+ */
+export const WARM_UP_REQUESTS = Number(process.env.BENCH_WARM_UP_REQUESTS ?? 3000);
+const WARM_UP_MAX_SECONDS = Number(process.env.BENCH_WARM_UP_MAX_SECONDS ?? 60);
+
+/** Sends `amount` requests (at most `maxSeconds` long); the number answered. */
+function warmUp(
+  url: string,
+  connections: number,
+  amount: number,
+  maxSeconds: number,
+  request: { method: 'POST'; headers: Record<string, string>; body: string } | undefined,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ url, connections, amount, ...request }, (error, result) => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(result.requests.total);
+    });
+    const timer = setTimeout(() => instance.stop(), maxSeconds * 1000);
+  });
+}
+
+/** Drives one URL with autocannon (10 connections) after a warm-up (WARM_UP_REQUESTS); GET unless a request is given. */
 export async function measureUrl(
   target: string,
   url: string,
@@ -26,7 +55,9 @@ export async function measureUrl(
   } = {},
 ): Promise<LoadFigures> {
   const connections = options.connections ?? 10;
-  await autocannon({ url, connections, duration: 1, ...options.request }); // warm-up: JIT and first-request compilation
+  const warmed = await warmUp(url, connections, WARM_UP_REQUESTS, WARM_UP_MAX_SECONDS, options.request);
+  if (warmed < WARM_UP_REQUESTS)
+    console.log(`  (${target}: warmed with ${warmed} of ${WARM_UP_REQUESTS} requests in ${WARM_UP_MAX_SECONDS} s)`);
   options.afterWarmUp?.();
   const result = await autocannon({ url, connections, duration: options.seconds ?? BENCH_SECONDS, ...options.request });
   return {

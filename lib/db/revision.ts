@@ -9,3 +9,24 @@ export async function readStoreRevision(db: Db): Promise<number> {
   const row = await db.storeRevision.findUnique({ where: { id: 1 }, select: { revision: true } });
   return row?.revision ?? 0;
 }
+
+/** Row 2 of StoreRevision: bumped by every write to sync runs, repository states and job leases (*_sync_revision). */
+export const SYNC_REVISION_ID = 2;
+
+/**
+ * The matrix's revision and the sync panel's, in one query. `sync` is null when its row is missing
+ * (a store damaged by hand): nothing may then be served from a cache, since no write would move it.
+ */
+export async function readStoreRevisions(db: Db): Promise<{ matrix: number; sync: number | null }> {
+  const rows = await db.storeRevision.findMany({ where: { id: { in: [1, SYNC_REVISION_ID] } } });
+  return {
+    matrix: rows.find((r) => r.id === 1)?.revision ?? 0,
+    sync: rows.find((r) => r.id === SYNC_REVISION_ID)?.revision ?? null,
+  };
+}
+
+/** The sync panel's revision alone (see readStoreRevisions). */
+export async function readSyncRevision(db: Db): Promise<number | null> {
+  const row = await db.storeRevision.findUnique({ where: { id: SYNC_REVISION_ID }, select: { revision: true } });
+  return row?.revision ?? null;
+}

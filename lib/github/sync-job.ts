@@ -1,6 +1,7 @@
 import { serverConfig, type ServerConfig } from '../config/env';
 import { redactSecrets, redactUrl } from '../config/redact';
-import { currentLeaseHolder } from '../jobs/lease';
+import { readSyncRevision } from '../db/revision';
+import { holderOf } from '../jobs/lease';
 import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import { processMetrics } from '../metrics/process';
 import type { Runtime } from '../jobs/runtime';
@@ -192,31 +193,88 @@ function reposOfRun(text: string): { repos: RepoSyncOutcome[]; reposProblem?: st
   }
 }
 
+/** What the panel reads from the store: the newest runs, every repository's state and the sync lease. */
+interface StoredSyncStatus {
+  lastRuns: SyncRunView[];
+  states: Awaited<ReturnType<Runtime['store']['db']['repoSyncState']['findMany']>>;
+  lease: { holder: string; expiresAt: Date } | null;
+}
+
+interface StoredSyncEntry {
+  revision: number;
+  runs: number;
+  stored: Promise<StoredSyncStatus>;
+}
+
+// One entry per store client (tests open several stores, and "replicas", in one process); it survives
+// dev-mode module reloads.
+const cacheHolder = globalThis as unknown as { __rolloutBoardSyncCache?: WeakMap<object, StoredSyncEntry> };
+if (!cacheHolder.__rolloutBoardSyncCache) cacheHolder.__rolloutBoardSyncCache = new WeakMap();
+const storedCache = cacheHolder.__rolloutBoardSyncCache;
+
+const syncRunView = (r: Awaited<ReturnType<Runtime['store']['db']['syncRun']['findMany']>>[number]): SyncRunView => ({
+  id: r.id,
+  trigger: r.trigger,
+  status: r.status,
+  startedAt: r.startedAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+  requests: r.requests,
+  notModified: r.notModified,
+  pages: r.pages,
+  issuesChanged: r.issuesChanged,
+  error: r.error === null ? null : redactSecrets(r.error),
+  ...reposOfRun(r.repos),
+});
+
+async function readStoredSync(db: Runtime['store']['db'], runs: number): Promise<StoredSyncStatus> {
+  const [rows, states, lease] = await Promise.all([
+    db.syncRun.findMany({ orderBy: { id: 'desc' }, take: runs }),
+    db.repoSyncState.findMany({ orderBy: { repo: 'asc' } }),
+    db.jobLease.findUnique({ where: { name: GITHUB_SYNC_JOB }, select: { holder: true, expiresAt: true } }),
+  ]);
+  return { lastRuns: rows.map(syncRunView), states, lease };
+}
+
+/**
+ * The store's side of the sync status at the sync revision (row 2 of StoreRevision, which the
+ * database bumps on every write to runs, repository states and leases, whichever replica writes):
+ * read once per revision and shared by every request until the number moves. The revision is read
+ * before the rows, so a cached read is never older than the revision it is filed under. Without the
+ * revision row nothing is cached.
+ */
+async function storedSyncStatus(
+  db: Runtime['store']['db'],
+  runs: number,
+  knownRevision: number | null | undefined,
+): Promise<StoredSyncStatus> {
+  const revision = knownRevision === undefined ? await readSyncRevision(db) : knownRevision;
+  if (revision === null) return readStoredSync(db, runs);
+  const cached = storedCache.get(db);
+  if (cached && cached.runs === runs && cached.revision >= revision) return cached.stored;
+  const stored = readStoredSync(db, runs);
+  storedCache.set(db, { revision, runs, stored });
+  // A failed read is not cached: the next request tries again.
+  stored.catch(() => {
+    if (storedCache.get(db)?.stored === stored) storedCache.delete(db);
+  });
+  return stored;
+}
+
+/**
+ * What the sync panel and GET /api/sync show. The stored part comes from a cache kept per sync
+ * revision (storedSyncStatus); whether this replica is syncing, its progress, and whether another
+ * replica's lease is still current are decided on every call. `syncRevision` is the revision when
+ * the caller has just read it (the matrix page reads both of the store's revisions in one query).
+ */
 export async function readSyncStatus(
   runtime: Runtime,
   config: GitHubSyncConfig = serverConfig(),
   runs = 5,
+  syncRevision?: number | null,
 ): Promise<SyncPanelStatus> {
-  const { db } = runtime.store;
-  const [rows, states, leaseHolder] = await Promise.all([
-    db.syncRun.findMany({ orderBy: { id: 'desc' }, take: runs }),
-    db.repoSyncState.findMany({ orderBy: { repo: 'asc' } }),
-    currentLeaseHolder(db, GITHUB_SYNC_JOB),
-  ]);
+  const { lastRuns, states, lease } = await storedSyncStatus(runtime.store.db, runs, syncRevision);
   const running = runtime.jobs.isRunning(GITHUB_SYNC_JOB);
-  const lastRuns = rows.map((r) => ({
-    id: r.id,
-    trigger: r.trigger,
-    status: r.status,
-    startedAt: r.startedAt.toISOString(),
-    finishedAt: r.finishedAt?.toISOString() ?? null,
-    requests: r.requests,
-    notModified: r.notModified,
-    pages: r.pages,
-    issuesChanged: r.issuesChanged,
-    error: r.error === null ? null : redactSecrets(r.error),
-    ...reposOfRun(r.repos),
-  }));
+  const leaseHolder = holderOf(lease, new Date());
   // The freshest rate-limit headers: the newest run's last repository that got an answer.
   const quota =
     lastRuns
@@ -244,5 +302,63 @@ export async function readSyncStatus(
         lastSyncedAt: s.lastSyncedAt?.toISOString() ?? null,
       })),
     quota,
+  };
+}
+
+/** A run as the sync panel shows it: its figures, and the repositories that failed. */
+export type SyncPanelRun = Pick<
+  SyncRunView,
+  'id' | 'trigger' | 'status' | 'startedAt' | 'finishedAt' | 'requests' | 'notModified' | 'issuesChanged'
+> & { repos: Array<Pick<RepoSyncOutcome, 'repo' | 'status' | 'error'>> };
+
+/** What the sync panel draws; GET /api/sync's SyncPanelStatus has all of it and more. */
+export interface SyncPanelView
+  extends Pick<
+    SyncPanelStatus,
+    | 'configured'
+    | 'hint'
+    | 'repos'
+    | 'authenticated'
+    | 'intervalMs'
+    | 'running'
+    | 'runningElsewhere'
+    | 'activity'
+    | 'quota'
+  > {
+  lastRuns: SyncPanelRun[];
+}
+
+/**
+ * The status cut to what the panel shows before its first refresh, for the page's payload: the runs
+ * up to the newest finished one (the newest id tells the panel when a run ends; the finished one is
+ * "Last sync …"), each with its failed repositories only, and no repository states or API URL. The
+ * panel's refreshes read GET /api/sync in full.
+ */
+export function syncPanelView(status: SyncPanelStatus): SyncPanelView {
+  const finished = status.lastRuns.findIndex((r) => r.status !== 'running');
+  const runs = finished === -1 ? status.lastRuns : status.lastRuns.slice(0, finished + 1);
+  return {
+    configured: status.configured,
+    hint: status.hint,
+    repos: status.repos,
+    authenticated: status.authenticated,
+    intervalMs: status.intervalMs,
+    running: status.running,
+    runningElsewhere: status.runningElsewhere,
+    activity: status.activity,
+    quota: status.quota,
+    lastRuns: runs.map((r) => ({
+      id: r.id,
+      trigger: r.trigger,
+      status: r.status,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      requests: r.requests,
+      notModified: r.notModified,
+      issuesChanged: r.issuesChanged,
+      repos: r.repos
+        .filter((o) => o.status === 'failed')
+        .map((o) => ({ repo: o.repo, status: o.status, error: o.error })),
+    })),
   };
 }

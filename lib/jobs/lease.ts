@@ -43,7 +43,11 @@ export async function releaseLease(db: Db, name: string, holder: string): Promis
   await db.jobLease.deleteMany({ where: { name, holder } });
 }
 
+/** Who holds a lease row at `now`: nobody once it has expired. */
+export function holderOf(lease: { holder: string; expiresAt: Date } | null, now: Date): string | null {
+  return lease && lease.expiresAt > now ? lease.holder : null;
+}
+
 export async function currentLeaseHolder(db: Db, name: string): Promise<string | null> {
-  const lease = await db.jobLease.findUnique({ where: { name } });
-  return lease && lease.expiresAt > new Date() ? lease.holder : null;
+  return holderOf(await db.jobLease.findUnique({ where: { name } }), new Date());
 }

@@ -206,10 +206,11 @@ async function derive(store: Store, revision: number): Promise<MatrixSnapshot> {
  * The derived matrix at the store's current revision. The revision is read first, so a snapshot
  * never claims a newer revision than its data; between changes every request (and every page of
  * every replica's users) is served from one derivation, and concurrent requests share one that is
- * still running.
+ * still running. A caller that has just read the revision (readStoreRevisions, with the sync panel's)
+ * passes it in, so it is not read twice.
  */
-export async function readMatrixSnapshot(store: Store): Promise<MatrixSnapshot> {
-  const revision = await readStoreRevision(store.db);
+export async function readMatrixSnapshot(store: Store, knownRevision?: number): Promise<MatrixSnapshot> {
+  const revision = knownRevision ?? (await readStoreRevision(store.db));
   const key = `${store.location.provider}:${store.location.target}:${store.location.schema}:${store.plan.id}`;
   const cached = entries.get(key);
   if (cached && cached.revision >= revision) {
