@@ -52,6 +52,31 @@ test('a service page lists its cells with their acceptance criteria', async ({ p
   await expect(page.getByTestId('service-estimate')).toHaveText('6.75h');
 });
 
+test('nothing moves when the page comes alive: a click aimed right after load lands where it was aimed', async ({
+  page,
+}) => {
+  // The buttons that need JavaScript appear when React runs. Anything that moved then would take a
+  // click meant for the filter's CSV link, or for a cell, to whatever slid under the pointer.
+  await page.addInitScript(() => {
+    const w = window as unknown as { layoutShifts: string[] };
+    w.layoutShifts = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) {
+        if (!entry.hadRecentInput) w.layoutShifts.push(entry.value.toFixed(4));
+      }
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  for (const path of ['/', '/services/acapy-agent']) {
+    await page.goto(path);
+    // Hydrated: the Verify buttons are there and the sync panel's Sync now too.
+    await expect(page.locator('[data-testid^="verify-verify:"]').first()).toBeVisible();
+    if (path === '/') await expect(page.getByRole('button', { name: /Sync now|Syncing/ })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    expect(await page.evaluate(() => (window as unknown as { layoutShifts: string[] }).layoutShifts), path).toEqual([]);
+  }
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
   test('the matrix and a service page are readable', async ({ page }) => {

@@ -19,8 +19,11 @@ export function formatAgo(iso: string, now: number): string {
 }
 
 /**
- * "2 min ago" with the exact time on hover. The server renders the exact time; the browser switches
- * to the relative form after hydration (so both renders agree) and keeps it current.
+ * "2 min ago" with the exact time on hover, kept current. The server renders the relative form by
+ * its own clock, so the text keeps its width when the browser takes over (the exact time is wider,
+ * and a row that narrowed after load moved what was below it under the pointer). The browser
+ * re-renders it by its own clock once hydrated; the two may differ across a minute, hence the
+ * suppressed warning and the new element.
  */
 export function RelativeTime({ iso }: { iso: string }) {
   const [now, setNow] = useState<number | null>(null);
@@ -29,9 +32,13 @@ export function RelativeTime({ iso }: { iso: string }) {
     const timer = setInterval(() => setNow(Date.now()), 15_000);
     return () => clearInterval(timer);
   }, []);
-  return (
-    <time dateTime={iso} title={exact(iso)}>
-      {now === null ? exact(iso) : formatAgo(iso, now)}
+  return now === null ? (
+    <time dateTime={iso} title={exact(iso)} suppressHydrationWarning>
+      {formatAgo(iso, Date.now())}
+    </time>
+  ) : (
+    <time key="browser" dateTime={iso} title={exact(iso)}>
+      {formatAgo(iso, now)}
     </time>
   );
 }

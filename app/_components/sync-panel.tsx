@@ -20,7 +20,7 @@ async function startSync(): Promise<SyncPanelView> {
 /** GitHub sync: "Sync now" (disabled while a sync runs, anywhere), progress, the last run, failures by repository, quota. */
 export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelView }) {
   const queryClient = useQueryClient();
-  // Sync now needs JavaScript: without it the button is not rendered at all.
+  // Sync now needs JavaScript: without it the button is not shown.
   const hydrated = useHydrated();
   const permission = usePermission('engineer');
   // Starts from the page's cut of the status (syncPanelView); its refreshes read GET /api/sync in full.
@@ -74,7 +74,12 @@ export function SyncPanel({ initialStatus }: { initialStatus: SyncPanelView }) {
           >
             {busy ? 'Syncing…' : 'Sync now'}
           </button>
-        ) : null}
+        ) : (
+          // Its place until React runs, so nothing below moves when it appears (see VerifyButton).
+          <button type="button" className={`${styles.button} reserved-space`} disabled tabIndex={-1} aria-hidden>
+            {busy ? 'Syncing…' : 'Sync now'}
+          </button>
+        )}
         {permission.reason ? (
           <span className="action-reason" data-testid="action-reason">
             {permission.reason}

@@ -127,9 +127,29 @@ function ActiveVerifyButton({
 type VerifyButtonProps = Parameters<typeof ActiveVerifyButton>[0];
 
 /**
- * Not rendered without JavaScript (it needs it). The server renders nothing and runs none of the
+ * Until React runs (and without JavaScript) the button is not usable, so it is not shown: the server
+ * renders an invisible copy that holds its place, so nothing moves when it appears (a click aimed
+ * just below it, at the filter or a cell, landed elsewhere when it did). The copy runs none of the
  * button's hooks: a fleet board has a button per row, a plan-sized one per cell.
  */
 export function VerifyButton(props: VerifyButtonProps) {
-  return useHydrated() ? <ActiveVerifyButton {...props} /> : null;
+  const hydrated = useHydrated();
+  const permission = usePermission('engineer');
+  if (hydrated) return <ActiveVerifyButton {...props} />;
+  if (props.compact) {
+    return permission.allowed ? (
+      <button type="button" className="verify-button compact reserved-space" disabled tabIndex={-1} aria-hidden>
+        Verify
+      </button>
+    ) : null;
+  }
+  return (
+    <span className="verify-action reserved-space" aria-hidden>
+      <button type="button" className="verify-button" disabled tabIndex={-1}>
+        {props.text ?? 'Verify now'}
+      </button>
+      <span className="verify-summary" />
+      {permission.reason ? <span className="action-reason">{permission.reason}</span> : null}
+    </span>
+  );
 }
