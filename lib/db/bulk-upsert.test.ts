@@ -1,20 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
-import { BULK_WRITE_BATCH, bulkUpsert, bulkUpsertStatement } from './bulk-upsert';
+import { REPO_STATE_UPSERT } from '@/lib/github/sync';
+import { BULK_WRITE_BATCH, bulkUpsert } from './bulk-upsert';
 
-const REPO_STATE = bulkUpsertStatement('RepoSyncState', 'repo', {
-  repo: 'text',
-  etag: 'text',
-  since: 'timestamp(3)',
-  lastSyncedAt: 'timestamp(3)',
-  lastStatus: 'text',
-  lastError: 'text',
-  rateLimitRemaining: 'int',
-  rateLimitLimit: 'int',
-  rateLimitReset: 'timestamp(3)',
-});
-
-type Row = Record<(typeof REPO_STATE.columns)[number], unknown>;
+type Row = Record<(typeof REPO_STATE_UPSERT.columns)[number], unknown>;
 
 const row = (repo: string, overrides: Partial<Row> = {}): Row => ({
   repo,
@@ -50,7 +39,7 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
     await bulkUpsert(
       store.db,
       store.location.provider,
-      REPO_STATE,
+      REPO_STATE_UPSERT,
       awkward.map((text, i) => row(`o/r${i}`, { etag: text, lastError: i % 2 ? text : null, rateLimitRemaining: i })),
     );
     const stored = await read();
@@ -63,8 +52,8 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
 
   it('updates every column of a row whose key is taken, and writes more rows than one batch', async () => {
     const many = Array.from({ length: BULK_WRITE_BATCH + 3 }, (_, i) => row(`o/r${String(i).padStart(4, '0')}`));
-    await bulkUpsert(store.db, store.location.provider, REPO_STATE, many);
-    await bulkUpsert(store.db, store.location.provider, REPO_STATE, [
+    await bulkUpsert(store.db, store.location.provider, REPO_STATE_UPSERT, many);
+    await bulkUpsert(store.db, store.location.provider, REPO_STATE_UPSERT, [
       row('o/r0001', { etag: null, since: null, lastStatus: 'failed', lastError: 'gone', rateLimitRemaining: null }),
     ]);
     const stored = await read();

@@ -147,7 +147,7 @@ const ISSUE_UPSERT = bulkUpsertStatement('Issue', 'id', {
 type StoredRepoState = Awaited<ReturnType<Db['repoSyncState']['findMany']>>[number];
 
 /** Every column of a repository's sync state, for its bulk upsert (all repositories of a sync in one statement). */
-const REPO_STATE_UPSERT = bulkUpsertStatement('RepoSyncState', 'repo', {
+export const REPO_STATE_UPSERT = bulkUpsertStatement('RepoSyncState', 'repo', {
   repo: 'text',
   etag: 'text',
   since: 'timestamp(3)',
