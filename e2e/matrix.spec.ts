@@ -58,11 +58,11 @@ test('nothing moves when the page comes alive: a click aimed right after load la
   // The buttons that need JavaScript appear when React runs. Anything that moved then would take a
   // click meant for the filter's CSV link, or for a cell, to whatever slid under the pointer.
   await page.addInitScript(() => {
-    const w = window as unknown as { layoutShifts: string[] };
+    const w = window as unknown as { layoutShifts: number[] };
     w.layoutShifts = [];
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) {
-        if (!entry.hadRecentInput) w.layoutShifts.push(entry.value.toFixed(4));
+        if (!entry.hadRecentInput) w.layoutShifts.push(entry.value);
       }
     }).observe({ type: 'layout-shift', buffered: true });
   });
@@ -76,13 +76,16 @@ test('nothing moves when the page comes alive: a click aimed right after load la
     // reported; the window stays short so a sync or a run ending meanwhile cannot move a cell.
     const shifts = await page.evaluate(
       () =>
-        new Promise<string[]>((resolve) =>
+        new Promise<number[]>((resolve) =>
           requestAnimationFrame(() =>
-            requestAnimationFrame(() => resolve((window as unknown as { layoutShifts: string[] }).layoutShifts)),
+            requestAnimationFrame(() => resolve((window as unknown as { layoutShifts: number[] }).layoutShifts)),
           ),
         ),
     );
-    expect(shifts, path).toEqual([]);
+    // A sub-pixel settling (one CI run saw a shift below 0.00005) moves nothing a pointer can miss; the
+    // buttons appearing moved the page by 0.0873 and the shorter times by 0.0339.
+    const total = shifts.reduce((sum, value) => sum + value, 0);
+    expect(total, `${path}: layout shifts ${shifts.join(', ')}`).toBeLessThan(0.001);
   }
 });
 
