@@ -5,6 +5,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startTracing } = await import('./lib/tracing/start');
   startTracing();
+  // Before the first request: the board's server asks it about every page (lib/auth/page-admission.ts).
+  const { publishPageAdmission } = await import('./lib/auth/page-admission');
+  publishPageAdmission();
   const { startServer } = await import('./lib/server/start');
   await startServer();
 }

@@ -21,9 +21,7 @@ const nextConfig: NextConfig = {
     '@prisma/instrumentation',
   ],
   poweredByHeader: false,
-  // proxy.ts runs for pages only, which take no body; whatever a client sends anyway is not buffered past this.
-  experimental: { proxyClientMaxBodySize: '16kb' },
-  // Every answer, static files and API included; pages also get a CSP with a nonce (proxy.ts).
+  // Every answer, static files and API included; pages also get a CSP with a nonce (lib/auth/page-admission.ts).
   headers: async () => [{ source: '/:path*', headers: [...SECURITY_HEADERS] }],
   // Server Components read plan and migration files from the project root at run time.
   outputFileTracingIncludes: {

@@ -45,6 +45,37 @@ test('an anonymous visitor is sent to sign in, the API answers 401, and health n
   expect((await request.get('/api/health')).status()).toBe(200);
 });
 
+test('each page gets its own CSP nonce on every inline script, whatever CSP the request claims; pages take no body', async ({
+  request,
+}) => {
+  const forged = { 'content-security-policy': "script-src 'nonce-chosen-by-the-client'" };
+  const nonces: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const page = await request.get('/signin', { headers: forged });
+    expect(page.status()).toBe(200);
+    const nonce = /'nonce-([^']+)'/.exec(page.headers()['content-security-policy'] ?? '')?.[1];
+    expect(nonce).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
+    const html = await page.text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(3);
+    for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+    nonces.push(nonce as string);
+  }
+  expect(nonces[1]).not.toBe(nonces[0]);
+  // Signing in first: a 303 straight from the board's server, with the page and its query to come back to.
+  const asked = await request.get('/progress?state=verified', { maxRedirects: 0 });
+  expect(asked.status()).toBe(303);
+  expect(asked.headers().location).toMatch(/\/signin\?returnTo=%2Fprogress%3Fstate%3Dverified$/);
+  const posted = await request.post('/signin', {
+    data: 'x'.repeat(100_000),
+    headers: { 'content-type': 'text/plain' },
+  });
+  expect(posted.status()).toBe(413);
+  expect(await posted.text()).toContain('no request body');
+  // The API is not a page: no CSP from here, and its own caps and rules apply.
+  expect((await request.get('/api/health')).headers()['content-security-policy']).toBeUndefined();
+});
+
 test('signing in with OpenID Connect in Chromium returns to the page asked for, and signing out ends it', async ({
   page,
 }) => {

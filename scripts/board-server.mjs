@@ -4,6 +4,9 @@
  * hand to routes, and X-Forwarded-For is whatever the client wrote. Every request gets the socket's
  * address in x-rollout-board-peer, overwriting anything a client sent. Started by scripts/serve.ts.
  * Second, a page whose store read failed answers 503 (lib/server/read-status.ts says why it is done here).
+ * Third, pages: sign-in when required, a Content-Security-Policy with a fresh nonce, no request body
+ * (lib/auth/page-admission.ts decides; a Next proxy doing it cost each page as much as /api/health).
+ * `--dev` runs Next's development server behind it (`npm run dev`), so development gets the same.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -11,7 +14,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import next from 'next';
 
-process.env.NODE_ENV = 'production';
+const dev = process.argv.includes('--dev');
+process.env.NODE_ENV = dev ? 'development' : 'production';
 // lib/auth/identify.ts believes the peer header only when this server set it.
 process.env.ROLLOUT_BOARD_PEER_HEADER = '1';
 
@@ -19,7 +23,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.BIND_HOST || undefined;
 
-const app = next({ dev: false, dir: root, hostname: host ?? 'localhost', port });
+const app = next({ dev, dir: root, hostname: host ?? 'localhost', port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
@@ -41,13 +45,65 @@ function answerFailedReads(tag, response) {
   response.on('close', () => failedReads.delete(tag));
 }
 
-const server = createServer((request, response) => {
+/**
+ * admitPage (lib/auth/page-admission.ts), which instrumentation.ts puts on globalThis as Next prepares
+ * (just after start, before Next answers anything). Until it is there, no request is taken.
+ */
+async function pageAdmission() {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const admitPage = globalThis[Symbol.for('rollout-board.page-admission')];
+    if (typeof admitPage === 'function') return admitPage;
+    if (Date.now() > deadline) throw new Error('instrumentation.ts did not publish the page admission within 120 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+const admitPage = await pageAdmission();
+
+/** Answers a request Next never sees, with a short plain-text reason. */
+function answer(response, status, headers, text) {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  response.end(text);
+}
+
+async function serve(request, response) {
   request.headers['x-rollout-board-peer'] = request.socket.remoteAddress ?? '';
+  // Next takes a page's nonce from this request header: only this server may set it.
+  delete request.headers['content-security-policy'];
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  const admission = await admitPage(
+    query === -1 ? url : url.slice(0, query),
+    query === -1 ? '' : url.slice(query),
+    request.headers,
+  );
+  if (admission.kind !== 'not-a-page') {
+    // Pages take no body (no Server Actions here): refuse one before anything reads it.
+    if (request.headers['transfer-encoding'] || Number(request.headers['content-length'] ?? 0) > 0) {
+      return answer(response, 413, {}, 'Pages take no request body.\n');
+    }
+    if (admission.kind === 'sign-in')
+      return answer(response, 303, { location: admission.location }, 'Sign in first.\n');
+    request.headers['content-security-policy'] = admission.contentSecurityPolicy;
+    response.setHeader('content-security-policy', admission.contentSecurityPolicy);
+  }
   const tag = randomUUID();
   request.headers['x-rollout-board-request'] = tag;
   answerFailedReads(tag, response);
-  void handle(request, response);
+  await handle(request, response);
+}
+
+const server = createServer((request, response) => {
+  serve(request, response).catch((error) => {
+    console.error(
+      `rollout-board: ${request.method} ${request.url?.split('?')[0]} failed before rendering: ${error?.message}`,
+    );
+    if (!response.headersSent) answer(response, 500, {}, 'The board failed to take this request; its log says why.\n');
+    else response.destroy();
+  });
 });
+// Development only: Next's hot reloading talks over a WebSocket upgrade.
+if (dev) server.on('upgrade', app.getUpgradeHandler());
 server.listen(port, host, () => console.log(`▲ Next.js ready on ${host ?? '*'}:${port}`));
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -3,7 +3,7 @@ import { requireRole } from './guard';
 
 /**
  * withRoute for the JSON API's reads: a session is needed unless anonymous viewing is on (AUTH_ANONYMOUS=view,
- * or no sign-in configured). Pages get the same rule from proxy.ts; actions use runAction (lib/auth/action.ts).
+ * or no sign-in configured). Pages get the same rule from lib/auth/page-admission.ts; actions use runAction (lib/auth/action.ts).
  */
 export function readRoute<C = unknown>(
   handler: (request: Request, context: C) => Response | Promise<Response>,

@@ -1,0 +1,59 @@
+import { type ServerConfig, serverConfig } from '@/lib/config/env';
+import { boardOrigin, identify } from './identify';
+import { contentSecurityPolicy } from './security-headers';
+import { authSettings } from './settings';
+
+/** Pages anyone may open whatever AUTH_ANONYMOUS says: signing in itself. */
+const OPEN_PAGES = ['/signin'];
+
+/** Not pages: the API (its routes check their callers themselves), /faro and /metrics (machine callers), static files. */
+const NOT_A_PAGE = /^\/(?:api\/|faro$|metrics$|_next\/static\/|_next\/image|favicon\.ico$|icon\.svg$)/;
+
+/** What the board's server does with a request before Next sees it. */
+export type PageAdmission =
+  | { kind: 'not-a-page' }
+  /** A page: render it under this Content-Security-Policy, whose nonce Next puts on its inline scripts. */
+  | { kind: 'page'; contentSecurityPolicy: string }
+  /** A page for the signed-in only, asked for by someone who is not: sign in first, then come back. */
+  | { kind: 'sign-in'; location: string };
+
+/**
+ * Decides, for the board's own server (scripts/board-server.mjs), whether a request is for a page,
+ * whether its caller may see it, and the page's CSP with a fresh nonce. This is the job a Next proxy
+ * (middleware) would do, done outside Next because a proxy costs every page as much CPU again as the
+ * whole /api/health route (issue 16's plan-size floor), even one that does nothing.
+ */
+export async function admitPage(
+  pathname: string,
+  search: string,
+  headers: Record<string, string | string[] | undefined>,
+  config: ServerConfig = serverConfig(),
+): Promise<PageAdmission> {
+  if (NOT_A_PAGE.test(pathname)) return { kind: 'not-a-page' };
+  const settings = authSettings(config);
+  if (!settings.anonymousView && !OPEN_PAGES.includes(pathname)) {
+    const request = new Request(`http://${headers.host ?? 'localhost'}${pathname}${search}`, {
+      headers: Object.entries(headers).flatMap(([name, value]) =>
+        value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
+      ),
+    });
+    if (!(await identify(request.headers, settings))) {
+      const signIn = new URL('/signin', boardOrigin(request, settings));
+      signIn.searchParams.set('returnTo', `${pathname}${search}`);
+      return { kind: 'sign-in', location: signIn.toString() };
+    }
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
+  return {
+    kind: 'page',
+    contentSecurityPolicy: contentSecurityPolicy(nonce, config.FARO_ENABLED ? config.FARO_COLLECTOR_URL : null),
+  };
+}
+
+// scripts/board-server.mjs is not bundled: it finds admitPage here, once instrumentation.ts has put it.
+const KEY = Symbol.for('rollout-board.page-admission');
+
+/** Hands admitPage to the board's server (called once at start-up, by instrumentation.ts). */
+export function publishPageAdmission(): void {
+  (globalThis as typeof globalThis & { [KEY]?: typeof admitPage })[KEY] = admitPage;
+}
