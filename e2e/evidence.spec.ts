@@ -109,8 +109,12 @@ test('each matrix cell carries a compact chain with a spoken summary', async ({ 
       `^Evidence: issue closed ${issueLink.words}, merged passed, deployed passed, data flowing (passed|failed|not checked) \\((deployed|data flowing)\\)$`,
     ),
   );
-  await expect(helm.locator('.dot-passed')).not.toHaveCount(0);
-  await expect(page.locator('[data-cell="credo-ts/profiling-helm"] .dot-passed')).toHaveCount(0);
+  // The dots are drawn from the same statuses: "2p" is the second link (merged), passed.
+  await expect(helm.locator('.chain-dots')).toHaveAttribute('data-chain', /^1[pfhrn] 2p 3p 4[pfhrn]$/);
+  await expect(page.locator('[data-cell="credo-ts/profiling-helm"] .chain-dots')).not.toHaveAttribute(
+    'data-chain',
+    /\dp/,
+  );
 });
 
 test('Verify every cell of a service runs its repository and cluster checks too, and shows the result', async ({

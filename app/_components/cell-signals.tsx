@@ -126,20 +126,23 @@ export function CellSignals({
   const newest = cell.latestChecks[0]?.checkedAt;
   return (
     <>
-      <span className="signal-chips">
-        {cell.latestChecks.map((check) => (
-          <span
-            key={check.check}
-            className={`live-status status-${check.status}`}
-            data-testid="live-status"
-            data-check={check.check}
-            data-status={check.status}
-            title={check.message ?? check.status}
-          >
-            {signalText(check)}
-          </span>
-        ))}
-      </span>
+      {/* A cell never checked (every cell of a new plan) renders no empty element for it. */}
+      {cell.latestChecks.length === 0 ? null : (
+        <span className="signal-chips">
+          {cell.latestChecks.map((check) => (
+            <span
+              key={check.check}
+              className={`live-status status-${check.status}`}
+              data-testid="live-status"
+              data-check={check.check}
+              data-status={check.status}
+              title={check.message ?? check.status}
+            >
+              {signalText(check)}
+            </span>
+          ))}
+        </span>
+      )}
       {hydrated ? <CheckingOrCheckedAt cell={cell} newest={newest} /> : <CheckedAt newest={newest} />}
     </>
   );
