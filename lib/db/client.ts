@@ -24,7 +24,7 @@ const drivers = new WeakMap<object, { current: Driver | null }>();
  * run on the same connection (SQLite) or pool (PostgreSQL) as the client's own, but are not traced by
  * Prisma's instrumentation.
  */
-export function driverOf(db: Db): Pick<Driver, 'executeRaw'> | null {
+export function driverOf(db: Db): Pick<Driver, 'executeRaw' | 'queryRaw'> | null {
   return drivers.get(db)?.current ?? null;
 }
 

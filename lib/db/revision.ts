@@ -1,4 +1,4 @@
-import type { Db } from './client';
+import { type Db, driverOf } from './client';
 
 /**
  * The store's revision: database triggers (prisma/<db>/migrations/*_store_revision) bump it on
@@ -13,12 +13,22 @@ export async function readStoreRevision(db: Db): Promise<number> {
 /** Row 2 of StoreRevision: bumped by every write to sync runs, repository states and job leases (*_sync_revision). */
 export const SYNC_REVISION_ID = 2;
 
+const REVISIONS_SQL = `SELECT "id", "revision" FROM "StoreRevision" WHERE "id" IN (1, ${SYNC_REVISION_ID})`;
+
 /**
  * The matrix's revision and the sync panel's, in one query. `sync` is null when its row is missing
  * (a store damaged by hand): nothing may then be served from a cache, since no write would move it.
  */
 export async function readStoreRevisions(db: Db): Promise<{ matrix: number; sync: number | null }> {
-  const rows = await db.storeRevision.findMany({ where: { id: { in: [1, SYNC_REVISION_ID] } } });
+  const driver = driverOf(db);
+  // Every page and matrix read starts here: straight to the driver (see driverOf), as Prisma's engine
+  // spends more CPU planning this two-row read than the database spends answering it.
+  const rows = driver
+    ? (await driver.queryRaw({ sql: REVISIONS_SQL, args: [], argTypes: [] })).rows.map(([id, revision]) => ({
+        id: Number(id),
+        revision: Number(revision),
+      }))
+    : await db.storeRevision.findMany({ where: { id: { in: [1, SYNC_REVISION_ID] } } });
   return {
     matrix: rows.find((r) => r.id === 1)?.revision ?? 0,
     sync: rows.find((r) => r.id === SYNC_REVISION_ID)?.revision ?? null,

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { driverOf } from '@/lib/db/client';
 import { readStoreRevisions } from '@/lib/db/revision';
 import { openStore, type Store } from '@/lib/db/store';
 import { releaseLease, tryAcquireLease } from '@/lib/jobs/lease';
@@ -195,6 +196,14 @@ describe.each(STORE_PROVIDERS)('the sync status on two replicas of one %s store'
     const after = await readStoreRevisions(store.db);
     expect(after.matrix).toBe(before.matrix);
     expect(after.sync).toBeGreaterThanOrEqual((before.sync ?? 0) + 2);
+  });
+
+  it('reads both revisions straight from the driver, as Prisma reads them', async () => {
+    await other.db.syncRun.create({ data: { trigger: 'manual', status: 'running', startedAt: new Date() } });
+    const rows = await store.db.storeRevision.findMany({ orderBy: { id: 'asc' } });
+    expect(driverOf(store.db)).not.toBeNull();
+    expect(await readStoreRevisions(store.db)).toEqual({ matrix: rows[0].revision, sync: rows[1].revision });
+    expect(rows[1].revision).toBeGreaterThan(0);
   });
 
   it('reads the store every time when the sync revision row is missing', async () => {
