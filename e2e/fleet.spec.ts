@@ -116,3 +116,18 @@ test("a cell's detail is not in the page and loads on hover or focus", async ({ 
   await page.keyboard.press('Escape');
   await expect(detail).toBeHidden();
 });
+
+test('on a laptop-wide window every cell keeps its text inside its own column', async ({ page }) => {
+  // The groups' tables have fixed columns so they line up; six of them at 1,100 px are narrower than a
+  // cell's one line, which then wraps instead of running over the next cell.
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.goto('/');
+  const spills = await page.locator('details.matrix-group[open] td a.cell').evaluateAll((cells) =>
+    cells.slice(0, 60).flatMap((cell) => {
+      const column = (cell.closest('td') as HTMLElement).getBoundingClientRect();
+      const inside = [cell, ...cell.children].every((part) => part.getBoundingClientRect().right <= column.right + 1);
+      return inside ? [] : [cell.getAttribute('data-cell')];
+    }),
+  );
+  expect(spills).toEqual([]);
+});
