@@ -7,6 +7,7 @@ import { Providers } from './_components/providers';
 import { ReadOnlyBanner } from './_components/read-only-banner';
 import { UserMenu } from './_components/user-menu';
 import { ViewerProvider } from './_components/viewer';
+import { requireAdmittingServer } from '@/lib/auth/page-admission';
 import { pageViewer } from '@/lib/auth/viewer';
 import './globals.css';
 import './phone.css';
@@ -30,6 +31,8 @@ export const metadata: Metadata = {
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const viewer = await pageViewer();
+  // After the first read of the request, so a build (which renders no request) never gets here.
+  requireAdmittingServer();
   return (
     <html lang="en">
       <body>

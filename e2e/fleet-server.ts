@@ -11,11 +11,18 @@ async function main() {
   const planFile = writeSyntheticPlan(200);
   const databaseUrl = await seedSyntheticStore(planFile, 5000, { checks: true });
   const root = path.resolve(__dirname, '..');
-  const server = spawn(
-    path.join(root, 'node_modules', '.bin', 'next'),
-    ['start', '-p', process.env.PORT ?? '3000', '-H', '127.0.0.1'],
-    { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, PLAN_FILE: planFile }, stdio: 'inherit' },
-  );
+  // The board's own server, as `npm start` runs it: it admits every page (sign-in, CSP nonce).
+  const server = spawn(process.execPath, [path.join(root, 'scripts', 'board-server.mjs')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: process.env.PORT ?? '3000',
+      BIND_HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      PLAN_FILE: planFile,
+    },
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill('SIGTERM'));
   server.on('exit', (code) => process.exit(code ?? 0));
 }

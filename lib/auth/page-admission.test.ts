@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/env';
-import { admitPage } from './page-admission';
+import { admitPage, requireAdmittingServer } from './page-admission';
 import { SESSION_COOKIE, seal } from './session';
 import { authSettings } from './settings';
 
@@ -89,5 +89,13 @@ describe('signing in before a page', () => {
     ).toBe('sign-in');
     const anonymousView = parseConfig({ ...oidcEnv, AUTH_ANONYMOUS: 'view' });
     expect((await admitPage('/progress', '', host, anonymousView)).kind).toBe('page');
+  });
+});
+
+describe('pages outside the board’s own server', () => {
+  it('render nothing: under a plain next start nobody asked for a sign-in or set the CSP', () => {
+    expect(() => requireAdmittingServer({})).toThrow(/npm start or npm run dev/);
+    expect(() => requireAdmittingServer({ ROLLOUT_BOARD_PEER_HEADER: '0' })).toThrow();
+    expect(() => requireAdmittingServer({ ROLLOUT_BOARD_PEER_HEADER: '1' })).not.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import { type ServerConfig, serverConfig } from '@/lib/config/env';
-import { boardOrigin, identify } from './identify';
+import { boardOrigin, identify, PEER_HEADER_FLAG } from './identify';
 import { contentSecurityPolicy } from './security-headers';
 import { authSettings } from './settings';
 
@@ -56,4 +56,18 @@ const KEY = Symbol.for('rollout-board.page-admission');
 /** Hands admitPage to the board's server (called once at start-up, by instrumentation.ts). */
 export function publishPageAdmission(): void {
   (globalThis as typeof globalThis & { [KEY]?: typeof admitPage })[KEY] = admitPage;
+}
+
+/**
+ * Throws unless this process is the board's own server (it sets PEER_HEADER_FLAG), which admitted the
+ * page now rendering. Under a plain `next start` or `next dev` nobody asked for a sign-in or set the CSP,
+ * so the root layout renders no page there rather than one anyone may read.
+ */
+export function requireAdmittingServer(env: Record<string, string | undefined> = process.env): void {
+  if (env[PEER_HEADER_FLAG] !== '1') {
+    throw new Error(
+      'Pages render only behind the board’s own server (npm start or npm run dev, scripts/board-server.mjs): ' +
+        'it asks for sign-in and sets each page’s Content-Security-Policy. A plain `next start` or `next dev` does neither.',
+    );
+  }
 }
