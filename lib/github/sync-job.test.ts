@@ -206,10 +206,37 @@ describe.each(STORE_PROVIDERS)('the sync status on two replicas of one %s store'
     expect(rows[1].revision).toBeGreaterThan(0);
   });
 
+  it('shows a run left running as interrupted at once: when a newer one started, or when none runs anywhere', async () => {
+    const cutOff = await other.db.syncRun.create({
+      data: { trigger: 'schedule', status: 'running', startedAt: new Date(Date.now() - 60_000) },
+    });
+    const alone = await readSyncStatus(here, config());
+    expect(alone.lastRuns).toEqual([
+      expect.objectContaining({ id: cutOff.id, status: 'failed', error: expect.stringMatching(/^Interrupted: /) }),
+    ]);
+    expect(alone.runningElsewhere).toBe(false);
+
+    // Another replica syncs now: its run is running, the older one still is not.
+    await tryAcquireLease(other.db, GITHUB_SYNC_JOB, 'replica-b', 60_000);
+    const current = await other.db.syncRun.create({
+      data: { trigger: 'manual', status: 'running', startedAt: new Date() },
+    });
+    const during = await readSyncStatus(here, config());
+    expect(during.runningElsewhere).toBe(true);
+    expect(during.lastRuns.map((r) => [r.id, r.status])).toEqual([
+      [current.id, 'running'],
+      [cutOff.id, 'failed'],
+    ]);
+    // The store is not written by a read: the next run's end records it (sync.test.ts).
+    expect((await store.db.syncRun.findUniqueOrThrow({ where: { id: cutOff.id } })).status).toBe('running');
+  });
+
   it('reads the store every time when the sync revision row is missing', async () => {
     await store.db.storeRevision.delete({ where: { id: 2 } });
     const first = await readSyncStatus(here, config());
     expect((await readStoreRevisions(store.db)).sync).toBeNull();
+    // Under another replica's lease, so its run is running, not cut off.
+    await tryAcquireLease(other.db, GITHUB_SYNC_JOB, 'replica-b', 60_000);
     await other.db.syncRun.create({ data: { trigger: 'manual', status: 'running', startedAt: new Date() } });
     const second = await readSyncStatus(here, config());
     expect(first.lastRuns).toEqual([]);

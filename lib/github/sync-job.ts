@@ -6,7 +6,7 @@ import type { JobOutcome, JobTrigger } from '../jobs/runner';
 import { processMetrics } from '../metrics/process';
 import type { Runtime } from '../jobs/runtime';
 import { createGitHubClient, type RateLimitQuota } from './client';
-import { syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
+import { INTERRUPTED_RUN_ERROR, syncGitHub, type RepoSyncOutcome, type SyncProgress, type SyncResult } from './sync';
 import { verificationConfigured, verifyCells } from '../verify/run';
 import { errorFields, logger } from '../log/logger';
 import { readJsonColumn, repoSyncOutcomesColumn, StoredJsonError } from '../db/json-columns';
@@ -266,15 +266,30 @@ async function storedSyncStatus(
  * replica's lease is still current are decided on every call. `syncRevision` is the revision when
  * the caller has just read it (the matrix page reads both of the store's revisions in one query).
  */
+/**
+ * Runs the store still marks running but that cannot be: syncs run one at a time under the lease, so
+ * one with a newer run after it, or any while no sync runs anywhere, was cut off (its row is only
+ * corrected by the next run's end). Shown as what they are, failed and interrupted, at once.
+ */
+export function withCutOffRuns(runs: SyncRunView[], syncing: boolean): SyncRunView[] {
+  const newest = runs.reduce((id, run) => Math.max(id, run.id), Number.NEGATIVE_INFINITY);
+  const cutOff = (run: SyncRunView) => run.status === 'running' && (!syncing || run.id !== newest);
+  // Usually none: the cached list itself is served, as readSyncStatus promises between revisions.
+  if (!runs.some(cutOff)) return runs;
+  return runs.map((run) => (cutOff(run) ? { ...run, status: 'failed', error: INTERRUPTED_RUN_ERROR } : run));
+}
+
 export async function readSyncStatus(
   runtime: Runtime,
   config: GitHubSyncConfig = serverConfig(),
   runs = 5,
   syncRevision?: number | null,
 ): Promise<SyncPanelStatus> {
-  const { lastRuns, states, lease } = await storedSyncStatus(runtime.store.db, runs, syncRevision);
+  const stored = await storedSyncStatus(runtime.store.db, runs, syncRevision);
+  const { states, lease } = stored;
   const running = runtime.jobs.isRunning(GITHUB_SYNC_JOB);
   const leaseHolder = holderOf(lease, new Date());
+  const lastRuns = withCutOffRuns(stored.lastRuns, running || leaseHolder !== null);
   // The freshest rate-limit headers: the newest run's last repository that got an answer.
   const quota =
     lastRuns
