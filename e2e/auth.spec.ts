@@ -65,12 +65,14 @@ test('each page gets its own CSP nonce on every inline script, whatever CSP the 
   // Signing in first: a 303 straight from the board's server, with the page and its query to come back to.
   const asked = await request.get('/progress?state=verified', { maxRedirects: 0 });
   expect(asked.status()).toBe(303);
+  expect(asked.headers()).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
   expect(asked.headers().location).toMatch(/\/signin\?returnTo=%2Fprogress%3Fstate%3Dverified$/);
   const posted = await request.post('/signin', {
     data: 'x'.repeat(100_000),
     headers: { 'content-type': 'text/plain' },
   });
   expect(posted.status()).toBe(413);
+  expect(posted.headers()['x-content-type-options']).toBe('nosniff');
   expect(await posted.text()).toContain('no request body');
   // The API is not a page: no CSP from here, and its own caps and rules apply.
   expect((await request.get('/api/health')).headers()['content-security-policy']).toBeUndefined();

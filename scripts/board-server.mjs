@@ -59,10 +59,12 @@ async function pageAdmission() {
   }
 }
 const admitPage = await pageAdmission();
+// Published with it: the headers next.config.ts gives every answer Next writes.
+const securityHeaders = globalThis[Symbol.for('rollout-board.security-headers')] ?? {};
 
 /** Answers a request Next never sees, with a short plain-text reason. */
 function answer(response, status, headers, text) {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  response.writeHead(status, { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8', ...headers });
   response.end(text);
 }
 

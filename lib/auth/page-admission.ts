@@ -1,6 +1,6 @@
 import { type ServerConfig, serverConfig } from '@/lib/config/env';
 import { boardOrigin, identify, PEER_HEADER_FLAG } from './identify';
-import { contentSecurityPolicy } from './security-headers';
+import { contentSecurityPolicy, SECURITY_HEADERS } from './security-headers';
 import { authSettings } from './settings';
 
 /** Pages anyone may open whatever AUTH_ANONYMOUS says: signing in itself. */
@@ -52,10 +52,17 @@ export async function admitPage(
 
 // scripts/board-server.mjs is not bundled: it finds admitPage here, once instrumentation.ts has put it.
 const KEY = Symbol.for('rollout-board.page-admission');
+// ...and the headers every answer carries, for the few it writes itself (a sign-in redirect, a refusal).
+const HEADERS_KEY = Symbol.for('rollout-board.security-headers');
 
-/** Hands admitPage to the board's server (called once at start-up, by instrumentation.ts). */
+/** Hands admitPage and the security headers to the board's server (once at start-up, by instrumentation.ts). */
 export function publishPageAdmission(): void {
-  (globalThis as typeof globalThis & { [KEY]?: typeof admitPage })[KEY] = admitPage;
+  const holder = globalThis as typeof globalThis & {
+    [KEY]?: typeof admitPage;
+    [HEADERS_KEY]?: Record<string, string>;
+  };
+  holder[HEADERS_KEY] = Object.fromEntries(SECURITY_HEADERS.map(({ key, value }) => [key, value]));
+  holder[KEY] = admitPage;
 }
 
 /**
