@@ -99,6 +99,36 @@ test.describe('without JavaScript', () => {
     await expect(page.getByText('Not applicable (no browser frontend)')).toBeVisible();
   });
 
+  test('a table still arriving has the columns of the whole one: later rows move nothing already shown', async ({
+    page,
+    request,
+  }) => {
+    // The HTML streams in and the browser paints what it has: here, everything up to the end of
+    // the first service's row. A clean CI run saw the columns jump (0.0036) as the other rows came in.
+    const html = await (await request.get('/')).text();
+    const firstRowEnd = html.indexOf('</tr>', html.indexOf('<tr data-service=')) + '</tr>'.length;
+    expect(firstRowEnd).toBeGreaterThan('</tr>'.length);
+    await page.setViewportSize({ width: 1280, height: 1200 });
+    const columns = () =>
+      page.locator('[data-testid="matrix"] thead th').evaluateAll((cells) =>
+        cells.map((cell) => {
+          const box = cell.getBoundingClientRect();
+          return [Math.round(box.left), Math.round(box.width), Math.round(box.height)];
+        }),
+      );
+    await page.route('**/', (route) =>
+      route.fulfill({ contentType: 'text/html; charset=utf-8', body: html.slice(0, firstRowEnd) }),
+    );
+    await page.goto('/');
+    await expect(page.locator('[data-testid="matrix"] tbody tr')).toHaveCount(1);
+    const partial = await columns();
+    await page.unroute('**/');
+    await page.goto('/');
+    await expect(page.locator('[data-testid="matrix"] tbody tr')).toHaveCount(8);
+    expect(partial).toHaveLength(6);
+    expect(partial).toEqual(await columns());
+  });
+
   test('the filter works as a plain form: the URL holds it and non-matching cells are dimmed', async ({ page }) => {
     await page.goto('/');
     await page.getByTestId('matrix-filter').getByLabel('Service').selectOption('traction');
