@@ -32,30 +32,30 @@ test('a 200-service matrix renders in collapsible groups, needs attention first'
   await expect(hiddenRow).toBeVisible();
 });
 
-test('a group shows its first 40 services and the rest on request', async ({ page }) => {
+test('a group shows its first 20 services and the rest on request', async ({ page }) => {
   await page.goto('/');
   const attention = page.locator('details.matrix-group[data-group="attention"]');
   const total = Number(((await attention.locator('summary').textContent()) ?? '').match(/\((\d+) services\)/)?.[1]);
   // The seeded fleet has more services needing attention than a group shows at first.
-  expect(total).toBeGreaterThan(40);
+  expect(total).toBeGreaterThan(20);
   const rows = attention.locator('tbody tr[data-service]');
-  await expect(rows).toHaveCount(40);
+  await expect(rows).toHaveCount(20);
   const paging = attention.getByTestId('group-paging');
-  await expect(paging).toContainText(`The first 40 of ${total} services shown.`);
-  const firstForty = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-service')));
+  await expect(paging).toContainText(`The first 20 of ${total} services shown.`);
+  const firstTwenty = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-service')));
 
   await paging.getByRole('link', { name: `Show all ${total} needs attention services` }).click();
   // The server renders all of the group's cells for this page: on a busy machine that takes seconds.
   await expect(rows).toHaveCount(total, { timeout: 30_000 });
   await expect(page).toHaveURL(/[?&]expand=attention(#group-attention)?$/);
-  // The first forty stay first: the rest follow in plan order.
-  expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-service')))).slice(0, 40)).toEqual(
-    firstForty,
+  // The first twenty stay first: the rest follow in plan order.
+  expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-service')))).slice(0, 20)).toEqual(
+    firstTwenty,
   );
   await expect(paging).toContainText(`All ${total} services shown.`);
 
-  await paging.getByRole('link', { name: 'Show the first 40 only' }).click();
-  await expect(rows).toHaveCount(40, { timeout: 30_000 });
+  await paging.getByRole('link', { name: 'Show the first 20 only' }).click();
+  await expect(rows).toHaveCount(20, { timeout: 30_000 });
   await expect(page).not.toHaveURL(/expand=/);
 });
 
@@ -65,10 +65,10 @@ test.describe('without JavaScript', () => {
   test('the link to the rest of a group is a plain link to a server-rendered page', async ({ page }) => {
     await page.goto('/');
     const attention = page.locator('details.matrix-group[data-group="attention"]');
-    await expect(attention.locator('tbody tr[data-service]')).toHaveCount(40);
+    await expect(attention.locator('tbody tr[data-service]')).toHaveCount(20);
     await attention.getByTestId('group-paging').getByRole('link').click();
     await expect(page).toHaveURL(/[?&]expand=attention/, { timeout: 30_000 });
-    await expect(attention.locator('tbody tr[data-service]')).not.toHaveCount(40);
+    await expect(attention.locator('tbody tr[data-service]')).not.toHaveCount(20);
     await expect(attention.getByTestId('group-paging')).toContainText('services shown.');
   });
 });
@@ -78,9 +78,9 @@ test('a filter keeps an expanded group expanded, and its paging counts what matc
   const attention = page.locator('details.matrix-group[data-group="attention"]');
   await expect(attention).toHaveAttribute('open', '');
   const count = Number(((await attention.locator('summary').textContent()) ?? '').match(/\((\d+) services\)/)?.[1]);
-  expect(count).toBeGreaterThan(40);
+  expect(count).toBeGreaterThan(20);
   await expect(attention.locator('tbody tr[data-service]')).toHaveCount(count);
-  const back = attention.getByTestId('group-paging').getByRole('link', { name: 'Show the first 40 only' });
+  const back = attention.getByTestId('group-paging').getByRole('link', { name: 'Show the first 20 only' });
   await expect(back).toHaveAttribute('href', '/?capability=profiling-code#group-attention');
 });
 

@@ -73,13 +73,13 @@ describe('grouping a fleet', () => {
     ]);
   });
 
-  it('shows the first 40 services of a group until it is expanded, then every one of them in plan order', () => {
-    expect(GROUP_PAGE_ROWS).toBe(40);
+  it('shows the first 20 services of a group until it is expanded, then every one of them in plan order', () => {
+    expect(GROUP_PAGE_ROWS).toBe(20);
     const [attention] = groupRows(Array.from({ length: 41 }, (_, i) => row(`s${i}`, ['regressed'])));
     const first = shownRows(attention, new Set());
-    expect(first.map((r) => r.slug)).toEqual(attention.rows.slice(0, 40).map((r) => r.slug));
-    expect(first.at(-1)?.slug).toBe('s39');
-    expect(shownRows(attention, new Set(['verified'])).length).toBe(40);
+    expect(first.map((r) => r.slug)).toEqual(attention.rows.slice(0, 20).map((r) => r.slug));
+    expect(first.at(-1)?.slug).toBe('s19');
+    expect(shownRows(attention, new Set(['verified'])).length).toBe(20);
     expect(shownRows(attention, new Set(['attention'])).map((r) => r.slug)).toEqual(
       Array.from({ length: 41 }, (_, i) => `s${i}`),
     );
