@@ -5,7 +5,10 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startTracing } = await import('./lib/tracing/start');
   startTracing();
-  // Before the first request: the board's server asks it about every page (lib/auth/page-admission.ts).
+  // Before the first request: the board's server asks them about every page (lib/auth/page-admission.ts,
+  // lib/server/page-cache.ts). It waits for the admission, so the cache goes first.
+  const { publishPageCache } = await import('./lib/server/page-cache');
+  publishPageCache();
   const { publishPageAdmission } = await import('./lib/auth/page-admission');
   publishPageAdmission();
   const { startServer } = await import('./lib/server/start');

@@ -35,6 +35,8 @@ export async function benchSyncLoad() {
   const board = await startBoard({
     DATABASE_URL: `file:${path.join(mkdtempSync(path.join(os.tmpdir(), 'rb-bench-syncload-')), 'board.db')}`,
     PLAN_FILE,
+    // Every page rendered (the page cache off), idle and during the merge alike: the merge's cost to readers.
+    PAGE_CACHE_TTL: 'off',
     GITHUB_API_URL: sim.url,
     GITHUB_TOKEN: 'bench-token',
     GITHUB_REPOS: Object.keys(labelledIssues(1, REPOS)).join(','),

@@ -74,6 +74,46 @@ test('a verified cell whose data stops turns regressed, and stands out in its fi
   }
 });
 
+test('the matrix served again is the store as it is now, under a nonce of its own', async ({ page, request }) => {
+  await settledMatrix(request);
+  const nonceOf = (response: Awaited<ReturnType<typeof page.goto>>) =>
+    /'nonce-([^']+)'/.exec(response?.headers()['content-security-policy'] ?? '')?.[1] ?? '';
+  const control = (body: unknown) => controlSimulator('pyroscope', body ?? 'reset');
+  const key = 'acapy-agent/profiling-code';
+  const stateOf = async () =>
+    cellsOf((await (await request.get('/api/matrix')).json()) as Matrix).find((c) => c.key === key)?.state;
+  const verifyCell = async () =>
+    expect((await request.post('/api/verify', { data: { kind: 'cell', key } })).ok()).toBe(true);
+  // Verified to begin with (an earlier test leaves its data back but the cell regressed).
+  await verifyCell();
+  await expect.poll(stateOf, { timeout: 15_000 }).toBe('verified');
+  const first = await page.goto('/');
+  const link = page.locator(`a[data-cell="${key}"]`);
+  await expect(link).toHaveAttribute('data-state', 'verified');
+  // Nothing changed: the page rendered a moment ago comes again (lib/server/page-cache.ts), with this
+  // answer's nonce on every script and none of the last one's, so its scripts run: the cell's detail loads.
+  const again = await page.reload();
+  expect(nonceOf(again)).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
+  expect(nonceOf(again)).not.toBe(nonceOf(first));
+  const html = (await again?.text()) ?? '';
+  expect(html).not.toContain(nonceOf(first));
+  expect(html).toContain(`nonce="${nonceOf(again)}"`);
+  await link.hover();
+  await expect(page.getByTestId('cell-detail')).toBeVisible();
+  // A change made elsewhere (the API, not this page) shows on the very next load, not PAGE_CACHE_TTL later.
+  expect((await control({ data: { 'acapy-agent': false } })).status).toBe(200);
+  try {
+    await verifyCell();
+    await expect.poll(stateOf, { timeout: 15_000 }).toBe('regressed');
+    await page.reload();
+    await expect(link).toHaveAttribute('data-state', 'regressed', { timeout: 1_000 });
+  } finally {
+    await control(null);
+    await verifyCell();
+    await expect.poll(stateOf, { timeout: 15_000 }).toBe('verified');
+  }
+});
+
 test('the burn-up renders with data from the synced issues and the verifications', async ({ page, request }) => {
   await settledMatrix(request);
   await page.goto('/progress');

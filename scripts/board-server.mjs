@@ -6,6 +6,8 @@
  * Second, a page whose store read failed answers 503 (lib/server/read-status.ts says why it is done here).
  * Third, pages: sign-in when required, a Content-Security-Policy with a fresh nonce, no request body
  * (lib/auth/page-admission.ts decides; a Next proxy doing it cost each page as much as /api/health).
+ * Fourth, the matrix page is rendered once per store change and viewer and then served again with each
+ * answer's own nonce (lib/server/page-cache.ts decides what is kept and for how long).
  * `--dev` runs Next's development server behind it (`npm run dev`), so development gets the same.
  */
 import { randomUUID } from 'node:crypto';
@@ -59,8 +61,43 @@ async function pageAdmission() {
   }
 }
 const admitPage = await pageAdmission();
-// Published with it: the headers next.config.ts gives every answer Next writes.
+// Published with it: the headers next.config.ts gives every answer Next writes, and the page cache.
 const securityHeaders = globalThis[Symbol.for('rollout-board.security-headers')] ?? {};
+const pageCache = globalThis[Symbol.for('rollout-board.page-cache')];
+if (!pageCache) throw new Error('instrumentation.ts did not publish the page cache');
+
+/**
+ * Collects what Next writes for a page it renders after a cache miss, and hands the whole answer to the
+ * page cache when it has been sent (the cache decides whether it is kept: a 200 of HTML with no cookie).
+ */
+function keepRenderedPage(response, key, nonce) {
+  const chunks = [];
+  const { write, end } = response;
+  const take = (chunk, encoding) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    chunks.push(
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8')
+        : Buffer.from(chunk),
+    );
+  };
+  response.write = function (chunk, encoding, callback) {
+    take(chunk, encoding);
+    return write.call(this, chunk, encoding, callback);
+  };
+  response.end = function (chunk, encoding, callback) {
+    take(chunk, encoding);
+    return end.call(this, chunk, encoding, callback);
+  };
+  response.on('finish', () => {
+    pageCache.keepPage(key, {
+      status: response.statusCode,
+      headers: response.getHeaders(),
+      body: Buffer.concat(chunks),
+      nonce,
+    });
+  });
+}
 
 /** Answers a request Next never sees, with a short plain-text reason. */
 function answer(response, status, headers, text) {
@@ -74,11 +111,9 @@ async function serve(request, response) {
   delete request.headers['content-security-policy'];
   const url = request.url ?? '/';
   const query = url.indexOf('?');
-  const admission = await admitPage(
-    query === -1 ? url : url.slice(0, query),
-    query === -1 ? '' : url.slice(query),
-    request.headers,
-  );
+  const pathname = query === -1 ? url : url.slice(0, query);
+  const search = query === -1 ? '' : url.slice(query);
+  const admission = await admitPage(pathname, search, request.headers);
   if (admission.kind !== 'not-a-page') {
     // Pages take no body (no Server Actions here): refuse one before anything reads it.
     if (request.headers['transfer-encoding'] || Number(request.headers['content-length'] ?? 0) > 0) {
@@ -88,6 +123,20 @@ async function serve(request, response) {
       return answer(response, 303, { location: admission.location }, 'Sign in first.\n');
     request.headers['content-security-policy'] = admission.contentSecurityPolicy;
     response.setHeader('content-security-policy', admission.contentSecurityPolicy);
+    const cached = await pageCache.lookUpPage(
+      { method: request.method, pathname, search, headers: request.headers },
+      admission.viewer,
+      admission.nonce,
+    );
+    if (cached.kind === 'hit') {
+      response.writeHead(200, cached.headers);
+      return response.end(cached.body);
+    }
+    if (cached.kind === 'miss') {
+      // Rendered uncompressed, so the kept copy can take another nonce; later answers are gzipped from it.
+      delete request.headers['accept-encoding'];
+      keepRenderedPage(response, cached.key, admission.nonce);
+    }
   }
   const tag = randomUUID();
   request.headers['x-rollout-board-request'] = tag;

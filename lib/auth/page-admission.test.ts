@@ -92,6 +92,39 @@ describe('signing in before a page', () => {
   });
 });
 
+describe('who is looking, for the page cache', () => {
+  const viewerOf = (admission: Awaited<ReturnType<typeof admitPage>>) =>
+    admission.kind === 'page' ? admission.viewer : `not a page: ${admission.kind}`;
+  const session = async (subject: string, name: string, groups: string[], config = signInRequired) => {
+    const key = authSettings(config).sessionKey;
+    if (!key) throw new Error('no session key');
+    return `${SESSION_COOKIE}=${await seal('session', { subject, name, groups }, key, 3600, Date.now())}`;
+  };
+
+  it('tells people apart by who they are, their name and their roles, and nobody from anonymous', async () => {
+    const config = parseConfig({ ...oidcEnv, AUTH_ANONYMOUS: 'view', AUTH_ADMIN_GROUPS: 'ops' });
+    const erin = await admitPage('/', '', { ...host, cookie: await session('erin', 'Erin', [], config) }, config);
+    const erinAgain = await admitPage('/', '', { ...host, cookie: await session('erin', 'Erin', [], config) }, config);
+    const erinAdmin = await admitPage(
+      '/',
+      '',
+      { ...host, cookie: await session('erin', 'Erin', ['ops'], config) },
+      config,
+    );
+    const renamed = await admitPage('/', '', { ...host, cookie: await session('erin', 'Erin B.', [], config) }, config);
+    const frank = await admitPage('/', '', { ...host, cookie: await session('frank', 'Erin', [], config) }, config);
+    const nobody = await admitPage('/', '', host, config);
+    expect(viewerOf(erinAgain)).toBe(viewerOf(erin));
+    const viewers = [erin, erinAdmin, renamed, frank, nobody].map(viewerOf);
+    expect(new Set(viewers).size).toBe(5);
+    expect(viewerOf(nobody)).toBe('anonymous');
+    // A forged cookie is nobody, never someone else's page.
+    expect(viewerOf(await admitPage('/', '', { ...host, cookie: `${SESSION_COOKIE}=forged` }, config))).toBe(
+      'anonymous',
+    );
+  });
+});
+
 describe('pages outside the board’s own server', () => {
   it('render nothing: under a plain next start nobody asked for a sign-in or set the CSP', () => {
     expect(() => requireAdmittingServer({})).toThrow(/npm start or npm run dev/);

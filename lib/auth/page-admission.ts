@@ -12,8 +12,11 @@ const NOT_A_PAGE = /^\/(?:api\/|faro$|metrics$|_next\/static\/|_next\/image|favi
 /** What the board's server does with a request before Next sees it. */
 export type PageAdmission =
   | { kind: 'not-a-page' }
-  /** A page: render it under this Content-Security-Policy, whose nonce Next puts on its inline scripts. */
-  | { kind: 'page'; contentSecurityPolicy: string }
+  /**
+   * A page: render it under this Content-Security-Policy, whose nonce Next puts on its inline scripts.
+   * `viewer` says who is looking, as far as the page can tell (lib/server/page-cache.ts keeps pages by it).
+   */
+  | { kind: 'page'; contentSecurityPolicy: string; nonce: string; viewer: string }
   /** A page for the signed-in only, asked for by someone who is not: sign in first, then come back. */
   | { kind: 'sign-in'; location: string };
 
@@ -31,22 +34,24 @@ export async function admitPage(
 ): Promise<PageAdmission> {
   if (NOT_A_PAGE.test(pathname)) return { kind: 'not-a-page' };
   const settings = authSettings(config);
-  if (!settings.anonymousView && !OPEN_PAGES.includes(pathname)) {
-    const request = new Request(`http://${headers.host ?? 'localhost'}${pathname}${search}`, {
-      headers: Object.entries(headers).flatMap(([name, value]) =>
-        value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
-      ),
-    });
-    if (!(await identify(request.headers, settings))) {
-      const signIn = new URL('/signin', boardOrigin(request, settings));
-      signIn.searchParams.set('returnTo', `${pathname}${search}`);
-      return { kind: 'sign-in', location: signIn.toString() };
-    }
+  const request = new Request(`http://${headers.host ?? 'localhost'}${pathname}${search}`, {
+    headers: Object.entries(headers).flatMap(([name, value]) =>
+      value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
+    ),
+  });
+  const user = await identify(request.headers, settings);
+  if (!user && !settings.anonymousView && !OPEN_PAGES.includes(pathname)) {
+    const signIn = new URL('/signin', boardOrigin(request, settings));
+    signIn.searchParams.set('returnTo', `${pathname}${search}`);
+    return { kind: 'sign-in', location: signIn.toString() };
   }
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
   return {
     kind: 'page',
     contentSecurityPolicy: contentSecurityPolicy(nonce, config.FARO_ENABLED ? config.FARO_COLLECTOR_URL : null),
+    nonce,
+    // Everything of the user a page shows or decides by (pageViewer): two viewers alike here see the same page.
+    viewer: user ? JSON.stringify([user.via, user.subject, user.name, [...user.roles].sort()]) : 'anonymous',
   };
 }
 

@@ -322,6 +322,14 @@ export const envSchema = z.object({
   AUTH_SESSION_MAX_AGE: duration('8h', { min: MINUTE, max: 30 * DAY }),
   /** The board's external URL (https://rollout.example.org): the OIDC redirect URI and the same-origin check use it. */
   PUBLIC_URL: optionalUrl,
+  /**
+   * How long the matrix page, once rendered for a viewer, is served again to that viewer while the store
+   * has not changed (lib/server/page-cache.ts); "off" renders every request.
+   */
+  PAGE_CACHE_TTL: z
+    .string()
+    .default('5s')
+    .pipe(z.union([z.literal('off').transform(() => 0), boundedDuration({ min: 100, max: MINUTE })])),
   /** A new run of the same scope (sync, verify, evidence) within this time after the last one started gets 429. */
   RUN_COOLDOWN: duration('30s', { min: 1, max: DAY }),
   /** How many runs one user may start per minute, over all scopes. */
