@@ -95,6 +95,8 @@ test('the matrix served again is the store as it is now, under a nonce of its ow
   const again = await page.reload();
   expect(nonceOf(again)).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
   expect(nonceOf(again)).not.toBe(nonceOf(first));
+  // Gzipped as the browser asked, spliced from the kept page's parts around this answer's nonce.
+  expect(again?.headers()['content-encoding']).toBe('gzip');
   const html = (await again?.text()) ?? '';
   expect(html).not.toContain(nonceOf(first));
   expect(html).toContain(`nonce="${nonceOf(again)}"`);

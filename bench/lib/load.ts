@@ -24,13 +24,16 @@ export const BENCH_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 export const WARM_UP_REQUESTS = Number(process.env.BENCH_WARM_UP_REQUESTS ?? 3000);
 const WARM_UP_MAX_SECONDS = Number(process.env.BENCH_WARM_UP_MAX_SECONDS ?? 60);
 
+/** What each request carries besides its URL: a POST's body, or the headers a browser sends. */
+type RequestShape = { method?: 'POST'; headers: Record<string, string>; body?: string };
+
 /** Sends `amount` requests (at most `maxSeconds` long); the number answered. */
 function warmUp(
   url: string,
   connections: number,
   amount: number,
   maxSeconds: number,
-  request: { method: 'POST'; headers: Record<string, string>; body: string } | undefined,
+  request: RequestShape | undefined,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const instance = autocannon({ url, connections, amount, ...request }, (error, result) => {
@@ -49,7 +52,7 @@ export async function measureUrl(
   options: {
     connections?: number;
     seconds?: number;
-    request?: { method: 'POST'; headers: Record<string, string>; body: string };
+    request?: RequestShape;
     /** Called between the warm-up and the measured window (e.g. to read the server's CPU time). */
     afterWarmUp?: () => void;
   } = {},

@@ -490,15 +490,15 @@ type RunEnd = Pick<SyncRunRow, 'status' | 'finishedAt' | 'repos' | 'error'> &
   Partial<Pick<SyncRunRow, 'requests' | 'notModified' | 'pages' | 'issuesChanged'>>;
 type SyncRunRow = Awaited<ReturnType<Db['syncRun']['findMany']>>[number];
 
+/** What a run cut off before its end says (stored by the next run's end; shown at once by readSyncStatus). */
+export const INTERRUPTED_RUN_ERROR =
+  'Interrupted: the server stopped, or the run passed SYNC_TIMEOUT, before it finished.';
+
 /**
  * Records how the run ended and, beside it, marks failed any other run still marked running: under the job
  * lease no other sync runs, so such a run was cut off. Both at once, one round trip. (updateMany: Prisma's
  * update reads the row back, which nobody uses here: 1.4 against 0.6 ms of CPU on SQLite.)
  */
-/** What a run cut off before its end says (stored by the next run's end; shown at once by readSyncStatus). */
-export const INTERRUPTED_RUN_ERROR =
-  'Interrupted: the server stopped, or the run passed SYNC_TIMEOUT, before it finished.';
-
 async function finishRun(db: Db, runId: number, startedAt: Date, end: RunEnd) {
   await Promise.all([
     db.syncRun.updateMany({ where: { id: runId }, data: end }),

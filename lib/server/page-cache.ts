@@ -1,7 +1,7 @@
-import { gzipSync } from 'node:zlib';
 import { serverConfig } from '../config/env';
 import { readStoreRevisions } from '../db/revision';
 import { getRuntime } from './runtime';
+import { SplicedBody } from './spliced-body';
 
 /**
  * The matrix page, rendered once per store change and viewer. Everybody who has the board open asks for
@@ -11,7 +11,9 @@ import { getRuntime } from './runtime';
  * looking. So a rendered page is served again only for the same address, the same viewer and the same
  * revisions, and for at most PAGE_CACHE_TTL: what only the clock changes ("2 min ago", a sign-off
  * expiring) is at most that old, and the browser re-renders relative times by its own clock anyway.
- * The only part of the HTML that differs between two renders is the CSP nonce; each answer gets its own.
+ * The only part of the HTML that differs between two renders is the CSP nonce; each answer gets its own,
+ * spliced into a body gzipped once when it is kept (a browser always asks for gzip, and compressing the
+ * whole page again cost more than the rest of an answer).
  */
 
 /** The pages kept: the matrix, which everyone opens and which refreshes itself. */
@@ -44,7 +46,7 @@ export type ReplayedHeaders = Record<string, string | string[]>;
 interface KeptPage {
   key: string;
   /** The body cut at each occurrence of its render's nonce, so that another nonce goes in between. */
-  bodyParts: string[];
+  body: SplicedBody;
   headerParts: Array<[name: string, parts: string[][]]>;
   bytes: number;
   expiresAt: number;
@@ -125,12 +127,12 @@ export class RenderedPageCache {
       const joined = values.map((parts) => parts.join(nonce));
       headers[name] = joined.length === 1 ? joined[0] : joined;
     }
-    let body = Buffer.from(page.bodyParts.join(nonce), 'utf8');
+    const nonceBytes = Buffer.from(nonce, 'utf8');
+    let body: Buffer;
     if (acceptsGzip(requestHeaders)) {
-      // Level 1: most of the size for a fraction of the CPU of the default level.
-      body = gzipSync(body, { level: 1 });
+      body = page.body.gzip(nonceBytes);
       headers['content-encoding'] = 'gzip';
-    }
+    } else body = page.body.join(nonceBytes);
     headers['content-length'] = String(body.length);
     return { headers, body };
   }
@@ -141,7 +143,8 @@ export class RenderedPageCache {
     if (page.headers['set-cookie'] !== undefined) return false;
     if (!String(page.headers['content-type'] ?? '').startsWith('text/html')) return false;
     if (page.headers['content-encoding'] !== undefined) return false;
-    if (page.body.length > this.limits.bytes / 4) return false;
+    const body = SplicedBody.cut(page.body, Buffer.from(page.nonce, 'utf8'));
+    if (body.bytes > this.limits.bytes / 4) return false;
     const previous = this.pages.get(key);
     if (previous) this.drop(previous);
     const headerParts: KeptPage['headerParts'] = [];
@@ -152,9 +155,9 @@ export class RenderedPageCache {
     }
     const kept: KeptPage = {
       key,
-      bodyParts: page.body.toString('utf8').split(page.nonce),
+      body,
       headerParts,
-      bytes: page.body.length,
+      bytes: body.bytes,
       expiresAt: this.now() + this.ttlMs,
     };
     this.pages.set(key, kept);
