@@ -135,8 +135,8 @@ export function describeFailure(error: unknown, repo: string, page: number, time
 }
 
 /**
- * Lists a repository's issues carrying `label` (state all, 100 per page, newest update first) through
- * Octokit's pagination, down to the page that reaches `seenUpTo` (every page the first time). The request
+ * Lists a repository's issues carrying `label` (state all, 100 per page, newest update first), following
+ * GitHub's Link headers down to the page that reaches `seenUpTo` (every page the first time). The request
  * is the same on every sync, so page 1 is a conditional request on the ETag the previous sync got: a 304
  * means nothing changed, and costs no rate limit. Sorting by update keeps that true: any change moves an
  * issue onto page 1. (GitHub's `since` would change the request, and so its ETag, on every sync: keeping
@@ -149,21 +149,29 @@ export async function listLabelledIssues(
   onPage?: (page: number) => void,
 ): Promise<ListResult> {
   const [owner, repo] = request.repo.split('/');
-  const pages = client.octokit.paginate.iterator(client.octokit.rest.issues.listForRepo, {
-    owner,
-    repo,
-    labels: request.label,
-    state: 'all',
-    sort: 'updated',
-    direction: 'desc',
-    per_page: 100,
-    headers: request.etag ? { 'if-none-match': request.etag } : {},
-  });
+  // Page 1 by its parameters, then each page's rel="next" link, all through the client's own request, so a
+  // child's pages count as its own (Octokit's paginate sends pages 2+ through the Octokit's). Every page
+  // carries page 1's If-None-Match, as paginate does: only page 1 can match it.
+  const headers = request.etag ? { 'if-none-match': request.etag } : {};
+  let next: { route: string; parameters: Record<string, unknown> } | null = {
+    route: 'GET /repos/{owner}/{repo}/issues',
+    parameters: {
+      owner,
+      repo,
+      labels: request.label,
+      state: 'all',
+      sort: 'updated',
+      direction: 'desc',
+      per_page: 100,
+      headers,
+    },
+  };
   let page = 1;
   let etag: string | null = null;
   const items: IssueListItem[] = [];
   try {
-    for await (const response of pages) {
+    while (next) {
+      const response = await client.request(next.route, next.parameters);
       if (page === 1) etag = response.headers.etag ?? null;
       const pageItems = parseIssuePage(response.data, request.repo, page);
       items.push(...pageItems);
@@ -171,6 +179,8 @@ export async function listLabelledIssues(
       page += 1;
       const oldest = pageItems.at(-1);
       if (request.seenUpTo && oldest && Date.parse(oldest.updated_at) < request.seenUpTo.getTime()) break;
+      const nextUrl = nextPageUrl(response.headers.link);
+      next = nextUrl ? { route: `GET ${nextUrl}`, parameters: { headers } } : null;
     }
   } catch (error) {
     if (page === 1 && isRequestError(error) && error.status === 304) return { notModified: true, pages: 0 };
@@ -179,12 +189,15 @@ export async function listLabelledIssues(
   return { notModified: false, items, etag, pages: page - 1 };
 }
 
+/** The rel="next" address of a Link header, as GitHub paginates. */
+const nextPageUrl = (link: string | undefined) => link?.match(/<([^<>]+)>;\s*rel="next"/)?.[1] ?? null;
+
 /** One issue as GitHub has it now (labels included, even when it no longer carries the plan's label); null when gone. */
 export async function getIssue(client: GitHubClient, repo: string, number: number): Promise<IssueListItem | null> {
   const [owner, name] = repo.split('/');
   let data: unknown;
   try {
-    const response = await client.octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+    const response = await client.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
       owner,
       repo: name,
       issue_number: number,
