@@ -1,4 +1,4 @@
-import { type Db, driverOf, type DriverStatement } from './client';
+import { type Db, type DriverStatement, executeStatement } from './client';
 import type { StoreProvider } from './database-url';
 import { yieldToEventLoop } from './event-loop';
 
@@ -47,6 +47,10 @@ export function bulkUpsertStatement<Column extends string>(
 const postgresValue = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 const sqliteValue = (value: unknown) => (value instanceof Date ? value.toISOString().replace('Z', '+00:00') : value);
 
+/** A value as a statement sent past Prisma (executeStatement) passes it: a time as the text Prisma would store. */
+export const storedValue = (provider: StoreProvider, value: unknown) =>
+  provider === 'postgresql' ? postgresValue(value) : sqliteValue(value);
+
 /**
  * Writes rows in batches, one statement per batch, new and existing rows alike; each statement commits on
  * its own. A batch travels as one parameter per column on PostgreSQL (an array each, UNNEST) and as one JSON
@@ -77,9 +81,6 @@ export async function bulkUpsert<Column extends string>(
             args: [JSON.stringify(batch.map((row) => columns.map((c) => sqliteValue(row[c]))))],
             argTypes: [{ scalarType: 'string', arity: 'scalar' }],
           };
-    // Straight to the driver when the client has one connected (see driverOf); through Prisma otherwise.
-    const driver = driverOf(db);
-    if (driver) await driver.executeRaw(query);
-    else await db.$executeRawUnsafe(query.sql, ...query.args);
+    await executeStatement(db, query);
   }
 }

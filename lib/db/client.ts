@@ -28,6 +28,21 @@ export function driverOf(db: Db): Pick<Driver, 'executeRaw' | 'queryRaw'> | null
   return drivers.get(db)?.current ?? null;
 }
 
+/** Runs one write straight on the driver when the client has one connected (see driverOf), through Prisma otherwise. */
+export async function executeStatement(db: Db, statement: DriverStatement): Promise<void> {
+  const driver = driverOf(db);
+  if (driver) await driver.executeRaw(statement);
+  else await db.$executeRawUnsafe(statement.sql, ...statement.args);
+}
+
+/** Like executeStatement, for a statement that returns rows: each row's values in the statement's column order. */
+export async function queryStatement(db: Db, statement: DriverStatement): Promise<unknown[][]> {
+  const driver = driverOf(db);
+  if (driver) return (await driver.queryRaw(statement)).rows;
+  const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(statement.sql, ...statement.args);
+  return rows.map((row) => Object.values(row));
+}
+
 /** Keeps the adapter a factory connects (Prisma connects lazily, and again after $disconnect). */
 function keepDriver<Factory extends { connect: () => Promise<Driver> }>(
   factory: Factory,

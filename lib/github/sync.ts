@@ -12,6 +12,7 @@ import { ProgressReport, type SyncProgress } from './sync-progress';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
 import { yieldToEventLoop } from '../db/event-loop';
+import { finishRun, startRun } from './sync-run';
 
 /** One repository's part of a sync run, as SyncRun.repos stores it. */
 export type RepoSyncOutcome = z.infer<typeof repoSyncOutcomeColumn>;
@@ -415,10 +416,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   // trips (these, then the outcome with the sweep beside it) instead of three.
   const statesRead = db.repoSyncState.findMany({ orderBy: { repo: 'asc' } });
   statesRead.catch(() => undefined); // awaited below; not left unhandled if the run's row fails first
-  const run = await db.syncRun.create({
-    data: { trigger: options.trigger, status: 'running', startedAt },
-    select: { id: true },
-  });
+  const runId = await startRun(db, options.store.location.provider, options.trigger, startedAt);
   const startRequests = options.client.traffic.requests;
   const startNotModified = options.client.traffic.notModified;
   let merged: MergeResult = { writtenByRepo: new Map(), issuesChanged: 0, changedCellKeys: new Set() };
@@ -451,7 +449,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   } catch (error) {
     // A store failure: record it on the run (without the store's own text), then let the job runner report it.
     logger().error({ job: 'github-sync', ...errorFields(error) }, 'GitHub sync failed in the store');
-    await finishRun(db, run.id, startedAt, {
+    await finishRun(db, options.store.location.provider, runId, startedAt, {
       status: 'failed',
       finishedAt: new Date(),
       repos: JSON.stringify(outcomes),
@@ -463,7 +461,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   const status: SyncStatus =
     failed.length === 0 ? 'succeeded' : failed.length === outcomes.length ? 'failed' : 'partial';
   const result: SyncResult = {
-    runId: run.id,
+    runId,
     status,
     repos: outcomes,
     changedCellKeys: [...merged.changedCellKeys].sort(),
@@ -473,7 +471,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
     pages: outcomes.reduce((s, o) => s + o.pages, 0),
     quota: options.client.traffic.quota,
   };
-  await finishRun(db, run.id, startedAt, {
+  await finishRun(db, options.store.location.provider, runId, startedAt, {
     status,
     finishedAt: new Date(),
     requests: result.requests,
@@ -484,33 +482,6 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
     error: failed.length > 0 ? failed.map((o) => o.error).join(' ') : null,
   });
   return result;
-}
-
-type RunEnd = Pick<SyncRunRow, 'status' | 'finishedAt' | 'repos' | 'error'> &
-  Partial<Pick<SyncRunRow, 'requests' | 'notModified' | 'pages' | 'issuesChanged'>>;
-type SyncRunRow = Awaited<ReturnType<Db['syncRun']['findMany']>>[number];
-
-/** What a run cut off before its end says (stored by the next run's end; shown at once by readSyncStatus). */
-export const INTERRUPTED_RUN_ERROR =
-  'Interrupted: the server stopped, or the run passed SYNC_TIMEOUT, before it finished.';
-
-/**
- * Records how the run ended and, beside it, marks failed any other run still marked running: under the job
- * lease no other sync runs, so such a run was cut off. Both at once, one round trip. (updateMany: Prisma's
- * update reads the row back, which nobody uses here: 1.4 against 0.6 ms of CPU on SQLite.)
- */
-async function finishRun(db: Db, runId: number, startedAt: Date, end: RunEnd) {
-  await Promise.all([
-    db.syncRun.updateMany({ where: { id: runId }, data: end }),
-    db.syncRun.updateMany({
-      where: { status: 'running', id: { not: runId } },
-      data: {
-        status: 'failed',
-        finishedAt: startedAt,
-        error: INTERRUPTED_RUN_ERROR,
-      },
-    }),
-  ]);
 }
 
 /** One repository's part of the run, from its fetch and the merge. */
