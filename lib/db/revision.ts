@@ -1,4 +1,4 @@
-import { type Db, driverOf } from './client';
+import { type Db, queryStatement } from './client';
 
 /**
  * The store's revision: database triggers (prisma/<db>/migrations/*_store_revision) bump it on
@@ -20,15 +20,12 @@ const REVISIONS_SQL = `SELECT "id", "revision" FROM "StoreRevision" WHERE "id" I
  * (a store damaged by hand): nothing may then be served from a cache, since no write would move it.
  */
 export async function readStoreRevisions(db: Db): Promise<{ matrix: number; sync: number | null }> {
-  const driver = driverOf(db);
-  // Every page and matrix read starts here: straight to the driver (see driverOf), as Prisma's engine
-  // spends more CPU planning this two-row read than the database spends answering it.
-  const rows = driver
-    ? (await driver.queryRaw({ sql: REVISIONS_SQL, args: [], argTypes: [] })).rows.map(([id, revision]) => ({
-        id: Number(id),
-        revision: Number(revision),
-      }))
-    : await db.storeRevision.findMany({ where: { id: { in: [1, SYNC_REVISION_ID] } } });
+  // Every page and matrix read starts here: past Prisma (queryStatement), as Prisma's engine spends more CPU
+  // planning this two-row read than the database spends answering it.
+  const rows = (await queryStatement(db, { sql: REVISIONS_SQL, args: [], argTypes: [] })).map(([id, revision]) => ({
+    id: Number(id),
+    revision: Number(revision),
+  }));
   return {
     matrix: rows.find((r) => r.id === 1)?.revision ?? 0,
     sync: rows.find((r) => r.id === SYNC_REVISION_ID)?.revision ?? null,
