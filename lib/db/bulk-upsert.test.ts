@@ -68,4 +68,18 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
     });
     expect(stored.at(-1)).toEqual(row(`o/r${String(BULK_WRITE_BATCH + 2).padStart(4, '0')}`));
   });
+
+  it('stops at a batch the store refuses: throws its error and starts no later batch', async () => {
+    const batches = 4;
+    const rows = Array.from({ length: BULK_WRITE_BATCH * batches }, (_, i) => row(`o/r${String(i).padStart(4, '0')}`));
+    rows[0] = { ...rows[0], repo: null }; // the key column is NOT NULL: the first batch fails on its first row
+    await expect(bulkUpsert(store.db, store.location.provider, REPO_STATE_UPSERT, rows)).rejects.toThrow();
+    // A batch still being written when the first failed finishes on its own: give it time to land.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stored = await read();
+    // SQLite writes one batch after another; PostgreSQL writes the second beside the first, and stops there.
+    expect(stored.length).toBeLessThanOrEqual(provider === 'postgresql' ? BULK_WRITE_BATCH : 0);
+    const later = new Set(rows.slice(2 * BULK_WRITE_BATCH).map((r) => r.repo));
+    expect(stored.filter((s) => later.has(s.repo))).toEqual([]);
+  });
 });

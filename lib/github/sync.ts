@@ -13,6 +13,7 @@ import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } fro
 import { errorFields, logger } from '../log/logger';
 import { yieldToEventLoop } from '../db/event-loop';
 import { finishRun, startRun } from './sync-run';
+import { inOrderAtMost } from '../async/in-order-at-most';
 
 /** One repository's part of a sync run, as SyncRun.repos stores it. */
 export type RepoSyncOutcome = z.infer<typeof repoSyncOutcomeColumn>;
@@ -389,17 +390,6 @@ function failureOf(options: SyncOptions, repo: string, error: unknown): GitHubSy
 
 const abortReason = (signal: AbortSignal) =>
   signal.reason instanceof Error ? signal.reason.message : 'the run was cancelled';
-
-/** Runs `work` on every item, at most `limit` at once, and keeps the results in the items' order. */
-export async function inOrderAtMost<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>) {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index], index);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
 
 /**
  * Syncs the plan's issues from every configured repository into the store and records the run. The
