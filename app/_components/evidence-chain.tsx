@@ -1,4 +1,5 @@
 import type { ChainLink, ChainLinkStatus, EvidenceChain } from '@/lib/matrix/types';
+import { formatUtc } from '@/lib/format/time';
 
 const STATUS_TEXT: Record<ChainLinkStatus, string> = {
   passed: 'passed',
@@ -17,7 +18,6 @@ const statusText = (link: ChainLink) =>
       : STATUS_TEXT[link.status];
 
 /** Times are shown in UTC so the server and the browser render the same text. */
-const formatTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 export const describeChain = (chain: EvidenceChain) =>
   `Evidence: ${chain.links.map((l) => `${l.label.toLowerCase()} ${statusText(l)}`).join(', ')} (${chain.summary})`;
@@ -37,7 +37,7 @@ function LinkItem({ link }: { link: ChainLink }) {
         {link.checkedAt ? (
           <>
             {' · '}
-            <time dateTime={link.checkedAt}>{formatTime(link.checkedAt)}</time>
+            <time dateTime={link.checkedAt}>{formatUtc(link.checkedAt)}</time>
           </>
         ) : null}
         <p className="chain-message">{link.message}</p>

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import type { ChannelView } from '@/lib/notify/channels';
 import { fetchJson } from './fetch-json';
-import { formatUtc } from './format-time';
+import { formatUtc } from '@/lib/format/time';
 
 type Channels = { channels: ChannelView[] };
 

@@ -2,7 +2,7 @@
 
 import { type FormEvent, useId, useState } from 'react';
 import type { CriterionState } from '@/lib/matrix/types';
-import { formatUtc } from './format-time';
+import { formatUtc } from '@/lib/format/time';
 import { useHydrated } from './use-hydrated';
 import { useSignOffActions, useSignOffs } from './use-sign-offs';
 import { usePermission, useViewer } from './viewer';

@@ -5,7 +5,7 @@ import { useEffect, useRef } from 'react';
 import type { SyncPanelStatus, SyncPanelView } from '@/lib/github/sync-job';
 import { syncProgressText } from '@/lib/github/sync-progress';
 import { fetchJson } from './fetch-json';
-import { formatUtc } from './format-time';
+import { formatUtc } from '@/lib/format/time';
 import styles from './github.module.css';
 import { useHydrated } from './use-hydrated';
 import { usePermission } from './viewer';
