@@ -10,6 +10,7 @@ const PAGES = [
   '/services/traction',
   '/progress',
   '/reference/faro',
+  '/unmapped',
 ];
 
 /** Serious and critical violations, with WCAG 2.5.3 (a control's name contains its visible text) checked too. */

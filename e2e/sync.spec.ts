@@ -94,6 +94,15 @@ test('issues the plan cannot place are listed on the "Unmapped / conflicts" pane
   await expect(panel.locator('[data-mapping="unmapped"]')).toContainText('No service label');
   await expect(panel.locator('[data-mapping="conflict"]')).toContainText('acapy-agent/profiling-code');
 
+  // The whole list has its own page (the panel lists the newest 100); a page that is not a number is said so.
+  await page.goto('/unmapped');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Unmapped / conflicts (2)');
+  await expect(page.locator('[data-mapping]')).toHaveCount(2);
+  await expect(page.locator('[data-mapping="conflict"]')).toContainText('acapy-agent/profiling-code');
+  await expect(page.getByTestId('unmapped-pages')).toHaveText('Page 1 of 1');
+  await page.goto('/unmapped?page=two');
+  await expect(page.getByTestId('unmapped-bad-page')).toContainText('“two” is not a page number');
+
   await page.goto('/services/traction');
   const detail = page.locator('[data-cell="traction/faro-code"] [data-testid="issue-estimate"]');
   await expect(detail).toContainText('issue says ~5h');

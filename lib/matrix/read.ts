@@ -64,12 +64,8 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
       db.cell.findMany({ where: { planId }, orderBy: { key: 'asc' } }),
       db.issue.findMany({ where: { planId, mapping: 'mapped' }, orderBy: { id: 'asc' } }),
       readChecks(store, planId),
-      db.issue.findMany({
-        where: { planId, mapping: { not: 'mapped' } },
-        orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
-        take: UNMAPPED_SHOWN,
-      }),
-      db.issue.count({ where: { planId, mapping: { not: 'mapped' } } }),
+      db.issue.findMany({ where: unmappedWhere(planId), orderBy: UNMAPPED_ORDER, take: UNMAPPED_SHOWN }),
+      db.issue.count({ where: unmappedWhere(planId) }),
       readSignOffs(store),
     ]);
   return {
@@ -132,17 +128,46 @@ export async function readMatrixInput(store: Store): Promise<MatrixInput> {
     history,
     signOffs,
     now: new Date().toISOString(),
-    unmappedIssues: unmapped.map(
-      (i): UnmappedIssueFact => ({
-        ...issueIdentity(i),
-        labels: readJsonColumn(stringListColumn, i.labels, 'Issue.labels'),
-        htmlUrl: i.htmlUrl,
-        mapping: i.mapping === 'conflict' ? 'conflict' : 'unmapped',
-        note: i.mappingNote,
-      }),
-    ),
+    unmappedIssues: unmapped.map(unmappedFact),
     unmappedTotal,
   };
+}
+
+type IssueRow = Awaited<ReturnType<Store['db']['issue']['findMany']>>[number];
+
+const unmappedFact = (i: IssueRow): UnmappedIssueFact => ({
+  ...issueIdentity(i),
+  labels: readJsonColumn(stringListColumn, i.labels, 'Issue.labels'),
+  htmlUrl: i.htmlUrl,
+  mapping: i.mapping === 'conflict' ? 'conflict' : 'unmapped',
+  note: i.mappingNote,
+});
+
+/** The plan's issues on no cell, as the matrix lists them: newest update first. */
+const unmappedWhere = (planId: string) => ({ planId, mapping: { not: 'mapped' } });
+const UNMAPPED_ORDER = [{ updatedAt: 'desc' as const }, { id: 'asc' as const }];
+
+export interface UnmappedPage {
+  total: number;
+  /** 1-based; UNMAPPED_SHOWN issues per page, the first page being the matrix's list. */
+  page: number;
+  pages: number;
+  issues: UnmappedIssueFact[];
+}
+
+/** One page of every unmapped or conflicting issue (the matrix lists the first): at most UNMAPPED_SHOWN rows read. */
+export async function readUnmappedPage(store: Pick<Store, 'db' | 'plan'>, page: number): Promise<UnmappedPage> {
+  const where = unmappedWhere(store.plan.id);
+  const [total, rows] = await Promise.all([
+    store.db.issue.count({ where }),
+    store.db.issue.findMany({
+      where,
+      orderBy: UNMAPPED_ORDER,
+      skip: (page - 1) * UNMAPPED_SHOWN,
+      take: UNMAPPED_SHOWN,
+    }),
+  ]);
+  return { total, page, pages: Math.max(1, Math.ceil(total / UNMAPPED_SHOWN)), issues: rows.map(unmappedFact) };
 }
 
 /** The derivation at one store revision, with its JSON written once for every request that wants it. */

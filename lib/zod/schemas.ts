@@ -15,3 +15,9 @@ export const cellKeySchema = z
 
 /** A whole number that JavaScript and the store hold exactly (GitHub ids and numbers). */
 export const safeIntegerSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** A list page's number as an address gives it (`?page=2`): a whole number from 1. */
+export const pageNumberSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,8}$/, 'expected a page number like 2')
+  .transform(Number);
