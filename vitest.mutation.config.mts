@@ -13,6 +13,8 @@ export default defineConfig({
       'lib/github/body-estimate.test.ts',
       'lib/probes/*.test.ts',
       'lib/faro/*.test.ts',
+      'lib/format/*.test.ts',
+      'lib/async/*.test.ts',
     ],
     // Store tests need a database and test the reads, which are not mutated (stryker.config.json).
     exclude: ['lib/matrix/read.test.ts', 'lib/matrix/read-scale.test.ts', 'lib/matrix/snapshot.test.ts'],
