@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { driverOf } from '@/lib/db/client';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
-import { finishRun, INTERRUPTED_RUN_ERROR, startRun } from './sync-run';
+import { finishRun, INTERRUPTED_RUN_ERROR, readRepoStates, startRun } from './sync-run';
 
 describe.each(STORE_PROVIDERS)("a sync run's row on %s", (provider) => {
   let store: TestStore;
@@ -58,6 +58,25 @@ describe.each(STORE_PROVIDERS)("a sync run's row on %s", (provider) => {
           repos: '[{"repo":"a/b"}]',
           error: 'a/b: GitHub answered 502.',
         },
+      ]);
+    });
+  }
+
+  for (const connected of [false, true]) {
+    const driver = connected ? 'connected' : 'not yet connected';
+    it(`reads every repository's previous ETag, watermark and status, in repository order (driver ${driver})`, async () => {
+      const since = new Date('2026-11-30T23:59:58.007Z');
+      await store.db.repoSyncState.create({ data: { repo: 'org/web', etag: 'W/"abc"', since, lastStatus: 'ok' } });
+      await store.db.repoSyncState.create({
+        data: { repo: 'org/api', lastStatus: 'failed', lastError: 'GitHub answered 502.' },
+      });
+      await store.db.$disconnect();
+      if (connected) await store.db.syncRun.count();
+      expect(driverOf(store.db) !== null).toBe(connected);
+
+      expect(await readRepoStates(store.db)).toEqual([
+        { repo: 'org/api', etag: null, since: null, lastStatus: 'failed' },
+        { repo: 'org/web', etag: 'W/"abc"', since, lastStatus: 'ok' },
       ]);
     });
   }

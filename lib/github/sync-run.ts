@@ -20,6 +20,9 @@ const END_SQL =
   'UPDATE "SyncRun" SET "status" = $1, "finishedAt" = $2, "repos" = $3, "error" = $4, "requests" = $5, ' +
   '"notModified" = $6, "pages" = $7, "issuesChanged" = $8 WHERE "id" = $9';
 const CUT_OFF_SQL = `UPDATE "SyncRun" SET "status" = 'failed', "finishedAt" = $1, "error" = $2 WHERE "status" = 'running' AND "id" <> $3`;
+// PostgreSQL runs both as one statement, so one commit: the sweep as a data-modifying WITH (run whether read or
+// not), its placeholders after the end's. Two statements at once took two connections and two commits.
+const END_WITH_CUT_OFF_SQL = `WITH "cutOff" AS (${CUT_OFF_SQL.replace(/\$(\d)/g, (_, n) => `$${Number(n) + 9}`)}) ${END_SQL}`;
 
 const TEXT = { scalarType: 'string', arity: 'scalar' } as const;
 const INT = { scalarType: 'int', arity: 'scalar' } as const;
@@ -33,6 +36,34 @@ function statement(provider: StoreProvider, sql: string, args: unknown[], argTyp
   } satisfies DriverStatement;
 }
 
+const REPO_STATES_SQL = 'SELECT "repo", "etag", "since", "lastStatus" FROM "RepoSyncState" ORDER BY "repo"';
+
+/** What a sync needs of a repository's previous one: the ETag and watermark it repeats, and whether it failed. */
+export interface PreviousRepoState {
+  repo: string;
+  etag: string | null;
+  since: Date | null;
+  lastStatus: string | null;
+}
+
+/**
+ * Every repository's previous sync state, read before a sync's first request: straight from the driver, as
+ * Prisma's engine took 0.7 ms longer than PostgreSQL for these few rows. Times come back as text from both
+ * stores; one that does not read as a time is no watermark (the repository is listed in full).
+ */
+export async function readRepoStates(db: Db): Promise<PreviousRepoState[]> {
+  const rows = await queryStatement(db, { sql: REPO_STATES_SQL, args: [], argTypes: [] });
+  return rows.map(([repo, etag, since, lastStatus]) => {
+    const sinceTime = since === null ? null : new Date(since as string | number);
+    return {
+      repo: String(repo),
+      etag: etag === null ? null : String(etag),
+      since: sinceTime && !Number.isNaN(sinceTime.getTime()) ? sinceTime : null,
+      lastStatus: lastStatus === null ? null : String(lastStatus),
+    };
+  });
+}
+
 /** Stores a new run as running, and returns its id. */
 export async function startRun(db: Db, provider: StoreProvider, trigger: string, startedAt: Date): Promise<number> {
   const [row] = await queryStatement(db, statement(provider, START_SQL, [trigger, startedAt], [TEXT, TEXT]));
@@ -41,32 +72,30 @@ export async function startRun(db: Db, provider: StoreProvider, trigger: string,
 
 /**
  * Records how the run ended and, beside it, marks failed any other run still marked running: under the job
- * lease no other sync runs, so such a run was cut off. Both at once: one round trip on PostgreSQL.
+ * lease no other sync runs, so such a run was cut off. On PostgreSQL both are one statement (one commit).
  */
 export async function finishRun(db: Db, provider: StoreProvider, runId: number, startedAt: Date, end: RunEnd) {
-  await Promise.all([
-    executeStatement(
+  const endArgs = [
+    end.status,
+    end.finishedAt,
+    end.repos,
+    end.error,
+    end.requests ?? 0,
+    end.notModified ?? 0,
+    end.pages ?? 0,
+    end.issuesChanged ?? 0,
+    runId,
+  ];
+  const endTypes = [TEXT, TEXT, TEXT, TEXT, INT, INT, INT, INT, INT];
+  const cutOffArgs = [startedAt, INTERRUPTED_RUN_ERROR, runId];
+  const cutOffTypes = [TEXT, TEXT, INT];
+  if (provider === 'postgresql') {
+    await executeStatement(
       db,
-      statement(
-        provider,
-        END_SQL,
-        [
-          end.status,
-          end.finishedAt,
-          end.repos,
-          end.error,
-          end.requests ?? 0,
-          end.notModified ?? 0,
-          end.pages ?? 0,
-          end.issuesChanged ?? 0,
-          runId,
-        ],
-        [TEXT, TEXT, TEXT, TEXT, INT, INT, INT, INT, INT],
-      ),
-    ),
-    executeStatement(
-      db,
-      statement(provider, CUT_OFF_SQL, [startedAt, INTERRUPTED_RUN_ERROR, runId], [TEXT, TEXT, INT]),
-    ),
-  ]);
+      statement(provider, END_WITH_CUT_OFF_SQL, [...endArgs, ...cutOffArgs], [...endTypes, ...cutOffTypes]),
+    );
+    return;
+  }
+  await executeStatement(db, statement(provider, END_SQL, endArgs, endTypes));
+  await executeStatement(db, statement(provider, CUT_OFF_SQL, cutOffArgs, cutOffTypes));
 }

@@ -12,7 +12,7 @@ import { ProgressReport, type SyncProgress } from './sync-progress';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
 import { yieldToEventLoop } from '../db/event-loop';
-import { finishRun, startRun } from './sync-run';
+import { finishRun, type PreviousRepoState, readRepoStates, startRun } from './sync-run';
 import { inOrderAtMost } from '../async/in-order-at-most';
 
 /** One repository's part of a sync run, as SyncRun.repos stores it. */
@@ -146,8 +146,6 @@ const ISSUE_UPSERT = bulkUpsertStatement('Issue', 'id', {
   syncedAt: 'timestamp(3)',
 } satisfies Record<keyof IssueRow, BulkColumnType>);
 
-type StoredRepoState = Awaited<ReturnType<Db['repoSyncState']['findMany']>>[number];
-
 /** Every column of a repository's sync state, for its bulk upsert (all repositories of a sync in one statement). */
 export const REPO_STATE_UPSERT = bulkUpsertStatement('RepoSyncState', 'repo', {
   repo: 'text',
@@ -159,7 +157,7 @@ export const REPO_STATE_UPSERT = bulkUpsertStatement('RepoSyncState', 'repo', {
   rateLimitRemaining: 'int',
   rateLimitLimit: 'int',
   rateLimitReset: 'timestamp(3)',
-} satisfies Record<keyof StoredRepoState, BulkColumnType>);
+} satisfies Record<keyof Awaited<ReturnType<Db['repoSyncState']['findMany']>>[number], BulkColumnType>);
 
 /** Plans whose issues this process has mapped to cells since it loaded them. */
 const decidedPlans = new WeakSet<Plan>();
@@ -291,7 +289,7 @@ async function mergeIssues(
 /** One repository's fetch: its listing when anything changed, or why it failed. */
 interface RepoFetch {
   repo: string;
-  previous: StoredRepoState | undefined;
+  previous: PreviousRepoState | undefined;
   traffic: GitHubTraffic;
   pages: number;
   /** Null when GitHub answered 304 and no webhook named an issue: nothing to merge. */
@@ -304,7 +302,7 @@ async function fetchRepo(
   options: SyncOptions,
   repo: string,
   progress: ProgressReport,
-  previous: StoredRepoState | undefined,
+  previous: PreviousRepoState | undefined,
 ): Promise<RepoFetch> {
   const { store } = options;
   const label = options.label ?? store.plan.issueLabel;
@@ -402,17 +400,18 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   const { db, plan } = options.store;
   const label = options.label ?? plan.issueLabel;
   const startedAt = new Date();
-  // The run's row and the repositories' states at once: a sync that finds nothing new waits on two store round
-  // trips (these, then the outcome with the sweep beside it) instead of three.
-  const statesRead = db.repoSyncState.findMany({ orderBy: { repo: 'asc' } });
-  statesRead.catch(() => undefined); // awaited below; not left unhandled if the run's row fails first
-  const runId = await startRun(db, options.store.location.provider, options.trigger, startedAt);
+  // The run's row is written while GitHub is asked: only the repositories' states (their ETags) must be read
+  // before the first request. A sync that finds nothing new then waits on the store twice: for the states,
+  // and for the outcome with the sweep beside it.
+  const runStarted = startRun(db, options.store.location.provider, options.trigger, startedAt);
+  runStarted.catch(() => undefined); // awaited once the repositories are fetched, or on the way out of a failure
   const startRequests = options.client.traffic.requests;
   const startNotModified = options.client.traffic.notModified;
   let merged: MergeResult = { writtenByRepo: new Map(), issuesChanged: 0, changedCellKeys: new Set() };
   let outcomes: RepoSyncOutcome[] = [];
+  let runId: number;
   try {
-    const stored = new Map((await statesRead).map((s) => [s.repo, s]));
+    const stored = new Map((await readRepoStates(db)).map((s) => [s.repo, s]));
     const progress = new ProgressReport(options.repos, options.onProgress);
     const fetched = await inOrderAtMost(options.repos, SYNC_FETCH_CONCURRENCY, async (repo) => {
       progress.started(repo);
@@ -420,6 +419,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
       progress.read(repo);
       return result;
     });
+    runId = await runStarted;
     const listings = fetched.flatMap((f) => (f.listing ? [f.listing] : []));
     if (listings.length > 0) progress.mergingNow();
     let mergeFailure: string | null = null;
@@ -439,7 +439,7 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   } catch (error) {
     // A store failure: record it on the run (without the store's own text), then let the job runner report it.
     logger().error({ job: 'github-sync', ...errorFields(error) }, 'GitHub sync failed in the store');
-    await finishRun(db, options.store.location.provider, runId, startedAt, {
+    await finishRun(db, options.store.location.provider, await runStarted, startedAt, {
       status: 'failed',
       finishedAt: new Date(),
       repos: JSON.stringify(outcomes),
