@@ -87,7 +87,10 @@ test('the matrix served again is the store as it is now, under a nonce of its ow
   // Verified to begin with (an earlier test leaves its data back but the cell regressed).
   await verifyCell();
   await expect.poll(stateOf, { timeout: 15_000 }).toBe('verified');
+  // The store moved (the verification), so this page is rendered: gzipped for the browser all the same.
   const first = await page.goto('/');
+  expect(first?.headers()['x-page-cache']).toBe('miss');
+  expect(first?.headers()['content-encoding']).toBe('gzip');
   const link = page.locator(`a[data-cell="${key}"]`);
   await expect(link).toHaveAttribute('data-state', 'verified');
   // Nothing changed: the page rendered a moment ago comes again (lib/server/page-cache.ts), with this
@@ -95,7 +98,9 @@ test('the matrix served again is the store as it is now, under a nonce of its ow
   const again = await page.reload();
   expect(nonceOf(again)).toMatch(/^[A-Za-z0-9+/=]{40,}$/);
   expect(nonceOf(again)).not.toBe(nonceOf(first));
-  // Gzipped as the browser asked, spliced from the kept page's parts around this answer's nonce.
+  // Gzipped as the browser asked, spliced from the kept page's parts around this answer's nonce (the kept
+  // page was unpacked from the gzipped render).
+  expect(again?.headers()['x-page-cache']).toBe('hit');
   expect(again?.headers()['content-encoding']).toBe('gzip');
   const html = (await again?.text()) ?? '';
   expect(html).not.toContain(nonceOf(first));

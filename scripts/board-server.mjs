@@ -7,13 +7,15 @@
  * Third, pages: sign-in when required, a Content-Security-Policy with a fresh nonce, no request body
  * (lib/auth/page-admission.ts decides; a Next proxy doing it cost each page as much as /api/health).
  * Fourth, the matrix page is rendered once per store change and viewer and then served again with each
- * answer's own nonce (lib/server/page-cache.ts decides what is kept and for how long).
+ * answer's own nonce (lib/server/page-cache.ts decides what is kept and for how long); x-page-cache says
+ * which an answer was (hit or miss).
  * `--dev` runs Next's development server behind it (`npm run dev`), so development gets the same.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzip } from 'node:zlib';
 import next from 'next';
 
 const dev = process.argv.includes('--dev');
@@ -66,9 +68,15 @@ const securityHeaders = globalThis[Symbol.for('rollout-board.security-headers')]
 const pageCache = globalThis[Symbol.for('rollout-board.page-cache')];
 if (!pageCache) throw new Error('instrumentation.ts did not publish the page cache');
 
+/** The largest page unpacked to be kept (the cache keeps none over a quarter of its 32 MiB). */
+const MAX_KEPT_PAGE_BYTES = 8 * 1024 * 1024;
+
 /**
  * Collects what Next writes for a page it renders after a cache miss, and hands the whole answer to the
  * page cache when it has been sent (the cache decides whether it is kept: a 200 of HTML with no cookie).
+ * Next gzips the render for a browser that asks (a fleet's page is over a megabyte as HTML); the cache
+ * needs the HTML itself to put each answer's nonce in, so a gzipped render is unpacked once it is sent,
+ * on the thread pool, not while the visitor waits.
  */
 function keepRenderedPage(response, key, nonce) {
   const chunks = [];
@@ -90,11 +98,13 @@ function keepRenderedPage(response, key, nonce) {
     return end.call(this, chunk, encoding, callback);
   };
   response.on('finish', () => {
-    pageCache.keepPage(key, {
-      status: response.statusCode,
-      headers: response.getHeaders(),
-      body: Buffer.concat(chunks),
-      nonce,
+    const { 'content-encoding': encoding, ...headers } = response.getHeaders();
+    const keep = (body) => pageCache.keepPage(key, { status: response.statusCode, headers, body, nonce });
+    if (encoding === undefined) return keep(Buffer.concat(chunks));
+    // Anything but gzip (a client that asked for deflate only) is simply not kept.
+    if (String(encoding).toLowerCase() !== 'gzip') return;
+    gunzip(Buffer.concat(chunks), { maxOutputLength: MAX_KEPT_PAGE_BYTES }, (error, body) => {
+      if (!error) keep(body);
     });
   });
 }
@@ -129,12 +139,11 @@ async function serve(request, response) {
       admission.nonce,
     );
     if (cached.kind === 'hit') {
-      response.writeHead(200, cached.headers);
+      response.writeHead(200, { ...cached.headers, 'x-page-cache': 'hit' });
       return response.end(cached.body);
     }
     if (cached.kind === 'miss') {
-      // Rendered uncompressed, so the kept copy can take another nonce; later answers are gzipped from it.
-      delete request.headers['accept-encoding'];
+      response.setHeader('x-page-cache', 'miss');
       keepRenderedPage(response, cached.key, admission.nonce);
     }
   }

@@ -13,6 +13,7 @@ const page = (overrides: Partial<RenderedPage> = {}): RenderedPage => ({
     'x-frame-options': 'DENY',
     link: `</a.css>; rel=preload; nonce="${NONCE}"`,
     date: 'Tue, 01 Dec 2026 11:00:00 GMT',
+    'x-page-cache': 'miss',
   },
   body: Buffer.from(
     `<html><script nonce="${NONCE}">1</script><p>Matrix ✓</p>${'x'.repeat(100)}<script nonce="${NONCE}">2</script>`,
@@ -82,6 +83,8 @@ describe('a kept page', () => {
     // This answer's own: the server sets the CSP of its new nonce, and the date and length are its own.
     expect(served?.headers).not.toHaveProperty('content-security-policy');
     expect(served?.headers).not.toHaveProperty('date');
+    // The render's "miss" is not the answer's: the server marks a hit itself.
+    expect(served?.headers).not.toHaveProperty('x-page-cache');
     expect(served?.headers['content-length']).toBe(String(Buffer.byteLength(body)));
   });
 

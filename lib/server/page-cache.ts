@@ -38,6 +38,8 @@ const NOT_REPLAYED = new Set([
   'connection',
   'keep-alive',
   'date',
+  // The board's server says per answer whether it came from here (hit) or was rendered (miss).
+  'x-page-cache',
 ]);
 
 type RequestHeaders = Record<string, string | string[] | undefined>;
