@@ -15,6 +15,12 @@ export default defineConfig({
       'lib/faro/*.test.ts',
       'lib/format/*.test.ts',
       'lib/async/*.test.ts',
+      'lib/auth/cross-site.test.ts',
+      'lib/auth/guard.test.ts',
+      'lib/auth/session.test.ts',
+      'lib/github/linked-prs.test.ts',
+      'lib/server/page-cache.test.ts',
+      'lib/server/spliced-body.test.ts',
     ],
     // Store tests need a database and test the reads, which are not mutated (stryker.config.json).
     exclude: ['lib/matrix/read.test.ts', 'lib/matrix/read-scale.test.ts', 'lib/matrix/snapshot.test.ts'],

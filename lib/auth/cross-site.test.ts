@@ -34,6 +34,43 @@ describe('cross-site refusal', () => {
     }
     expect(crossSiteRefusal(post({ origin: BOARD, body: '{"kind":"all"}' }), BOARD)?.status).toBe(415);
   });
+
+  it('takes only JSON itself: not a safelisted type that merely mentions it, nor a longer name', () => {
+    // text/plain with any parameter needs no CORS preflight, so another site's page could send this one.
+    for (const type of ['text/plain; charset=application/json', 'application/jsonx', 'application/json5']) {
+      const refusal = crossSiteRefusal(post({ origin: BOARD, 'content-type': type, body: '{}' }), BOARD);
+      expect(refusal?.status, type).toBe(415);
+      expect(refusal?.message).toBe(`Send the body as JSON (content-type: application/json), not ${type}.`);
+    }
+    for (const type of ['application/json', 'Application/JSON', 'application/json ; charset=utf-8']) {
+      expect(crossSiteRefusal(post({ origin: BOARD, 'content-type': type, body: '{}' }), BOARD), type).toBeNull();
+    }
+  });
+
+  it('counts a body declared only by its length or by chunking as a body without a type (415)', () => {
+    for (const headers of [{ 'content-length': '12' }, { 'transfer-encoding': 'chunked' }] as Record<
+      string,
+      string
+    >[]) {
+      const refusal = crossSiteRefusal(new Request(`${BOARD}/api/verify`, { method: 'POST', headers }), BOARD);
+      expect(refusal?.status, JSON.stringify(headers)).toBe(415);
+      expect(refusal?.message).toContain('not an untyped body');
+    }
+    // No body at all (a bodiless POST, as the Verify buttons of other clients send) is no reason to refuse.
+    const bodiless = new Request(`${BOARD}/api/verify`, { method: 'POST', headers: { 'content-length': '0' } });
+    expect(crossSiteRefusal(bodiless, BOARD)).toBeNull();
+  });
+
+  it('says which origin or fetch site it refused, cut short', () => {
+    const long = `https://${'a'.repeat(200)}.example`;
+    expect(crossSiteRefusal(post({ origin: long }), BOARD)?.message).toBe(
+      `Cross-site request refused: Origin ${long.slice(0, 100)} is not this board.`,
+    );
+    const site = `cross-site${'x'.repeat(50)}`;
+    expect(crossSiteRefusal(post({ 'sec-fetch-site': site }), BOARD)?.message).toBe(
+      `Cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 30)}).`,
+    );
+  });
 });
 
 describe('board origin and return paths', () => {

@@ -3,7 +3,7 @@ import { ConfigError, parseConfig } from '../config/env';
 import { ApiError, errorResponse } from '../api/errors';
 import { currentUser, requireRole } from './guard';
 import { PEER_HEADER, PEER_HEADER_FLAG } from './identify';
-import { rolesFromGroups } from './roles';
+import { hasRole, parseGroups, rolesFromGroups, topRole } from './roles';
 import { SESSION_COOKIE, seal } from './session';
 import { authSettings, readOnlyNotice } from './settings';
 
@@ -44,6 +44,23 @@ describe('roles from groups', () => {
     expect(rolesFromGroups(['dev'], groups)).toEqual(['viewer']);
     expect(rolesFromGroups([], { engineerGroups: [], adminGroups: [] })).toEqual(['viewer']);
   });
+
+  it('reads groups from a claim list or a comma-separated header, trimmed, each once, strings only', () => {
+    expect(parseGroups('sre, platform ,sre,, ')).toEqual(['sre', 'platform']);
+    expect(parseGroups([' sre', 7, null, 'admins', 'sre', ''])).toEqual(['sre', 'admins']);
+    for (const nothing of [undefined, null, 42, { groups: ['sre'] }]) expect(parseGroups(nothing)).toEqual([]);
+    // A token stuffed with groups keeps 200 of them.
+    expect(parseGroups(Array.from({ length: 250 }, (_, i) => `g${i}`))).toHaveLength(200);
+  });
+
+  it('names the highest role, and no one without roles has any', () => {
+    expect(topRole({ roles: ['viewer', 'engineer', 'admin'] })).toBe('admin');
+    expect(topRole({ roles: ['viewer', 'engineer'] })).toBe('engineer');
+    expect(topRole({ roles: [] })).toBe('viewer');
+    expect(hasRole(null, 'viewer')).toBe(false);
+    expect(hasRole(undefined, 'viewer')).toBe(false);
+    expect(hasRole({ roles: ['viewer'] }, 'engineer')).toBe(false);
+  });
 });
 
 describe('requireRole with OpenID Connect sessions', () => {
@@ -57,13 +74,37 @@ describe('requireRole with OpenID Connect sessions', () => {
     const cookie = await sessionCookie(oidcEnv, { subject: 'u-2', name: 'Vic', groups: ['dev'] });
     const { status, body } = await refusal(requireRole(request({ cookie }), 'engineer', settingsFor(oidcEnv)));
     expect(status).toBe(403);
-    expect(body.error).toMatch(/Vic may not start syncs.*one of the groups sre, platform, board-admins/);
-    expect((await refusal(requireRole(request({ cookie }), 'admin', settingsFor(oidcEnv)))).status).toBe(403);
+    expect(body.error).toBe(
+      'Not allowed: Vic may not start syncs, verifications and evidence checks, and sign off criteria; that needs ' +
+        'the engineer role (one of the groups sre, platform, board-admins).',
+    );
+    // Only the admin groups grant the admin role.
+    const admin = await refusal(requireRole(request({ cookie }), 'admin', settingsFor(oidcEnv)));
+    expect(admin.status).toBe(403);
+    expect(admin.body.error).toBe(
+      "Not allowed: Vic may not revoke anyone's sign-off and read the audit trail; that needs the admin role " +
+        '(one of the groups board-admins).',
+    );
+  });
+
+  it('says which setting names the groups when none grants the role', async () => {
+    const env = { ...oidcEnv, AUTH_ENGINEER_GROUPS: '', AUTH_ADMIN_GROUPS: '' };
+    const cookie = await sessionCookie(env, { subject: 'u-2', name: 'Vic', groups: ['dev'] });
+    const engineer = await refusal(requireRole(request({ cookie }), 'engineer', settingsFor(env)));
+    expect(engineer.body.error).toMatch(
+      /needs the engineer role \(a group named in AUTH_ENGINEER_GROUPS \(none is set\)\)\.$/,
+    );
+    const admin = await refusal(requireRole(request({ cookie }), 'admin', settingsFor(env)));
+    expect(admin.body.error).toMatch(/needs the admin role \(a group named in AUTH_ADMIN_GROUPS \(none is set\)\)\.$/);
   });
 
   it('answers 401 without a session, and for a tampered, expired or foreign-key cookie', async () => {
     const settings = settingsFor(oidcEnv);
     expect((await refusal(requireRole(request(), 'viewer', settings))).status).toBe(401);
+    expect((await refusal(requireRole(request(), 'engineer', settings))).body.error).toBe(
+      'Sign in first (/signin): you need the engineer role to start syncs, verifications and evidence checks, ' +
+        'and sign off criteria.',
+    );
 
     const good = await sessionCookie(oidcEnv, { subject: 'u-1', name: 'Erin', groups: ['sre'] });
     await expect(requireRole(request({ cookie: good }), 'engineer', settings)).resolves.toBeTruthy();

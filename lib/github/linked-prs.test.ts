@@ -117,6 +117,53 @@ describe('linking pull requests to the issues they close', () => {
     expect(links('o/other#3')).toEqual([]);
   });
 
+  it('keeps what this listing does not speak for, drops a link that no longer closes, and orders several links', () => {
+    const at = '2026-06-01T00:00:00Z';
+    const pr = (number: number, body: string, extra: Partial<IssueListItem> = {}): IssueListItem => ({
+      number,
+      title: `PR ${number}`,
+      body,
+      state: 'open',
+      labels: [],
+      html_url: `https://github.com/${REPO}/pull/${number}`,
+      created_at: at,
+      updated_at: at,
+      closed_at: null,
+      pull_request: { html_url: `https://github.com/${REPO}/pull/${number}`, merged_at: null },
+      ...extra,
+    });
+    const otherRepoLink: LinkedPullRequest = { ...stored(5), repo: 'O/Web', url: 'https://github.com/O/Web/pull/5' };
+    const rows = new Map([
+      // #1: its stored link (PR 40) is listed again but no longer closes it; PR 41 of another listing stays.
+      ['o/r#1', { linkedPullRequests: JSON.stringify([stored(40), stored(41), otherRepoLink]) }],
+      // #2: closed by two of the listed pull requests.
+      ['o/r#2', { linkedPullRequests: '[]' }],
+      // #3: nothing listed touches it, so its row is left as it is (same object).
+      ['o/r#3', { linkedPullRequests: JSON.stringify([stored(41)]) }],
+    ]);
+    const untouched = rows.get('o/r#3');
+    linkPullRequests(rows, 'O/R', [
+      pr(40, 'Refactoring only'),
+      pr(52, 'Fixes #2', { pull_request: { merged_at: '2026-06-02T00:00:00Z' }, state: 'closed' }),
+      pr(51, 'resolves: o/r#2'),
+    ]);
+    const links = (id: string) => JSON.parse(rows.get(id)!.linkedPullRequests) as LinkedPullRequest[];
+    expect(links('o/r#1')).toEqual([stored(41), otherRepoLink]);
+    expect(links('o/r#2')).toEqual([
+      { ...stored(51), repo: 'O/R' },
+      // Merged: closed with its merge time; without the pull request's own URL, the item's is used.
+      {
+        number: 52,
+        url: `https://github.com/${REPO}/pull/52`,
+        repo: 'O/R',
+        state: 'closed',
+        merged: true,
+        mergedAt: '2026-06-02T00:00:00Z',
+      },
+    ]);
+    expect(rows.get('o/r#3')).toBe(untouched);
+  });
+
   it('grows linearly with the number of pull requests and issues: 4× as many cost about 4× the operations', () => {
     const small = link(250).operations;
     const large = link(1000).operations;

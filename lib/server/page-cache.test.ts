@@ -157,5 +157,29 @@ describe('a kept page', () => {
     expect(small.take('b', FRESH, {})).toBeDefined();
     // One page larger than a quarter of all it may keep is not kept at all.
     expect(small.keep('huge', page({ body: Buffer.alloc(1.2 * weight, 'x') }))).toBe(false);
+
+    // A page rendered again under its key weighs once, not once per render: four keys still fit.
+    const again = new RenderedPageCache(5000, Date.now, { entries: 10, bytes: 4.5 * weight });
+    for (let render = 0; render < 5; render += 1) again.keep('a', page({ body: doubled }));
+    for (const key of ['b', 'c', 'd']) again.keep(key, page({ body: doubled }));
+    expect(['a', 'b', 'c', 'd'].map((key) => again.take(key, FRESH, {}) !== undefined)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('replays every value of a header given several, and none of a header left unset', () => {
+    const cache = new RenderedPageCache(5000);
+    const headers = {
+      ...page().headers,
+      link: [`</a.css>; nonce="${NONCE}"`, '</b.js>; rel=preload'],
+      'x-unset': undefined,
+    };
+    cache.keep('k', page({ headers }));
+    const served = cache.take('k', FRESH, {});
+    expect(served?.headers.link).toEqual([`</a.css>; nonce="${FRESH}"`, '</b.js>; rel=preload']);
+    expect(served?.headers).not.toHaveProperty('x-unset');
   });
 });
