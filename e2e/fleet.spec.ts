@@ -48,7 +48,7 @@ test('a group shows its first 20 services and the rest on request', async ({ pag
   // The server renders all of the group's cells for this page: on a busy machine that takes seconds.
   await expect(rows).toHaveCount(total, { timeout: 30_000 });
   await expect(page).toHaveURL(/[?&]expand=attention(#group-attention)?$/);
-  // The first twenty stay first: the rest follow in plan order.
+  // The first twenty stay first: the rest follow, most urgent first.
   expect((await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-service')))).slice(0, 20)).toEqual(
     firstTwenty,
   );

@@ -73,6 +73,32 @@ describe('grouping a fleet', () => {
     ]);
   });
 
+  it('lists the services needing attention most urgent first: regressed, then closed unverified, then ready to close', () => {
+    const groups = groupRows([
+      row('ready', ['ready-to-close', 'verified']),
+      row('unproven', ['closed-unverified', 'ready-to-close']),
+      row('broke', ['verified', 'regressed']),
+      row('ready-twice', ['ready-to-close', 'ready-to-close']),
+      row('broke-too', ['regressed', 'planned']),
+      row('done', ['verified', 'verified']),
+      row('unproven-twice', ['closed-unverified', 'closed-unverified']),
+    ]);
+    // The worst state first; among equals, more cells in that state first; then plan order.
+    expect(groups[0].rows.map((r) => r.slug)).toEqual([
+      'broke',
+      'broke-too',
+      'unproven-twice',
+      'unproven',
+      'ready-twice',
+      'ready',
+    ]);
+    // Other groups keep plan order.
+    expect(groupRows([row('b', ['verified']), row('a', ['verified', 'verified'])])[0].rows.map((r) => r.slug)).toEqual([
+      'b',
+      'a',
+    ]);
+  });
+
   it('shows the first 20 services of a group until it is expanded, then every one of them in plan order', () => {
     expect(GROUP_PAGE_ROWS).toBe(20);
     const [attention] = groupRows(Array.from({ length: 41 }, (_, i) => row(`s${i}`, ['regressed'])));

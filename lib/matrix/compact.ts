@@ -217,15 +217,44 @@ const groupsOfRows = new WeakMap<readonly CompactRow[], RowGroup[]>();
 const newestCheckOfView = new WeakMap<object, string>();
 
 /**
- * Rows in groups, "needs attention" first, plan order within a group; empty groups are left out.
- * Computed once per rows array (the groups are shared: not to be changed).
+ * How urgent a service needing attention is, most urgent first: what broke after it was proven (regressed),
+ * then work called done that nothing proves (closed, unverified), then issues ready to close; among equals,
+ * the service with more cells in that state. A group shows its first GROUP_PAGE_ROWS, so this decides who is seen.
+ */
+const ATTENTION_RANK: ReadonlyMap<CellState, number> = new Map(
+  ATTENTION_STATES.map((state, index) => [state, ATTENTION_STATES.length - 1 - index]),
+);
+/** A row's most urgent attention state (its rank; past the last when none) and how many cells are in it. */
+function attentionOf(row: CompactRow) {
+  let worst = ATTENTION_RANK.size;
+  let cells = 0;
+  for (const cell of row.cells) {
+    const rank = cell ? ATTENTION_RANK.get(cell.state) : undefined;
+    if (rank === undefined || rank > worst) continue;
+    cells = rank < worst ? 1 : cells + 1;
+    worst = rank;
+  }
+  return { worst, cells };
+}
+
+/** The attention group's rows, most urgent first (see ATTENTION_RANK), plan order among equals. */
+function byUrgency(rows: CompactRow[]): CompactRow[] {
+  const ranked = rows.map((row, position) => ({ row, position, ...attentionOf(row) }));
+  ranked.sort((a, b) => a.worst - b.worst || b.cells - a.cells || a.position - b.position);
+  return ranked.map((r) => r.row);
+}
+
+/**
+ * Rows in groups, "needs attention" first and most urgent first within it, plan order within the other
+ * groups; empty groups are left out. Computed once per rows array (the groups are shared: not to be changed).
  */
 export function groupRows(rows: readonly CompactRow[]): RowGroup[] {
   let groups = groupsOfRows.get(rows);
   if (!groups) {
-    groups = ROW_GROUPS.map((g) => ({ ...g, rows: rows.filter((row) => rowGroupOf(row) === g.id) })).filter(
-      (g) => g.rows.length > 0,
-    );
+    groups = ROW_GROUPS.map((g) => {
+      const members = rows.filter((row) => rowGroupOf(row) === g.id);
+      return { ...g, rows: g.id === 'attention' ? byUrgency(members) : members };
+    }).filter((g) => g.rows.length > 0);
     groupsOfRows.set(rows, groups);
   }
   return groups;

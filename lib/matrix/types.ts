@@ -12,7 +12,10 @@ export const CELL_STATES = [
 ] as const;
 export type CellState = (typeof CELL_STATES)[number];
 
-/** States a PM should act on: close the issue, find out why the data is missing, or fix what broke. */
+/**
+ * States a PM should act on: close the issue, find out why the data is missing, or fix what broke. Least
+ * urgent first: the matrix lists the services needing attention the other way round (compact.ts).
+ */
 export const ATTENTION_STATES: readonly CellState[] = ['ready-to-close', 'closed-unverified', 'regressed'];
 
 export const CELL_STATE_LABELS: Record<CellState, string> = {
