@@ -9,6 +9,11 @@ describe('redactUrl: the one way a URL setting is shown', () => {
     expect(redactUrl('https://token@ghe.example.org/api/v3')).toBe('https://ghe.example.org/api/v3');
   });
 
+  it('shows a URL without credentials as the operator wrote it, not as a parser would rewrite it', () => {
+    expect(redactUrl('https://Grafana.Example.org:443/loki/')).toBe('https://Grafana.Example.org:443/loki');
+    expect(redactUrl('http://tempo:3200/a%7Eb')).toBe('http://tempo:3200/a%7Eb');
+  });
+
   it('never echoes a value that is not a URL verbatim when it carries credentials', () => {
     expect(redactUrl('not a url but http://u:p@x')).toBe('not a url but http://***@x');
   });

@@ -22,4 +22,13 @@ describe('parseBodyEstimate', () => {
   it('takes the first readable estimate line', () => {
     expect(parseBodyEstimate('Estimated Effort: unknown\nEstimated Effort: ~4h')?.minutes).toBe(240);
   });
+
+  it('reads a zero as no estimate, so a later line can still give one', () => {
+    expect(parseBodyEstimate('Estimated Effort: 0h')).toBeNull();
+    expect(parseBodyEstimate('Estimated Effort: 0h\nEstimate: 2h')).toEqual({ text: '2h', minutes: 120 });
+  });
+
+  it('drops any run of closing punctuation after the figure', () => {
+    expect(parseBodyEstimate('Estimated effort: ~3h... give or take')).toEqual({ text: '~3h', minutes: 180 });
+  });
 });

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HostileUpstream, startHostileUpstream } from '@/test/hostile-upstream';
-import { describeTransportError, fetchBounded, ReplyTooLargeError, readRequestCapped } from './bounded';
+import {
+  describeTransportError,
+  fetchBounded,
+  formatBytes,
+  ReplyTooLargeError,
+  readCapped,
+  readRequestCapped,
+  requestSignal,
+} from './bounded';
 
 let upstream: HostileUpstream | undefined;
 afterEach(async () => {
@@ -24,6 +32,20 @@ describe('fetchBounded', () => {
     await expect(fetchBounded(upstream.url, {}, { timeoutMs: 5_000, maxBytes: 1024 })).rejects.toBeInstanceOf(
       ReplyTooLargeError,
     );
+    await upstream.stop();
+    // A reply that declares 5 MB and then sends one byte: refused on its word, not waited for until the time limit.
+    upstream = await startHostileUpstream({
+      kind: 'answer',
+      status: 200,
+      body: 'x',
+      headers: { 'content-length': String(5 * 1024 * 1024) },
+    });
+    const error = await fetchBounded(upstream.url, {}, { timeoutMs: 5_000, maxBytes: 1024 }).catch((e) => e);
+    expect(describeTransportError(error, 5_000)).toBe('the reply is larger than 1 KB, so reading stopped there');
+    // Exactly at the cap is within it.
+    await upstream.stop();
+    upstream = await startHostileUpstream({ kind: 'answer', status: 200, body: 'y'.repeat(1024) });
+    expect((await fetchBounded(upstream.url, {}, { timeoutMs: 5_000, maxBytes: 1024 })).body.length).toBe(1024);
   });
 
   it('aborts a body that stops arriving at the time limit, not at Node’s own 300 s', async () => {
@@ -68,6 +90,62 @@ describe('fetchBounded', () => {
   });
 });
 
+describe('what a cap or a failure is called', () => {
+  it('names a cap in the largest whole unit', () => {
+    expect(formatBytes(10 * 1024 * 1024)).toBe('10 MB');
+    expect(formatBytes(1024 * 1024)).toBe('1 MB');
+    expect(formatBytes(1536 * 1024)).toBe('1536 KB');
+    expect(formatBytes(64 * 1024)).toBe('64 KB');
+    expect(formatBytes(1024)).toBe('1 KB');
+    expect(formatBytes(1500)).toBe('1500 bytes');
+    expect(formatBytes(512)).toBe('512 bytes');
+  });
+
+  it('says what went wrong on the wire in a few words: the system error, else the message', () => {
+    const refused = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED', message: 'x' } });
+    expect(describeTransportError(refused, 1000)).toBe('ECONNREFUSED');
+    expect(describeTransportError(Object.assign(new Error('boom'), { code: 'EAI_AGAIN' }), 1000)).toBe('EAI_AGAIN');
+    expect(describeTransportError(new TypeError('fetch failed', { cause: new Error('other side closed') }), 1000)).toBe(
+      'other side closed',
+    );
+    expect(describeTransportError(new Error('plain'), 1000)).toBe('plain');
+    expect(describeTransportError('a string', 1000)).toBe('a string');
+    expect(describeTransportError(new DOMException('', 'AbortError'), 1000)).toBe('the request was cancelled');
+    expect(describeTransportError(new DOMException('the run was cancelled', 'AbortError'), 1000)).toBe(
+      'the run was cancelled',
+    );
+    expect(describeTransportError(new DOMException('x', 'TimeoutError'), 90_000)).toBe('no complete answer within 90s');
+    expect(describeTransportError(new ReplyTooLargeError(2048), 1000)).toBe(
+      'the reply is larger than 2 KB, so reading stopped there',
+    );
+  });
+
+  it('tells a time-out from the caller cancelling', async () => {
+    const timing = requestSignal({ timeoutMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect([timing.signal.aborted, timing.timedOut()]).toEqual([true, true]);
+    const controller = new AbortController();
+    const cancelled = requestSignal({ timeoutMs: 60_000, signal: controller.signal });
+    controller.abort();
+    expect([cancelled.signal.aborted, cancelled.timedOut()]).toEqual([true, false]);
+  });
+});
+
+describe('readCapped', () => {
+  async function* chunks(...sizes: number[]) {
+    for (const size of sizes) yield new Uint8Array(size).fill(size % 251);
+  }
+
+  it('keeps exactly the first bytes up to the cap when truncating, whatever the chunks', async () => {
+    const kept = await readCapped(chunks(600, 700, 800), 1000, { truncate: true });
+    expect(kept.length).toBe(1000);
+    // The first chunk whole, then the second's start.
+    expect([...kept.subarray(598, 602)]).toEqual([600 % 251, 600 % 251, 700 % 251, 700 % 251]);
+    expect((await readCapped(chunks(400, 600), 1000)).length).toBe(1000);
+    await expect(readCapped(chunks(400, 601), 1000)).rejects.toBeInstanceOf(ReplyTooLargeError);
+  });
+});
+
 describe('readRequestCapped', () => {
   const post = (body: BodyInit, headers: Record<string, string> = {}) =>
     new Request('http://board.test/', { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
@@ -86,5 +164,7 @@ describe('readRequestCapped', () => {
     await expect(readRequestCapped(post(endless), 64 * 1024)).rejects.toBeInstanceOf(ReplyTooLargeError);
     expect(pulled).toBeLessThan(10);
     expect((await readRequestCapped(post('x'.repeat(1024)), 1024)).length).toBe(1024);
+    // A declared length within the cap is read.
+    expect((await readRequestCapped(post('{"a":1}', { 'content-length': '7' }), 1024)).toString()).toBe('{"a":1}');
   });
 });
