@@ -17,6 +17,7 @@ export default defineConfig({
       'lib/async/*.test.ts',
       'lib/auth/cross-site.test.ts',
       'lib/auth/guard.test.ts',
+      'lib/auth/page-admission.test.ts',
       'lib/auth/session.test.ts',
       'lib/github/linked-prs.test.ts',
       'lib/server/page-cache.test.ts',

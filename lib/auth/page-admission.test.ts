@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/env';
-import { admitPage, requireAdmittingServer } from './page-admission';
+import { admitPage, publishPageAdmission, requireAdmittingServer } from './page-admission';
 import { SESSION_COOKIE, seal } from './session';
 import { authSettings } from './settings';
 
@@ -75,6 +75,13 @@ describe('signing in before a page', () => {
     });
   });
 
+  it('sends a request that names no host to sign in on this machine', async () => {
+    expect(await admitPage('/', '', {}, signInRequired)).toEqual({
+      kind: 'sign-in',
+      location: 'http://localhost/signin?returnTo=%2F',
+    });
+  });
+
   it('always lets anyone open the sign-in page itself', async () => {
     expect((await admitPage('/signin', '?returnTo=%2F', host, signInRequired)).kind).toBe('page');
   });
@@ -127,8 +134,20 @@ describe('who is looking, for the page cache', () => {
 
 describe('pages outside the board’s own server', () => {
   it('render nothing: under a plain next start nobody asked for a sign-in or set the CSP', () => {
-    expect(() => requireAdmittingServer({})).toThrow(/npm start or npm run dev/);
+    expect(() => requireAdmittingServer({})).toThrow(
+      'Pages render only behind the board’s own server (npm start or npm run dev, scripts/board-server.mjs): ' +
+        'it asks for sign-in and sets each page’s Content-Security-Policy. A plain `next start` or `next dev` does neither.',
+    );
     expect(() => requireAdmittingServer({ ROLLOUT_BOARD_PEER_HEADER: '0' })).toThrow();
     expect(() => requireAdmittingServer({ ROLLOUT_BOARD_PEER_HEADER: '1' })).not.toThrow();
+  });
+
+  it('hands the board’s server the admission and the headers of the answers it writes itself', () => {
+    publishPageAdmission();
+    const holder = globalThis as unknown as Record<symbol, unknown>;
+    expect(holder[Symbol.for('rollout-board.page-admission')]).toBe(admitPage);
+    expect(holder[Symbol.for('rollout-board.security-headers')]).toMatchObject({
+      'X-Content-Type-Options': 'nosniff',
+    });
   });
 });
