@@ -10,6 +10,8 @@ export type HostileMode =
   | { kind: 'flood'; bytes: number; contentType?: string; declare?: boolean }
   /** Headers at once, then the body never comes. */
   | { kind: 'stall-body' }
+  /** Takes the request and never answers (a hung upstream). */
+  | { kind: 'silent' }
   /** A fixed answer. */
   | { kind: 'answer'; status: number; body: string; headers?: Record<string, string> };
 
@@ -39,6 +41,7 @@ export async function startHostileUpstream(initial: HostileMode): Promise<Hostil
       res.end(current.body);
       return;
     }
+    if (current.kind === 'silent') return;
     if (current.kind === 'stall-body') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.flushHeaders();

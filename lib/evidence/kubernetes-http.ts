@@ -24,13 +24,15 @@ export function boundedKubernetesHttp(bounds: RequestBounds): HttpLibrary {
 async function send(request: RequestContext, bounds: RequestBounds): Promise<ResponseContext> {
   const url = new URL(request.getUrl());
   const transport = url.protocol === 'https:' ? https : http;
-  const { signal } = requestSignal(bounds);
+  const { signal, release } = requestSignal(bounds);
   try {
     return await exchange(request, url, transport, signal, bounds.maxBytes);
   } catch (error) {
     // Node reports an abort mid-body as "aborted" (ECONNRESET): say which limit ended it.
     if (signal.aborted) throw signal.reason;
     throw error;
+  } finally {
+    release();
   }
 }
 

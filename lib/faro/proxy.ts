@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { isReplyTooLarge, readRequestCapped } from '../http/bounded';
+import { isReplyTooLarge, readRequestCapped, requestSignal } from '../http/bounded';
 import type { ClientRateLimiter } from './rate-limit';
 import type { FaroProxyStats } from './stats';
 
@@ -86,9 +86,14 @@ async function postUpstream(
   body: Buffer,
   timeoutMs: number,
 ): Promise<UpstreamResult> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const first = await postOnce(url, headers, body, timeout);
-  return first.kind === 'stale-connection' ? postOnce(url, headers, body, timeout).then(settled) : first;
+  // One time limit for both tries: a retry on a fresh connection does not get a second one.
+  const { signal, release } = requestSignal({ timeoutMs });
+  try {
+    const first = await postOnce(url, headers, body, signal);
+    return first.kind === 'stale-connection' ? settled(await postOnce(url, headers, body, signal)) : first;
+  } finally {
+    release();
+  }
 }
 
 const settled = (result: UpstreamResult | { kind: 'stale-connection' }): UpstreamResult =>

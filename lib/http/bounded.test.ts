@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type HostileUpstream, startHostileUpstream } from '@/test/hostile-upstream';
 import {
@@ -54,6 +56,26 @@ describe('fetchBounded', () => {
     const error = await fetchBounded(upstream.url, {}, { timeoutMs: 300, maxBytes: 1024 }).catch((e) => e);
     expect(Date.now() - started).toBeLessThan(300 + 1_000);
     expect(describeTransportError(error, 300)).toBe('no complete answer within 300ms');
+  });
+
+  it("keeps its time limit through a garbage collection while joined with the caller's signal", async () => {
+    // Node 20's AbortSignal.any holds its sources weakly: a time limit made by AbortSignal.timeout was collected
+    // before it fired, and a probe of a hung upstream waited for ever.
+    v8.setFlagsFromString('--expose-gc');
+    const collectGarbage = vm.runInNewContext('gc') as () => void;
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    upstream = await startHostileUpstream({ kind: 'silent' });
+    const run = new AbortController();
+    const asked = fetchBounded(upstream.url, {}, { timeoutMs: 300, maxBytes: 1024, signal: run.signal }).catch(
+      (error: unknown) => error,
+    );
+    for (let i = 0; i < 5; i += 1) {
+      await sleep(20);
+      collectGarbage();
+    }
+    const error = await Promise.race([asked, sleep(5_000).then(() => 'still waiting 5 s later')]);
+    expect(describeTransportError(error, 300)).toBe('no complete answer within 300ms');
+    expect(run.signal.aborted).toBe(false);
   });
 
   it("ends at once when the caller's signal aborts (a run's deadline)", async () => {

@@ -77,12 +77,25 @@ export function anySignal(...signals: Array<AbortSignal | undefined>): AbortSign
   return given.length > 1 ? AbortSignal.any(given) : given[0];
 }
 
-/** The per-request time limit, joined with the caller's signal. `timedOut()` tells the two apart afterwards. */
+/**
+ * The per-request time limit, joined with the caller's signal. `timedOut()` tells the two apart afterwards;
+ * `release()` clears the timer once the request is over.
+ *
+ * The limit is a timer holding its controller, not `AbortSignal.timeout`: Node 20's `AbortSignal.any` holds
+ * its sources weakly, so a timeout signal joined with a caller's could be garbage-collected before it fired,
+ * and the request then waited for ever (nodejs/node#57736; a probe of a hung upstream did, under load).
+ */
 export function requestSignal(bounds: Pick<RequestBounds, 'timeoutMs' | 'signal'>) {
-  const timeout = AbortSignal.timeout(bounds.timeoutMs);
+  const timeout = new AbortController();
+  const timer = setTimeout(
+    () => timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    bounds.timeoutMs,
+  );
+  timer.unref(); // the request's socket keeps the process alive, not its time limit
   return {
-    signal: anySignal(timeout, bounds.signal) ?? timeout,
-    timedOut: () => timeout.aborted,
+    signal: anySignal(timeout.signal, bounds.signal) ?? timeout.signal,
+    timedOut: () => timeout.signal.aborted,
+    release: () => clearTimeout(timer),
   };
 }
 
@@ -100,21 +113,28 @@ export interface BoundedReply {
  * a TimeoutError / AbortError DOMException, or ReplyTooLargeError.
  */
 export async function fetchBounded(url: string | URL, init: RequestInit, bounds: RequestBounds): Promise<BoundedReply> {
-  const { signal } = requestSignal(bounds);
-  const response = await fetch(url, { ...init, signal: anySignal(signal, init.signal ?? undefined) });
-  const declared = Number(response.headers.get('content-length'));
-  if (!bounds.truncate && Number.isFinite(declared) && declared > bounds.maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw new ReplyTooLargeError(bounds.maxBytes);
+  const { signal, release } = requestSignal({
+    timeoutMs: bounds.timeoutMs,
+    signal: anySignal(bounds.signal, init.signal ?? undefined),
+  });
+  try {
+    const response = await fetch(url, { ...init, signal });
+    const declared = Number(response.headers.get('content-length'));
+    if (!bounds.truncate && Number.isFinite(declared) && declared > bounds.maxBytes) {
+      await response.body?.cancel().catch(() => {});
+      throw new ReplyTooLargeError(bounds.maxBytes);
+    }
+    const body = await readCapped(response.body, bounds.maxBytes, { truncate: bounds.truncate });
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+      body,
+      url: response.url,
+    };
+  } finally {
+    release();
   }
-  const body = await readCapped(response.body, bounds.maxBytes, { truncate: bounds.truncate });
-  return {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-    body,
-    url: response.url,
-  };
 }
 
 /** What went wrong with a bounded request, in words, for messages that then say what to check. */

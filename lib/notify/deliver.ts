@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { requestSignal } from '../http/bounded';
 import { errorFields, logger } from '../log/logger';
 import { maskWebhookUrl } from './channels';
 
@@ -20,12 +21,13 @@ export async function postWebhook(
   timeoutMs: number,
 ): Promise<{ ok: true } | { ok: false; error: string; retry: boolean }> {
   const where = maskWebhookUrl(url);
+  const { signal, release } = requestSignal({ timeoutMs });
   try {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'rollout-board' },
       body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
       redirect: 'manual',
     });
     // Read at most a little of the answer, to free the connection; its content does not matter.
@@ -48,6 +50,8 @@ export async function postWebhook(
       error: timedOut ? `${where} did not answer within ${timeoutMs} ms` : `cannot reach ${where}`,
       retry: true,
     };
+  } finally {
+    release();
   }
 }
 
