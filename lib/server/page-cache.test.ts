@@ -69,9 +69,9 @@ describe('a kept page', () => {
     return { now: () => now, advance: (ms: number) => (now += ms) };
   };
 
-  it('is served again with this answer’s nonce everywhere the render had its own, and never the old one', () => {
+  it('is served again with this answer’s nonce everywhere the render had its own, and never the old one', async () => {
     const cache = new RenderedPageCache(5000);
-    expect(cache.keep('k', page())).toBe(true);
+    expect(await cache.keep('k', page())).toBe(true);
     const served = cache.take('k', FRESH, {});
     expect(served).toBeDefined();
     const body = served?.body.toString('utf8') ?? '';
@@ -88,9 +88,9 @@ describe('a kept page', () => {
     expect(served?.headers['content-length']).toBe(String(Buffer.byteLength(body)));
   });
 
-  it('is gzipped for a browser that asks for it', () => {
+  it('is gzipped for a browser that asks for it', async () => {
     const cache = new RenderedPageCache(5000);
-    cache.keep('k', page());
+    await cache.keep('k', page());
     const served = cache.take('k', FRESH, { 'accept-encoding': 'gzip, deflate, br' });
     expect(served?.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(served?.body ?? Buffer.alloc(0)).toString('utf8')).toBe(
@@ -99,10 +99,10 @@ describe('a kept page', () => {
     expect(served?.headers['content-length']).toBe(String(served?.body.length));
   });
 
-  it('is served for PAGE_CACHE_TTL, not a moment longer', () => {
+  it('is served for PAGE_CACHE_TTL, not a moment longer', async () => {
     const clock = at(1_000_000);
     const cache = new RenderedPageCache(5000, clock.now);
-    cache.keep('k', page());
+    await cache.keep('k', page());
     clock.advance(4999);
     expect(cache.take('k', FRESH, {})).toBeDefined();
     clock.advance(1);
@@ -117,51 +117,62 @@ describe('a kept page', () => {
     ['something other than HTML', page({ headers: { ...page().headers, 'content-type': 'application/json' } })],
     ['a compressed body', page({ headers: { ...page().headers, 'content-encoding': 'gzip' } })],
     ['a render without a real nonce', page({ nonce: '' })],
-  ])('is never %s', (_, rendered) => {
+  ])('is never %s', async (_, rendered) => {
     const cache = new RenderedPageCache(5000);
-    expect(cache.keep('k', rendered)).toBe(false);
+    expect(await cache.keep('k', rendered)).toBe(false);
     expect(cache.take('k', FRESH, {})).toBeUndefined();
   });
 
-  it('is never kept with PAGE_CACHE_TTL off', () => {
+  it('is never kept with PAGE_CACHE_TTL off', async () => {
     const cache = new RenderedPageCache(0);
-    expect(cache.keep('k', page())).toBe(false);
+    expect(await cache.keep('k', page())).toBe(false);
     expect(cache.take('k', FRESH, {})).toBeUndefined();
   });
 
-  it('is replaced by a newer render under the same key', () => {
+  it('is replaced by a newer render under the same key', async () => {
     const cache = new RenderedPageCache(5000);
-    cache.keep('k', page());
-    cache.keep('k', page({ body: Buffer.from(`<p>newer</p><script nonce="${NONCE}"></script>`) }));
+    await cache.keep('k', page());
+    await cache.keep('k', page({ body: Buffer.from(`<p>newer</p><script nonce="${NONCE}"></script>`) }));
     expect(cache.take('k', FRESH, {})?.body.toString()).toBe(`<p>newer</p><script nonce="${FRESH}"></script>`);
     expect(cache.size).toBe(1);
   });
 
-  it('goes, oldest first, past the entry and byte limits', () => {
+  it('is the render handed over last when an older one finishes compressing after it', async () => {
+    const cache = new RenderedPageCache(5000);
+    // Pages are compressed on the thread pool: a large older render finishes after a small newer one.
+    const rows = Array.from({ length: 40_000 }, (_, i) => `<tr><td>${(i * 7919) % 104_729}</td></tr>`).join('');
+    const older = cache.keep('k', page({ body: Buffer.from(`${rows}<script nonce="${NONCE}"></script>`) }));
+    const newer = cache.keep('k', page({ body: Buffer.from(`<p>newer</p><script nonce="${NONCE}"></script>`) }));
+    expect(await Promise.all([older, newer])).toEqual([false, true]);
+    expect(cache.take('k', FRESH, {})?.body.toString()).toBe(`<p>newer</p><script nonce="${FRESH}"></script>`);
+    expect(cache.size).toBe(1);
+  });
+
+  it('goes, oldest first, past the entry and byte limits', async () => {
     const size = page().body.length;
     const cache = new RenderedPageCache(5000, Date.now, { entries: 3, bytes: 10 * size });
-    for (const key of ['a', 'b', 'c', 'd']) cache.keep(key, page());
+    for (const key of ['a', 'b', 'c', 'd']) await cache.keep(key, page());
     expect(cache.size).toBe(3);
     expect(cache.take('a', FRESH, {})).toBeUndefined();
     expect(cache.take('d', FRESH, {})).toBeDefined();
 
     // What one kept page weighs: its parts, and the same compressed for gzip answers.
     const doubled = Buffer.concat([page().body, page().body]);
-    const weight = SplicedBody.cut(doubled, Buffer.from(NONCE)).bytes;
+    const weight = (await SplicedBody.cut(doubled, Buffer.from(NONCE))).bytes;
     const small = new RenderedPageCache(5000, Date.now, { entries: 10, bytes: 4.5 * weight });
-    for (const key of ['a', 'b', 'c', 'd']) small.keep(key, page({ body: doubled }));
+    for (const key of ['a', 'b', 'c', 'd']) await small.keep(key, page({ body: doubled }));
     expect(small.size).toBe(4);
-    small.keep('e', page({ body: doubled }));
+    await small.keep('e', page({ body: doubled }));
     expect(small.size).toBe(4);
     expect(small.take('a', FRESH, {})).toBeUndefined();
     expect(small.take('b', FRESH, {})).toBeDefined();
     // One page larger than a quarter of all it may keep is not kept at all.
-    expect(small.keep('huge', page({ body: Buffer.alloc(1.2 * weight, 'x') }))).toBe(false);
+    expect(await small.keep('huge', page({ body: Buffer.alloc(1.2 * weight, 'x') }))).toBe(false);
 
     // A page rendered again under its key weighs once, not once per render: four keys still fit.
     const again = new RenderedPageCache(5000, Date.now, { entries: 10, bytes: 4.5 * weight });
-    for (let render = 0; render < 5; render += 1) again.keep('a', page({ body: doubled }));
-    for (const key of ['b', 'c', 'd']) again.keep(key, page({ body: doubled }));
+    for (let render = 0; render < 5; render += 1) await again.keep('a', page({ body: doubled }));
+    for (const key of ['b', 'c', 'd']) await again.keep(key, page({ body: doubled }));
     expect(['a', 'b', 'c', 'd'].map((key) => again.take(key, FRESH, {}) !== undefined)).toEqual([
       true,
       true,
@@ -170,14 +181,14 @@ describe('a kept page', () => {
     ]);
   });
 
-  it('replays every value of a header given several, and none of a header left unset', () => {
+  it('replays every value of a header given several, and none of a header left unset', async () => {
     const cache = new RenderedPageCache(5000);
     const headers = {
       ...page().headers,
       link: [`</a.css>; nonce="${NONCE}"`, '</b.js>; rel=preload'],
       'x-unset': undefined,
     };
-    cache.keep('k', page({ headers }));
+    await cache.keep('k', page({ headers }));
     const served = cache.take('k', FRESH, {});
     expect(served?.headers.link).toEqual([`</a.css>; nonce="${FRESH}"`, '</b.js>; rel=preload']);
     expect(served?.headers).not.toHaveProperty('x-unset');

@@ -1,5 +1,6 @@
 import { serverConfig } from '../config/env';
 import { readStoreRevisions } from '../db/revision';
+import { errorFields, logger } from '../log/logger';
 import { getRuntime } from './runtime';
 import { SplicedBody } from './spliced-body';
 
@@ -47,6 +48,8 @@ export type ReplayedHeaders = Record<string, string | string[]>;
 
 interface KeptPage {
   key: string;
+  /** Which render handed to `keep` this was (see RenderedPageCache.handedOver). */
+  order: number;
   /** The body cut at each occurrence of its render's nonce, so that another nonce goes in between. */
   body: SplicedBody;
   headerParts: Array<[name: string, parts: string[][]]>;
@@ -101,6 +104,8 @@ const acceptsGzip = (headers: RequestHeaders) => /\bgzip\b/i.test(header(headers
 export class RenderedPageCache {
   private readonly pages = new Map<string, KeptPage>();
   private bytes = 0;
+  /** Renders handed to `keep` so far: a page's number says which of two renders is the newer. */
+  private handedOver = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -139,15 +144,20 @@ export class RenderedPageCache {
     return { headers, body };
   }
 
-  /** Keeps a whole, successful HTML render that set no cookie; anything else is not kept. */
-  keep(key: string, page: RenderedPage): boolean {
+  /**
+   * Keeps a whole, successful HTML render that set no cookie; anything else is not kept. Of two renders
+   * under one key, the one handed over last is kept, whichever finished compressing first.
+   */
+  async keep(key: string, page: RenderedPage): Promise<boolean> {
     if (this.ttlMs <= 0 || page.status !== 200 || page.nonce.length < 16) return false;
     if (page.headers['set-cookie'] !== undefined) return false;
     if (!String(page.headers['content-type'] ?? '').startsWith('text/html')) return false;
     if (page.headers['content-encoding'] !== undefined) return false;
-    const body = SplicedBody.cut(page.body, Buffer.from(page.nonce, 'utf8'));
+    const order = ++this.handedOver;
+    const body = await SplicedBody.cut(page.body, Buffer.from(page.nonce, 'utf8'));
     if (body.bytes > this.limits.bytes / 4) return false;
     const previous = this.pages.get(key);
+    if (previous && previous.order > order) return false;
     if (previous) this.drop(previous);
     const headerParts: KeptPage['headerParts'] = [];
     for (const [name, value] of Object.entries(page.headers)) {
@@ -157,6 +167,7 @@ export class RenderedPageCache {
     }
     const kept: KeptPage = {
       key,
+      order,
       body,
       headerParts,
       bytes: body.bytes,
@@ -209,7 +220,9 @@ export async function lookUpPage(
 
 /** For the board's server: a page rendered after a miss, kept if it may be served again. */
 export function keepPage(key: string, page: RenderedPage): void {
-  sharedCache().keep(key, page);
+  sharedCache()
+    .keep(key, page)
+    .catch((error: unknown) => logger().error({ ...errorFields(error) }, 'Keeping a rendered page failed'));
 }
 
 const KEY = Symbol.for('rollout-board.page-cache');
