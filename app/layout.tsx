@@ -34,7 +34,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // After the first read of the request, so a build (which renders no request) never gets here.
   requireAdmittingServer();
   return (
-    <html lang="en">
+    // The build that gave this page: its scripts tell a newer board's answers by it (app/_components/board-build.ts).
+    <html lang="en" data-board-build={process.env.ROLLOUT_BOARD_BUILD}>
       <body>
         <a className="skip-link" href="#main">
           Skip to content

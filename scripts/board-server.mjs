@@ -9,9 +9,12 @@
  * Fourth, the matrix page is rendered once per store change and viewer and then served again with each
  * answer's own nonce (lib/server/page-cache.ts decides what is kept and for how long); x-page-cache says
  * which an answer was (hit or miss).
+ * Fifth, every answer names the build that gave it (x-board-build, and the pages' <html data-board-build>): a
+ * tab left open across a rolling deploy learns that the server it now talks to is a newer board.
  * `--dev` runs Next's development server behind it (`npm run dev`), so development gets the same.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +29,11 @@ process.env.ROLLOUT_BOARD_PEER_HEADER = '1';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.BIND_HOST || undefined;
+
+// The production build's id, as Next wrote it; development rebuilds as it goes, so it names no build.
+const build = dev ? null : readFileSync(path.join(root, '.next', 'BUILD_ID'), 'utf8').trim();
+// The root layout puts it on every page (app/layout.tsx), for the page's scripts to compare with each answer's.
+if (build) process.env.ROLLOUT_BOARD_BUILD = build;
 
 const app = next({ dev, dir: root, hostname: host ?? 'localhost', port });
 const handle = app.getRequestHandler();
@@ -116,6 +124,7 @@ function answer(response, status, headers, text) {
 }
 
 async function serve(request, response) {
+  if (build) response.setHeader('x-board-build', build);
   request.headers['x-rollout-board-peer'] = request.socket.remoteAddress ?? '';
   // Next takes a page's nonce from this request header: only this server may set it.
   delete request.headers['content-security-policy'];

@@ -6,6 +6,7 @@ import { type CompactCell, type CompactMatrixView, newestCheckAt } from '@/lib/m
 import type { MatrixCell, ServiceDetail } from '@/lib/matrix/types';
 import { fetchJson } from './fetch-json';
 import type { VerifyScope } from './verify-status';
+import { boardFetch } from './board-build';
 
 /**
  * The board's two client-side resources, one react-query entry each: the matrix (['matrix'], the
@@ -29,7 +30,7 @@ async function readMatrixRevision(known: MatrixRevision | undefined, signal?: Ab
   const headers: Record<string, string> = { accept: 'application/json' };
   if (known?.etag) headers['if-none-match'] = known.etag;
   // A read an invalidation cancels (a newer one replaces it) is aborted, not left to download.
-  const response = await fetch('/api/matrix?view=compact', { headers, cache: 'no-store', signal });
+  const response = await boardFetch('/api/matrix?view=compact', { headers, cache: 'no-store', signal });
   if (response.status === 304 && known) return known;
   if (!response.ok) throw new Error(`The matrix could not be read (${response.status}).`);
   const view = (await response.json()) as CompactMatrixView;

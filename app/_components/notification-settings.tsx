@@ -5,11 +5,12 @@ import { type FormEvent, useState } from 'react';
 import type { ChannelView } from '@/lib/notify/channels';
 import { fetchJson } from './fetch-json';
 import { formatUtc } from '@/lib/format/time';
+import { boardFetch } from './board-build';
 
 type Channels = { channels: ChannelView[] };
 
 async function send<T>(url: string, method: string, body?: unknown): Promise<T> {
-  const response = await fetch(url, {
+  const response = await boardFetch(url, {
     method,
     headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -9,9 +9,10 @@ import { formatUtc } from '@/lib/format/time';
 import styles from './github.module.css';
 import { useHydrated } from './use-hydrated';
 import { usePermission } from './viewer';
+import { boardFetch } from './board-build';
 
 async function startSync(): Promise<SyncPanelView> {
-  const response = await fetch('/api/sync', { method: 'POST', headers: { accept: 'application/json' } });
+  const response = await boardFetch('/api/sync', { method: 'POST', headers: { accept: 'application/json' } });
   const body = (await response.json().catch(() => null)) as (SyncPanelStatus & { error?: string }) | null;
   if (!response.ok || !body) throw new Error(body?.error ?? `POST /api/sync answered ${response.status}`);
   return body;

@@ -3,10 +3,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { SignOffFact } from '@/lib/matrix/types';
 import { fetchJson } from './fetch-json';
+import { boardFetch } from './board-build';
 
 /** POSTs JSON to one of the board's action routes; a non-2xx answer throws with the server's error text. */
 async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, {
+  const response = await boardFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),

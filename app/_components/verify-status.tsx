@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { fetchJson } from './fetch-json';
 import { useHydrated } from './use-hydrated';
+import { boardFetch } from './board-build';
 
 export type VerifyScope = { kind: 'all' } | { kind: 'service'; slug: string } | { kind: 'cell'; key: string };
 
@@ -55,7 +56,7 @@ function RefreshingWhileVerifying() {
 export async function requestVerification(
   scope: VerifyScope,
 ): Promise<{ job: string; joined: boolean; startedAt: string }> {
-  const response = await fetch('/api/verify', {
+  const response = await boardFetch('/api/verify', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(scope),
