@@ -58,10 +58,8 @@ export class SplicedBody {
     }
     const deflatedParts = await Promise.all(
       parts.map((part, index) =>
-        deflateRawOnThreadPool(part, {
-          finishFlush: constants.Z_SYNC_FLUSH,
-          ...(dictionaries[index].length > 0 ? { dictionary: dictionaries[index] } : {}),
-        }),
+        // The first part's dictionary is empty, which zlib takes as none.
+        deflateRawOnThreadPool(part, { finishFlush: constants.Z_SYNC_FLUSH, dictionary: dictionaries[index] }),
       ),
     );
     return new SplicedBody(parts, deflatedParts, gap.length);
