@@ -123,6 +123,14 @@ describe('a kept page', () => {
     expect(cache.take('k', FRESH, {})).toBeUndefined();
   });
 
+  it('is kept only with a nonce of at least 16 characters, which no page text could stand for by chance', async () => {
+    const withNonce = (nonce: string) =>
+      page({ nonce, body: Buffer.from(`<p>Matrix</p><script nonce="${nonce}"></script>`) });
+    const cache = new RenderedPageCache(5000);
+    expect(await cache.keep('short', withNonce('n'.repeat(15)))).toBe(false);
+    expect(await cache.keep('enough', withNonce('n'.repeat(16)))).toBe(true);
+  });
+
   it('is never kept with PAGE_CACHE_TTL off', async () => {
     const cache = new RenderedPageCache(0);
     expect(await cache.keep('k', page())).toBe(false);

@@ -149,6 +149,7 @@ export class RenderedPageCache {
    * under one key, the one handed over last is kept, whichever finished compressing first.
    */
   async keep(key: string, page: RenderedPage): Promise<boolean> {
+    // The body is cut wherever the nonce occurs: a short one could also be some of the page's own text.
     if (this.ttlMs <= 0 || page.status !== 200 || page.nonce.length < 16) return false;
     if (page.headers['set-cookie'] !== undefined) return false;
     if (!String(page.headers['content-type'] ?? '').startsWith('text/html')) return false;
