@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
 import { REPO_STATE_UPSERT } from '@/lib/github/sync';
 import { BULK_WRITE_BATCH, bulkUpsert } from './bulk-upsert';
+import { createPrismaClient } from './client';
 
 type Row = Record<(typeof REPO_STATE_UPSERT.columns)[number], unknown>;
 
@@ -26,7 +27,7 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
   afterEach(() => store.destroy());
   const read = () => store.db.repoSyncState.findMany({ orderBy: { repo: 'asc' } });
 
-  // SQLite's batch travels as JSON text and is read back as JSONB: what is stored must be what was given.
+  // What is stored must be what was given, whichever way each store's batch travels.
   it('stores text as given (quotes, backslashes, newlines, JSON-like text, non-Latin, emoji), nulls, numbers, times', async () => {
     const awkward = [
       'say "hi" \\ back\\slash',
@@ -67,6 +68,16 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
       rateLimitRemaining: null,
     });
     expect(stored.at(-1)).toEqual(row(`o/r${String(BULK_WRITE_BATCH + 2).padStart(4, '0')}`));
+  });
+
+  it('writes through a client that has not connected yet', async () => {
+    const fresh = createPrismaClient(store.location);
+    try {
+      await bulkUpsert(fresh, store.location.provider, REPO_STATE_UPSERT, [row('o/fresh')]);
+    } finally {
+      await fresh.$disconnect();
+    }
+    expect((await read()).map((s) => s.repo)).toEqual(['o/fresh']);
   });
 
   it('stops at a batch the store refuses: throws its error and starts no later batch', async () => {

@@ -1,5 +1,6 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import Database from 'better-sqlite3';
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client';
 import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client';
 import type { StoreLocation } from './database-url';
@@ -26,6 +27,24 @@ const drivers = new WeakMap<object, { current: Driver | null }>();
  */
 export function driverOf(db: Db): Pick<Driver, 'executeRaw' | 'queryRaw'> | null {
   return drivers.get(db)?.current ?? null;
+}
+
+/**
+ * The better-sqlite3 connection under a SQLite client (connecting it first if Prisma has not yet), for work
+ * that runs many statements at once, such as a bulk write's one statement per row in one transaction: the
+ * driver adapter prepares and maps each statement anew. It is the connection Prisma's own queries use, so
+ * what runs on it in one synchronous stretch cannot interleave with them.
+ */
+export async function sqliteConnectionOf(db: Db): Promise<Database.Database> {
+  if (!driverOf(db)) await db.$connect();
+  const driver = driverOf(db) as (Driver & { client?: unknown }) | null;
+  if (driver?.provider !== 'sqlite' || !(driver.client instanceof Database)) {
+    throw new Error(
+      "The SQLite driver adapter holds no better-sqlite3 connection where lib/db/client.ts looks for it (its 'client'): " +
+        'check sqliteConnectionOf against the installed @prisma/adapter-better-sqlite3.',
+    );
+  }
+  return driver.client;
 }
 
 /** Runs one write straight on the driver when the client has one connected (see driverOf), through Prisma otherwise. */

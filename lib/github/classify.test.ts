@@ -151,6 +151,22 @@ describe('classification decisions people read (pinned)', () => {
     expect(duplicate.get('o/r#2')?.mapping).toBe('mapped');
   });
 
+  it('decides every issue by its own labels and title, however many share a label set', () => {
+    const gateTitle = 'Phase 3 Infrastructure Validation (dev only)';
+    const decisions = assignCells(plan, [
+      { ...issue('o/r#1', 1), labels: ['phase-3'], title: 'Something else' },
+      { ...issue('o/r#2', 2), labels: ['phase-3'], title: gateTitle.toUpperCase() },
+      { ...issue('o/r#3', 3), labels: ['phase-3', 'acapy'] },
+      { ...issue('o/r#4', 4), labels: ['phase-3', 'profiling', 'acapy'] },
+      { ...issue('o/r#5', 5), labels: ['phase-3'], title: 'Again something else' },
+    ]);
+    expect(decisions.get('o/r#1')).toMatchObject({ mapping: 'unmapped', note: expect.stringContaining('No service') });
+    expect(decisions.get('o/r#2')).toEqual({ cellKey: 'gate/infrastructure', mapping: 'mapped', note: null });
+    expect(decisions.get('o/r#3')).toMatchObject({ mapping: 'unmapped', note: expect.stringContaining('acapy-agent') });
+    expect(decisions.get('o/r#4')).toEqual({ cellKey: 'acapy-agent/profiling-code', mapping: 'mapped', note: null });
+    expect(decisions.get('o/r#5')).toMatchObject({ mapping: 'unmapped', note: expect.stringContaining('No service') });
+  });
+
   it('an issue that matches no cell is listed as unmapped with its reason, never dropped', () => {
     const decisions = assignCells(plan, [{ ...issue('o/r#7', 1), labels: ['phase-3', 'acapy'] }]);
     expect(decisions.get('o/r#7')).toEqual({

@@ -57,6 +57,8 @@ const planIndexes = new WeakMap<
     cellKeys: Set<string>;
     capabilities: Array<{ capability: Plan['capabilities'][number]; match: LoweredMatch }>;
     gateMatch: LoweredMatch;
+    /** Every titleContains of the plan's matches: all a title can change about an issue's classification. */
+    titleParts: string[];
   }
 >();
 function planIndex(plan: Plan) {
@@ -72,7 +74,15 @@ function planIndex(plan: Plan) {
       cellKeys: new Set(plan.cells.map((c) => c.key)),
       capabilities: plan.capabilities.map((capability) => ({ capability, match: lowerMatch(capability.match) })),
       gateMatch: lowerMatch(plan.gateMatch),
+      titleParts: [],
     };
+    index.titleParts = [
+      ...new Set(
+        [...index.capabilities.map(({ match }) => match), index.gateMatch].flatMap((m) =>
+          m.titleContains === undefined ? [] : [m.titleContains],
+        ),
+      ),
+    ];
     planIndexes.set(plan, index);
   }
   return index;
@@ -159,8 +169,19 @@ export function assignCells(
 ): Map<string, MappingDecision> {
   const decisions = new Map<string, MappingDecision>();
   const byCell = new Map<string, ClassifiableIssue[]>();
+  // Issues share a few label sets: each (labels, which of the plan's title parts the title holds) is classified
+  // once. Labels go into the key as given: a set spelled in other letter case is classified again, alike.
+  const { titleParts } = planIndex(plan);
+  const classified = new Map<string, Classification>();
   for (const issue of issues) {
-    const classification = classifyIssue(plan, issue, issueLabel);
+    const lowerTitle = titleParts.length > 0 ? issue.title.toLowerCase() : '';
+    let key = JSON.stringify(issue.labels);
+    for (const part of titleParts) key += lowerTitle.includes(part) ? '1' : '0';
+    let classification = classified.get(key);
+    if (!classification) {
+      classification = classifyIssue(plan, issue, issueLabel);
+      classified.set(key, classification);
+    }
     if (classification.kind === 'unmapped') {
       decisions.set(issue.id, { cellKey: null, mapping: 'unmapped', note: classification.note });
     } else {
