@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
 import { REPO_STATE_UPSERT } from '@/lib/github/sync';
-import { BULK_WRITE_BATCH, bulkUpsert } from './bulk-upsert';
+import { BULK_WRITE_BATCH, bulkUpsert, postgresArrayParameter } from './bulk-upsert';
 import { createPrismaClient } from './client';
 
 type Row = Record<(typeof REPO_STATE_UPSERT.columns)[number], unknown>;
@@ -17,6 +17,21 @@ const row = (repo: string, overrides: Partial<Row> = {}): Row => ({
   rateLimitLimit: 5000,
   rateLimitReset: null,
   ...overrides,
+});
+
+describe('a column of a PostgreSQL batch', () => {
+  it('travels as the array literal JSON writes, when no string needs an escape but \\" or \\\\', () => {
+    expect(postgresArrayParameter(['say "hi"', null, 7, '{a,b}', 'null'])).toBe(
+      '{"say \\"hi\\"",null,7,"{a,b}","null"}',
+    );
+  });
+
+  it('is left to pg as values when a string holds a line break, a tab or a backslash', () => {
+    for (const awkward of ['two\nlines', 'a\tb', 'back\\slash d']) {
+      const values = ['plain', awkward];
+      expect(postgresArrayParameter(values)).toBe(values);
+    }
+  });
 });
 
 describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
@@ -49,6 +64,19 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
     expect(stored.map((s) => s.rateLimitRemaining)).toEqual(awkward.map((_, i) => i));
     expect(stored[0].since).toEqual(new Date('2026-11-30T12:34:56.789Z'));
     expect(stored[0].rateLimitReset).toBeNull();
+  });
+
+  it('stores text with no line breaks or tabs as given: quotes, braces, commas, spaces, NULL and null as words', async () => {
+    const plain = ['say "hi"', '{a,b}', ' padded ', 'NULL', 'null', '', 'Ünïcödé 日本語 🚀', '"', '}{'];
+    await bulkUpsert(
+      store.db,
+      store.location.provider,
+      REPO_STATE_UPSERT,
+      plain.map((text, i) => row(`o/r${i}`, { etag: text, lastError: i % 2 ? text : null })),
+    );
+    const stored = await read();
+    expect(stored.map((s) => s.etag)).toEqual(plain);
+    expect(stored.map((s) => s.lastError)).toEqual(plain.map((text, i) => (i % 2 ? text : null)));
   });
 
   it('updates every column of a row whose key is taken, and writes more rows than one batch', async () => {

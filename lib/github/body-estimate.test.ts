@@ -23,6 +23,14 @@ describe('parseBodyEstimate', () => {
     expect(parseBodyEstimate('Estimated Effort: unknown\nEstimated Effort: ~4h')?.minutes).toBe(240);
   });
 
+  it('reads lines ended by CRLF, as browsers submit them, and the same text alike every time', () => {
+    const body = 'Estimated Effort: unknown\r\nEstimate: 2h\r\nmore';
+    expect(parseBodyEstimate(body)).toEqual({ text: '2h', minutes: 120 });
+    const first = parseBodyEstimate(body);
+    if (first) first.minutes = 1;
+    expect(parseBodyEstimate(body)).toEqual({ text: '2h', minutes: 120 });
+  });
+
   it('reads a zero as no estimate, so a later line can still give one', () => {
     expect(parseBodyEstimate('Estimated Effort: 0h')).toBeNull();
     expect(parseBodyEstimate('Estimated Effort: 0h\nEstimate: 2h')).toEqual({ text: '2h', minutes: 120 });

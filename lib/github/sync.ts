@@ -248,15 +248,16 @@ async function mergeIssues(
   const changedCellKeys = new Set<string>();
   for (const [id, row] of rows) {
     const decision = decisions.get(row.id)!;
-    const next: IssueData = {
+    const next: IssueRow = {
       ...row,
       cellKey: decision.cellKey,
       mapping: decision.mapping,
       mappingNote: decision.note,
+      syncedAt: now,
     };
     const previous = before.get(id);
     if (previous && !differs(previous, next, FIELDS)) continue;
-    written.push({ ...next, syncedAt: now });
+    written.push(next);
     const repoKey = next.repo.toLowerCase();
     writtenByRepo.set(repoKey, (writtenByRepo.get(repoKey) ?? 0) + 1);
     const cellMoved = previous?.cellKey !== next.cellKey || previous?.mapping !== next.mapping;
