@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
 import { REPO_STATE_UPSERT } from '@/lib/github/sync';
-import { BULK_WRITE_BATCH, bulkUpsert, postgresArrayParameter } from './bulk-upsert';
+import { BULK_WRITE_BATCH, bulkUpsert, postgresArrayParameter, readBulkRows } from './bulk-upsert';
 import { createPrismaClient } from './client';
 
 type Row = Record<(typeof REPO_STATE_UPSERT.columns)[number], unknown>;
@@ -96,6 +96,19 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
       rateLimitRemaining: null,
     });
     expect(stored.at(-1)).toEqual(row(`o/r${String(BULK_WRITE_BATCH + 2).padStart(4, '0')}`));
+  });
+
+  it('reads back the rows a column selects as Prisma reads them: times as Dates, numbers, nulls, in key order', async () => {
+    await bulkUpsert(store.db, store.location.provider, REPO_STATE_UPSERT, [
+      row('o/b', { rateLimitReset: new Date('2026-12-01T00:00:00.500Z'), since: null }),
+      row('o/a', { lastError: 'x', rateLimitRemaining: null }),
+      row('o/c', { lastStatus: 'failed' }),
+    ]);
+    const ok = await readBulkRows(store.db, store.location.provider, REPO_STATE_UPSERT, 'lastStatus', 'ok');
+    expect(ok.map((r) => r.repo)).toEqual(['o/a', 'o/b']);
+    expect(ok).toEqual(await store.db.repoSyncState.findMany({ where: { lastStatus: 'ok' }, orderBy: { repo: 'asc' } }));
+    expect(ok[1].rateLimitReset).toEqual(new Date('2026-12-01T00:00:00.500Z'));
+    expect(ok[0].rateLimitLimit).toBe(5000);
   });
 
   it('writes through a client that has not connected yet', async () => {

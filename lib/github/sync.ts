@@ -1,7 +1,7 @@
 import type { Db } from '../db/client';
 import type { z } from 'zod';
 import { readJsonColumn, type repoSyncOutcomeColumn, stringListColumn } from '../db/json-columns';
-import { type BulkColumnType, bulkUpsert, bulkUpsertStatement } from '../db/bulk-upsert';
+import { type BulkColumnType, bulkUpsert, bulkUpsertStatement, readBulkRows } from '../db/bulk-upsert';
 import type { Store } from '../db/store';
 import type { Plan } from '../plan/load';
 import { parseBodyEstimate } from './body-estimate';
@@ -191,12 +191,8 @@ async function mergeIssues(
   listings: RepoListing[],
 ): Promise<MergeResult> {
   const { db, plan } = store;
-  const before = new Map(
-    (await db.issue.findMany({ where: { planId: plan.id }, orderBy: { id: 'asc' } })).map((row) => [
-      lowerId(row.id),
-      row,
-    ]),
-  );
+  const stored = (await readBulkRows(db, store.location.provider, ISSUE_UPSERT, 'planId', plan.id)) as IssueRow[];
+  const before = new Map(stored.map((row) => [lowerId(row.id), row]));
   const rows = new Map<string, IssueData>(before);
   for (const listing of listings) {
     // The listing is newest-update first and may repeat an item across passes: keep the newest.
