@@ -106,7 +106,9 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
     ]);
     const ok = await readBulkRows(store.db, store.location.provider, REPO_STATE_UPSERT, 'lastStatus', 'ok');
     expect(ok.map((r) => r.repo)).toEqual(['o/a', 'o/b']);
-    expect(ok).toEqual(await store.db.repoSyncState.findMany({ where: { lastStatus: 'ok' }, orderBy: { repo: 'asc' } }));
+    expect(ok).toEqual(
+      await store.db.repoSyncState.findMany({ where: { lastStatus: 'ok' }, orderBy: { repo: 'asc' } }),
+    );
     expect(ok[1].rateLimitReset).toEqual(new Date('2026-12-01T00:00:00.500Z'));
     expect(ok[0].rateLimitLimit).toBe(5000);
   });

@@ -2,6 +2,7 @@ import { inOrderAtMost } from '../async/in-order-at-most';
 import { type Db, executeStatement, queryStatement, sqliteConnectionOf } from './client';
 import type { StoreProvider } from './database-url';
 import { yieldToEventLoop } from './event-loop';
+import { UNFLUSHED_COMMIT, UNFLUSHED_COMMIT_CTE } from './unflushed-commit';
 
 /** A column's type, as PostgreSQL reads it from an array (see bulkUpsert). */
 export type BulkColumnType = 'text' | 'int' | 'timestamp(3)';
@@ -21,11 +22,14 @@ export interface BulkUpsert<Column extends string> {
 /**
  * The statements that insert rows into `table`, or update every column of the row whose `key` is taken
  * already, for bulkUpsert. The columns are listed in the table's order, with PostgreSQL's type of each.
+ * `unflushedCommit`: rows the board writes again by itself if a database crash loses them (see
+ * UNFLUSHED_COMMIT_CTE), whose commits on PostgreSQL need not wait for the disk.
  */
 export function bulkUpsertStatement<Column extends string>(
   table: string,
   key: NoInfer<Column>,
   columnTypes: Record<Column, BulkColumnType>,
+  { unflushedCommit = false }: { unflushedCommit?: boolean } = {},
 ): BulkUpsert<Column> {
   const columns = Object.keys(columnTypes) as Column[];
   const quoted = columns.map((c) => `"${c}"`);
@@ -40,9 +44,9 @@ export function bulkUpsertStatement<Column extends string>(
     key,
     columnTypes,
     sql: {
-      postgresql: `${into} SELECT * FROM UNNEST(${columns
+      postgresql: `${unflushedCommit ? `WITH ${UNFLUSHED_COMMIT_CTE} ` : ''}${into} SELECT "batch".* FROM UNNEST(${columns
         .map((column, i) => `$${i + 1}::${columnTypes[column]}[]`)
-        .join(', ')})${onConflict}`,
+        .join(', ')}) AS "batch"${unflushedCommit ? ` CROSS JOIN ${UNFLUSHED_COMMIT}` : ''}${onConflict}`,
       // One row's statement, prepared once per write and run for every row of a batch in one transaction.
       sqlite: `${into} VALUES (${columns.map(() => '?').join(', ')})${onConflict}`,
     },

@@ -1,6 +1,7 @@
 import { type Db, type DriverStatement, executeStatement, queryStatement } from '../db/client';
 import { storedValue } from '../db/bulk-upsert';
 import type { StoreProvider } from '../db/database-url';
+import { UNFLUSHED_COMMIT, UNFLUSHED_COMMIT_CTE } from '../db/unflushed-commit';
 
 type SyncRunRow = Awaited<ReturnType<Db['syncRun']['findMany']>>[number];
 
@@ -21,8 +22,14 @@ const END_SQL =
   '"notModified" = $6, "pages" = $7, "issuesChanged" = $8 WHERE "id" = $9';
 const CUT_OFF_SQL = `UPDATE "SyncRun" SET "status" = 'failed', "finishedAt" = $1, "error" = $2 WHERE "status" = 'running' AND "id" <> $3`;
 // PostgreSQL runs both as one statement, so one commit: the sweep as a data-modifying WITH (run whether read or
-// not), its placeholders after the end's. Two statements at once took two connections and two commits.
-const END_WITH_CUT_OFF_SQL = `WITH "cutOff" AS (${CUT_OFF_SQL.replace(/\$(\d)/g, (_, n) => `$${Number(n) + 9}`)}) ${END_SQL}`;
+// not), its placeholders after the end's. Two statements at once took two connections and two commits. Both run
+// records commit without waiting for the disk: a crash that loses them leaves a run the next one marks interrupted.
+const END_WITH_CUT_OFF_SQL =
+  `WITH "cutOff" AS (${CUT_OFF_SQL.replace(/\$(\d)/g, (_, n) => `$${Number(n) + 9}`)}), ${UNFLUSHED_COMMIT_CTE} ` +
+  END_SQL.replace(' WHERE ', ` FROM ${UNFLUSHED_COMMIT} WHERE `);
+const START_SQL_POSTGRES =
+  `WITH ${UNFLUSHED_COMMIT_CTE} INSERT INTO "SyncRun" ("trigger", "status", "startedAt") ` +
+  `SELECT $1, 'running', $2::timestamp(3) FROM ${UNFLUSHED_COMMIT} RETURNING "id"`;
 
 const TEXT = { scalarType: 'string', arity: 'scalar' } as const;
 const INT = { scalarType: 'int', arity: 'scalar' } as const;
@@ -66,7 +73,8 @@ export async function readRepoStates(db: Db): Promise<PreviousRepoState[]> {
 
 /** Stores a new run as running, and returns its id. */
 export async function startRun(db: Db, provider: StoreProvider, trigger: string, startedAt: Date): Promise<number> {
-  const [row] = await queryStatement(db, statement(provider, START_SQL, [trigger, startedAt], [TEXT, TEXT]));
+  const sql = provider === 'postgresql' ? START_SQL_POSTGRES : START_SQL;
+  const [row] = await queryStatement(db, statement(provider, sql, [trigger, startedAt], [TEXT, TEXT]));
   return Number(row[0]);
 }
 

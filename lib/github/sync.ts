@@ -123,41 +123,51 @@ interface RepoListing {
 }
 
 /** Every column of an issue, in the table's order, for its bulk upsert. */
-const ISSUE_UPSERT = bulkUpsertStatement('Issue', 'id', {
-  id: 'text',
-  planId: 'text',
-  repo: 'text',
-  number: 'int',
-  title: 'text',
-  state: 'text',
-  stateReason: 'text',
-  labels: 'text',
-  assignees: 'text',
-  htmlUrl: 'text',
-  estimateText: 'text',
-  estimateMinutes: 'int',
-  linkedPullRequests: 'text',
-  cellKey: 'text',
-  mapping: 'text',
-  mappingNote: 'text',
-  openedAt: 'timestamp(3)',
-  updatedAt: 'timestamp(3)',
-  closedAt: 'timestamp(3)',
-  syncedAt: 'timestamp(3)',
-} satisfies Record<keyof IssueRow, BulkColumnType>);
+const ISSUE_UPSERT = bulkUpsertStatement(
+  'Issue',
+  'id',
+  {
+    id: 'text',
+    planId: 'text',
+    repo: 'text',
+    number: 'int',
+    title: 'text',
+    state: 'text',
+    stateReason: 'text',
+    labels: 'text',
+    assignees: 'text',
+    htmlUrl: 'text',
+    estimateText: 'text',
+    estimateMinutes: 'int',
+    linkedPullRequests: 'text',
+    cellKey: 'text',
+    mapping: 'text',
+    mappingNote: 'text',
+    openedAt: 'timestamp(3)',
+    updatedAt: 'timestamp(3)',
+    closedAt: 'timestamp(3)',
+    syncedAt: 'timestamp(3)',
+  } satisfies Record<keyof IssueRow, BulkColumnType>,
+  { unflushedCommit: true },
+);
 
 /** Every column of a repository's sync state, for its bulk upsert (all repositories of a sync in one statement). */
-export const REPO_STATE_UPSERT = bulkUpsertStatement('RepoSyncState', 'repo', {
-  repo: 'text',
-  etag: 'text',
-  since: 'timestamp(3)',
-  lastSyncedAt: 'timestamp(3)',
-  lastStatus: 'text',
-  lastError: 'text',
-  rateLimitRemaining: 'int',
-  rateLimitLimit: 'int',
-  rateLimitReset: 'timestamp(3)',
-} satisfies Record<keyof Awaited<ReturnType<Db['repoSyncState']['findMany']>>[number], BulkColumnType>);
+export const REPO_STATE_UPSERT = bulkUpsertStatement(
+  'RepoSyncState',
+  'repo',
+  {
+    repo: 'text',
+    etag: 'text',
+    since: 'timestamp(3)',
+    lastSyncedAt: 'timestamp(3)',
+    lastStatus: 'text',
+    lastError: 'text',
+    rateLimitRemaining: 'int',
+    rateLimitLimit: 'int',
+    rateLimitReset: 'timestamp(3)',
+  } satisfies Record<keyof Awaited<ReturnType<Db['repoSyncState']['findMany']>>[number], BulkColumnType>,
+  { unflushedCommit: true },
+);
 
 /** Plans whose issues this process has mapped to cells since it loaded them. */
 const decidedPlans = new WeakSet<Plan>();
