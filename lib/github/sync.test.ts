@@ -114,6 +114,34 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(matrix.progress.countsByState.planned).toBeGreaterThan(0);
   });
 
+  it('links a pull request to the issue it closes in another repository, whichever repository is listed first', async () => {
+    const closed = sim.world.issues(DEFAULT_REPO).find((i) => !i.pullRequest)!;
+    const at = '2026-06-10T00:00:00Z';
+    sim.world.load({
+      ...defaultFixture(),
+      [OTHER_REPO]: [
+        {
+          number: 900,
+          title: 'Add the profiler',
+          body: `Fixes ${DEFAULT_REPO}#${closed.number}`,
+          state: 'closed',
+          stateReason: null,
+          labels: ['phase-3'],
+          assignees: [],
+          createdAt: at,
+          updatedAt: at,
+          closedAt: at,
+          pullRequest: { mergedAt: at },
+        },
+      ],
+    });
+    await sync([OTHER_REPO, DEFAULT_REPO]);
+    const issue = await store.db.issue.findFirstOrThrow({ where: { repo: DEFAULT_REPO, number: closed.number } });
+    expect(JSON.parse(issue.linkedPullRequests)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ repo: OTHER_REPO, number: 900, merged: true })]),
+    );
+  });
+
   it('marks a run another process left running as interrupted, and records its own as finished', async () => {
     const cutOff = await store.db.syncRun.create({
       data: { trigger: 'schedule', status: 'running', startedAt: new Date(Date.now() - 60_000) },

@@ -204,6 +204,7 @@ async function mergeIssues(
   const stored = (await readBulkRows(db, store.location.provider, ISSUE_UPSERT, 'planId', plan.id)) as IssueRow[];
   const before = new Map(stored.map((row) => [lowerId(row.id), row]));
   const rows = new Map<string, IssueData>(before);
+  const pullRequestsByRepo: Array<[string, IssueListItem[]]> = [];
   for (const listing of listings) {
     // The listing is newest-update first and may repeat an item across passes: keep the newest.
     const latest = new Map<number, IssueListItem>();
@@ -220,10 +221,12 @@ async function mergeIssues(
       const id = lowerId(`${listing.repo}#${item.number}`);
       rows.set(id, fromGitHub(plan.id, listing.repo, item, before.get(id)));
     }
-    linkPullRequests(rows, listing.repo, pullRequests);
+    pullRequestsByRepo.push([listing.repo, pullRequests]);
     // A 10,000-issue merge is seconds of CPU on a busy machine: readers get a turn between repositories.
     await yieldToEventLoop();
   }
+  // Once every listed issue is in: a pull request may close an issue of a repository listed after its own.
+  for (const [repo, pullRequests] of pullRequestsByRepo) linkPullRequests(rows, repo, pullRequests);
 
   // Issues share a few label sets: each distinct labels column is parsed once.
   const labelSets = new Map<string, string[]>();
