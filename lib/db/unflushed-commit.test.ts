@@ -23,7 +23,17 @@ describe('a sync write on PostgreSQL commits without waiting for the disk, and o
   });
 
   const setting = async () => (await client.query('SHOW synchronous_commit')).rows[0].synchronous_commit;
-  const oneRepoState = ['{o/r}', '{null}', '{null}', '{2026-12-01T00:00:00.000Z}', '{ok}', '{null}', '{1}', '{5}', '{null}'];
+  const oneRepoState = [
+    '{o/r}',
+    '{null}',
+    '{null}',
+    '{2026-12-01T00:00:00.000Z}',
+    '{ok}',
+    '{null}',
+    '{1}',
+    '{5}',
+    '{null}',
+  ];
 
   it("turns the flush off for the repositories' states the sync stores, until that transaction ends", async () => {
     await client.query('BEGIN');
