@@ -1,6 +1,6 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { PrismaClient as PostgresPrismaClient } from './generated/postgresql/client';
 import { PrismaClient as SqlitePrismaClient } from './generated/sqlite/client';
 import type { StoreLocation } from './database-url';
@@ -16,7 +16,12 @@ type Driver = Awaited<ReturnType<PrismaBetterSqlite3['connect']>>;
 /** One statement for the driver: its parameters, and how the adapter should read each. */
 export type DriverStatement = Parameters<Driver['executeRaw']>[0];
 
-const drivers = new WeakMap<object, { current: Driver | null }>();
+/**
+ * Where a client made by createPrismaClient holds its connected adapter: a registered symbol on the client itself,
+ * as the Next.js server bundle may hold this module more than once, each copy with module state of its own.
+ */
+const HELD_DRIVER = Symbol.for('rollout-board.driver');
+type HoldsDriver = { [HELD_DRIVER]?: { current: Driver | null } };
 
 /**
  * The driver adapter under a client made by createPrismaClient while it is connected, else null. Statements
@@ -26,7 +31,7 @@ const drivers = new WeakMap<object, { current: Driver | null }>();
  * Prisma's instrumentation.
  */
 export function driverOf(db: Db): Pick<Driver, 'executeRaw' | 'queryRaw'> | null {
-  return drivers.get(db)?.current ?? null;
+  return (db as HoldsDriver)[HELD_DRIVER]?.current ?? null;
 }
 
 /**
@@ -37,14 +42,21 @@ export function driverOf(db: Db): Pick<Driver, 'executeRaw' | 'queryRaw'> | null
  */
 export async function sqliteConnectionOf(db: Db): Promise<Database.Database> {
   if (!driverOf(db)) await db.$connect();
-  const driver = driverOf(db) as (Driver & { client?: unknown }) | null;
-  if (driver?.provider !== 'sqlite' || !(driver.client instanceof Database)) {
+  const driver = driverOf(db) as (Driver & { client?: Partial<Database.Database> }) | null;
+  // By shape, not instanceof: in the Next.js server bundle the adapter's better-sqlite3 class is not the one
+  // this module imports, though it is the same connection.
+  const client = driver?.client;
+  if (
+    driver?.provider !== 'sqlite' ||
+    typeof client?.prepare !== 'function' ||
+    typeof client.transaction !== 'function'
+  ) {
     throw new Error(
       "The SQLite driver adapter holds no better-sqlite3 connection where lib/db/client.ts looks for it (its 'client'): " +
         'check sqliteConnectionOf against the installed @prisma/adapter-better-sqlite3.',
     );
   }
-  return driver.client;
+  return client as Database.Database;
 }
 
 /** Runs one write straight on the driver when the client has one connected (see driverOf), through Prisma otherwise. */
@@ -84,7 +96,7 @@ function keepDriver<Factory extends { connect: () => Promise<Driver> }>(
 export function createPrismaClient(location: StoreLocation): Db {
   const held: { current: Driver | null } = { current: null };
   const db = createClient(location, held);
-  drivers.set(db, held);
+  Object.defineProperty(db, HELD_DRIVER, { value: held });
   return db;
 }
 
