@@ -380,11 +380,13 @@ test.describe('a failed store read', () => {
         const html = await page.content();
         expect(html, route).not.toMatch(/prisma|StoreRevision|CellMissing|does not exist|\bat \S+ \(|node_modules/i);
         for (const table of DAMAGED_TABLES) expect(html, route).not.toContain(`${table}Missing`);
-        // The server log has the real error under the id the page shows: Prisma's words, or SQLite's for a
-        // statement sent past Prisma's engine (the store revision read).
+        // The server log has the real error under the id the page shows: Prisma's words, or the driver
+        // adapter's, table named, for a statement sent past Prisma's engine (the store revision read).
         await expect
           .poll(() => serverLogLine(board, `"requestId":"${requestId}"`))
-          .toMatch(/does not exist|no such table: (StoreRevision|Cell|AuditEvent|NotificationChannel)\b/);
+          .toMatch(
+            /does not exist|(no such table: |TableDoesNotExist \(table: )(StoreRevision|Cell|AuditEvent|NotificationChannel)\b/,
+          );
         await expect(failure.getByTestId('error-retry')).toHaveAttribute('href', route);
         const axe = await new AxeBuilder({ page }).analyze();
         expect(

@@ -58,6 +58,22 @@ describe('structured logs', () => {
     expect(lines[1]).not.toHaveProperty('traceId');
   });
 
+  it("names what a driver adapter's error carries: which table, the database's own words", () => {
+    const adapterError = (cause: Record<string, unknown>) =>
+      Object.assign(new Error(String(cause.kind), { cause }), { name: 'DriverAdapterError' });
+    expect(errorFields(adapterError({ kind: 'TableDoesNotExist', table: 'StoreRevision' })).error).toBe(
+      'TableDoesNotExist (table: StoreRevision)',
+    );
+    expect(
+      errorFields(adapterError({ kind: 'sqlite', extendedCode: 13, message: 'database or disk is full' })).error,
+    ).toBe('sqlite (extendedCode: 13, message: database or disk is full)');
+    expect(errorFields(adapterError({ kind: 'postgres', message: 'failed for http://u:pw-in-cause@db' })).error).toBe(
+      'postgres (message: failed for http://***@db)',
+    );
+    // Any other error's cause is its own story (and its own log line, where it is one).
+    expect(errorFields(new Error('outer', { cause: { table: 'x' } })).error).toBe('outer');
+  });
+
   it('never writes a secret: redacted fields, URL credentials and bearer tokens in text', () => {
     const { log, raw } = capture();
     const secrets = {

@@ -101,6 +101,21 @@ export function logger(): Logger {
 
 /** An error as log fields: its message (redacted) and, for real errors, the stack. */
 export function errorFields(error: unknown): { error: string; stack?: string } {
-  if (error instanceof Error) return { error: redactSecrets(error.message), stack: redactSecrets(error.stack ?? '') };
+  if (error instanceof Error)
+    return { error: redactSecrets(describeError(error)), stack: redactSecrets(error.stack ?? '') };
   return { error: redactSecrets(String(error)) };
+}
+
+/**
+ * An error's message, with what a Prisma driver adapter's error carries: its message is only the kind
+ * ("TableDoesNotExist"), the rest (which table, the database's own words) is in its cause.
+ */
+function describeError(error: Error): string {
+  const cause: unknown = error.cause;
+  if (error.name !== 'DriverAdapterError' || typeof cause !== 'object' || cause === null || cause instanceof Error)
+    return error.message;
+  const details = Object.entries(cause)
+    .filter(([key, value]) => key !== 'kind' && value !== undefined)
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return details.length > 0 ? `${error.message} (${details.join(', ')})` : error.message;
 }
