@@ -98,6 +98,24 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
     expect(stored.at(-1)).toEqual(row(`o/r${String(BULK_WRITE_BATCH + 2).padStart(4, '0')}`));
   });
 
+  it('inserts rows known to be new (allNew), and refuses a whole batch whose key is taken instead of overwriting it', async () => {
+    await bulkUpsert(store.db, store.location.provider, REPO_STATE_UPSERT, [row('o/a'), row('o/b')], {
+      allNew: true,
+    });
+    expect((await read()).map((s) => s.repo)).toEqual(['o/a', 'o/b']);
+    // A row that is not new after all: the batch fails whole, and the stored row is left as it was.
+    await expect(
+      bulkUpsert(
+        store.db,
+        store.location.provider,
+        REPO_STATE_UPSERT,
+        [row('o/c'), row('o/a', { lastStatus: 'failed', lastError: 'overwritten' })],
+        { allNew: true },
+      ),
+    ).rejects.toThrow();
+    expect(await read()).toEqual([row('o/a'), row('o/b')]);
+  });
+
   it('reads back the rows a column selects as Prisma reads them: times as Dates, numbers, nulls, in key order', async () => {
     await bulkUpsert(store.db, store.location.provider, REPO_STATE_UPSERT, [
       row('o/b', { rateLimitReset: new Date('2026-12-01T00:00:00.500Z'), since: null }),

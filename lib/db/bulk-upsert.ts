@@ -13,6 +13,8 @@ export const BULK_WRITE_BATCH = 500;
 export interface BulkUpsert<Column extends string> {
   /** One INSERT … ON CONFLICT DO UPDATE statement for each provider, built once. */
   sql: Record<StoreProvider, string>;
+  /** The same INSERT without ON CONFLICT, for rows whose keys are known to be free (bulkUpsert's allNew). */
+  insertSql: Record<StoreProvider, string>;
   columns: readonly Column[];
   table: string;
   key: Column;
@@ -38,19 +40,14 @@ export function bulkUpsertStatement<Column extends string>(
     .map((c) => `${c} = excluded.${c}`)
     .join(', ')}`;
   const into = `INSERT INTO "${table}" (${quoted.join(', ')})`;
-  return {
-    columns,
-    table,
-    key,
-    columnTypes,
-    sql: {
-      postgresql: `${unflushedCommit ? `WITH ${UNFLUSHED_COMMIT_CTE} ` : ''}${into} SELECT "batch".* FROM UNNEST(${columns
-        .map((column, i) => `$${i + 1}::${columnTypes[column]}[]`)
-        .join(', ')}) AS "batch"${unflushedCommit ? ` CROSS JOIN ${UNFLUSHED_COMMIT}` : ''}${onConflict}`,
-      // One row's statement, prepared once per write and run for every row of a batch in one transaction.
-      sqlite: `${into} VALUES (${columns.map(() => '?').join(', ')})${onConflict}`,
-    },
-  };
+  const statements = (conflict: string): Record<StoreProvider, string> => ({
+    postgresql: `${unflushedCommit ? `WITH ${UNFLUSHED_COMMIT_CTE} ` : ''}${into} SELECT "batch".* FROM UNNEST(${columns
+      .map((column, i) => `$${i + 1}::${columnTypes[column]}[]`)
+      .join(', ')}) AS "batch"${unflushedCommit ? ` CROSS JOIN ${UNFLUSHED_COMMIT}` : ''}${conflict}`,
+    // One row's statement, prepared once per write and run for every row of a batch in one transaction.
+    sqlite: `${into} VALUES (${columns.map(() => '?').join(', ')})${conflict}`,
+  });
+  return { columns, table, key, columnTypes, sql: statements(onConflict), insertSql: statements('') };
 }
 
 /**
@@ -129,14 +126,20 @@ export const POSTGRES_WRITE_LANES = 2;
  * per batch reading the rows out of a JSON text (jsonb_each), the text's making included. Every row's key
  * must differ: on PostgreSQL, batches are written POSTGRES_WRITE_LANES at once. After a batch fails, no
  * further batch is started; the failed one is written whole or not at all.
+ *
+ * `allNew`: the caller knows that no row's key is in the table (it read the table, and nothing else writes it
+ * meanwhile), so each batch is a plain INSERT: PostgreSQL wrote 2,000 issues 2–3 ms faster (of 22) without
+ * checking each for a conflict. Should a key be taken after all, its batch fails whole, as any refused batch.
  */
 export async function bulkUpsert<Column extends string>(
   db: Db,
   provider: StoreProvider,
   statement: BulkUpsert<Column>,
   rows: ReadonlyArray<Record<Column, unknown>>,
+  { allNew = false }: { allNew?: boolean } = {},
 ): Promise<void> {
-  const { sql, columns } = statement;
+  const { columns } = statement;
+  const sql = allNew ? statement.insertSql : statement.sql;
   const batches: Array<ReadonlyArray<Record<Column, unknown>>> = [];
   for (let start = 0; start < rows.length; start += BULK_WRITE_BATCH)
     batches.push(rows.slice(start, start + BULK_WRITE_BATCH));

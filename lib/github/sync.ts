@@ -252,7 +252,10 @@ async function mergeIssues(
   );
   await yieldToEventLoop();
   const now = new Date();
-  const written: IssueRow[] = [];
+  // Stored rows that changed, and rows new to the store: the sync reads the stored issues above under its job lease, and
+  // nothing else writes them, so a new row's key is free and it goes in without a conflict check.
+  const updated: IssueRow[] = [];
+  const added: IssueRow[] = [];
   const writtenByRepo = new Map<string, number>();
   const changedCellKeys = new Set<string>();
   for (const [id, row] of rows) {
@@ -266,7 +269,7 @@ async function mergeIssues(
     };
     const previous = before.get(id);
     if (previous && !differs(previous, next, FIELDS)) continue;
-    written.push(next);
+    (previous ? updated : added).push(next);
     const repoKey = next.repo.toLowerCase();
     writtenByRepo.set(repoKey, (writtenByRepo.get(repoKey) ?? 0) + 1);
     const cellMoved = previous?.cellKey !== next.cellKey || previous?.mapping !== next.mapping;
@@ -275,7 +278,8 @@ async function mergeIssues(
     if (next.mapping === 'mapped' && next.cellKey && (!previous || cellMoved || differs(previous, next, CELL_FIELDS)))
       changedCellKeys.add(next.cellKey);
   }
-  await bulkUpsert(db, store.location.provider, ISSUE_UPSERT, written);
+  await bulkUpsert(db, store.location.provider, ISSUE_UPSERT, updated);
+  await bulkUpsert(db, store.location.provider, ISSUE_UPSERT, added, { allNew: true });
   decidedPlans.add(plan);
   await bulkUpsert(
     db,
@@ -293,7 +297,7 @@ async function mergeIssues(
       rateLimitReset: quota ? new Date(quota.resetAt) : null,
     })),
   );
-  return { writtenByRepo, issuesChanged: written.length, changedCellKeys };
+  return { writtenByRepo, issuesChanged: updated.length + added.length, changedCellKeys };
 }
 
 /** One repository's fetch: its listing when anything changed, or why it failed. */
