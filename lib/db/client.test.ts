@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openTestStore, type TestStore } from '@/test/stores';
-import { queryStatement } from './client';
+import { executeStatement, queryStatement, sqliteConnectionOf } from './client';
 
 // The board's own statements (sync runs, bulk writes, the store revision) are parsed and planned once per
 // PostgreSQL connection; Prisma's queries, whose texts vary with their arguments, must not pile up there.
@@ -33,5 +33,28 @@ describe('statements sent past Prisma on PostgreSQL', () => {
     await store.db.issue.findMany({ where: { number: { in: [1, 2, 3] } } });
     await store.db.repoSyncState.findMany();
     expect((await prepared()).map((p) => p.statement)).toEqual([PREPARED]);
+  });
+});
+
+describe('statements sent past Prisma on SQLite', () => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await openTestStore('sqlite');
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await store.destroy();
+  });
+
+  it('are prepared once on the connection and run again from there, reads and writes alike', async () => {
+    const prepare = vi.spyOn(await sqliteConnectionOf(store.db), 'prepare');
+    const insert = { sql: 'INSERT INTO "SyncRun" ("trigger", "status", "startedAt") VALUES (?, ?, ?)', argTypes: [] };
+    const count = { sql: 'SELECT count(*) FROM "SyncRun" WHERE "trigger" = ?', argTypes: [] };
+    for (const trigger of ['a', 'b', 'b']) {
+      await executeStatement(store.db, { ...insert, args: [trigger, 'running', '2026-12-02T00:00:00.000+00:00'] });
+    }
+    expect((await queryStatement(store.db, { ...count, args: ['b'] })).map(([n]) => Number(n))).toEqual([2]);
+    expect((await queryStatement(store.db, { ...count, args: ['a'] })).map(([n]) => Number(n))).toEqual([1]);
+    expect(prepare.mock.calls.map(([sql]) => sql)).toEqual([insert.sql, count.sql]);
   });
 });

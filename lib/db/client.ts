@@ -31,7 +31,7 @@ type HoldsDriver = { [HELD_DRIVER]?: { current: Driver | null } };
  * run on the same connection (SQLite) or pool (PostgreSQL) as the client's own, but are not traced by
  * Prisma's instrumentation.
  */
-export function driverOf(db: Db): Pick<Driver, 'executeRaw' | 'queryRaw'> | null {
+export function driverOf(db: Db): Pick<Driver, 'executeRaw' | 'queryRaw' | 'provider'> | null {
   return (db as HoldsDriver)[HELD_DRIVER]?.current ?? null;
 }
 
@@ -62,20 +62,45 @@ export async function sqliteConnectionOf(db: Db): Promise<Database.Database> {
 
 /**
  * Runs one write straight on the driver when the client has one connected (see driverOf), through Prisma otherwise.
- * On PostgreSQL the statement is prepared once per connection (see preparedStatementName).
+ * It is prepared once: per connection on PostgreSQL (see preparedStatementName), once for SQLite's one connection.
  */
 export async function executeStatement(db: Db, statement: DriverStatement): Promise<void> {
   const driver = driverOf(db);
-  if (driver) await driver.executeRaw(prepared(statement));
+  if (driver?.provider === 'sqlite') sqliteStatement(await sqliteConnectionOf(db), statement.sql).run(statement.args);
+  else if (driver) await driver.executeRaw(prepared(statement));
   else await db.$executeRawUnsafe(statement.sql, ...statement.args);
 }
 
 /** Like executeStatement, for a statement that returns rows: each row's values in the statement's column order. */
 export async function queryStatement(db: Db, statement: DriverStatement): Promise<unknown[][]> {
   const driver = driverOf(db);
+  if (driver?.provider === 'sqlite')
+    return sqliteStatement(await sqliteConnectionOf(db), statement.sql)
+      .raw(true)
+      .all(statement.args) as unknown[][];
   if (driver) return (await driver.queryRaw(prepared(statement))).rows;
   const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(statement.sql, ...statement.args);
   return rows.map((row) => Object.values(row));
+}
+
+/**
+ * SQLite's statements sent past Prisma, prepared once per connection: the adapter prepared each anew, and mapped
+ * every value of its answer by the column's declared type, which these statements' readers do themselves. A sync
+ * that finds nothing new runs four of them. Their texts are the code's own, so the cache stays small.
+ */
+const sqliteStatements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+function sqliteStatement(connection: Database.Database, sql: string): Database.Statement {
+  let statements = sqliteStatements.get(connection);
+  if (!statements) {
+    statements = new Map();
+    sqliteStatements.set(connection, statements);
+  }
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = connection.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
 }
 
 /**
