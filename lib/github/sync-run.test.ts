@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { driverOf } from '@/lib/db/client';
 import { openTestStore, STORE_PROVIDERS, type TestStore } from '@/test/stores';
-import { finishRun, INTERRUPTED_RUN_ERROR, readRepoStates, startRun } from './sync-run';
+import { finishRun, INTERRUPTED_RUN_ERROR, startRun } from './sync-run';
 
 describe.each(STORE_PROVIDERS)("a sync run's row on %s", (provider) => {
   let store: TestStore;
@@ -22,7 +22,8 @@ describe.each(STORE_PROVIDERS)("a sync run's row on %s", (provider) => {
       if (connected) await store.db.syncRun.count();
       expect(driverOf(store.db) !== null).toBe(connected);
 
-      const id = await startRun(store.db, store.location.provider, 'schedule', startedAt);
+      const { runId: id, states } = await startRun(store.db, store.location.provider, 'schedule', startedAt);
+      expect(states).toEqual([]); // no repository synced yet
       expect(await runs()).toEqual([
         expect.objectContaining({
           id,
@@ -64,7 +65,7 @@ describe.each(STORE_PROVIDERS)("a sync run's row on %s", (provider) => {
 
   for (const connected of [false, true]) {
     const driver = connected ? 'connected' : 'not yet connected';
-    it(`reads every repository's previous ETag, watermark and status, in repository order (driver ${driver})`, async () => {
+    it(`reads, as it starts a run, every repository's previous ETag, watermark and status, in repository order (driver ${driver})`, async () => {
       const since = new Date('2026-11-30T23:59:58.007Z');
       await store.db.repoSyncState.create({ data: { repo: 'org/web', etag: 'W/"abc"', since, lastStatus: 'ok' } });
       await store.db.repoSyncState.create({
@@ -74,10 +75,12 @@ describe.each(STORE_PROVIDERS)("a sync run's row on %s", (provider) => {
       if (connected) await store.db.syncRun.count();
       expect(driverOf(store.db) !== null).toBe(connected);
 
-      expect(await readRepoStates(store.db)).toEqual([
+      const { runId, states } = await startRun(store.db, store.location.provider, 'schedule', startedAt);
+      expect(states).toEqual([
         { repo: 'org/api', etag: null, since: null, lastStatus: 'failed' },
         { repo: 'org/web', etag: 'W/"abc"', since, lastStatus: 'ok' },
       ]);
+      expect(await runs()).toEqual([expect.objectContaining({ id: runId, status: 'running', startedAt })]);
     });
   }
 
@@ -89,7 +92,7 @@ describe.each(STORE_PROVIDERS)("a sync run's row on %s", (provider) => {
     const cutOff = await store.db.syncRun.create({
       data: { trigger: 'schedule', status: 'running', startedAt: earlier },
     });
-    const id = await startRun(store.db, store.location.provider, 'manual', startedAt);
+    const { runId: id } = await startRun(store.db, store.location.provider, 'manual', startedAt);
     await finishRun(store.db, store.location.provider, id, startedAt, {
       status: 'succeeded',
       finishedAt,

@@ -27,9 +27,15 @@ const CUT_OFF_SQL = `UPDATE "SyncRun" SET "status" = 'failed', "finishedAt" = $1
 const END_WITH_CUT_OFF_SQL =
   `WITH "cutOff" AS (${CUT_OFF_SQL.replace(/\$(\d)/g, (_, n) => `$${Number(n) + 9}`)}), ${UNFLUSHED_COMMIT_CTE} ` +
   END_SQL.replace(' WHERE ', ` FROM ${UNFLUSHED_COMMIT} WHERE `);
-const START_SQL_POSTGRES =
-  `WITH ${UNFLUSHED_COMMIT_CTE} INSERT INTO "SyncRun" ("trigger", "status", "startedAt") ` +
-  `SELECT $1, 'running', $2::timestamp(3) FROM ${UNFLUSHED_COMMIT} RETURNING "id"`;
+// PostgreSQL starts the run and reads every repository's previous state in one statement, so one round trip
+// comes before a sync's first request to GitHub: the state read used to wait beside the run's insert, and
+// each waited longer for the other (0.6 ms for the read alone, on the way to every no-change re-sync).
+// A data-modifying WITH runs whether read or not; the states are read as they were before the statement.
+const START_READING_STATES_SQL_POSTGRES =
+  `WITH ${UNFLUSHED_COMMIT_CTE}, "run" AS (INSERT INTO "SyncRun" ("trigger", "status", "startedAt") ` +
+  `SELECT $1, 'running', $2::timestamp(3) FROM ${UNFLUSHED_COMMIT} RETURNING "id") ` +
+  'SELECT "run"."id", "state"."repo", "state"."etag", "state"."since", "state"."lastStatus" ' +
+  'FROM "run" LEFT JOIN "RepoSyncState" AS "state" ON TRUE ORDER BY "state"."repo"';
 
 const TEXT = { scalarType: 'string', arity: 'scalar' } as const;
 const INT = { scalarType: 'int', arity: 'scalar' } as const;
@@ -54,28 +60,41 @@ export interface PreviousRepoState {
 }
 
 /**
- * Every repository's previous sync state, read before a sync's first request: straight from the driver, as
- * Prisma's engine took 0.7 ms longer than PostgreSQL for these few rows. Times come back as text from both
- * stores; one that does not read as a time is no watermark (the repository is listed in full).
+ * Stores a new run as running, and reads every repository's previous sync state, which a sync needs before its
+ * first request: straight from the driver, as Prisma's engine took 0.7 ms longer than PostgreSQL for these few
+ * rows. On PostgreSQL both are one statement. Times come back as text from both stores; one that does not read
+ * as a time is no watermark (the repository is listed in full).
  */
-export async function readRepoStates(db: Db): Promise<PreviousRepoState[]> {
-  const rows = await queryStatement(db, { sql: REPO_STATES_SQL, args: [], argTypes: [] });
-  return rows.map(([repo, etag, since, lastStatus]) => {
-    const sinceTime = since === null ? null : new Date(since as string | number);
+export async function startRun(
+  db: Db,
+  provider: StoreProvider,
+  trigger: string,
+  startedAt: Date,
+): Promise<{ runId: number; states: PreviousRepoState[] }> {
+  if (provider === 'postgresql') {
+    const rows = await queryStatement(
+      db,
+      statement(provider, START_READING_STATES_SQL_POSTGRES, [trigger, startedAt], [TEXT, TEXT]),
+    );
+    // One row per repository, or one with no repository when none has been synced yet.
     return {
-      repo: String(repo),
-      etag: etag === null ? null : String(etag),
-      since: sinceTime && !Number.isNaN(sinceTime.getTime()) ? sinceTime : null,
-      lastStatus: lastStatus === null ? null : String(lastStatus),
+      runId: Number(rows[0][0]),
+      states: rows.flatMap(([, ...state]) => (state[0] === null ? [] : [repoState(state)])),
     };
-  });
+  }
+  const [[runId]] = await queryStatement(db, statement(provider, START_SQL, [trigger, startedAt], [TEXT, TEXT]));
+  const states = await queryStatement(db, { sql: REPO_STATES_SQL, args: [], argTypes: [] });
+  return { runId: Number(runId), states: states.map(repoState) };
 }
 
-/** Stores a new run as running, and returns its id. */
-export async function startRun(db: Db, provider: StoreProvider, trigger: string, startedAt: Date): Promise<number> {
-  const sql = provider === 'postgresql' ? START_SQL_POSTGRES : START_SQL;
-  const [row] = await queryStatement(db, statement(provider, sql, [trigger, startedAt], [TEXT, TEXT]));
-  return Number(row[0]);
+function repoState([repo, etag, since, lastStatus]: unknown[]): PreviousRepoState {
+  const sinceTime = since === null ? null : new Date(since as string | number);
+  return {
+    repo: String(repo),
+    etag: etag === null ? null : String(etag),
+    since: sinceTime && !Number.isNaN(sinceTime.getTime()) ? sinceTime : null,
+    lastStatus: lastStatus === null ? null : String(lastStatus),
+  };
 }
 
 /**

@@ -213,6 +213,32 @@ describe.each(STORE_PROVIDERS)('GitHub sync on %s', (provider) => {
     expect(renamed?.title).toBe('Renamed while the store refused writes');
   });
 
+  it('asks GitHub nothing when the store refuses to start the run, and says so by failing', async () => {
+    await sync();
+    const runsBefore = await store.db.syncRun.count();
+    const refusal = "'database or disk is full'";
+    const [refuse, accept] =
+      provider === 'sqlite'
+        ? [
+            [`CREATE TRIGGER "refuse_run" BEFORE INSERT ON "SyncRun" BEGIN SELECT RAISE(ABORT, ${refusal}); END`],
+            ['DROP TRIGGER "refuse_run"'],
+          ]
+        : [
+            [
+              `CREATE FUNCTION "refuse"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION ${refusal}; END $$`,
+              `CREATE TRIGGER "refuse_run" BEFORE INSERT ON "SyncRun" FOR EACH ROW EXECUTE FUNCTION "refuse"()`,
+            ],
+            ['DROP TRIGGER "refuse_run" ON "SyncRun"', 'DROP FUNCTION "refuse"'],
+          ];
+    for (const sql of refuse) await store.db.$executeRawUnsafe(sql);
+    sim.requests.length = 0;
+    await expect(sync()).rejects.toThrow(/disk is full/);
+    for (const sql of accept) await store.db.$executeRawUnsafe(sql);
+    expect(sim.requests).toEqual([]);
+    expect(await store.db.syncRun.count()).toBe(runsBefore);
+    expect((await sync()).status).toBe('succeeded');
+  });
+
   it('merges an incremental change without dropping issues absent from it, and names the changed cell', async () => {
     await sync();
     const before = await store.db.issue.count();

@@ -12,7 +12,7 @@ import { ProgressReport, type SyncProgress } from './sync-progress';
 import { getIssue, GitHubSyncError, listLabelledIssues, type IssueListItem } from './list-issues';
 import { errorFields, logger } from '../log/logger';
 import { yieldToEventLoop } from '../db/event-loop';
-import { finishRun, type PreviousRepoState, readRepoStates, startRun } from './sync-run';
+import { finishRun, type PreviousRepoState, startRun } from './sync-run';
 import { inOrderAtMost } from '../async/in-order-at-most';
 
 /** One repository's part of a sync run, as SyncRun.repos stores it. */
@@ -414,18 +414,18 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   const { db, plan } = options.store;
   const label = options.label ?? plan.issueLabel;
   const startedAt = new Date();
-  // The run's row is written while GitHub is asked: only the repositories' states (their ETags) must be read
-  // before the first request. A sync that finds nothing new then waits on the store twice: for the states,
-  // and for the outcome with the sweep beside it.
-  const runStarted = startRun(db, options.store.location.provider, options.trigger, startedAt);
-  runStarted.catch(() => undefined); // awaited once the repositories are fetched, or on the way out of a failure
   const startRequests = options.client.traffic.requests;
   const startNotModified = options.client.traffic.notModified;
   let merged: MergeResult = { writtenByRepo: new Map(), issuesChanged: 0, changedCellKeys: new Set() };
   let outcomes: RepoSyncOutcome[] = [];
-  let runId: number;
+  let runId: number | undefined;
   try {
-    const stored = new Map((await readRepoStates(db)).map((s) => [s.repo, s]));
+    // The run's row and the repositories' states (their ETags, which the first request needs): one round trip
+    // on PostgreSQL. A sync that finds nothing new then waits on the store twice: for these, and for the
+    // outcome with the sweep beside it.
+    const started = await startRun(db, options.store.location.provider, options.trigger, startedAt);
+    runId = started.runId;
+    const stored = new Map(started.states.map((s) => [s.repo, s]));
     const progress = new ProgressReport(options.repos, options.onProgress);
     const fetched = await inOrderAtMost(options.repos, SYNC_FETCH_CONCURRENCY, async (repo) => {
       progress.started(repo);
@@ -433,7 +433,6 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
       progress.read(repo);
       return result;
     });
-    runId = await runStarted;
     const listings = fetched.flatMap((f) => (f.listing ? [f.listing] : []));
     if (listings.length > 0) progress.mergingNow();
     let mergeFailure: string | null = null;
@@ -453,7 +452,9 @@ export async function syncGitHub(options: SyncOptions): Promise<SyncResult> {
   } catch (error) {
     // A store failure: record it on the run (without the store's own text), then let the job runner report it.
     logger().error({ job: 'github-sync', ...errorFields(error) }, 'GitHub sync failed in the store');
-    await finishRun(db, options.store.location.provider, await runStarted, startedAt, {
+    // A run that could not even start has no row to record it on.
+    if (runId === undefined) throw error;
+    await finishRun(db, options.store.location.provider, runId, startedAt, {
       status: 'failed',
       finishedAt: new Date(),
       repos: JSON.stringify(outcomes),
