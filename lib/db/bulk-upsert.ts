@@ -3,6 +3,7 @@ import { type Db, executeStatement, queryStatement, sqliteConnectionOf } from '.
 import type { StoreProvider } from './database-url';
 import { yieldToEventLoop } from './event-loop';
 import { UNFLUSHED_COMMIT, UNFLUSHED_COMMIT_CTE } from './unflushed-commit';
+import { utcTimeText } from './utc-time-text';
 
 /** A column's type, as PostgreSQL reads it from an array (see bulkUpsert). */
 export type BulkColumnType = 'text' | 'int' | 'timestamp(3)';
@@ -85,9 +86,9 @@ export async function readBulkRows<Column extends string>(
 }
 
 // PostgreSQL's timestamp(3) keeps UTC without a zone and ignores the "Z"; SQLite gets the text Prisma's adapter writes.
-const postgresValue = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+const postgresValue = (value: unknown) => (value instanceof Date ? utcTimeText(value) : value);
 const sqliteValue = (value: unknown) =>
-  value instanceof Date ? value.toISOString().replace('Z', '+00:00') : (value ?? null);
+  value instanceof Date ? `${utcTimeText(value).slice(0, -1)}+00:00` : (value ?? null);
 
 /** A value as a statement sent past Prisma (executeStatement) passes it: a time as the text Prisma would store. */
 export const storedValue = (provider: StoreProvider, value: unknown) =>
@@ -161,8 +162,14 @@ export async function bulkUpsert<Column extends string>(
   }
   const connection = await sqliteConnectionOf(db);
   const upsertRow = connection.prepare(sql.sqlite);
+  // One array of a row's values, filled again for each row: the driver binds them as it runs (2,000 rows made
+  // 2,000 arrays).
+  const values: unknown[] = new Array(columns.length);
   const writeBatch = connection.transaction((batch: ReadonlyArray<Record<Column, unknown>>) => {
-    for (const row of batch) upsertRow.run(columns.map((c) => sqliteValue(row[c])));
+    for (const row of batch) {
+      for (let i = 0; i < columns.length; i += 1) values[i] = sqliteValue(row[columns[i]]);
+      upsertRow.run(values);
+    }
   });
   for (const [index, batch] of batches.entries()) {
     // SQLite's driver writes synchronously: without a turn between batches, readers wait for all of them.
