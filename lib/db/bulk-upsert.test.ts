@@ -150,7 +150,8 @@ describe.each(STORE_PROVIDERS)('bulkUpsert on %s', (provider) => {
       // otherwise it could finish first and let its lane start the third before any batch had failed.
       const slowRow = rows[BULK_WRITE_BATCH].repo;
       await store.db.$executeRawUnsafe(
-        `CREATE FUNCTION "slow"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW."repo" = '${slowRow}' THEN PERFORM pg_sleep(0.3); END IF; RETURN NEW; END $$`,
+        `CREATE FUNCTION "slow"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ` +
+          `IF NEW."repo" = '${slowRow}' THEN PERFORM pg_sleep(0.3); END IF; RETURN NEW; END $$`,
       );
       await store.db.$executeRawUnsafe(
         'CREATE TRIGGER "slow" BEFORE INSERT ON "RepoSyncState" FOR EACH ROW EXECUTE FUNCTION "slow"()',

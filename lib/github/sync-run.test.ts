@@ -65,7 +65,7 @@ describe.each(STORE_PROVIDERS)("a sync run's row on %s", (provider) => {
 
   for (const connected of [false, true]) {
     const driver = connected ? 'connected' : 'not yet connected';
-    it(`reads, as it starts a run, every repository's previous ETag, watermark and status, in repository order (driver ${driver})`, async () => {
+    it(`starts a run reading every repository's previous ETag, watermark and status, by repository (driver ${driver})`, async () => {
       const since = new Date('2026-11-30T23:59:58.007Z');
       await store.db.repoSyncState.create({ data: { repo: 'org/web', etag: 'W/"abc"', since, lastStatus: 'ok' } });
       await store.db.repoSyncState.create({
